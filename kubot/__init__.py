@@ -1,0 +1,1 @@
+"""Kubot: goal and result tracking for Kommunal utveckling, by chat."""

@@ -1,0 +1,3 @@
+from kubot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""Starting kubot: connect, migrate, and load the sample plan into an empty database."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from kubot import db, planfile
+from kubot.journal import Origin
+from kubot.models import PlanVersion
+from kubot.settings import Settings
+
+
+def start(settings: Settings) -> Engine:
+    """An engine on a database that is migrated to the newest schema and has a plan.
+
+    A fresh database gets the bundled sample plan so a newcomer can use kubot at once.
+    """
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        if session.exec(select(PlanVersion.id)).first() is None:
+            planfile.apply(session, planfile.load(planfile.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))
+    return engine

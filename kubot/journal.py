@@ -1,0 +1,181 @@
+"""Writing to the journal: record an entry with its rows, undo it, correct it.
+
+Every accepted entry, its undoing and its correction leave a `Change` row saying who,
+when, through which channel and what. Rows are never deleted or overwritten, so the
+state at any moment can be reconstructed and nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from kubot.models import Change, Entry, Staff
+from kubot.models.plan import Role
+from kubot.models.types import utcnow
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who made an entry and where: the audit trail of every write."""
+
+    actor: Staff | None
+    channel: str
+    message_id: str | None = None
+    message_text: str = ""
+
+
+class JournalError(ValueError):
+    """A journal operation that cannot be done; the message is Swedish and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    entry: Entry
+    duplicate: bool
+
+
+def _snapshot(row: SQLModel) -> dict[str, Any]:
+    values = row.model_dump()
+    return {
+        "table": type(row).__tablename__,
+        **{key: value.isoformat() if isinstance(value, date | datetime) else value for key, value in values.items()},
+    }
+
+
+def _existing(session: Session, origin: Origin) -> Entry | None:
+    if origin.message_id is None:
+        return None
+    return session.exec(
+        select(Entry).where(Entry.channel == origin.channel, Entry.message_id == origin.message_id)
+    ).first()
+
+
+def record(
+    session: Session,
+    *,
+    kind: str,
+    summary: str,
+    origin: Origin,
+    rows: Sequence[SQLModel],
+    replaces: Entry | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Recorded:
+    """Store `rows` under a new entry; a message already recorded returns its earlier entry instead.
+
+    Rows with an `entry_id` field get it filled in; rows that hang off those rows (who was
+    present at a meeting) are attached afterwards with `add_rows`.
+    """
+    earlier = _existing(session, origin)
+    if earlier is not None:
+        return Recorded(earlier, duplicate=True)
+    entry = Entry(
+        kind=kind,
+        summary=summary,
+        actor_id=origin.actor.id if origin.actor else None,
+        channel=origin.channel,
+        message_id=origin.message_id,
+        message_text=origin.message_text,
+    )
+    try:
+        with session.begin_nested():
+            session.add(entry)
+            session.flush()
+    except IntegrityError:
+        # Another process recorded the same message between our check and insert.
+        earlier = _existing(session, origin)
+        if earlier is None:
+            raise
+        return Recorded(earlier, duplicate=True)
+    for row in rows:
+        if "entry_id" in type(row).model_fields:
+            row.entry_id = entry.id  # type: ignore[attr-defined]
+        session.add(row)
+    session.flush()
+    action = "skapad"
+    if replaces is not None:
+        replaces.replaced_by_id = entry.id
+        session.add(replaces)
+        action = "rättad"
+    session.add(
+        Change(
+            entry_id=entry.id,
+            action=action,
+            actor_id=entry.actor_id,
+            channel=origin.channel,
+            detail={"rows": [_snapshot(row) for row in rows], "replaces": replaces.id if replaces else None, **(detail or {})},
+        )
+    )
+    session.flush()
+    return Recorded(entry, duplicate=False)
+
+
+def add_rows(session: Session, entry: Entry, rows: Sequence[SQLModel]) -> None:
+    """Attach dependent rows (created after the entry's own rows got ids) and log them on the entry."""
+    for row in rows:
+        session.add(row)
+    session.flush()
+    session.add(
+        Change(
+            entry_id=entry.id,
+            action="tillägg",
+            actor_id=entry.actor_id,
+            channel=entry.channel,
+            detail={"rows": [_snapshot(row) for row in rows]},
+        )
+    )
+
+
+def undo(session: Session, *, entry_id: int | None, origin: Origin) -> Entry:
+    """Undo the actor's entry `entry_id`, or their latest active entry when None.
+
+    Only the author or an admin may undo an entry: a user must never be able to erase
+    someone else's report by mistake.
+    """
+    actor = origin.actor
+    if actor is None:
+        raise JournalError("Bara kända användare kan ångra.")
+    if entry_id is None:
+        entry = session.exec(
+            select(Entry)
+            .where(Entry.actor_id == actor.id, Entry.undone_at.is_(None), Entry.replaced_by_id.is_(None))  # type: ignore[union-attr]
+            .order_by(Entry.id.desc())  # type: ignore[union-attr]
+        ).first()
+        if entry is None:
+            raise JournalError("Du har inget registrerat som går att ångra.")
+    else:
+        entry = session.get(Entry, entry_id)
+        if entry is None:
+            raise JournalError(f"Det finns ingen registrering #{entry_id}.")
+        if entry.actor_id != actor.id and actor.role != Role.ADMIN:
+            raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller en administratör, kan ångra den.")
+        if entry.undone_at is not None:
+            raise JournalError(f"#{entry_id} är redan ångrad.")
+        if entry.replaced_by_id is not None:
+            raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; ångra den i stället.")
+    entry.undone_at = utcnow()
+    entry.undone_by_id = actor.id
+    session.add(entry)
+    session.add(Change(entry_id=entry.id, action="ångrad", actor_id=actor.id, channel=origin.channel, detail={}))
+    session.flush()
+    return entry
+
+
+def is_active(entry_id_column: Any) -> ColumnElement[bool]:
+    """SQL condition: the row's entry is neither undone nor replaced by a correction."""
+    return and_(
+        entry_id_column == Entry.id,
+        Entry.undone_at.is_(None),  # type: ignore[union-attr]
+        Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
+    )
+
+
+def history(session: Session, entry_id: int) -> list[Change]:
+    """Every change to an entry, oldest first."""
+    return list(session.exec(select(Change).where(Change.entry_id == entry_id).order_by(Change.id)))  # type: ignore[arg-type]

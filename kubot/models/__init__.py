@@ -1,0 +1,43 @@
+"""SQLModel tables: the plan, the records staff log, and the journal of every change.
+
+Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
+"""
+
+from kubot.models.journal import Change, Entry
+from kubot.models.plan import (
+    Activity,
+    Area,
+    ChatIdentity,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Municipality,
+    Network,
+    NetworkInvitee,
+    PlanVersion,
+    Staff,
+    StaffArea,
+    StrategicGoal,
+    SurveyQuestion,
+)
+from kubot.models.records import (
+    ActivityStatus,
+    Analysis,
+    Attendance,
+    AttendancePresence,
+    Course,
+    CourseParticipants,
+    EconomyLine,
+    Event,
+    FundingApplication,
+    IndicatorResult,
+    StaffFte,
+    SurveyResponse,
+)
+
+__all__ = [
+    "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
+    "ChatIdentity", "Course", "CourseParticipants", "EconomyLine", "Entry", "Event", "FundingApplication",
+    "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
+    "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse",
+]

@@ -1,0 +1,172 @@
+"""What staff log as work happens. Every row belongs to the journal `Entry` that created it."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+
+class ActivityState(StrEnum):
+    ON_TRACK = "pågår enligt plan"
+    NOT_STARTED = "ej påbörjad"
+    PROBLEMS = "pågår med problem"
+    SERIOUS_PROBLEMS = "pågår med allvarligt problem"
+    CANCELLED = "avbruten"
+    DONE = "klar"
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+
+
+class ThreeK(StrEnum):
+    """The "3 K" effects the organisation illustrates with examples."""
+
+    COST = "kostnadseffektivitet"
+    COMPETENCE = "kompetenshöjning"
+    QUALITY = "kvalitetshöjning"
+
+
+class EmploymentForm(StrEnum):
+    PERMANENT = "tillsvidare"
+    FIXED_TERM = "visstid"
+    SECONDED = "tjänsteköp"
+
+
+def _entry() -> int:
+    return Field(foreign_key="entry.id", index=True)  # type: ignore[no-any-return]
+
+
+class Attendance(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    network_id: int = Field(foreign_key="network.id", index=True)
+    held_on: date = Field(index=True)
+    invited_count: int
+    present_count: int
+    names_known: bool = False
+    women: int | None = None
+    men: int | None = None
+
+
+class AttendancePresence(SQLModel, table=True):
+    """Who was present, when the message named the municipalities."""
+
+    attendance_id: int = Field(foreign_key="attendance.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+    present: bool
+
+
+class Course(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    name: str
+    held_on: date = Field(index=True)
+    participants: int
+    digital: bool = False
+    price: float | None = None
+    external_price: float | None = None
+
+
+class CourseParticipants(SQLModel, table=True):
+    course_id: int = Field(foreign_key="course.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+    count: int
+
+
+class FundingApplication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    project: str
+    funder: str
+    sought: float
+    status: str = Field(default=ApplicationStatus.PENDING, sa_type=String(10))
+    granted: float | None = None
+    decided_on: date = Field(index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id")
+
+
+class SurveyResponse(SQLModel, table=True):
+    """Answers to one survey question in one network: counts per step 1–6 and "vet ej"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    year: int = Field(index=True)
+    question_id: int = Field(foreign_key="surveyquestion.id")
+    network_id: int = Field(foreign_key="network.id")
+    n1: int = 0
+    n2: int = 0
+    n3: int = 0
+    n4: int = 0
+    n5: int = 0
+    n6: int = 0
+    dont_know: int = 0
+
+
+class IndicatorResult(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    indicator_code: str = Field(sa_type=String(40), index=True)
+    year: int = Field(index=True)
+    tertial: int
+    value: float
+    analysis: str = ""
+
+
+class Analysis(SQLModel, table=True):
+    """The analysis text printed beside an indicator's result, typed-in or derived."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    indicator_code: str = Field(sa_type=String(40), index=True)
+    year: int = Field(index=True)
+    tertial: int
+    text: str
+
+
+class ActivityStatus(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    activity_code: str = Field(sa_type=String(40), index=True)
+    reported_on: date = Field(index=True)
+    state: str = Field(sa_type=String(40))
+    comment: str = ""
+
+
+class Event(SQLModel, table=True):
+    """An important event or example of an activity, for "Viktiga händelser" and the 3 K."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    area_id: int | None = Field(default=None, foreign_key="area.id")
+    occurred_on: date = Field(index=True)
+    three_k: str | None = Field(default=None, sa_type=String(30))
+    text: str
+
+
+class EconomyLine(SQLModel, table=True):
+    """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    area_id: int = Field(foreign_key="area.id")
+    year: int = Field(index=True)
+    tertial: int
+    item: str = Field(sa_type=String(40))
+    amount_tkr: float
+
+
+class StaffFte(SQLModel, table=True):
+    """Full-time equivalents (årsarbetare) by employment form at the end of a period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    year: int = Field(index=True)
+    tertial: int
+    employment_form: str = Field(sa_type=String(20))
+    fte: float

@@ -1,0 +1,526 @@
+"""The plan file: a YAML document an administrator can read and edit, validated before import.
+
+`load` parses and validates text into a `PlanFile` (errors name the line and field);
+`apply` writes it to the database in one transaction; `dump` writes the plan in force
+for a year back to YAML, so export → import → export gives the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from sqlmodel import Session, col, delete, select
+
+from kubot.journal import Origin, record
+from kubot.models import (
+    Activity,
+    Area,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Municipality,
+    Network,
+    NetworkInvitee,
+    PlanVersion,
+    Staff,
+    StaffArea,
+    StrategicGoal,
+    SurveyQuestion,
+)
+from kubot.models.plan import Direction, Role, Source, Timing, Unit
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+SAMPLE_PLAN = "sample_plan.yaml"
+_HEADER = """\
+# Kubots plan. Redigera och läs in med:  kubot plan import FIL
+# Koder skrivs med små bokstäver a–z, siffror och bindestreck. Målvärde kan vara ett tal,
+# null (inget målvärde) eller ett värde per år, t.ex. {2022: 50, 2023: 55}.
+"""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class OrganisationSpec(_Model):
+    name: Text = Field(alias="namn")
+    mission: str = Field(default="", alias="uppdrag")
+    vision: str = ""
+
+
+class MunicipalitySpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    region: bool = False
+
+
+class AreaSpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    parent: Code | None = Field(default=None, alias="inom")
+
+
+class StaffSpec(_Model):
+    name: Text = Field(alias="namn")
+    role: Role = Field(default=Role.STAFF, alias="roll")
+    title: str = Field(default="", alias="titel")
+    areas: tuple[Code, ...] = Field(default=(), alias="områden")
+
+
+class NetworkSpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    kind: str = Field(default="", alias="typ")
+    area: Code | None = Field(default=None, alias="område")
+    invited: Literal["alla"] | tuple[Code, ...] = Field(default="alla", alias="inbjudna")
+    region: bool = False
+
+
+class QuestionSpec(_Model):
+    code: Code = Field(alias="kod")
+    text: Text
+
+
+class IndicatorSpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    unit: Unit = Field(default=Unit.PERCENT, alias="enhet")
+    direction: Direction = Field(default=Direction.HIGHER, alias="riktning")
+    target: float | dict[Year, float] | None = Field(default=None, alias="målvärde")
+    source: Source = Field(default=Source.TYPED, alias="källa")
+    networks: tuple[Code, ...] = Field(default=(), alias="nätverk")
+    question: Code | None = Field(default=None, alias="fråga")
+    timing: Timing = Field(default=Timing.CONTINUOUS, alias="mätning")
+    measured_month: int | None = Field(default=None, ge=1, le=12, alias="mätmånad")
+    responsible: str | None = Field(default=None, alias="ansvarig")
+    partly_met_from: float | None = Field(default=None, gt=0, lt=1, alias="delvis_från")
+    prorate: bool = Field(default=False, alias="proportionera")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorSpec:
+        if self.timing == Timing.YEARLY and self.measured_month is None:
+            raise ValueError("mätning: årlig kräver mätmånad (1–12), t.ex. mätmånad: 11 för november")
+        if self.source == Source.SURVEY and self.question is None:
+            raise ValueError("källa: enkät kräver fråga: med koden för en enkätfråga")
+        if self.networks and self.source not in _NETWORK_SOURCES:
+            raise ValueError("nätverk: används bara med källa närvaro, närvaro_varje_kommun eller enkät")
+        return self
+
+
+_NETWORK_SOURCES = {Source.ATTENDANCE, Source.ATTENDANCE_EACH_MUNICIPALITY, Source.SURVEY}
+
+
+class ActivitySpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    responsible: str | None = Field(default=None, alias="ansvarig")
+
+
+class GoalSpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    area: Code | None = Field(default=None, alias="område")
+    indicators: tuple[IndicatorSpec, ...] = Field(default=(), alias="mätetal")
+    activities: tuple[ActivitySpec, ...] = Field(default=(), alias="aktiviteter")
+
+
+class StrategicGoalSpec(_Model):
+    code: Code = Field(alias="kod")
+    name: Text = Field(alias="namn")
+    goals: tuple[GoalSpec, ...] = Field(default=(), alias="mål")
+
+
+class PlanFile(_Model):
+    name: Text = Field(alias="namn")
+    first_year: Year = Field(alias="gäller_från")
+    organisation: OrganisationSpec
+    municipalities: tuple[MunicipalitySpec, ...] = Field(alias="kommuner")
+    areas: tuple[AreaSpec, ...] = Field(default=(), alias="områden")
+    staff: tuple[StaffSpec, ...] = Field(default=(), alias="personal")
+    networks: tuple[NetworkSpec, ...] = Field(default=(), alias="nätverk")
+    questions: tuple[QuestionSpec, ...] = Field(default=(), alias="enkätfrågor")
+    strategic_goals: tuple[StrategicGoalSpec, ...] = Field(alias="strategiska_mål")
+
+    def goals(self) -> Iterable[tuple[int, GoalSpec]]:
+        for index, strategic in enumerate(self.strategic_goals):
+            for goal in strategic.goals:
+                yield index, goal
+
+
+class PlanFileError(ValueError):
+    """A plan file that cannot be imported; `problems` are Swedish lines naming where and what."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{source}: planen lästes inte in ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in problems))
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def _node_at(node: yaml.Node | None, path: Sequence[str | int]) -> yaml.Node | None:
+    """The YAML node at a pydantic error location, to report its line."""
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == step), node)
+            if node is None:
+                return None
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return node
+    return node
+
+
+def _field(path: Sequence[str | int]) -> str:
+    """A path as an administrator counts: strategiska_mål[1].mål[2].mätetal[1].källa."""
+    text = ""
+    for step in path:
+        text += f"[{step + 1}]" if isinstance(step, int) else f".{step}"
+    return text.lstrip(".") or "(hela filen)"
+
+
+def _where(root: yaml.Node | None, path: Sequence[str | int]) -> str:
+    node = _node_at(root, path)
+    line = f"rad {node.start_mark.line + 1}" if node is not None else "okänd rad"
+    return f"{line}, {_field(path)}"
+
+
+_PYDANTIC_SV = {
+    "missing": "saknas men krävs",
+    "extra_forbidden": "okänt fält",
+    "int_parsing": "ska vara ett heltal",
+    "int_from_float": "ska vara ett heltal",
+    "float_parsing": "ska vara ett tal",
+    "bool_parsing": "ska vara true eller false",
+    "string_type": "ska vara text",
+    "string_pattern_mismatch": "ska vara en kod med små bokstäver a–z, siffror och bindestreck",
+    "enum": "har ett värde som inte finns",
+    "literal_error": "ska vara 'alla' eller en lista med kommunkoder",
+    "tuple_type": "ska vara en lista",
+    "model_type": "ska vara en uppsättning fält (nyckel: värde)",
+    "dict_type": "ska vara en uppsättning fält (nyckel: värde)",
+    "greater_than_equal": "är för litet",
+    "less_than_equal": "är för stort",
+}
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if error["loc"] and error["loc"][-1] in {"float", "dict[int,float]"} or "målvärde" in error["loc"][-2:]:
+        return f"ska vara ett tal, null eller ett värde per år som {{2022: 50, 2023: 55}} (fick {error['input']!r})"
+    if kind == "enum":
+        return f"har värdet {error['input']!r}; tillåtet är {error['ctx']['expected'].replace(' or ', ' eller ')}"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    text = _PYDANTIC_SV.get(kind, error["msg"])
+    return f"{text} (fick {error['input']!r})" if kind not in {"missing", "extra_forbidden"} else text
+
+
+def load(text: str, source: str = "planen") -> PlanFile:
+    """Parse and validate a plan; raises PlanFileError listing every problem with its line."""
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"rad {mark.line + 1}: " if mark else ""
+        raise PlanFileError(source, [f"{line}filen är inte giltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    if not isinstance(data, dict):
+        raise PlanFileError(source, ["filen ska börja med fälten namn, gäller_från, organisation, kommuner …"])
+    try:
+        plan = PlanFile.model_validate(data)
+    except ValidationError as exc:
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            # Union types add the tried alternative to the path; it means nothing to an administrator.
+            path = [step for step in error["loc"] if not (isinstance(step, str) and ("[" in step or step in {"float", "int"}))]
+            problems.setdefault(_where(root, path), _describe(error))
+        raise PlanFileError(source, [f"{where}: {what}" for where, what in problems.items()]) from exc
+    problems = [f"{_where(root, path)}: {message}" for path, message in _reference_problems(plan)]
+    if problems:
+        raise PlanFileError(source, problems)
+    return plan
+
+
+def _duplicates(items: Iterable[tuple[Sequence[str | int], str]], kind: str) -> list[tuple[list[str | int], str]]:
+    seen: dict[str, Sequence[str | int]] = {}
+    problems: list[tuple[list[str | int], str]] = []
+    for path, code in items:
+        if code in seen:
+            problems.append((list(path), f"{kind} {code!r} finns redan ({_field(seen[code])}); varje kod får bara användas en gång"))
+        else:
+            seen[code] = path
+    return problems
+
+
+def _reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
+    problems: list[tuple[list[str | int], str]] = []
+    goals = [(["strategiska_mål", s, "mål", g], goal) for s, sg in enumerate(plan.strategic_goals) for g, goal in enumerate(sg.goals)]
+    indicators = [(path + ["mätetal", i, "kod"], ind) for path, goal in goals for i, ind in enumerate(goal.indicators)]
+    activities = [(path + ["aktiviteter", a, "kod"], act) for path, goal in goals for a, act in enumerate(goal.activities)]
+    problems += _duplicates(((["kommuner", i, "kod"], m.code) for i, m in enumerate(plan.municipalities)), "kommunkoden")
+    problems += _duplicates(((["områden", i, "kod"], a.code) for i, a in enumerate(plan.areas)), "områdeskoden")
+    problems += _duplicates(((["personal", i, "namn"], s.name) for i, s in enumerate(plan.staff)), "namnet")
+    problems += _duplicates(((["nätverk", i, "kod"], n.code) for i, n in enumerate(plan.networks)), "nätverkskoden")
+    problems += _duplicates(((["enkätfrågor", i, "kod"], q.code) for i, q in enumerate(plan.questions)), "frågekoden")
+    problems += _duplicates(((["strategiska_mål", i, "kod"], s.code) for i, s in enumerate(plan.strategic_goals)), "målkoden")
+    problems += _duplicates(((path + ["kod"], goal.code) for path, goal in goals), "målkoden")
+    problems += _duplicates(((path, ind.code) for path, ind in indicators), "mätetalskoden")
+    problems += _duplicates(((path, act.code) for path, act in activities), "aktivitetskoden")
+
+    municipalities = {m.code for m in plan.municipalities}
+    known_areas: set[str] = set()
+    for i, area in enumerate(plan.areas):
+        if area.parent is not None and area.parent not in known_areas:
+            problems.append((["områden", i, "inom"], f"området {area.parent!r} finns inte (eller står senare i listan)"))
+        known_areas.add(area.code)
+    staff = {s.name for s in plan.staff}
+    networks = {n.code for n in plan.networks}
+    questions = {q.code for q in plan.questions}
+
+    def check(path: list[str | int], value: str | None, known: set[str], what: str) -> None:
+        if value is not None and value not in known:
+            problems.append((path, f"{what} {value!r} finns inte i planen"))
+
+    for i, person in enumerate(plan.staff):
+        for area in person.areas:
+            check(["personal", i, "områden"], area, known_areas, "området")
+    for i, network in enumerate(plan.networks):
+        check(["nätverk", i, "område"], network.area, known_areas, "området")
+        for code in network.invited if network.invited != "alla" else ():
+            check(["nätverk", i, "inbjudna"], code, municipalities, "kommunen")
+    for path, goal in goals:
+        check(path + ["område"], goal.area, known_areas, "området")
+    for path, ind in indicators:
+        base = path[:-1]
+        check(base + ["ansvarig"], ind.responsible, staff, "personen")
+        check(base + ["fråga"], ind.question, questions, "enkätfrågan")
+        for code in ind.networks:
+            check(base + ["nätverk"], code, networks, "nätverket")
+    for path, act in activities:
+        check(path[:-1] + ["ansvarig"], act.responsible, staff, "personen")
+    return problems
+
+
+def sample_text() -> str:
+    return resources.files("kubot.data").joinpath(SAMPLE_PLAN).read_text(encoding="utf-8")
+
+
+# --- writing to the database ---------------------------------------------------------------------
+
+def _upsert(session: Session, model: type[Any], key: str, value: Any, **fields: Any) -> Any:
+    row = session.exec(select(model).where(getattr(model, key) == value)).first()
+    if row is None:
+        row = model(**{key: value}, **fields)
+    else:
+        for name, field_value in fields.items():
+            setattr(row, name, field_value)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _targets(target: float | dict[int, float] | None, first_year: int) -> dict[int, float]:
+    if target is None:
+        return {}
+    return dict(target) if isinstance(target, dict) else {first_year: float(target)}
+
+
+def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
+    """Write a validated plan: shared registers are updated, the plan version for its first year replaced.
+
+    Earlier plan versions are left untouched; the replaced version's export is kept in the
+    journal so an import can always be undone by hand.
+    """
+    municipality = {
+        m.code: _upsert(session, Municipality, "code", m.code, name=m.name, is_region=m.region) for m in plan.municipalities
+    }
+    area: dict[str, Area] = {}
+    for a in plan.areas:
+        area[a.code] = _upsert(session, Area, "code", a.code, name=a.name, parent_id=area[a.parent].id if a.parent else None)
+    for a in session.exec(select(Area)):
+        area.setdefault(a.code, a)
+    staff: dict[str, Staff] = {}
+    for s in plan.staff:
+        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title)
+        session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
+        for code in s.areas:
+            session.add(StaffArea(staff_id=person.id, area_id=area[code].id))
+        staff[s.name] = person
+    for n in plan.networks:
+        network = _upsert(
+            session, Network, "code", n.code, name=n.name, kind=n.kind,
+            area_id=area[n.area].id if n.area else None, invites_all=n.invited == "alla", with_region=n.region,
+        )
+        session.exec(delete(NetworkInvitee).where(col(NetworkInvitee.network_id) == network.id))
+        for code in n.invited if n.invited != "alla" else ():
+            session.add(NetworkInvitee(network_id=network.id, municipality_id=municipality[code].id))
+    for q in plan.questions:
+        _upsert(session, SurveyQuestion, "code", q.code, text=q.text)
+
+    previous = session.exec(select(PlanVersion).where(PlanVersion.first_year == plan.first_year)).first()
+    previous_text = dump(session, plan.first_year) if previous is not None else None
+    if previous is not None:
+        _delete_version(session, previous)
+    version = PlanVersion(
+        first_year=plan.first_year, name=plan.name, organisation=plan.organisation.name,
+        mission=plan.organisation.mission, vision=plan.organisation.vision,
+    )
+    session.add(version)
+    session.flush()
+    for s_index, strategic in enumerate(plan.strategic_goals, start=1):
+        sg = StrategicGoal(plan_id=version.id, code=strategic.code, position=s_index, name=strategic.name)
+        session.add(sg)
+        session.flush()
+        for g_index, g in enumerate(strategic.goals, start=1):
+            goal = Goal(plan_id=version.id, strategic_goal_id=sg.id, code=g.code, position=g_index, name=g.name,
+                        area_id=area[g.area].id if g.area else None)
+            session.add(goal)
+            session.flush()
+            for i_index, spec in enumerate(g.indicators, start=1):
+                indicator = Indicator(
+                    plan_id=version.id, goal_id=goal.id, code=spec.code, position=i_index, name=spec.name,
+                    unit=spec.unit.value, direction=spec.direction.value, source=spec.source.value,
+                    networks=list(spec.networks), question_code=spec.question, timing=spec.timing.value,
+                    measured_month=spec.measured_month,
+                    responsible_id=staff_id(session, staff, spec.responsible),
+                    partly_met_from=spec.partly_met_from, prorate=spec.prorate,
+                )
+                session.add(indicator)
+                session.flush()
+                for year, value in _targets(spec.target, plan.first_year).items():
+                    session.add(IndicatorTarget(indicator_id=indicator.id, year=year, value=value))
+            for a_index, act in enumerate(g.activities, start=1):
+                session.add(Activity(plan_id=version.id, goal_id=goal.id, code=act.code, position=a_index, name=act.name,
+                                     responsible_id=staff_id(session, staff, act.responsible)))
+    session.flush()
+    record(
+        session, kind="plan", origin=origin, rows=[], detail={"replaced_plan": previous_text},
+        summary=f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
+        + (" (ersatte tidigare version; den finns kvar i journalen)" if previous is not None else ""),
+    )
+    return version
+
+
+def staff_id(session: Session, known: dict[str, Staff], name: str | None) -> int | None:
+    if name is None:
+        return None
+    person = known.get(name) or session.exec(select(Staff).where(Staff.name == name)).first()
+    return person.id if person else None
+
+
+def _delete_version(session: Session, version: PlanVersion) -> None:
+    indicator_ids = select(Indicator.id).where(Indicator.plan_id == version.id)
+    session.exec(delete(IndicatorTarget).where(col(IndicatorTarget.indicator_id).in_(indicator_ids)))
+    for model in (Indicator, Activity, Goal, StrategicGoal):
+        session.exec(delete(model).where(col(model.plan_id) == version.id))
+    session.delete(version)
+    session.flush()
+
+
+# --- reading back from the database --------------------------------------------------------------
+
+def version_for_year(session: Session, year: int) -> PlanVersion | None:
+    """The plan in force in `year`: the latest version that started in or before it."""
+    return session.exec(
+        select(PlanVersion).where(PlanVersion.first_year <= year).order_by(col(PlanVersion.first_year).desc())
+    ).first()
+
+
+def to_spec(session: Session, version: PlanVersion) -> PlanFile:
+    """The plan version and the shared registers as a PlanFile, ready to dump."""
+    areas = {a.id: a for a in session.exec(select(Area).order_by(col(Area.id)))}
+    staff = {s.id: s for s in session.exec(select(Staff).order_by(col(Staff.id)))}
+    municipalities = {m.id: m for m in session.exec(select(Municipality).order_by(col(Municipality.id)))}
+    staff_areas: dict[int, list[str]] = {}
+    for link in session.exec(select(StaffArea).order_by(col(StaffArea.area_id))):
+        staff_areas.setdefault(link.staff_id, []).append(areas[link.area_id].code)
+    invitees: dict[int, list[str]] = {}
+    for inv in session.exec(select(NetworkInvitee).order_by(col(NetworkInvitee.municipality_id))):
+        invitees.setdefault(inv.network_id, []).append(municipalities[inv.municipality_id].code)
+
+    def name_of(staff_id_: int | None) -> str | None:
+        return staff[staff_id_].name if staff_id_ is not None else None
+
+    def area_code(area_id: int | None) -> str | None:
+        return areas[area_id].code if area_id is not None else None
+
+    targets: dict[int, dict[int, float]] = {}
+    for t in session.exec(select(IndicatorTarget).join(Indicator).where(Indicator.plan_id == version.id).order_by(col(IndicatorTarget.year))):
+        targets.setdefault(t.indicator_id, {})[t.year] = t.value
+
+    def target_of(indicator: Indicator) -> float | dict[int, float] | None:
+        values = targets.get(indicator.id or 0, {})
+        if not values:
+            return None
+        if list(values) == [version.first_year]:
+            return values[version.first_year]
+        return values
+
+    strategic = []
+    for sg in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == version.id).order_by(col(StrategicGoal.position))):
+        goals = []
+        for g in session.exec(select(Goal).where(Goal.strategic_goal_id == sg.id).order_by(col(Goal.position))):
+            indicators = [
+                IndicatorSpec(
+                    code=i.code, name=i.name, unit=Unit(i.unit), direction=Direction(i.direction), target=target_of(i),
+                    source=Source(i.source), networks=tuple(i.networks), question=i.question_code, timing=Timing(i.timing),
+                    measured_month=i.measured_month, responsible=name_of(i.responsible_id),
+                    partly_met_from=i.partly_met_from, prorate=i.prorate,
+                )
+                for i in session.exec(select(Indicator).where(Indicator.goal_id == g.id).order_by(col(Indicator.position)))
+            ]
+            activities = [
+                ActivitySpec(code=a.code, name=a.name, responsible=name_of(a.responsible_id))
+                for a in session.exec(select(Activity).where(Activity.goal_id == g.id).order_by(col(Activity.position)))
+            ]
+            goals.append(GoalSpec(code=g.code, name=g.name, area=area_code(g.area_id), indicators=tuple(indicators), activities=tuple(activities)))
+        strategic.append(StrategicGoalSpec(code=sg.code, name=sg.name, goals=tuple(goals)))
+    return PlanFile(
+        name=version.name,
+        first_year=version.first_year,
+        organisation=OrganisationSpec(name=version.organisation, mission=version.mission, vision=version.vision),
+        municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
+        areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
+        staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])))
+                    for s in staff.values()),
+        networks=tuple(
+            NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),
+                        invited="alla" if n.invites_all else tuple(invitees.get(n.id or 0, [])), region=n.with_region)
+            for n in session.exec(select(Network).order_by(col(Network.id)))
+        ),
+        questions=tuple(QuestionSpec(code=q.code, text=q.text) for q in session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.id)))),
+        strategic_goals=tuple(strategic),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Enums to their text, tuples to lists, so YAML shows plain values."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Role | Unit | Direction | Source | Timing):
+        return value.value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def dump(session: Session, year: int | None = None) -> str:
+    """The plan in force for `year` (default: the newest version) as YAML text."""
+    version = (
+        version_for_year(session, year)
+        if year is not None
+        else session.exec(select(PlanVersion).order_by(col(PlanVersion.first_year).desc())).first()
+    )
+    if version is None:
+        raise PlanFileError("databasen", ["det finns ingen plan inläst" + (f" som gäller {year}" if year else "")])
+    data = to_spec(session, version).model_dump(by_alias=True, exclude_defaults=True)
+    return _HEADER + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110)

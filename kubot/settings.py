@@ -1,0 +1,38 @@
+"""The one place kubot reads its configuration from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+DEFAULT_DATABASE_URL = "sqlite:///kubot.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Kubot's configuration; build it with `Settings.from_env()`."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    report_template: Path | None = None
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        template = env.get("KUBOT_REPORT_TEMPLATE")
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            timezone=ZoneInfo(env.get("KUBOT_TIMEZONE") or "Europe/Stockholm"),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            report_template=Path(template) if template else None,
+        )
