@@ -1,0 +1,185 @@
+"""Reading logged records back as the plain facts that `derived` computes with.
+
+Only records whose journal entry is active (not undone, not replaced by a correction)
+count. This module is the one bridge between stored rows and the pure calculations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from kubot import derived
+from kubot.journal import is_active
+from kubot.models import (
+    Analysis,
+    Attendance,
+    AttendancePresence,
+    Course,
+    CourseParticipants,
+    Entry,
+    FundingApplication,
+    Indicator,
+    IndicatorResult,
+    Municipality,
+    Network,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from kubot.models.plan import Source
+from kubot.periods import Period
+from kubot.records import invited
+
+
+@dataclass(frozen=True)
+class TypedResult:
+    value: float
+    analysis: str
+    entry_id: int
+
+
+@dataclass
+class Facts:
+    """Everything logged in a range of years, ready for the derived calculations."""
+
+    attendance: list[derived.AttendanceFact] = field(default_factory=list)
+    courses: list[derived.CourseFact] = field(default_factory=list)
+    applications: list[derived.ApplicationFact] = field(default_factory=list)
+    surveys: list[derived.SurveyFact] = field(default_factory=list)
+    results: dict[tuple[str, int, int], TypedResult] = field(default_factory=dict)
+    analyses: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+
+def load(session: Session, first_year: int, last_year: int) -> Facts:
+    """All active records dated in `first_year`..`last_year` (inclusive)."""
+    facts = Facts()
+    start, end = Period(first_year, 1).start, Period(last_year, 3).end
+    municipality_code = {m.id: m.code for m in session.exec(select(Municipality))}
+    networks = {n.id: n for n in session.exec(select(Network))}
+    invited_codes = {n.id: frozenset(m.code for m in invited(session, n)) for n in networks.values()}
+
+    meetings = session.exec(
+        select(Attendance).join(Entry, is_active(Attendance.entry_id))
+        .where(col(Attendance.held_on).between(start, end)).order_by(col(Attendance.held_on))
+    ).all()
+    presence: dict[int, set[str]] = defaultdict(set)
+    invited_then: dict[int, set[str]] = defaultdict(set)
+    ids = [m.id for m in meetings]
+    for p in session.exec(select(AttendancePresence).where(col(AttendancePresence.attendance_id).in_(ids))):
+        invited_then[p.attendance_id].add(municipality_code[p.municipality_id])
+        if p.present:
+            presence[p.attendance_id].add(municipality_code[p.municipality_id])
+    for m in meetings:
+        assert m.id is not None
+        facts.attendance.append(derived.AttendanceFact(
+            network=networks[m.network_id].code, day=m.held_on,
+            # Who was invited is taken from the meeting itself when names were logged: the network may change later.
+            invited=frozenset(invited_then[m.id]) if m.names_known else invited_codes[m.network_id],
+            present=frozenset(presence[m.id]) if m.names_known else None,
+            invited_count=m.invited_count, present_count=m.present_count, women=m.women, men=m.men,
+        ))
+
+    courses = session.exec(
+        select(Course).join(Entry, is_active(Course.entry_id)).where(col(Course.held_on).between(start, end))
+    ).all()
+    by_course: dict[int, dict[str, int]] = defaultdict(dict)
+    for cp in session.exec(select(CourseParticipants).where(col(CourseParticipants.course_id).in_([c.id for c in courses]))):
+        by_course[cp.course_id][municipality_code[cp.municipality_id]] = cp.count
+    facts.courses = [
+        derived.CourseFact(name=c.name, day=c.held_on, participants=c.participants, by_municipality=by_course[c.id or 0],
+                           digital=c.digital, price=c.price, external_price=c.external_price)
+        for c in courses
+    ]
+
+    facts.applications = [
+        derived.ApplicationFact(project=a.project, funder=a.funder, sought=a.sought, granted=a.granted, status=a.status,
+                                day=a.decided_on)
+        for a in session.exec(
+            select(FundingApplication).join(Entry, is_active(FundingApplication.entry_id))
+            .where(col(FundingApplication.decided_on).between(start, end))
+        )
+    ]
+
+    questions = {q.id: q.code for q in session.exec(select(SurveyQuestion))}
+    facts.surveys = [
+        derived.SurveyFact(question=questions[s.question_id], network=networks[s.network_id].code, year=s.year,
+                           counts=(s.n1, s.n2, s.n3, s.n4, s.n5, s.n6), dont_know=s.dont_know)
+        for s in session.exec(
+            select(SurveyResponse).join(Entry, is_active(SurveyResponse.entry_id))
+            .where(col(SurveyResponse.year).between(first_year, last_year))
+        )
+    ]
+
+    # Later entries win: a result reported twice for the same period means the second is the current one.
+    for r in session.exec(
+        select(IndicatorResult).join(Entry, is_active(IndicatorResult.entry_id))
+        .where(col(IndicatorResult.year).between(first_year, last_year)).order_by(col(IndicatorResult.entry_id))
+    ):
+        facts.results[(r.indicator_code, r.year, r.tertial)] = TypedResult(r.value, r.analysis, r.entry_id)
+        if r.analysis:
+            facts.analyses[(r.indicator_code, r.year, r.tertial)] = r.analysis
+    for a in session.exec(
+        select(Analysis).join(Entry, is_active(Analysis.entry_id))
+        .where(col(Analysis.year).between(first_year, last_year)).order_by(col(Analysis.entry_id))
+    ):
+        facts.analyses[(a.indicator_code, a.year, a.tertial)] = a.text
+    return facts
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """An indicator's value for a period: `value` in the indicator's unit, None when there is none yet.
+
+    `ratio` keeps both parts of a share so replies and reports can say "8 av 14".
+    """
+
+    value: float | None
+    ratio: derived.Ratio | None = None
+    below: tuple[tuple[str, derived.Ratio], ...] = ()
+
+
+def _share(ratio: derived.Ratio) -> IndicatorValue:
+    return IndicatorValue(ratio.percent, ratio)
+
+
+def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: float | None = None) -> IndicatorValue:
+    """The value of `indicator` for `period`, typed in or derived from the records.
+
+    For "every municipality at least X %" the value is the lowest municipality's share and
+    `below` names those under `target`.
+    """
+    networks = frozenset(indicator.networks) or None
+    match Source(indicator.source):
+        case Source.TYPED:
+            typed = facts.results.get((indicator.code, period.year, period.tertial))
+            return IndicatorValue(typed.value if typed else None)
+        case Source.ATTENDANCE:
+            return _share(derived.attendance(facts.attendance, period, networks))
+        case Source.ATTENDANCE_EACH_MUNICIPALITY:
+            shares = derived.attendance_by_municipality(facts.attendance, period, networks)
+            if not shares:
+                return IndicatorValue(None)
+            lowest = min(shares.values(), key=lambda r: r.value or 0.0)
+            below = tuple(derived.municipalities_below(facts.attendance, period, target, networks)) if target is not None else ()
+            return IndicatorValue(lowest.percent, lowest, below)
+        case Source.COURSES_COUNT:
+            count = derived.course_count(facts.courses, period)
+            return IndicatorValue(float(count))
+        case Source.COURSE_PARTICIPANTS:
+            return IndicatorValue(float(derived.participant_count(facts.courses, period)))
+        case Source.COURSES_DIGITAL_SHARE:
+            return _share(derived.digital_share(facts.courses, period))
+        case Source.COURSE_COST_REDUCTION_KR:
+            reduction = derived.cost_reduction(facts.courses, period)
+            return IndicatorValue(reduction.numerator if reduction.denominator else None, reduction)
+        case Source.COURSE_COST_REDUCTION_PERCENT:
+            return _share(derived.cost_reduction(facts.courses, period))
+        case Source.APPLICATIONS_COUNT:
+            return _share(derived.applications(facts.applications, period).granted_of_decided)
+        case Source.APPLICATIONS_AMOUNT:
+            return _share(derived.applications(facts.applications, period).amount_granted_of_sought)
+        case Source.SURVEY:
+            assert indicator.question_code is not None
+            return _share(derived.very_satisfied(facts.surveys, period, indicator.question_code, networks))

@@ -1,0 +1,359 @@
+"""Logging records against the plan: validated in Swedish, journaled, undoable.
+
+Each `log_*` function checks the values against the plan and common sense, writes the
+rows under one journal entry, and returns the entry with a normalised Swedish summary
+that a chat reply can echo. A rejected record raises `RecordError` and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from kubot import formatting as fmt
+from kubot.journal import Origin, Recorded, add_rows, record
+from kubot.models import (
+    Activity,
+    ActivityStatus,
+    Analysis,
+    Area,
+    Attendance,
+    AttendancePresence,
+    Course,
+    CourseParticipants,
+    EconomyLine,
+    Event,
+    FundingApplication,
+    Indicator,
+    IndicatorResult,
+    Municipality,
+    Network,
+    NetworkInvitee,
+    StaffFte,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from kubot.models.plan import Source, Unit
+from kubot.models.records import ActivityState, ApplicationStatus, EmploymentForm, ThreeK
+from kubot.periods import Period
+from kubot.planfile import version_for_year
+
+MAX_AMOUNT = 10_000_000_000
+
+
+class RecordError(ValueError):
+    """A record that cannot be logged; the message is Swedish and says what to do instead."""
+
+
+def _network(session: Session, code: str) -> Network:
+    network = session.exec(select(Network).where(Network.code == code)).first()
+    if network is None:
+        raise RecordError(f"Nätverket {code!r} finns inte i planen.")
+    return network
+
+
+def municipalities_by_code(session: Session) -> dict[str, Municipality]:
+    return {m.code: m for m in session.exec(select(Municipality))}
+
+
+def invited(session: Session, network: Network) -> list[Municipality]:
+    """The municipalities (and the Region, where it takes part) invited to a network's meetings."""
+    everyone = list(session.exec(select(Municipality).order_by(col(Municipality.name))))
+    if network.invites_all:
+        chosen = [m for m in everyone if not m.is_region]
+    else:
+        ids = set(session.exec(select(NetworkInvitee.municipality_id).where(NetworkInvitee.network_id == network.id)))
+        chosen = [m for m in everyone if m.id in ids]
+    if network.with_region:
+        chosen += [m for m in everyone if m.is_region and m not in chosen]
+    return chosen
+
+
+def _not_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise RecordError(f"{what} {fmt.day(day)} ligger i framtiden – det går bara att registrera det som har hänt.")
+
+
+def log_attendance(
+    session: Session,
+    *,
+    origin: Origin,
+    network_code: str,
+    held_on: date,
+    today: date,
+    present: frozenset[str] | None = None,
+    present_count: int | None = None,
+    women: int | None = None,
+    men: int | None = None,
+) -> Recorded:
+    """A network meeting: who of the invited came, by name or by count, and optionally by gender."""
+    network = _network(session, network_code)
+    _not_future(held_on, today, "Mötet")
+    guests = invited(session, network)
+    invited_codes = {m.code for m in guests}
+    if present is not None:
+        strangers = sorted(present - invited_codes)
+        if strangers:
+            names = ", ".join(m.name for m in municipalities_by_code(session).values() if m.code in strangers) or ", ".join(strangers)
+            raise RecordError(f"{names} är inte inbjudna till {network.name}. Inbjudna är: {', '.join(m.name for m in guests)}.")
+        present_count = len(present)
+    if present_count is None:
+        raise RecordError("Ange vilka kommuner som var där, eller hur många, t.ex. ”12 av 13”.")
+    if not 0 <= present_count <= len(guests):
+        raise RecordError(f"{network.name} har {len(guests)} inbjudna – {present_count} närvarande går inte.")
+    for label, value in (("kvinnor", women), ("män", men)):
+        if value is not None and value < 0:
+            raise RecordError(f"Antalet {label} kan inte vara negativt.")
+    row = Attendance(
+        network_id=network.id, held_on=held_on, invited_count=len(guests), present_count=present_count,
+        names_known=present is not None, women=women, men=men,
+    )
+    share = fmt.ratio_percent(present_count / len(guests)) if guests else "–"
+    summary = f"{network.name} {fmt.day(held_on)}: närvaro {present_count} av {len(guests)} ({share})"
+    if present is not None and present_count < len(guests):
+        summary += ", frånvarande: " + ", ".join(m.name for m in guests if m.code not in present)
+    if women is not None or men is not None:
+        summary += f", kvinnor {women or 0}, män {men or 0}"
+    recorded = record(session, kind="närvaro", summary=summary, origin=origin, rows=[row])
+    if present is not None and not recorded.duplicate:
+        add_rows(session, recorded.entry, [
+            AttendancePresence(attendance_id=row.id, municipality_id=m.id, present=m.code in present) for m in guests
+        ])
+    return recorded
+
+
+def log_course(
+    session: Session,
+    *,
+    origin: Origin,
+    name: str,
+    held_on: date,
+    today: date,
+    participants: int | None = None,
+    by_municipality: Mapping[str, int] | None = None,
+    digital: bool = False,
+    price: float | None = None,
+    external_price: float | None = None,
+) -> Recorded:
+    """A course from Kurs och konferens, with participants and its price against an external one."""
+    _not_future(held_on, today, "Kursdagen")
+    by_municipality = dict(by_municipality or {})
+    known = municipalities_by_code(session)
+    if unknown := sorted(set(by_municipality) - set(known)):
+        raise RecordError(f"Okända kommuner: {', '.join(unknown)}.")
+    if by_municipality:
+        total = sum(by_municipality.values())
+        if participants is not None and participants != total:
+            raise RecordError(f"Deltagarna per kommun blir {total}, men totalt angavs {participants}.")
+        participants = total
+    if participants is None or participants <= 0:
+        raise RecordError("Ange antalet deltagare, t.ex. ”20 deltagare”.")
+    for label, value in (("Priset", price), ("Det externa priset", external_price)):
+        if value is not None and not 0 <= value <= MAX_AMOUNT:
+            raise RecordError(f"{label} {fmt.kronor(value)} är inte rimligt.")
+    row = Course(name=name.strip(), held_on=held_on, participants=participants, digital=digital,
+                 price=price, external_price=external_price)
+    summary = f"Kurs ”{row.name}” {fmt.day(held_on)}: {fmt.number(participants)} deltagare"
+    if digital:
+        summary += ", digital"
+    if price is not None:
+        summary += f", pris {fmt.kronor(price)} per deltagare"
+    if external_price is not None:
+        summary += f", externt pris {fmt.kronor(external_price)}"
+    if price is not None and external_price is not None:
+        summary += f" (kostnadsreducering {fmt.kronor(participants * (external_price - price))})"
+    recorded = record(session, kind="kurs", summary=summary, origin=origin, rows=[row])
+    if by_municipality and not recorded.duplicate:
+        add_rows(session, recorded.entry, [
+            CourseParticipants(course_id=row.id, municipality_id=known[code].id, count=count)
+            for code, count in sorted(by_municipality.items()) if count
+        ])
+    return recorded
+
+
+def log_application(
+    session: Session,
+    *,
+    origin: Origin,
+    project: str,
+    funder: str,
+    sought: float,
+    decided_on: date,
+    today: date,
+    granted: float | None = None,
+    rejected: bool = False,
+) -> Recorded:
+    """A funding application: pending, granted (an amount) or rejected."""
+    _not_future(decided_on, today, "Datumet")
+    if not 0 < sought <= MAX_AMOUNT:
+        raise RecordError(f"Sökt belopp {fmt.kronor(sought)} är inte rimligt.")
+    if granted is not None and rejected:
+        raise RecordError("En ansökan kan inte vara både beviljad och avslagen.")
+    if granted is not None and not 0 < granted <= sought:
+        raise RecordError(f"Beviljat belopp ({fmt.kronor(granted)}) måste vara större än 0 och högst det sökta ({fmt.kronor(sought)}).")
+    status = ApplicationStatus.REJECTED if rejected else ApplicationStatus.GRANTED if granted is not None else ApplicationStatus.PENDING
+    row = FundingApplication(project=project.strip(), funder=funder.strip(), sought=sought, granted=granted,
+                             status=status.value, decided_on=decided_on)
+    outcome = {
+        ApplicationStatus.PENDING: "inget beslut ännu",
+        ApplicationStatus.REJECTED: "avslag",
+        ApplicationStatus.GRANTED: f"beviljat {fmt.kronor(granted or 0)} ({fmt.ratio_percent((granted or 0) / sought)})",
+    }[status]
+    summary = f"Ansökan {row.project} till {row.funder} {fmt.day(decided_on)}: sökt {fmt.kronor(sought)}, {outcome}"
+    return record(session, kind="ansökan", summary=summary, origin=origin, rows=[row])
+
+
+def log_survey(
+    session: Session,
+    *,
+    origin: Origin,
+    year: int,
+    question_code: str,
+    network_code: str,
+    counts: tuple[int, int, int, int, int, int],
+    dont_know: int = 0,
+) -> Recorded:
+    """Answers to one question of the annual survey in one network, per step of the 1–6 scale."""
+    question = session.exec(select(SurveyQuestion).where(SurveyQuestion.code == question_code)).first()
+    if question is None:
+        raise RecordError(f"Enkätfrågan {question_code!r} finns inte i planen.")
+    network = _network(session, network_code)
+    if len(counts) != 6 or min(counts) < 0 or dont_know < 0:
+        raise RecordError("Ange sex antal, ett per skalsteg 1–6, t.ex. ”0 1 3 4 6 5”, och ev. ”vet ej 2”.")
+    if sum(counts) + dont_know == 0:
+        raise RecordError("Enkäten har inga svar – ange antalet svar per skalsteg 1–6.")
+    row = SurveyResponse(year=year, question_id=question.id, network_id=network.id, n1=counts[0], n2=counts[1],
+                         n3=counts[2], n4=counts[3], n5=counts[4], n6=counts[5], dont_know=dont_know)
+    answered = sum(counts)
+    very = counts[4] + counts[5]
+    share = fmt.ratio_percent(very / answered) if answered else "–"
+    summary = (
+        f"Enkät {year}, {network.name}, ”{question.text}”: svar 1–6: {' '.join(str(c) for c in counts)}, vet ej {dont_know}"
+        f" – mycket nöjda {very} av {answered} ({share})"
+    )
+    return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])
+
+
+def indicator_in_force(session: Session, code: str, year: int) -> Indicator:
+    """The indicator with `code` in the plan that applies to `year`."""
+    version = version_for_year(session, year)
+    indicator = (
+        session.exec(select(Indicator).where(Indicator.plan_id == version.id, Indicator.code == code)).first()
+        if version
+        else None
+    )
+    if indicator is None:
+        raise RecordError(f"Mätetalet {code!r} finns inte i planen för {year}.")
+    return indicator
+
+
+def format_value(indicator: Indicator, value: float) -> str:
+    """A result in the indicator's unit: "79 %", "12 st", "12 500 000 kr", "ja"."""
+    match Unit(indicator.unit):
+        case Unit.PERCENT:
+            return fmt.percent(value, decimals=0 if float(value).is_integer() else 1)
+        case Unit.KRONOR:
+            return fmt.kronor(value)
+        case Unit.YES_NO:
+            return "ja" if value else "nej"
+        case Unit.COUNT:
+            return fmt.number(value, decimals=0 if float(value).is_integer() else 1)
+
+
+def log_result(
+    session: Session, *, origin: Origin, indicator_code: str, period: Period, today: date, value: float, analysis: str = ""
+) -> Recorded:
+    """A typed-in result of an indicator for a period, with the responsible person's analysis."""
+    indicator = indicator_in_force(session, indicator_code, period.year)
+    if indicator.source != Source.TYPED:
+        raise RecordError(
+            f"{indicator.code} räknas fram ur registreringar ({Source(indicator.source).value}) och skrivs inte in. "
+            f"Skriv en analys i stället: analys {indicator.code} {period.code}: …"
+        )
+    if period.start > today:
+        raise RecordError(f"{period.label} har inte börjat än.")
+    unit = Unit(indicator.unit)
+    if unit == Unit.PERCENT and not 0 <= value <= 100:
+        raise RecordError(f"{fmt.number(value)} % är inte en möjlig andel – en andel ligger mellan 0 och 100 %.")
+    if unit == Unit.YES_NO and value not in (0, 1):
+        raise RecordError("Svara ja eller nej för det här mätetalet.")
+    if unit in (Unit.COUNT, Unit.KRONOR) and not 0 <= value <= MAX_AMOUNT:
+        raise RecordError(f"{fmt.number(value)} är inte ett rimligt värde för {indicator.name}.")
+    row = IndicatorResult(indicator_code=indicator.code, year=period.year, tertial=period.tertial, value=value,
+                          analysis=analysis.strip())
+    summary = f"{indicator.code} ”{indicator.name}” {period.code}: {format_value(indicator, value)}"
+    if row.analysis:
+        summary += f". Analys: {row.analysis}"
+    return record(session, kind="resultat", summary=summary, origin=origin, rows=[row])
+
+
+def log_analysis(session: Session, *, origin: Origin, indicator_code: str, period: Period, text: str) -> Recorded:
+    """The analysis text shown beside an indicator's result in the report, typed-in or derived."""
+    indicator = indicator_in_force(session, indicator_code, period.year)
+    if not text.strip():
+        raise RecordError("Analysen är tom – skriv texten efter kolon.")
+    row = Analysis(indicator_code=indicator.code, year=period.year, tertial=period.tertial, text=text.strip())
+    summary = f"Analys för {indicator.code} ”{indicator.name}” {period.code}: {row.text}"
+    return record(session, kind="analys", summary=summary, origin=origin, rows=[row])
+
+
+def log_activity_status(
+    session: Session, *, origin: Origin, activity_code: str, state: ActivityState, reported_on: date, comment: str = ""
+) -> Recorded:
+    version = version_for_year(session, reported_on.year)
+    activity = (
+        session.exec(select(Activity).where(Activity.plan_id == version.id, Activity.code == activity_code)).first()
+        if version
+        else None
+    )
+    if activity is None:
+        raise RecordError(f"Aktiviteten {activity_code!r} finns inte i planen för {reported_on.year}.")
+    row = ActivityStatus(activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip())
+    summary = f"Aktivitet {activity.code} ”{activity.name}” {fmt.day(reported_on)}: {state.value}"
+    if row.comment:
+        summary += f" – {row.comment}"
+    return record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row])
+
+
+def _area(session: Session, code: str) -> Area:
+    area = session.exec(select(Area).where(Area.code == code)).first()
+    if area is None:
+        raise RecordError(f"Området {code!r} finns inte i planen.")
+    return area
+
+
+def log_event(
+    session: Session, *, origin: Origin, area_code: str | None, occurred_on: date, text: str, three_k: ThreeK | None = None
+) -> Recorded:
+    """An important event or example, for "Viktiga händelser" and the 3 K examples of the report."""
+    area = _area(session, area_code) if area_code else None
+    if not text.strip():
+        raise RecordError("Beskriv händelsen efter kolon.")
+    row = Event(area_id=area.id if area else None, occurred_on=occurred_on, three_k=three_k.value if three_k else None,
+                text=text.strip())
+    summary = f"Händelse {fmt.day(occurred_on)}" + (f", {area.name}" if area else "") + (f" ({three_k.value})" if three_k else "")
+    summary += f": {row.text}"
+    return record(session, kind="händelse", summary=summary, origin=origin, rows=[row])
+
+
+def log_economy(
+    session: Session, *, origin: Origin, area_code: str, period: Period, item: str, amount_tkr: float
+) -> Recorded:
+    """One economy line in tkr for an area: budget, utfall, kvarvarande medel …"""
+    area = _area(session, area_code)
+    if not abs(amount_tkr) <= MAX_AMOUNT / 1000:
+        raise RecordError(f"{fmt.tkr(amount_tkr)} är inte ett rimligt belopp.")
+    row = EconomyLine(area_id=area.id, year=period.year, tertial=period.tertial, item=item.strip(), amount_tkr=amount_tkr)
+    summary = f"Ekonomi {area.name} {period.code}, {row.item}: {fmt.tkr(amount_tkr)}"
+    return record(session, kind="ekonomi", summary=summary, origin=origin, rows=[row])
+
+
+def log_staff_fte(session: Session, *, origin: Origin, period: Period, form: EmploymentForm, fte: float) -> Recorded:
+    """Full-time equivalents by employment form, for the staff table."""
+    if not 0 <= fte <= 10_000:
+        raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare är inte rimligt.")
+    row = StaffFte(year=period.year, tertial=period.tertial, employment_form=form.value, fte=fte)
+    summary = f"Årsarbetare {period.code}, {form.value}: {fmt.number(fte, decimals=1)}"
+    return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=[row])

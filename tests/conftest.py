@@ -1,0 +1,78 @@
+"""Shared fixtures: a migrated database per test, on SQLite and, when configured, PostgreSQL.
+
+Set KUBOT_TEST_POSTGRES_URL (as `.ci/run` does) to run every storage test on a real
+PostgreSQL server too; each test then gets its own freshly created database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+from kubot import db, planfile
+from kubot.journal import Origin
+from kubot.models import Staff
+
+POSTGRES_URL = os.environ.get("KUBOT_TEST_POSTGRES_URL")
+PLANS = Path(__file__).parent / "plans"
+TODAY = date(2022, 11, 23)
+
+backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(params=backends)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kubot.db'}"
+        return
+    assert POSTGRES_URL is not None
+    name = f"kubot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(db._driver_url(POSTGRES_URL)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty database."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def small_plan_engine(engine: Engine) -> Engine:
+    """A database with the small test plan (plans/small.yaml) in force from 2021."""
+    with db.session_scope(engine) as session:
+        planfile.apply(session, planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+    return engine
+
+
+@pytest.fixture
+def session(small_plan_engine: Engine) -> Iterator[Session]:
+    with db.session_scope(small_plan_engine) as session:
+        yield session
+
+
+def staff(session: Session, name: str) -> Staff:
+    person = session.exec(select(Staff).where(Staff.name == name)).one()
+    return person
+
+
+def origin(session: Session, name: str, message_id: str | None = None, channel: str = "console") -> Origin:
+    return Origin(actor=staff(session, name), channel=channel, message_id=message_id, message_text="test")
