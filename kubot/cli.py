@@ -1,4 +1,4 @@
-"""The `kubot` command: the console, database upkeep and plan import/export."""
+"""The `kubot` command: the console, one-off messages, database upkeep and plan import/export."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from kubot import app, db, planfile
+from kubot.chat import console
+from kubot.chat.core import Bot
 from kubot.journal import Origin
+from kubot.models import Staff
 from kubot.settings import Settings
 
 
@@ -20,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     db_cmd.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD").add_parser(
         "upgrade", help="uppgradera databasen till senaste schemat"
     )
+
+    console = commands.add_parser("console", help="chatta med kubot i terminalen")
+    console.add_argument("--as", dest="name", metavar="NAMN", help="vem du är (ditt namn i planen)")
+    say = commands.add_parser("say", help="skicka ett meddelande och skriv ut svaret")
+    say.add_argument("--as", dest="name", metavar="NAMN", required=True, help="vem som skriver")
+    say.add_argument("message", metavar="MEDDELANDE")
 
     plan = commands.add_parser("plan", help="läs in eller skriv ut planen (YAML)")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ÅTGÄRD")
@@ -69,6 +80,27 @@ def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
     return 0
 
 
+def _console(settings: Settings, name: str | None) -> int:
+    engine = app.start(settings)
+    bot = Bot(engine, settings)
+    with db.session_scope(engine) as session:
+        people = {s.name.casefold(): s.name for s in session.exec(select(Staff).where(Staff.active).order_by(col(Staff.role).desc()))}
+        admin = next(iter(people.values()), "")
+    for _ in range(3):
+        if name is None:
+            try:
+                name = input(f"Vem är du? Skriv ditt namn [{admin}]: ").strip() or admin
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+        if name.casefold() in people:
+            console.chat(bot, people[name.casefold()])
+            return 0
+        print(f"Jag känner inte igen ”{name}”. Personer i planen är t.ex. {', '.join(list(people.values())[:4])}.")
+        name = None
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
@@ -81,9 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan_import(settings, args.file, args.check)
         if args.command == "plan" and args.plan_command == "export":
             return _plan_export(settings, args.year, args.out)
-        app.start(settings)
-        print(f"Kubot är redo ({db.public_url(settings.database_url)}).")
-        return 0
+        if args.command == "say":
+            reply = console.say(Bot(app.start(settings), settings), args.name, args.message)
+            print(console.render(reply))
+            return 1 if reply.accepted is False else 0
+        if args.command is None and settings.slack_configured:
+            print("Slack är konfigurerat men Slack-appen finns inte i den här versionen; startar konsolen.", file=sys.stderr)
+        return _console(settings, getattr(args, "name", None))
     except db.DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -25,8 +25,10 @@ from kubot.models import (
     IndicatorResult,
     Municipality,
     Network,
+    IndicatorTarget,
     SurveyQuestion,
     SurveyResponse,
+    TargetChange,
 )
 from kubot.models.plan import Source
 from kubot.periods import Period
@@ -183,3 +185,23 @@ def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: 
         case Source.SURVEY:
             assert indicator.question_code is not None
             return _share(derived.very_satisfied(facts.surveys, period, indicator.question_code, networks))
+
+
+def target_for(session: Session, indicator: Indicator, year: int) -> float | None:
+    """The target in force for `year`: set in chat for that year, else the plan's latest up to that year.
+
+    A plan's target holds for every following year until a new one is set, the way the
+    organisation keeps "80 %" year after year without restating it.
+    """
+    changed = session.exec(
+        select(TargetChange.value).join(Entry, is_active(TargetChange.entry_id))
+        .where(TargetChange.indicator_code == indicator.code, TargetChange.year == year)
+        .order_by(col(TargetChange.entry_id).desc())
+    ).first()
+    if changed is not None:
+        return changed
+    return session.exec(
+        select(IndicatorTarget.value)
+        .where(IndicatorTarget.indicator_id == indicator.id, IndicatorTarget.year <= year)
+        .order_by(col(IndicatorTarget.year).desc())
+    ).first()

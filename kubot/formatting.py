@@ -89,9 +89,9 @@ def kronor(amount: Number, decimals: int = 0) -> str:
     return _house_style(text)
 
 
-def tkr(amount: Number, decimals: int = 0) -> str:
-    """An amount given in kronor, shown in thousands as budgets are: 12 500 000 → "12 500 tkr"."""
-    rounded = _rounded(_exact(amount) / 1000, decimals)
+def tkr(amount_tkr: Number, decimals: int = 0) -> str:
+    """An amount already in thousands of kronor, as economy lines are kept: 12 500 → "12 500 tkr"."""
+    rounded = _rounded(_exact(amount_tkr), decimals)
     return _house_style(format_decimal(rounded, format=_pattern(decimals) + " 'tkr'", locale=LOCALE))
 
 

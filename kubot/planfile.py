@@ -40,7 +40,8 @@ SAMPLE_PLAN = "sample_plan.yaml"
 _HEADER = """\
 # Kubots plan. Redigera och läs in med:  kubot plan import FIL
 # Koder skrivs med små bokstäver a–z, siffror och bindestreck. Målvärde kan vara ett tal,
-# null (inget målvärde) eller ett värde per år, t.ex. {2022: 50, 2023: 55}.
+# null (inget målvärde) eller ett värde per år, t.ex. {2022: 50, 2023: 55}. Ett målvärde gäller
+# följande år också, tills ett nytt anges.
 """
 
 

@@ -33,11 +33,12 @@ from kubot.models.records import (
     IndicatorResult,
     StaffFte,
     SurveyResponse,
+    TargetChange,
 )
 
 __all__ = [
     "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
     "ChatIdentity", "Course", "CourseParticipants", "EconomyLine", "Entry", "Event", "FundingApplication",
     "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
-    "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse",
+    "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
 ]

@@ -170,3 +170,13 @@ class StaffFte(SQLModel, table=True):
     tertial: int
     employment_form: str = Field(sa_type=String(20))
     fte: float
+
+
+class TargetChange(SQLModel, table=True):
+    """A target set in chat for one year; the latest active one overrides the plan file's."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = _entry()
+    indicator_code: str = Field(sa_type=String(40), index=True)
+    year: int
+    value: float

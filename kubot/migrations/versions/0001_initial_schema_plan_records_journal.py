@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:02:09.962372
+Create Date: 2026-11-23 03:07:05.633704
 
 """
 from typing import Sequence, Union
@@ -339,6 +339,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_surveyresponse_entry_id'), ['entry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_surveyresponse_year'), ['year'], unique=False)
 
+    op.create_table('targetchange',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_code', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['entry.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('targetchange', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_targetchange_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_targetchange_indicator_code'), ['indicator_code'], unique=False)
+
     op.create_table('activity',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -434,6 +447,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_activity_code'))
 
     op.drop_table('activity')
+    with op.batch_alter_table('targetchange', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_targetchange_indicator_code'))
+        batch_op.drop_index(batch_op.f('ix_targetchange_entry_id'))
+
+    op.drop_table('targetchange')
     with op.batch_alter_table('surveyresponse', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_surveyresponse_year'))
         batch_op.drop_index(batch_op.f('ix_surveyresponse_entry_id'))

@@ -1,0 +1,423 @@
+"""The chat commands. Each docstring is the command's help: summary, then working examples."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import col, select
+
+from kubot import facts, formatting as fmt, journal, records
+from kubot.chat import values
+from kubot.chat.messages import Reply
+from kubot.chat.registry import Context, Usage, command, unique_commands, COMMANDS
+from kubot.models import Activity, ActivityStatus, Area, Entry, Goal, Indicator, Staff, StaffArea
+from kubot.models.plan import Role, Source, Timing
+from kubot.models.records import ActivityState, TargetChange, ThreeK
+from kubot.periods import Period, PeriodError
+from kubot.planfile import version_for_year
+
+_MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+_DATE = re.compile(
+    rf"(?<!\S)(\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:[-/ ]\d{{4}}|-\d{{2}})?|\d{{1,2}} {_MONTH}(?: \d{{4}})?"
+    r"|idag|i dag|igår|i går|förrgår|i förrgår|today|yesterday)(?!\S)",
+    re.IGNORECASE,
+)
+_NUMBER = r"-?\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|-?\d+(?:[,.]\d+)?"
+_PERIOD = re.compile(r"(?<!\S)(?:t\s?[123][ -]?\d{4}|\d{4}[ -]?t[123])(?!\S)", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\S)(20\d\d)(?!\S)")
+
+
+def _accepted(recorded: records.Recorded) -> Reply:
+    entry = recorded.entry
+    if recorded.duplicate:
+        return Reply(f"Det här meddelandet är redan registrerat som #{entry.id}: {entry.summary}", accepted=True)
+    return Reply(f"Registrerat #{entry.id}: {entry.summary}\nÅngra med: ångra {entry.id}", accepted=True)
+
+
+def _take(pattern: str | re.Pattern[str], text: str) -> tuple[re.Match[str] | None, str]:
+    """The first match of `pattern` and the text with it cut out."""
+    match = re.search(pattern, text, re.IGNORECASE) if isinstance(pattern, str) else pattern.search(text)
+    if match is None:
+        return None, text
+    return match, (text[: match.start()] + " " + text[match.end():]).strip()
+
+
+def _split_at_date(ctx: Context, text: str) -> tuple[str, date | None, str]:
+    match = _DATE.search(text)
+    if match is None:
+        return text.strip(), None, ""
+    return text[: match.start()].strip(), values.parse_date(match.group(1), ctx.today), text[match.end():].strip()
+
+
+def _period(ctx: Context, text: str) -> tuple[Period, str]:
+    """The period named in `text` (default: the tertial we are in) and the text without it."""
+    match, rest = _take(_PERIOD, text)
+    if match is None:
+        return Period.containing(ctx.today), rest
+    try:
+        return Period.parse(match.group(0)), rest
+    except PeriodError as exc:
+        raise Usage(str(exc)) from exc
+
+
+def _number(text: str) -> float:
+    return float(values.parse_number(text))
+
+
+def _leftover(text: str) -> None:
+    if text.strip(" ,.;"):
+        raise Usage(f"Jag förstod inte ”{text.strip()[:60]}”.")
+
+
+# --- logging records -----------------------------------------------------------------------------
+
+@command("närvaro", "narvaro", "attendance")
+def attendance(ctx: Context, args: str) -> Reply:
+    """Registrera närvaron vid ett nätverksmöte: nätverk, datum och vilka kommuner som var där.
+    Exempel: närvaro PKS 2022-03-10 12 av 13
+    Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
+    Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
+    """
+    women, args = _take(r"(?<!\S)kvinnor:?\s*(\d+)(?!\S)", args)
+    men, args = _take(r"(?<!\S)män:?\s*(\d+)(?!\S)", args)
+    network_text, held_on, who = _split_at_date(ctx, args)
+    if not network_text:
+        raise Usage("Skriv vilket nätverk mötet gällde.")
+    if held_on is None:
+        raise Usage("Skriv mötets datum, t.ex. 2022-03-10, 12/5 eller idag.")
+    if not who:
+        raise Usage("Skriv vilka som var där: ”12 av 13”, ”alla”, ”alla utom Habo” eller kommunernas namn.")
+    lexicon = ctx.lexicon(held_on.year)
+    network_code = lexicon.network(network_text)
+    common = dict(origin=ctx.origin, network_code=network_code, held_on=held_on, today=ctx.today,
+                  women=int(women.group(1)) if women else None, men=int(men.group(1)) if men else None)
+    counted = re.fullmatch(r"(\d+)\s*(?:av|/)\s*(\d+)", who, re.IGNORECASE) or re.fullmatch(r"(\d+)", who)
+    if counted:
+        network = records._network(ctx.session, network_code)
+        invited = len(records.invited(ctx.session, network))
+        if counted.lastindex == 2 and int(counted.group(2)) != invited:
+            raise Usage(f"{network.name} har {invited} inbjudna, inte {counted.group(2)}. Skriv t.ex. ”{min(int(counted.group(1)), invited)} av {invited}”.")
+        return _accepted(records.log_attendance(ctx.session, present_count=int(counted.group(1)), **common))  # type: ignore[arg-type]
+    present = values.parse_municipalities(who, lexicon.municipalities)
+    return _accepted(records.log_attendance(ctx.session, present=present, **common))  # type: ignore[arg-type]
+
+
+def _indicator(ctx: Context, text: str, year: int) -> Indicator:
+    code = ctx.lexicon(year).indicator(text)
+    indicator = records.indicator_in_force(ctx.session, code, year)
+    _check_may_report(ctx, indicator.responsible_id, indicator.goal_id, f"mätetalet {indicator.code}")
+    return indicator
+
+
+def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, what: str) -> None:
+    """Staff report for what they are responsible for, or for their areas; managers for everything."""
+    if ctx.has_role(Role.MANAGER) or responsible_id == ctx.actor.id:
+        return
+    goal = ctx.session.get(Goal, goal_id)
+    my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
+    area_id = goal.area_id if goal else None
+    while area_id is not None:
+        if area_id in my_areas:
+            return
+        area = ctx.session.get(Area, area_id)
+        area_id = area.parent_id if area else None
+    owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
+    raise Usage(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
+                f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
+
+
+@command("resultat", "result")
+def result(ctx: Context, args: str) -> Reply:
+    """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
+    Exempel: resultat arbetsmiljo 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
+    Exempel: resultat brukarrev 3 T1 2022
+    """
+    head, _, analysis = args.partition(":")
+    period, head = _period(ctx, head)
+    value_match = re.search(rf"(?<!\S)({_NUMBER})\s*%?\s*$|(?<!\S)(ja|nej)\s*$", head, re.IGNORECASE)
+    if value_match is None:
+        raise Usage("Skriv mätetalets kod och resultatet, t.ex. ”resultat arbetsmiljo 79 % T2 2022”.")
+    name = head[: value_match.start()].strip()
+    if not name:
+        raise Usage("Skriv vilket mätetal resultatet gäller, före värdet.")
+    indicator = _indicator(ctx, name, period.year)
+    raw = value_match.group(1)
+    value = (1.0 if value_match.group(2).lower() == "ja" else 0.0) if raw is None else _number(raw)
+    return _accepted(records.log_result(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period,
+                                        today=ctx.today, value=value, analysis=analysis))
+
+
+@command("analys", "analysis")
+def analysis(ctx: Context, args: str) -> Reply:
+    """Skriv analystexten till ett mätetal för en period – den står bredvid resultatet i rapporten.
+    Exempel: analys narvaro-pks T2 2022: PKS har sedan mätningarnas början legat över målvärdet på 80 %.
+    """
+    head, colon, text = args.partition(":")
+    if not colon:
+        raise Usage("Skriv analysen efter ett kolon.")
+    period, name = _period(ctx, head)
+    if not name:
+        raise Usage("Skriv vilket mätetal analysen gäller.")
+    indicator = _indicator(ctx, name, period.year)
+    return _accepted(records.log_analysis(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period, text=text))
+
+
+_STATES = [
+    ("pågår med allvarliga problem", ActivityState.SERIOUS_PROBLEMS), ("pågår med allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
+    ("allvarliga problem", ActivityState.SERIOUS_PROBLEMS), ("allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
+    ("pågår med problem", ActivityState.PROBLEMS), ("med problem", ActivityState.PROBLEMS), ("problem", ActivityState.PROBLEMS),
+    ("pågår enligt plan", ActivityState.ON_TRACK), ("enligt plan", ActivityState.ON_TRACK), ("pågår", ActivityState.ON_TRACK),
+    ("ej påbörjad", ActivityState.NOT_STARTED), ("inte påbörjad", ActivityState.NOT_STARTED), ("ej startad", ActivityState.NOT_STARTED),
+    ("inte startad", ActivityState.NOT_STARTED), ("avbruten", ActivityState.CANCELLED), ("inställd", ActivityState.CANCELLED),
+    ("klar", ActivityState.DONE), ("genomförd", ActivityState.DONE), ("avslutad", ActivityState.DONE), ("done", ActivityState.DONE),
+]
+
+
+@command("aktivitet", "activity")
+def activity(ctx: Context, args: str) -> Reply:
+    """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar.
+    Exempel: aktivitet pks-moten pågår med problem: två av fem revisioner genomförda
+    Exempel: aktivitet pks-moten klar
+    """
+    head, _, comment = args.partition(":")
+    folded = head.casefold()
+    for phrase, state in _STATES:
+        match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
+        if match:
+            name = head[: match.start()].strip()
+            break
+    else:
+        raise Usage("Skriv aktivitetens status efter koden: pågår enligt plan, ej påbörjad, pågår med problem, "
+                    "pågår med allvarligt problem, avbruten eller klar.")
+    if not name:
+        raise Usage("Skriv vilken aktivitet det gäller, före statusen.")
+    code = ctx.lexicon().activity(name)
+    version = version_for_year(ctx.session, ctx.today.year)
+    item = ctx.session.exec(select(Activity).where(Activity.plan_id == (version.id if version else -1), Activity.code == code)).one()
+    _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
+    return _accepted(records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
+                                                 reported_on=ctx.today, comment=comment))
+
+
+@command("kurs", "course")
+def course(ctx: Context, args: str) -> Reply:
+    """Registrera en kurs: namn, datum, antal deltagare, ev. digital, pris per deltagare och externt pris.
+    Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
+    Exempel: kurs GDPR 12 maj 30 deltagare digital pris 1 840 extern 4 999
+    """
+    name, held_on, rest = _split_at_date(ctx, args)
+    if not name or held_on is None:
+        raise Usage("Skriv kursens namn och sedan datum, t.ex. ”kurs GDPR 2022-05-12 30 deltagare”.")
+    participants, rest = _take(r"(?<!\S)(\d+)\s*deltagare(?!\S)", rest)
+    if participants is None:
+        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”.")
+    digital, rest = _take(r"(?<!\S)(digital|digitalt|distans)(?!\S)", rest)
+    external, rest = _take(rf"(?<!\S)extern(?:t)?(?:\s+pris)?:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
+    price, rest = _take(rf"(?<!\S)pris:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
+    _leftover(rest)
+    return _accepted(records.log_course(
+        ctx.session, origin=ctx.origin, name=name, held_on=held_on, today=ctx.today,
+        participants=values.parse_int(participants.group(1), minimum=1, maximum=100_000, what="antal deltagare"),
+        digital=digital is not None, price=_number(price.group(1)) if price else None,
+        external_price=_number(external.group(1)) if external else None,
+    ))
+
+
+@command("ansökan", "ansokan", "application")
+def application(ctx: Context, args: str) -> Reply:
+    """Registrera en ansökan om externa medel: projekt, finansiär, sökt belopp och ev. beslut.
+    Exempel: ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000
+    Exempel: ansökan "Brukarstyrda brukarrevisioner" Forte 4 916 220 avslag 2022-06-01
+    """
+    date_match, rest = _take(_DATE, args)
+    decided_on = values.parse_date(date_match.group(1), ctx.today) if date_match else ctx.today
+    granted, rest = _take(rf"(?<!\S)bevilja(?:t|de|ts)?:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
+    rejected, rest = _take(r"(?<!\S)(avslag|avslagen|avslogs|nej)(?!\S)", rest)
+    sought = re.search(rf"(?<!\S)({_NUMBER})(?:\s*kr)?\s*$", rest)
+    if sought is None:
+        raise Usage("Skriv det sökta beloppet efter projekt och finansiär.")
+    names = rest[: sought.start()].strip()
+    quoted = re.findall(r"[\"”“']([^\"”“']+)[\"”“']", names)
+    if len(quoted) >= 2:
+        project, funder = quoted[0], quoted[1]
+    elif len(quoted) == 1:
+        project, funder = quoted[0], re.sub(r"[\"”“'][^\"”“']+[\"”“']", "", names).strip()
+    else:
+        project, _, funder = names.partition(" ")
+    if not project or not funder:
+        raise Usage("Skriv både projekt och finansiär före beloppet; namn med mellanslag inom citattecken.")
+    return _accepted(records.log_application(
+        ctx.session, origin=ctx.origin, project=project, funder=funder, sought=_number(sought.group(1)),
+        granted=_number(granted.group(1)) if granted else None, rejected=rejected is not None,
+        decided_on=decided_on, today=ctx.today,
+    ))
+
+
+@command("enkät", "enkat", "survey")
+def survey(ctx: Context, args: str) -> Reply:
+    """Registrera svaren på en enkätfråga i ett nätverk: antal svar per skalsteg 1–6, ev. ”vet ej” och år.
+    Exempel: enkät samverkan-kommuner socialchefsnätverket 0 1 3 4 6 5 vet ej 2
+    """
+    dont_know, rest = _take(r"(?<!\S)vet ej:?\s*(\d+)(?!\S)", args)
+    year_match = re.search(r"(?<!\S)(?:år\s+)?(20\d\d)\s*$", rest)
+    year = int(year_match.group(1)) if year_match else ctx.today.year
+    if year_match:
+        rest = rest[: year_match.start()]
+    counts = re.search(r"(?<!\S)(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", rest)
+    if counts is None:
+        raise Usage("Skriv sex antal, ett per skalsteg 1–6, efter fråga och nätverk.")
+    question_text, _, network_text = rest[: counts.start()].strip().partition(" ")
+    if not network_text:
+        raise Usage("Skriv frågans kod och nätverket före antalen.")
+    if year > ctx.today.year:
+        raise Usage(f"Året {year} har inte börjat än.")
+    lexicon = ctx.lexicon(year)
+    return _accepted(records.log_survey(
+        ctx.session, origin=ctx.origin, year=year, question_code=lexicon.question(question_text),
+        network_code=lexicon.network(network_text),
+        counts=tuple(int(n) for n in counts.groups()),  # type: ignore[arg-type]
+        dont_know=int(dont_know.group(1)) if dont_know else 0,
+    ))
+
+
+_THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompetens": ThreeK.COMPETENCE,
+            "kompetenshöjning": ThreeK.COMPETENCE, "kvalitet": ThreeK.QUALITY, "kvalitetshöjning": ThreeK.QUALITY}
+
+
+@command("händelse", "handelse", "event")
+def event(ctx: Context, args: str) -> Reply:
+    """Registrera en viktig händelse eller ett exempel för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon.
+    Exempel: händelse Barnahus kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.
+    """
+    head, colon, text = args.partition(":")
+    if not colon:
+        raise Usage("Skriv händelsen efter ett kolon.")
+    day, head = _take(_DATE, head)
+    kind, head = _take(rf"(?<!\S)({'|'.join(_THREE_K)})(?!\S)", head)
+    return _accepted(records.log_event(
+        ctx.session, origin=ctx.origin, area_code=ctx.lexicon().area(head) if head else None,
+        occurred_on=values.parse_date(day.group(1), ctx.today) if day else ctx.today,
+        text=text, three_k=_THREE_K[kind.group(1).lower()] if kind else None,
+    ))
+
+
+@command("målvärde", "malvarde", "target", role=Role.ADMIN)
+def target(ctx: Context, args: str) -> Reply:
+    """Sätt ett mätetals målvärde för ett år (administratörer).
+    Exempel: målvärde arbetsmiljo 50 2022
+    """
+    year_match = re.search(r"(?<!\S)(20\d\d)\s*$", args)
+    year = int(year_match.group(1)) if year_match else ctx.today.year
+    head = args[: year_match.start()] if year_match else args
+    value_match = re.search(rf"(?<!\S)({_NUMBER})\s*%?\s*$", head)
+    if value_match is None:
+        raise Usage("Skriv mätetalets kod, målvärdet och året.")
+    indicator = records.indicator_in_force(ctx.session, ctx.lexicon(year).indicator(head[: value_match.start()].strip()), year)
+    value = _number(value_match.group(1))
+    before = facts.target_for(ctx.session, indicator, year)
+    unit_value = records.format_value(indicator, value)
+    summary = f"Målvärde för {indicator.code} ”{indicator.name}” {year}: {unit_value}"
+    summary += f" (tidigare {records.format_value(indicator, before)})" if before is not None else " (inget tidigare)"
+    if indicator.unit == "procent" and not 0 <= value <= 100:
+        raise Usage(f"{fmt.number(value)} % är inte ett möjligt målvärde för en andel.")
+    recorded = journal.record(ctx.session, kind="målvärde", summary=summary, origin=ctx.origin,
+                              rows=[TargetChange(indicator_code=indicator.code, year=year, value=value)])
+    return _accepted(recorded)
+
+
+# --- questions and housekeeping ------------------------------------------------------------------
+
+@command("saknas", "missing")
+def missing(ctx: Context, args: str) -> Reply:
+    """Visa vad du (eller ett område) har kvar att rapportera för perioden.
+    Exempel: saknas
+    Exempel: saknas T2 2022
+    """
+    period, rest = _period(ctx, args)
+    version = version_for_year(ctx.session, period.year)
+    if version is None:
+        raise Usage(f"Det finns ingen plan för {period.year}.")
+    area_id = ctx.session.exec(select(Area.id).where(Area.code == ctx.lexicon().area(rest))).one() if rest else None
+    loaded = facts.load(ctx.session, period.year, period.year)
+    lines: list[str] = []
+    for indicator in ctx.session.exec(select(Indicator).where(Indicator.plan_id == version.id).order_by(col(Indicator.id))):
+        goal = ctx.session.get(Goal, indicator.goal_id)
+        if not _mine(ctx, indicator.responsible_id, goal.area_id if goal else None, area_id):
+            continue
+        if indicator.source != Source.TYPED:
+            continue
+        if indicator.timing == Timing.YEARLY and (indicator.measured_month or 12) > period.end.month:
+            continue
+        if (indicator.code, period.year, period.tertial) not in loaded.results:
+            lines.append(f"• {indicator.code} – {indicator.name}: resultat {indicator.code} <värde> {period.code}")
+    reported = set(ctx.session.exec(
+        select(ActivityStatus.activity_code).join(Entry, journal.is_active(ActivityStatus.entry_id))
+        .where(col(ActivityStatus.reported_on).between(period.tertial_start, period.end))
+    ))
+    for item in ctx.session.exec(select(Activity).where(Activity.plan_id == version.id).order_by(col(Activity.id))):
+        goal = ctx.session.get(Goal, item.goal_id)
+        if _mine(ctx, item.responsible_id, goal.area_id if goal else None, area_id) and item.code not in reported:
+            lines.append(f"• {item.code} – {item.name}: aktivitet {item.code} <status>")
+    whose = "området" if area_id else "dig"
+    if not lines:
+        return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!")
+    shown = lines[:15]
+    more = f"\n… och {len(lines) - len(shown)} till." if len(lines) > len(shown) else ""
+    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n" + "\n".join(shown) + more)
+
+
+def _mine(ctx: Context, responsible_id: int | None, goal_area: int | None, area_id: int | None) -> bool:
+    if area_id is not None:
+        return goal_area == area_id
+    return responsible_id == ctx.actor.id
+
+
+@command("ångra", "angra", "undo")
+def undo(ctx: Context, args: str) -> Reply:
+    """Ångra din senaste registrering, eller en äldre med dess nummer.
+    Exempel: ångra
+    Exempel: ångra 412
+    """
+    number = args.strip().lstrip("#")
+    if number and not number.isdigit():
+        raise Usage("Skriv ”ångra” för din senaste registrering eller ”ångra 412” för en viss.")
+    entry = journal.undo(ctx.session, entry_id=int(number) if number else None, origin=ctx.origin)
+    return Reply(f"Ångrat #{entry.id}: {entry.summary}", accepted=True)
+
+
+@command("vem", "whoami")
+def whoami(ctx: Context, args: str) -> Reply:
+    """Visa vem kubot tror att du är, din roll och dina områden.
+    Exempel: vem
+    """
+    areas = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).all()
+    role = {Role.STAFF: "medarbetare", Role.MANAGER: "chef", Role.ADMIN: "administratör"}[Role(ctx.actor.role)]
+    title = f", {ctx.actor.title}" if ctx.actor.title else ""
+    return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
+
+
+@command("rapport", "report", role=Role.MANAGER)
+def report(ctx: Context, args: str) -> Reply:
+    """Beställ ett rapportutkast i Word för en period (chefer och administratörer).
+    Exempel: rapport T2 2022
+    """
+    return Reply("Rapporter i Word är inte klara än – den funktionen kommer i en senare version av kubot. "
+                 "Till dess kan du se vad som saknas med ”saknas”.")
+
+
+@command("hjälp", "hjalp", "help", "?")
+def help_(ctx: Context, args: str) -> Reply:
+    """Visa vad kubot kan, eller hjälp och exempel för ett kommando.
+    Exempel: hjälp närvaro
+    """
+    if args:
+        wanted = COMMANDS.get(args.split()[0].lower())
+        if wanted is None:
+            raise Usage(f"Det finns inget kommando ”{args.split()[0][:30]}”. Skriv ”hjälp” för en lista.")
+        lines = wanted.help.splitlines()
+        examples = "\n".join(f"  {e}" for e in wanted.examples)
+        aliases = f" (även: {', '.join(wanted.aliases)})" if wanted.aliases else ""
+        return Reply(f"{wanted.name}{aliases}: {lines[0]}\nExempel:\n{examples}")
+    rows = [f"• {c.name} – {c.summary}\n    t.ex. {c.examples[0]}" for c in unique_commands() if c.examples and ctx.has_role(c.role)]
+    return Reply("Det här kan jag:\n" + "\n".join(rows) + "\nSkriv ”hjälp <kommando>” för fler exempel.")

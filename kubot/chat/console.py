@@ -1,0 +1,54 @@
+"""The console adapter: chat with kubot in a terminal when no chat platform is configured."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from kubot.chat.core import Bot
+from kubot.chat.messages import Incoming, Reply
+
+PLATFORM = "console"
+GREETING = """\
+Hej {name}! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna.
+Prova till exempel:
+  närvaro PKS idag 12 av 13
+  saknas
+  hjälp
+Avsluta med ”sluta” eller Ctrl-D."""
+QUIT = {"sluta", "avsluta", "exit", "quit", "hejdå"}
+
+
+def render(reply: Reply) -> str:
+    """Plain text for a terminal; buttons become commands to type."""
+    text = reply.text
+    if reply.actions:
+        text += "\n" + "\n".join(f"  [{a.label}] skriv: {a.command}" for a in reply.actions)
+    if reply.files:
+        text += "\n" + "\n".join(f"  Fil: {path}" for path in reply.files)
+    return text
+
+
+def say(bot: Bot, name: str, text: str) -> Reply:
+    return bot.handle(Incoming(text=text, platform=PLATFORM, sender=name, channel=PLATFORM))
+
+
+def chat(bot: Bot, name: str, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
+    """The interactive loop: a line in, kubot's reply out, until the person quits."""
+    try:
+        import readline  # noqa: F401  (line editing and history where the platform has it)
+    except ImportError:
+        pass
+    print(GREETING.format(name=name), file=out)
+    while True:
+        try:
+            line = read("> ")
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            break
+        if line.strip().lower() in QUIT:
+            break
+        if line.strip():
+            print(render(say(bot, name, line)), file=out)
+    print("Hej då!", file=out)

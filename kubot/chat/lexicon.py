@@ -1,0 +1,52 @@
+"""The names people may use in messages, read from the plan in force for a year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from kubot.chat import values
+from kubot.models import Activity, Area, Indicator, Municipality, Network, SurveyQuestion
+from kubot.planfile import version_for_year
+
+Names = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    networks: Names
+    municipalities: Mapping[str, str]
+    indicators: Names
+    activities: Names
+    areas: Names
+    questions: Names
+
+    def network(self, text: str) -> str:
+        return values.match_name(text, self.networks, kind="nätverk")
+
+    def indicator(self, text: str) -> str:
+        return values.match_name(text, self.indicators, kind="mätetal")
+
+    def activity(self, text: str) -> str:
+        return values.match_name(text, self.activities, kind="aktivitet")
+
+    def area(self, text: str) -> str:
+        return values.match_name(text, self.areas, kind="område")
+
+    def question(self, text: str) -> str:
+        return values.match_name(text, self.questions, kind="enkätfråga")
+
+
+def load(session: Session, year: int) -> Lexicon:
+    version = version_for_year(session, year)
+    plan_id = version.id if version else -1
+    return Lexicon(
+        networks={n.code: (n.name,) for n in session.exec(select(Network))},
+        municipalities={m.code: m.name for m in session.exec(select(Municipality))},
+        indicators={i.code: (i.name,) for i in session.exec(select(Indicator).where(Indicator.plan_id == plan_id))},
+        activities={a.code: (a.name,) for a in session.exec(select(Activity).where(Activity.plan_id == plan_id))},
+        areas={a.code: (a.name,) for a in session.exec(select(Area))},
+        questions={q.code: (q.text,) for q in session.exec(select(SurveyQuestion))},
+    )

@@ -1,0 +1,94 @@
+"""Chat commands: each is a function whose docstring is its help text.
+
+The first docstring line is the one-line summary, lines starting with "Exempel:" are
+working examples shown in `hjälp`, and in rejections so people see a correct message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from kubot.chat.lexicon import Lexicon, load
+from kubot.chat.messages import Reply
+from kubot.journal import Origin
+from kubot.models import Staff
+from kubot.models.plan import Role
+
+if TYPE_CHECKING:
+    from kubot.settings import Settings
+
+RANK = {Role.STAFF: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+
+
+@dataclass
+class Context:
+    """What a command handler may use: the session, who is asking, and today's date."""
+
+    session: Session
+    actor: Staff
+    origin: Origin
+    now: datetime
+    settings: Settings
+    _lexicons: dict[int, Lexicon] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.settings.timezone).date()
+
+    def lexicon(self, year: int | None = None) -> Lexicon:
+        year = year or self.today.year
+        if year not in self._lexicons:
+            self._lexicons[year] = load(self.session, year)
+        return self._lexicons[year]
+
+    def has_role(self, role: Role) -> bool:
+        return RANK[Role(self.actor.role)] >= RANK[role]
+
+
+Handler = Callable[[Context, str], Reply]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    aliases: tuple[str, ...]
+    handler: Handler
+    role: Role
+
+    @property
+    def help(self) -> str:
+        return (self.handler.__doc__ or "").strip()
+
+    @property
+    def summary(self) -> str:
+        return self.help.splitlines()[0] if self.help else self.name
+
+    @property
+    def examples(self) -> list[str]:
+        return [line.strip()[len("Exempel:"):].strip() for line in self.help.splitlines() if line.strip().startswith("Exempel:")]
+
+
+class Usage(ValueError):
+    """A message whose form is wrong; the reply adds the command's examples."""
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, *aliases: str, role: Role = Role.STAFF) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        entry = Command(name, aliases, handler, role)
+        for word in (name, *aliases):
+            COMMANDS[word] = entry
+        return handler
+
+    return register
+
+
+def unique_commands() -> tuple[Command, ...]:
+    return tuple(dict.fromkeys(COMMANDS.values()))
