@@ -47,7 +47,7 @@ class RecordError(ValueError):
     """A record that cannot be logged; the message is Swedish and says what to do instead."""
 
 
-def _network(session: Session, code: str) -> Network:
+def network(session: Session, code: str) -> Network:
     network = session.exec(select(Network).where(Network.code == code)).first()
     if network is None:
         raise RecordError(f"Nätverket {code!r} finns inte i planen.")
@@ -89,29 +89,29 @@ def log_attendance(
     men: int | None = None,
 ) -> Recorded:
     """A network meeting: who of the invited came, by name or by count, and optionally by gender."""
-    network = _network(session, network_code)
+    where = network(session, network_code)
     _not_future(held_on, today, "Mötet")
-    guests = invited(session, network)
+    guests = invited(session, where)
     invited_codes = {m.code for m in guests}
     if present is not None:
         strangers = sorted(present - invited_codes)
         if strangers:
             names = ", ".join(m.name for m in municipalities_by_code(session).values() if m.code in strangers) or ", ".join(strangers)
-            raise RecordError(f"{names} är inte inbjudna till {network.name}. Inbjudna är: {', '.join(m.name for m in guests)}.")
+            raise RecordError(f"{names} är inte inbjudna till {where.name}. Inbjudna är: {', '.join(m.name for m in guests)}.")
         present_count = len(present)
     if present_count is None:
         raise RecordError("Ange vilka kommuner som var där, eller hur många, t.ex. ”12 av 13”.")
     if not 0 <= present_count <= len(guests):
-        raise RecordError(f"{network.name} har {len(guests)} inbjudna – {present_count} närvarande går inte.")
+        raise RecordError(f"{where.name} har {len(guests)} inbjudna – {present_count} närvarande går inte.")
     for label, value in (("kvinnor", women), ("män", men)):
         if value is not None and value < 0:
             raise RecordError(f"Antalet {label} kan inte vara negativt.")
     row = Attendance(
-        network_id=network.id, held_on=held_on, invited_count=len(guests), present_count=present_count,
+        network_id=where.id, held_on=held_on, invited_count=len(guests), present_count=present_count,
         names_known=present is not None, women=women, men=men,
     )
     share = fmt.ratio_percent(present_count / len(guests)) if guests else "–"
-    summary = f"{network.name} {fmt.day(held_on)}: närvaro {present_count} av {len(guests)} ({share})"
+    summary = f"{where.name} {fmt.day(held_on)}: närvaro {present_count} av {len(guests)} ({share})"
     if present is not None and present_count < len(guests):
         summary += ", frånvarande: " + ", ".join(m.name for m in guests if m.code not in present)
     if women is not None or men is not None:
@@ -219,18 +219,18 @@ def log_survey(
     question = session.exec(select(SurveyQuestion).where(SurveyQuestion.code == question_code)).first()
     if question is None:
         raise RecordError(f"Enkätfrågan {question_code!r} finns inte i planen.")
-    network = _network(session, network_code)
+    where = network(session, network_code)
     if len(counts) != 6 or min(counts) < 0 or dont_know < 0:
         raise RecordError("Ange sex antal, ett per skalsteg 1–6, t.ex. ”0 1 3 4 6 5”, och ev. ”vet ej 2”.")
     if sum(counts) + dont_know == 0:
         raise RecordError("Enkäten har inga svar – ange antalet svar per skalsteg 1–6.")
-    row = SurveyResponse(year=year, question_id=question.id, network_id=network.id, n1=counts[0], n2=counts[1],
+    row = SurveyResponse(year=year, question_id=question.id, network_id=where.id, n1=counts[0], n2=counts[1],
                          n3=counts[2], n4=counts[3], n5=counts[4], n6=counts[5], dont_know=dont_know)
     answered = sum(counts)
     very = counts[4] + counts[5]
     share = fmt.ratio_percent(very / answered) if answered else "–"
     summary = (
-        f"Enkät {year}, {network.name}, ”{question.text}”: svar 1–6: {' '.join(str(c) for c in counts)}, vet ej {dont_know}"
+        f"Enkät {year}, {where.name}, ”{question.text}”: svar 1–6: {' '.join(str(c) for c in counts)}, vet ej {dont_know}"
         f" – mycket nöjda {very} av {answered} ({share})"
     )
     return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])

@@ -24,7 +24,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = r"-?\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|-?\d+(?:[,.]\d+)?"
-_PERIOD = re.compile(r"(?<!\S)(?:t\s?[123][ -]?\d{4}|\d{4}[ -]?t[123])(?!\S)", re.IGNORECASE)
+_PERIOD = re.compile(r"(?<!\S)(?:t\s?\d[ -]?\d{4}|\d{4}[ -]?t\d)(?!\S)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\S)(20\d\d)(?!\S)")
 
 
@@ -92,14 +92,18 @@ def attendance(ctx: Context, args: str) -> Reply:
     network_code = lexicon.network(network_text)
     common = dict(origin=ctx.origin, network_code=network_code, held_on=held_on, today=ctx.today,
                   women=int(women.group(1)) if women else None, men=int(men.group(1)) if men else None)
-    counted = re.fullmatch(r"(\d+)\s*(?:av|/)\s*(\d+)", who, re.IGNORECASE) or re.fullmatch(r"(\d+)", who)
+    counted = re.match(r"(\d+)\s*(?:av|/)\s*(\d+)(?!\S)", who, re.IGNORECASE) or re.match(r"(\d+)(?!\S)", who)
     if counted:
-        network = records._network(ctx.session, network_code)
+        _leftover(who[counted.end():])
+        network = records.network(ctx.session, network_code)
         invited = len(records.invited(ctx.session, network))
         if counted.lastindex == 2 and int(counted.group(2)) != invited:
             raise Usage(f"{network.name} har {invited} inbjudna, inte {counted.group(2)}. Skriv t.ex. ”{min(int(counted.group(1)), invited)} av {invited}”.")
         return _accepted(records.log_attendance(ctx.session, present_count=int(counted.group(1)), **common))  # type: ignore[arg-type]
-    present = values.parse_municipalities(who, lexicon.municipalities)
+    # "alla" means everyone invited to this network; named municipalities are checked against the invitation.
+    guests = {m.code: m.name for m in records.invited(ctx.session, records.network(ctx.session, network_code))}
+    everyone = re.match(r"(alla|samtliga)(?!\S)", who, re.IGNORECASE) is not None
+    present = values.parse_municipalities(who, guests if everyone else lexicon.municipalities)
     return _accepted(records.log_attendance(ctx.session, present=present, **common))  # type: ignore[arg-type]
 
 

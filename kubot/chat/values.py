@@ -79,10 +79,15 @@ class Ambiguous(ValueProblem):
 # ---------------------------------------------------------------------------- text helpers
 
 
+def _one_line(text: str) -> str:
+    """Text fit for a reply: control and format characters and line breaks become single spaces."""
+    printable = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(printable.split())
+
+
 def _quoted(text: str) -> str:
     """The user's text as it can be quoted back in a reply: one line, printable, short."""
-    printable = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-    one_line = " ".join(printable.split())
+    one_line = _one_line(text)
     short = one_line if len(one_line) <= 40 else one_line[:39] + "…"
     return f"”{short}”"
 
@@ -342,7 +347,7 @@ class _Names:
             # A bare string is a Sequence[str] of letters; read it as the one name it means.
             name_list = [names] if isinstance(names, str) else list(names)
             folded = tuple(dict.fromkeys(f for f in map(_fold, name_list) if f))
-            display = next((n.strip() for n in name_list if n.strip()), code)
+            display = next((shown for shown in map(_one_line, [*name_list, code]) if shown), "")
             self.entries.append(_Entry(code, display, _fold(code), folded))
         self.by_code: dict[str, list[_Entry]] = {}
         self.by_name: dict[str, list[_Entry]] = {}
@@ -384,7 +389,7 @@ class _Names:
     def _ambiguous(self, query: str, found: list[_Entry]) -> Ambiguous:
         displays = [entry.display for entry in found]
         labels = [
-            f"{entry.display} ({entry.code})" if displays.count(entry.display) > 1 else entry.display
+            f"{entry.display} ({_one_line(entry.code)})" if displays.count(entry.display) > 1 else entry.display
             for entry in found
         ]
         listed = ", ".join(labels[:MAX_LISTED_ALTERNATIVES])
