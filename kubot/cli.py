@@ -14,6 +14,7 @@ from kubot.chat import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.models.plan import Role
 from kubot.settings import Settings
 
 
@@ -84,8 +85,9 @@ def _console(settings: Settings, name: str | None) -> int:
     engine = app.start(settings)
     bot = Bot(engine, settings)
     with db.session_scope(engine) as session:
-        people = {s.name.casefold(): s.name for s in session.exec(select(Staff).where(Staff.active).order_by(col(Staff.role).desc()))}
-        admin = next(iter(people.values()), "")
+        staff = session.exec(select(Staff).where(Staff.active).order_by(col(Staff.id))).all()
+        people = {s.name.casefold(): s.name for s in staff}
+        admin = next((s.name for s in staff if s.role == Role.ADMIN), staff[0].name if staff else "")
     for _ in range(3):
         if name is None:
             try:

@@ -83,9 +83,7 @@ def kronor(amount: Number, decimals: int = 0) -> str:
     Whole kronor by default: the reports never show öre.
     """
     rounded = _rounded(_exact(amount), decimals)
-    text = format_currency(
-        rounded, "SEK", format=_pattern(decimals) + " ¤", locale=LOCALE, currency_digits=False
-    )
+    text = format_currency(rounded, "SEK", format=_pattern(decimals) + " ¤", locale=LOCALE, currency_digits=False)
     return _house_style(text)
 
 

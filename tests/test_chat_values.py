@@ -98,9 +98,11 @@ def test_swedish_month_names_and_abbreviations_in_any_case(text: str, month: int
     assert parse_date(text, TODAY) == date(2022, month, 12)
 
 
-def test_written_out_dates_may_start_with_den_and_use_ordinal_e() -> None:
+def test_dates_may_start_with_den_and_use_ordinal_endings() -> None:
     assert parse_date("den 12:e maj", TODAY) == date(2026, 5, 12)
     assert parse_date("12e maj 2022", TODAY) == date(2022, 5, 12)
+    assert parse_date("1:a mars", TODAY) == date(2026, 3, 1)
+    assert parse_date("den 12/5", TODAY) == date(2026, 5, 12)
 
 
 @pytest.mark.parametrize(
@@ -389,7 +391,8 @@ def test_unknown_municipality_in_a_list_is_named_with_suggestions() -> None:
 
 
 def test_alla_utom_everyone_leaves_nothing() -> None:
-    assert "inga kommuner kvar" in problem(lambda: parse_municipalities("alla utom " + ", ".join(MUNICIPALITIES.values()), MUNICIPALITIES))
+    everyone = ", ".join(MUNICIPALITIES.values())
+    assert "inga kommuner kvar" in problem(lambda: parse_municipalities(f"alla utom {everyone}", MUNICIPALITIES))
 
 
 def test_alla_followed_by_something_else_is_explained() -> None:

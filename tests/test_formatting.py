@@ -1,6 +1,6 @@
 """Swedish display formats: what a reader of the chat replies and reports sees."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -80,8 +80,8 @@ def test_day_long_writes_the_month_in_swedish() -> None:
 
 
 def test_timestamp_is_swedish_wall_clock_time_in_summer_and_winter() -> None:
-    assert formatting.timestamp(datetime(2022, 8, 31, 12, 5, tzinfo=timezone.utc)) == "2022-08-31 14:05"
-    assert formatting.timestamp(datetime(2022, 1, 31, 12, 5, tzinfo=timezone.utc)) == "2022-01-31 13:05"
+    assert formatting.timestamp(datetime(2022, 8, 31, 12, 5, tzinfo=UTC)) == "2022-08-31 14:05"
+    assert formatting.timestamp(datetime(2022, 1, 31, 12, 5, tzinfo=UTC)) == "2022-01-31 13:05"
 
 
 def test_timestamp_converts_from_any_time_zone() -> None:

@@ -134,14 +134,14 @@ def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wh
 @command("resultat", "result")
 def result(ctx: Context, args: str) -> Reply:
     """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
-    Exempel: resultat arbetsmiljo 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
-    Exempel: resultat brukarrev 3 T1 2022
+    Exempel: resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
+    Exempel: resultat fri-fritidsbank 3 T1 2022
     """
     head, _, analysis = args.partition(":")
     period, head = _period(ctx, head)
     value_match = re.search(rf"(?<!\S)({_NUMBER})\s*%?\s*$|(?<!\S)(ja|nej)\s*$", head, re.IGNORECASE)
     if value_match is None:
-        raise Usage("Skriv mätetalets kod och resultatet, t.ex. ”resultat arbetsmiljo 79 % T2 2022”.")
+        raise Usage("Skriv mätetalets kod och resultatet, t.ex. ”resultat nojd-medarbetare 79 % T2 2022”.")
     name = head[: value_match.start()].strip()
     if not name:
         raise Usage("Skriv vilket mätetal resultatet gäller, före värdet.")
@@ -181,8 +181,8 @@ _STATES = [
 @command("aktivitet", "activity")
 def activity(ctx: Context, args: str) -> Reply:
     """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar.
-    Exempel: aktivitet pks-moten pågår med problem: två av fem revisioner genomförda
-    Exempel: aktivitet pks-moten klar
+    Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
+    Exempel: aktivitet a-pks-sammantraden klar
     """
     head, _, comment = args.partition(":")
     folded = head.casefold()
@@ -309,7 +309,7 @@ def event(ctx: Context, args: str) -> Reply:
 @command("målvärde", "malvarde", "target", role=Role.ADMIN)
 def target(ctx: Context, args: str) -> Reply:
     """Sätt ett mätetals målvärde för ett år (administratörer).
-    Exempel: målvärde arbetsmiljo 50 2022
+    Exempel: målvärde nojd-medarbetare 50 2022
     """
     year_match = re.search(r"(?<!\S)(20\d\d)\s*$", args)
     year = int(year_match.group(1)) if year_match else ctx.today.year

@@ -34,8 +34,10 @@ def say(bot: Bot, name: str, text: str) -> Reply:
     return bot.handle(Incoming(text=text, platform=PLATFORM, sender=name, channel=PLATFORM))
 
 
-def chat(bot: Bot, name: str, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> None:
+def chat(bot: Bot, name: str, read: Callable[[str], str] | None = None, out: TextIO | None = None) -> None:
     """The interactive loop: a line in, kubot's reply out, until the person quits."""
+    read = read or input
+    out = out or sys.stdout
     try:
         import readline  # noqa: F401  (line editing and history where the platform has it)
     except ImportError:

@@ -32,15 +32,16 @@ __all__ = [
     "match_name",
     "parse_date",
     "parse_int",
-    "parse_number",
     "parse_municipalities",
+    "parse_number",
     "parse_percent",
 ]
 
 # Longer input than this cannot be one value; refusing it early keeps every parser fast.
 MAX_VALUE_LENGTH = 100
 MAX_LIST_LENGTH = 1000
-# Figures beyond these limits are typing mistakes, not data (the largest budget is ~10^8 kr).
+# Longer figures are typing mistakes, not data; the limits also keep every figure well
+# within the 28 significant digits that Decimal arithmetic and `formatting` work with.
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
 # A date without a year that would lie this far ahead is taken to mean last year.
@@ -120,7 +121,7 @@ _YEAR = r"(?P<year>[0-9]{4}|[0-9]{2})"
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 _DAY_SLASH_MONTH = re.compile(rf"(?P<day>[0-9]{{1,2}})/(?P<month>[0-9]{{1,2}})(?:\s*[-/ ]\s*{_YEAR})?")
 _DAY_MONTH_NAME = re.compile(
-    rf"(?:den\s+)?(?P<day>[0-9]{{1,2}})(?::e|e)?\s*(?P<month_name>[a-z]+)\.?(?:\s*[-/ ]?\s*{_YEAR})?"
+    rf"(?P<day>[0-9]{{1,2}})(?::[ae]|[ae](?=\s))?\s*(?P<month_name>[a-z]+)\.?(?:\s*[-/ ]?\s*{_YEAR})?"
 )
 _DATE_EXAMPLES = "2022-05-12, 12/5 eller 12 maj"
 
@@ -175,7 +176,7 @@ def parse_date(text: str, today: date) -> date:
     """
     if len(text) > MAX_VALUE_LENGTH:
         raise ValueProblem(f"Det där är för långt för att vara ett datum. Skriv till exempel {_DATE_EXAMPLES}.")
-    plain = " ".join(_without_accents(text).split())
+    plain = " ".join(_without_accents(text).split()).removeprefix("den ")
     if not plain:
         raise ValueProblem(f"Datumet saknas. Skriv till exempel {_DATE_EXAMPLES}.")
     if plain in _RELATIVE_DAYS:
@@ -237,8 +238,7 @@ def _read_decimal(text: str, unreadable: str) -> Decimal:
             negative = foreign["sign"] not in (None, "+")
             meant = formatting.number(-magnitude if negative else magnitude, decimals=len(fraction))
             raise ValueProblem(
-                f"Skriv talet med mellanslag mellan tusentalen och komma före decimalerna, "
-                f"till exempel {meant}."
+                f"Skriv talet med mellanslag mellan tusentalen och komma före decimalerna, till exempel {meant}."
             )
     match = _NUMBER.fullmatch(compact)
     if not match:
@@ -288,9 +288,7 @@ def parse_percent(text: str) -> Decimal:
         number_text = number_text[:-1]
     elif number_text[-7:].casefold() == "procent":
         number_text = number_text[:-7]
-    value = _read_decimal(
-        number_text, f"Förstår inte andelen {_quoted(text)}. Skriv till exempel 79 % eller 49,13 %."
-    )
+    value = _read_decimal(number_text, f"Förstår inte andelen {_quoted(text)}. Skriv till exempel 79 % eller 49,13 %.")
     if not 0 <= value <= 100:
         raise ValueProblem(
             f"{formatting.percent(value, decimals=_places(value))} är inte en möjlig andel – en andel "
@@ -316,8 +314,10 @@ def parse_int(text: str, *, minimum: int = 0, maximum: int | None = None, what: 
             f"går inte. Skriv till exempel {example(whole)}."
         )
     if whole < minimum or (maximum is not None and whole > maximum):
-        bounds = f"minst {formatting.number(minimum)}" if maximum is None else (
-            f"mellan {formatting.number(minimum)} och {formatting.number(maximum)}"
+        bounds = (
+            f"minst {formatting.number(minimum)}"
+            if maximum is None
+            else (f"mellan {formatting.number(minimum)} och {formatting.number(maximum)}")
         )
         raise ValueProblem(
             f"{_capitalised(what)} ska vara {bounds}, inte {formatting.number(whole)}. "
@@ -331,6 +331,8 @@ def parse_int(text: str, *, minimum: int = 0, maximum: int | None = None, what: 
 
 @dataclass(frozen=True)
 class _Entry:
+    """One candidate: its code, the name shown in replies, and both folded for matching."""
+
     code: str
     display: str
     folded_code: str
@@ -371,7 +373,7 @@ class _Names:
         """Code, then name, then word prefix, then substring; the first step with hits decides."""
         folded = _fold(query)
         if not folded:
-            raise self._no_match(query, folded)
+            raise NoMatch(f"Namnet saknas. {self._example()}", [])
         steps = (
             lambda entry: entry.folded_code == folded,
             lambda entry: folded in entry.folded_names,
@@ -397,17 +399,19 @@ class _Names:
             listed += f" och {len(labels) - MAX_LISTED_ALTERNATIVES} till"
         return Ambiguous(f"{_quoted(query)} kan vara flera: {listed}. Skriv mer av namnet.", labels)
 
+    def _example(self) -> str:
+        if not self.entries:
+            return "Det finns inga att välja bland."
+        return f"Skriv namnet eller koden, till exempel {self.entries[0].display}."
+
     def _no_match(self, query: str, folded: str) -> NoMatch:
         none = "inget" if self.kind in NEUTER_KINDS else "ingen"
-        suggestions = self._suggestions(folded) if folded else []
-        if suggestions:
-            hint = f"Menade du {format_list(suggestions, style='or', locale=formatting.LOCALE)}?"
-        elif self.entries:
-            hint = f"Skriv namnet eller koden, till exempel {self.entries[0].display}."
-        else:
-            hint = "Det finns inga att välja bland."
-        if not folded:
-            return NoMatch(f"Namnet saknas. {hint}", suggestions)
+        suggestions = self._suggestions(folded)
+        hint = (
+            f"Menade du {format_list(suggestions, style='or', locale=formatting.LOCALE)}?"
+            if suggestions
+            else self._example()
+        )
         return NoMatch(f"Hittar {none} {self.kind} som heter {_quoted(query)}. {hint}", suggestions)
 
     def _suggestions(self, folded: str) -> list[str]:
