@@ -56,7 +56,10 @@ def make_engine(url: str) -> Engine:
         raise DatabaseUnavailable(f"DATABASE_URL går inte att tolka: {public_url(url)}") from exc
     if driver_url.get_backend_name() == "sqlite":
         if driver_url.database and driver_url.database != ":memory:":
-            Path(driver_url.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(driver_url.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {exc.strerror}") from exc
         engine = create_engine(driver_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -19,6 +19,7 @@ from kubot.journal import Origin, record
 from kubot.models import (
     Activity,
     Area,
+    ChatIdentity,
     Goal,
     Indicator,
     IndicatorTarget,
@@ -72,6 +73,7 @@ class StaffSpec(_Model):
     role: Role = Field(default=Role.STAFF, alias="roll")
     title: str = Field(default="", alias="titel")
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
+    chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Text] = Field(default_factory=dict, alias="chatt")
 
 
 class NetworkSpec(_Model):
@@ -353,6 +355,9 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=area[code].id))
+        session.exec(delete(ChatIdentity).where(col(ChatIdentity.staff_id) == person.id))
+        for platform, external_id in s.chat.items():
+            session.add(ChatIdentity(staff_id=person.id, platform=platform, external_id=external_id))
         staff[s.name] = person
     for n in plan.networks:
         network = _upsert(
@@ -442,6 +447,9 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
     staff_areas: dict[int, list[str]] = {}
     for link in session.exec(select(StaffArea).order_by(col(StaffArea.area_id))):
         staff_areas.setdefault(link.staff_id, []).append(areas[link.area_id].code)
+    chat: dict[int, dict[str, str]] = {}
+    for identity in session.exec(select(ChatIdentity).order_by(col(ChatIdentity.platform))):
+        chat.setdefault(identity.staff_id, {})[identity.platform] = identity.external_id
     invitees: dict[int, list[str]] = {}
     for inv in session.exec(select(NetworkInvitee).order_by(col(NetworkInvitee.municipality_id))):
         invitees.setdefault(inv.network_id, []).append(municipalities[inv.municipality_id].code)
@@ -489,7 +497,8 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         organisation=OrganisationSpec(name=version.organisation, mission=version.mission, vision=version.vision),
         municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
-        staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])))
+        staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),
+                              chat=chat.get(s.id or 0, {}))
                     for s in staff.values()),
         networks=tuple(
             NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),

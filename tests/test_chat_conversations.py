@@ -163,3 +163,20 @@ def test_no_message_crashes_and_a_rejection_never_writes(bot: Bot, small_plan_en
     after = entries(small_plan_engine)
     if reply.accepted is False:
         assert after == before
+
+
+def test_managers_report_for_every_area_and_may_order_reports(bot: Bot) -> None:
+    talk(bot, "Maria Chef",
+         ("resultat arbetsmiljo 70 T2 2022", "Registrerat"),
+         ("vem", "roll: chef"),
+         ("rapport T2 2022", "inte klara än"),
+         ("målvärde arbetsmiljo 50 2022", "kan bara administratörer"))
+
+
+def test_people_are_known_by_their_chat_identity_on_other_platforms(bot: Bot) -> None:
+    from kubot.chat.messages import Incoming
+
+    reply = bot.handle(Incoming(text="vem", platform="slack", sender="U0LISE", channel="D1", message_id="1"))
+    assert "Du är Liselotte Karlsson" in reply.text
+    stranger = bot.handle(Incoming(text="vem", platform="slack", sender="Liselotte Karlsson", channel="D1", message_id="2"))
+    assert "känner inte igen dig" in stranger.text

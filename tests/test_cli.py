@@ -46,3 +46,10 @@ def test_an_unreachable_database_gives_one_line_without_the_password(monkeypatch
     err = capsys.readouterr().err.strip()
     assert err.startswith("Kan inte ansluta till databasen postgresql://kubot:***@127.0.0.1:1/kubot")
     assert "hemligt" not in err and len(err.splitlines()) == 1
+
+
+def test_a_sqlite_file_that_cannot_be_created_gives_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////proc/kubot/kubot.db")
+    assert main(["db", "upgrade"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Kan inte") and "/proc/kubot/kubot.db" in err and len(err.splitlines()) == 1

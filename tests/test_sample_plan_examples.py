@@ -80,3 +80,14 @@ def test_console_greets_and_gets_a_newcomer_to_a_first_entry(monkeypatch: pytest
     out = capsys.readouterr().out
     assert "Hej Ola Götesson! Jag är kubot." in out and "närvaro PKS idag 12 av 13" in out
     assert "Registrerat #2: PKS – Primärkommunalt samverkansorgan" in out and "Hej då!" in out
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("närvaro strategigrupp 2022-03-10 10 av 13", "kan vara flera"),
+    ("närvaro socalchefsnätverket 2022-03-10 10 av 13", "Menade du"),
+    ("närvaro PKS 2022-03-10 alla utom Hbao", "Menade du Habo?"),
+    ("resultat nojd-medarbetare 79 % T2 2027", "har inte börjat"),
+])
+def test_near_misses_and_ambiguous_names_get_suggestions(sample_bot: Bot, message: str, expected: str) -> None:
+    reply = console.say(sample_bot, ADMIN, message)
+    assert reply.accepted is False and expected in reply.text, reply.text

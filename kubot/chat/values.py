@@ -317,7 +317,7 @@ def parse_int(text: str, *, minimum: int = 0, maximum: int | None = None, what: 
         bounds = (
             f"minst {formatting.number(minimum)}"
             if maximum is None
-            else (f"mellan {formatting.number(minimum)} och {formatting.number(maximum)}")
+            else f"mellan {formatting.number(minimum)} och {formatting.number(maximum)}"
         )
         raise ValueProblem(
             f"{_capitalised(what)} ska vara {bounds}, inte {formatting.number(whole)}. "
