@@ -236,17 +236,27 @@ def log_survey(
     return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])
 
 
+def _in_plan(session: Session, model: type[Indicator] | type[Activity], code: str, year: int) -> Indicator | Activity | None:
+    version = version_for_year(session, year)
+    if version is None:
+        return None
+    return session.exec(select(model).where(model.plan_id == version.id, model.code == code)).first()  # type: ignore[return-value]
+
+
 def indicator_in_force(session: Session, code: str, year: int) -> Indicator:
     """The indicator with `code` in the plan that applies to `year`."""
-    version = version_for_year(session, year)
-    indicator = (
-        session.exec(select(Indicator).where(Indicator.plan_id == version.id, Indicator.code == code)).first()
-        if version
-        else None
-    )
-    if indicator is None:
+    indicator = _in_plan(session, Indicator, code, year)
+    if not isinstance(indicator, Indicator):
         raise RecordError(f"Mätetalet {code!r} finns inte i planen för {year}.")
     return indicator
+
+
+def activity_in_force(session: Session, code: str, year: int) -> Activity:
+    """The activity with `code` in the plan that applies to `year`."""
+    activity = _in_plan(session, Activity, code, year)
+    if not isinstance(activity, Activity):
+        raise RecordError(f"Aktiviteten {code!r} finns inte i planen för {year}.")
+    return activity
 
 
 def format_value(indicator: Indicator, value: float) -> str:
@@ -302,14 +312,7 @@ def log_analysis(session: Session, *, origin: Origin, indicator_code: str, perio
 def log_activity_status(
     session: Session, *, origin: Origin, activity_code: str, state: ActivityState, reported_on: date, comment: str = ""
 ) -> Recorded:
-    version = version_for_year(session, reported_on.year)
-    activity = (
-        session.exec(select(Activity).where(Activity.plan_id == version.id, Activity.code == activity_code)).first()
-        if version
-        else None
-    )
-    if activity is None:
-        raise RecordError(f"Aktiviteten {activity_code!r} finns inte i planen för {reported_on.year}.")
+    activity = activity_in_force(session, activity_code, reported_on.year)
     row = ActivityStatus(activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip())
     summary = f"Aktivitet {activity.code} ”{activity.name}” {fmt.day(reported_on)}: {state.value}"
     if row.comment:

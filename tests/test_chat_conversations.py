@@ -12,7 +12,7 @@ from sqlmodel import select
 from kubot import db
 from kubot.chat import console
 from kubot.chat.core import Bot
-from kubot.models import Attendance, Change, Entry, Staff
+from kubot.models import Change, Entry
 from kubot.settings import Settings
 
 NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)

@@ -197,8 +197,7 @@ def activity(ctx: Context, args: str) -> Reply:
     if not name:
         raise Usage("Skriv vilken aktivitet det gäller, före statusen.")
     code = ctx.lexicon().activity(name)
-    version = version_for_year(ctx.session, ctx.today.year)
-    item = ctx.session.exec(select(Activity).where(Activity.plan_id == (version.id if version else -1), Activity.code == code)).one()
+    item = records.activity_in_force(ctx.session, code, ctx.today.year)
     _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
     return _accepted(records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
                                                  reported_on=ctx.today, comment=comment))
