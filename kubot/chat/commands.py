@@ -90,18 +90,18 @@ def attendance(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilka som var där: ”12 av 13”, ”alla”, ”alla utom Habo” eller kommunernas namn.")
     lexicon = ctx.lexicon(held_on.year)
     network_code = lexicon.network(network_text)
+    network = records.network(ctx.session, network_code)
+    guests = {m.code: m.name for m in records.invited(ctx.session, network)}
     common = dict(origin=ctx.origin, network_code=network_code, held_on=held_on, today=ctx.today,
                   women=int(women.group(1)) if women else None, men=int(men.group(1)) if men else None)
     counted = re.match(r"(\d+)\s*(?:av|/)\s*(\d+)(?!\S)", who, re.IGNORECASE) or re.match(r"(\d+)(?!\S)", who)
     if counted:
         _leftover(who[counted.end():])
-        network = records.network(ctx.session, network_code)
-        invited = len(records.invited(ctx.session, network))
-        if counted.lastindex == 2 and int(counted.group(2)) != invited:
-            raise Usage(f"{network.name} har {invited} inbjudna, inte {counted.group(2)}. Skriv t.ex. ”{min(int(counted.group(1)), invited)} av {invited}”.")
+        if counted.lastindex == 2 and int(counted.group(2)) != len(guests):
+            raise Usage(f"{network.name} har {len(guests)} inbjudna, inte {counted.group(2)}. "
+                        f"Skriv t.ex. ”{min(int(counted.group(1)), len(guests))} av {len(guests)}”.")
         return _accepted(records.log_attendance(ctx.session, present_count=int(counted.group(1)), **common))  # type: ignore[arg-type]
     # "alla" means everyone invited to this network; named municipalities are checked against the invitation.
-    guests = {m.code: m.name for m in records.invited(ctx.session, records.network(ctx.session, network_code))}
     everyone = re.match(r"(alla|samtliga)(?!\S)", who, re.IGNORECASE) is not None
     present = values.parse_municipalities(who, guests if everyone else lexicon.municipalities)
     return _accepted(records.log_attendance(ctx.session, present=present, **common))  # type: ignore[arg-type]
