@@ -3,6 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
+from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry
 from kubot.models.plan import (
     Activity,
@@ -38,7 +39,8 @@ from kubot.models.records import (
 
 __all__ = [
     "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
-    "ChatIdentity", "Course", "CourseParticipants", "EconomyLine", "Entry", "Event", "FundingApplication",
+    "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
     "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
     "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
+    "VerdictRecord",
 ]
