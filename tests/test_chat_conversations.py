@@ -88,13 +88,6 @@ def test_staff_report_only_for_their_own_areas(bot: Bot) -> None:
          ("resultat arbetsmiljo 70 T2 2022", "det hör inte till dina områden. Ansvarig är Ola Götesson"))
 
 
-def test_missing_lists_what_i_still_owe_with_the_command_to_report_it(bot: Bot) -> None:
-    talk(bot, "Liselotte Karlsson",
-         ("saknas T2 2022", "brukarrev – Genomförda brukarrevisioner: resultat brukarrev <värde> T2 2022"),
-         ("resultat brukarrev 3 T2 2022", "Registrerat"),
-         ("saknas T2 2022", "Inget saknas"))
-
-
 def test_strangers_are_told_whom_to_ask_and_nothing_is_written(bot: Bot, small_plan_engine: Engine) -> None:
     talk(bot, "Okänd Person", ("närvaro PKS 2022-03-10 3 av 3", "Be Ola Götesson att lägga till dig"))
     assert entries(small_plan_engine) == 1
