@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from tests.test_chat_conversations import Bot, bot, talk  # noqa: F401  (bot is a fixture)
+from kubot.chat.core import Bot
+from tests.conftest import talk
 
 
 def test_status_shows_symbol_result_target_and_trend_at_a_glance(bot: Bot) -> None:
