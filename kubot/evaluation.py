@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from kubot import derived
@@ -201,17 +202,23 @@ def _due_fact(subject: str, reported: bool, measured_month: int, period: Period,
     }
 
 
-def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, ActivityStatus]:
+@dataclass(frozen=True)
+class _LoggedStatus:
+    state: str
+    comment: str
+    reported_on: date
+
+
+def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, _LoggedStatus]:
     """The latest status of each activity logged in the tertial, or after it up to its report's deadline."""
     last_day = max(period.end, deadline) if deadline else period.end
-    latest: dict[str, ActivityStatus] = {}
-    for status in session.exec(
-        select(ActivityStatus).join(Entry, is_active(ActivityStatus.entry_id))
+    rows = session.exec(
+        select(ActivityStatus.activity_code, ActivityStatus.state, ActivityStatus.comment, ActivityStatus.reported_on)
+        .join(Entry, is_active(ActivityStatus.entry_id))
         .where(col(ActivityStatus.reported_on).between(period.tertial_start, last_day))
         .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
-    ):
-        latest[status.activity_code] = status
-    return latest
+    )
+    return {code: _LoggedStatus(state, comment, reported_on) for code, state, comment, reported_on in rows}
 
 
 def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Indicator],
@@ -290,7 +297,7 @@ def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municip
     )
 
 
-def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: ActivityStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
+def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: _LoggedStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
     explanation = _explain(due, fact)
     if status is not None:
         explanation = f"Senaste status {fmt.day(status.reported_on)}: {status.state}." + (
@@ -310,15 +317,16 @@ def store(session: Session, snapshot: Snapshot, *, trigger: str, actor_id: int |
     session.add(run)
     session.flush()
     assert run.id is not None
-    session.add_all([
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_INDICATOR, code=v.code, outcome=v.status, due=v.due,
-                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.indicators),
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_ACTIVITY, code=v.code, outcome=v.state or "", due=v.due,
-                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.activities),
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_WARNING, code=w.code, outcome=w.rule, data=to_data(w))
-          for w in snapshot.warnings),
-    ])
-    session.flush()
+    rows = [
+        *({"subject": SUBJECT_INDICATOR, "code": v.code, "outcome": v.status.value, "due": v.due.value,
+           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.indicators),
+        *({"subject": SUBJECT_ACTIVITY, "code": v.code, "outcome": v.state or "", "due": v.due.value,
+           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.activities),
+        *({"subject": SUBJECT_WARNING, "code": w.code, "outcome": w.rule, "due": "", "responsible_id": None,
+           "data": to_data(w)} for w in snapshot.warnings),
+    ]
+    if rows:  # one executemany instead of an ORM object per verdict: a plan has hundreds
+        session.execute(insert(VerdictRecord), [{**row, "evaluation_id": run.id} for row in rows])
     return Snapshot(period=snapshot.period, made_at=snapshot.made_at, as_of=snapshot.as_of, deadline=snapshot.deadline,
                     indicators=snapshot.indicators, activities=snapshot.activities, warnings=snapshot.warnings,
                     id=run.id)
