@@ -4,8 +4,11 @@ durable-rules is unmaintained since 2020 and has sharp edges, kept away from cal
 - its `Host` registers a ruleset name once per process and runs background dispatch threads
   that have raised errors when posted to from several threads, so this module drives the
   C engine (`durable_rules_engine`) directly and synchronously, one run at a time;
-- asserted facts stay until retracted, so facts are posted as events (consumed when a rule
-  fires) under a fresh session id per run, and that session's state is deleted afterwards;
+- asserted facts stay until retracted, so facts are posted as events, which are consumed when
+  a rule fires and not kept when none does; every run posts in one long-lived session, with
+  event ids unique per run, because a session per run must be deleted afterwards and
+  `delete_state` crashes the process (SIGSEGV) for a session in which no rule fired, while
+  sessions left undeleted fill the engine until it raises MemoryError;
 - a ruleset handle lives until deleted, so `close()` deletes every handle it created.
 Callers see only `RuleEngine.run(ruleset, facts) -> rules`: replacing the engine touches
 nothing else.
@@ -33,6 +36,8 @@ _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _ARITHMETIC = {"*": "$mul", "+": "$add", "-": "$sub", "/": "$div"}
 _runs = itertools.count(1)
 _SLICE = 500
+_SESSION = "kubot"
+_NOT_HANDLED = 1  # durable_rules_engine's result code when no rule matched the posted events
 
 
 def _term(value: Any) -> Any:
@@ -95,20 +100,19 @@ class RuleEngine:
             unknown = set(fact) - declared
             if unknown:
                 raise RuleError(f"{definition.path.name}: faktat har fält som regelverket inte känner: {', '.join(sorted(unknown))}.")
-            events.append({**{k: v for k, v in fact.items() if v is not None}, "id": position, _MARK: ruleset})
+            events.append({**{k: v for k, v in fact.items() if v is not None}, _MARK: ruleset, "sid": _SESSION})
         matched: list[Rule | None] = [None] * len(facts)
         with self._lock:
             handle = self._handles[ruleset]
-            # A session's cost grows faster than its number of events, so big runs go in slices.
+            run = next(_runs)
+            # A batch's cost grows faster than its size, so big runs are posted in slices.
             for first in range(0, len(events), _SLICE):
-                sid = f"run-{next(_runs)}"
-                try:
-                    durable.assert_events(handle, json.dumps([{**e, "sid": sid} for e in events[first:first + _SLICE]],
-                                                             ensure_ascii=False))
-                    for rule_name, event in self._fired(handle):
-                        matched[int(event["id"])] = definition.rule(rule_name)
-                finally:
-                    durable.delete_state(handle, sid)
+                batch = [{**e, "id": f"{run}-{first + n}"} for n, e in enumerate(events[first:first + _SLICE])]
+                code, _ = durable.assert_events(handle, json.dumps(batch, ensure_ascii=False))
+                if code == _NOT_HANDLED:
+                    continue
+                for rule_name, event in self._fired(handle):
+                    matched[int(event["id"].rpartition("-")[2])] = definition.rule(rule_name)
         missing = next((i for i, rule in enumerate(matched) if rule is None), None)
         if every_fact and missing is not None:
             raise RuleError(f"{definition.path.name}: ingen regel passar faktat {dict(facts[missing])}.")

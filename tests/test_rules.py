@@ -192,3 +192,13 @@ def test_a_valid_edit_is_put_in_force_by_reload(rules_copy: Path) -> None:
         assert evaluation.rules_in_force().rulebook["status"].constants["standard_delvis_från"] == 0.9
     finally:
         evaluation.reload_rules()
+
+
+def test_runs_where_no_rule_fires_neither_crash_nor_fill_the_engine(engine: RuleEngine) -> None:
+    # Deleting a durable-rules session in which nothing fired killed the process, and keeping
+    # one session per run filled the engine until MemoryError: both seen with warnings.
+    quiet = {"nätverk": "PKS", "senaste": 92.3, "näst_senaste": 100.0, "målvärde": 80.0, "senaste_dag": "2018-05-01"}
+    for _ in range(3000):
+        engine.run("status", [{"enhet": "procent", "riktning": "högre", "målvärde": 80, "värde": 81,
+                               "delvis_från": 0.6, "tomt_underlag": False}])
+        assert engine.run("varningar", [quiet], every_fact=False) == [None]
