@@ -112,3 +112,8 @@ def timestamp(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("timestamp() behöver en tidpunkt med tidszon, t.ex. datetime.now(timezone.utc).")
     return format_datetime(moment, "yyyy-MM-dd HH:mm", tzinfo=STOCKHOLM, locale=LOCALE)
+
+
+def month_name(month: int) -> str:
+    """The Swedish name of a month, for running text: 11 → "november"."""
+    return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)

@@ -261,7 +261,12 @@ def activity_in_force(session: Session, code: str, year: int) -> Activity:
 
 def format_value(indicator: Indicator, value: float) -> str:
     """A result in the indicator's unit: "79 %", "12 st", "12 500 000 kr", "ja"."""
-    match Unit(indicator.unit):
+    return format_unit_value(indicator.unit, value)
+
+
+def format_unit_value(unit: str, value: float) -> str:
+    """A value in a unit of the plan (`Unit`), for callers holding verdicts rather than indicators."""
+    match Unit(unit):
         case Unit.PERCENT:
             return fmt.percent(value, decimals=0 if float(value).is_integer() else 1)
         case Unit.KRONOR:
