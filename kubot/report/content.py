@@ -249,8 +249,10 @@ def _missing_result(verdict: IndicatorVerdict, spec: IndicatorSpec, period: Peri
         if spec.measured_month:
             return f"Mätningen görs i {fmt.month_name(spec.measured_month)} {period.year}; resultat finns inte för perioden."
         return "Resultatet mäts senare under året."
+    who = f" Ansvarig: {spec.responsible}." if spec.responsible else ""
+    if spec.source != Source.TYPED:
+        return f"Det finns inga registreringar för perioden som resultatet kan räknas fram ur ({spec.source.value}).{who}"
     if verdict.due.owed:
-        who = f" Ansvarig: {spec.responsible}." if spec.responsible else ""
         return f"Resultat saknas för perioden.{who}"
     return "Inget resultat redovisat för perioden."
 
@@ -437,9 +439,10 @@ def _status_summary(verdicts: Iterable[IndicatorVerdict]) -> str:
     total = sum(counts.values())
     if not total:
         return "Inga mätetal bedöms i kapitlet."
-    parts = [f"{counts[status]} {label}" for status, label in (
-        (Status.MET, "uppfyllda"), (Status.PARTLY, "delvis uppfyllda"), (Status.NOT_MET, "inte uppfyllda"),
-        (Status.NO_RESULT, "utan resultat eller målvärde"),
+    parts = [f"{counts[status]} {one if counts[status] == 1 else many}" for status, one, many in (
+        (Status.MET, "uppfyllt", "uppfyllda"), (Status.PARTLY, "delvis uppfyllt", "delvis uppfyllda"),
+        (Status.NOT_MET, "inte uppfyllt", "inte uppfyllda"),
+        (Status.NO_RESULT, "utan resultat eller målvärde", "utan resultat eller målvärde"),
     ) if counts[status]]
     return f"Av {_count(total, 'mätetal', 'mätetal')} är " + ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1] + "."
 
@@ -654,7 +657,7 @@ def course_participants(number: int, data: gather.ReportData, plan: _Plan) -> li
 # --- the whole report ------------------------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     folded = text.lower().translate(str.maketrans("åäöéü–", "aaoeu-"))
     return "-".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
 
@@ -690,5 +693,5 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     if request.area is None:
         blocks.extend(course_examples(2, data))
         blocks.extend(course_participants(3, data, plan))
-    stem = _slug(f"{name} {plan.area_names[request.area]}" if request.area else name)
+    stem = slug(f"{name} {plan.area_names[request.area]}" if request.area else name)
     return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem)

@@ -225,6 +225,9 @@ class _Writer:
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         total = sum(table.widths)
         widths = [int(self.text_width * w / total) for w in table.widths]
+        grid.autofit = False
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
         header = grid.rows[0]
         _repeat_header(header._tr)
         for index, (cell, title) in enumerate(zip(header.cells, table.header, strict=True)):
