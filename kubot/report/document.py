@@ -29,6 +29,7 @@ from kubot.report import charts
 from kubot.report.model import BarChart, Bullets, Cell, DistributionChart, Heading, Paragraph, Report, Run, Table
 
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
+OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
 HEADER_FILL = "DCE6F0"
 DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
 TOC_PLACEHOLDER = "Innehållsförteckningen uppdateras när dokumentet öppnas i Word (eller högerklicka och välj Uppdatera fält)."
@@ -97,9 +98,17 @@ class _Writer:
         self.doc = document
         section = document.sections[-1]
         self.text_width = section.page_width - section.left_margin - section.right_margin
-        self.caption = "Caption" if _has_style(document, "Caption") else "Normal"
-        self.grid = "Table Grid" if _has_style(document, "Table Grid") else None
+        # Looking a style up by name scans every style in the document; do it once, not per paragraph.
+        self.styles = {name: document.styles[name] for name in (*REQUIRED_STYLES, *OPTIONAL_STYLES) if _has_style(document, name)}
+        self.caption = "Caption" if "Caption" in self.styles else "Normal"
+        self.grid = self.styles.get("Table Grid")
         self.first_chapter = True
+
+    def add(self, text: str, style: str) -> DocxParagraph:
+        """A paragraph in a style. Sets the style id directly: python-docx's own setter scans all styles each time."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().style = self.styles[style].style_id
+        return paragraph
 
     # --- page furniture ----------------------------------------------------------------------
 
@@ -148,7 +157,7 @@ class _Writer:
         organisation = self.doc.add_paragraph(page.organisation)
         organisation.runs[0].font.size = Pt(14)
         organisation.paragraph_format.space_before = Pt(120)
-        self.doc.add_paragraph(page.title, style="Title")
+        self.add(page.title, "Title")
         self.doc.add_paragraph(page.period)
         draft = self.doc.add_paragraph()
         mark = draft.add_run("UTKAST")
@@ -163,7 +172,7 @@ class _Writer:
 
     def table_of_contents(self, report: Report) -> None:
         """A TOC field Word fills in on opening, pre-filled with the chapters for viewers that do not update fields."""
-        heading = self.doc.add_paragraph("Innehållsförteckning", style="TOC Heading" if _has_style(self.doc, "TOC Heading") else "Heading 1")
+        heading = self.add("Innehållsförteckning", "TOC Heading" if "TOC Heading" in self.styles else "Heading 1")
         heading.paragraph_format.page_break_before = True
         entries = [block for block in report.blocks if isinstance(block, Heading) and block.level <= 2]
         first = self.doc.add_paragraph()
@@ -196,18 +205,18 @@ class _Writer:
     def block(self, block: Any) -> None:
         match block:
             case Heading():
-                paragraph = self.doc.add_paragraph(block.text, style=f"Heading {min(block.level, 2)}")
+                paragraph = self.add(block.text, f"Heading {min(block.level, 2)}")
                 if block.level == 1:
                     paragraph.paragraph_format.page_break_before = True
             case Paragraph():
                 _runs(self.doc.add_paragraph(), block.runs)
             case Bullets():
                 for item in block.items:
-                    _runs(self.doc.add_paragraph(style="List Bullet"), item.runs)
+                    _runs(self.add("", "List Bullet"), item.runs)
             case Table():
                 self.table(block)
             case BarChart() | DistributionChart():
-                self.doc.add_paragraph(block.title, style=self.caption).paragraph_format.keep_with_next = True
+                self.add(block.title, self.caption).paragraph_format.keep_with_next = True
                 image = charts.render(block)
                 self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
             case _:
@@ -215,11 +224,11 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         if table.caption:
-            self.doc.add_paragraph(table.caption, style=self.caption).paragraph_format.keep_with_next = True
+            self.add(table.caption, self.caption).paragraph_format.keep_with_next = True
         columns = len(table.header)
         grid = self.doc.add_table(rows=1, cols=columns)
         if self.grid:
-            grid.style = self.doc.styles[self.grid]
+            grid._tbl.tblStyle_val = self.grid.style_id
         else:
             _borders(grid._tbl)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
