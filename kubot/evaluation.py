@@ -24,11 +24,12 @@ from kubot import facts as facts_
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, ActivityStatus, Entry, Evaluation, Indicator, Network, VerdictRecord
+from kubot.models import (
+    Activity, ActivityStatus, Area, Entry, Evaluation, Goal, Indicator, Municipality, Network, VerdictRecord,
+)
 from kubot.models.plan import Source, Timing, Unit
 from kubot.periods import TERTIAL_LAST_MONTH, Period
 from kubot.planfile import version_for_year
-from kubot.records import format_value
 from kubot.verdicts import (
     ActivityVerdict,
     Due,
@@ -116,6 +117,10 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     plan_id = version.id if version else -1
     indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(col(Indicator.id))))
     activities = list(session.exec(select(Activity).where(Activity.plan_id == plan_id).order_by(col(Activity.id))))
+    area_codes = {a.id: a.code for a in session.exec(select(Area))}
+    goals = {g.id: (g.code, area_codes.get(g.area_id) if g.area_id else None)
+             for g in session.exec(select(Goal).where(Goal.plan_id == plan_id))}
+    municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
     records = facts_.load(session, period.year - 1, period.year)
     targets = facts_.targets_for(session, indicators, period.year)
@@ -129,7 +134,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     trends = engine.run(TREND, trend_facts)
     dues = engine.run(DUE, due_facts)
     indicator_verdicts = tuple(
-        _indicator_verdict(g, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
+        _indicator_verdict(g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
         for g, status_fact, status, trend_fact, trend, due_fact, due
         in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
     )
@@ -138,7 +143,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in latest_status, TERTIAL_LAST_MONTH[period.tertial],
                                     period, today, deadline) for a in activities]
     activity_verdicts = tuple(
-        _activity_verdict(a, latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
+        _activity_verdict(a, goals[a.goal_id], latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
         for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
     )
 
@@ -247,7 +252,7 @@ def _shown(name: str, value: Any, indicator: Indicator | None) -> str:
     if name == "delvis_från":
         return fmt.percent(value * 100)
     if indicator is not None and name in ("värde", "målvärde", "föregående"):
-        return format_value(indicator, value)
+        return fmt.in_unit(indicator.unit, value)
     if name in ("senaste", "näst_senaste", "målvärde"):
         return fmt.percent(value)
     return fmt.number(value, decimals=0 if float(value).is_integer() else 1)
@@ -259,15 +264,15 @@ def _explain(rule: Rule, fact: Mapping[str, Any], indicator: Indicator | None = 
     return rule.explanation.format_map({name: _shown(name, fact.get(name), indicator) for name in names})
 
 
-def _indicator_verdict(g: _IndicatorFacts, status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
+def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municipalities: Mapping[str, str], status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
                        trend: Rule, due_fact: dict[str, Any], due: Rule) -> IndicatorVerdict:
     i = g.indicator
-    below = tuple(code for code, _ in g.value.below)
+    below = tuple(municipalities.get(code, code) for code, _ in g.value.below)
     sentences = [_explain(status, status_fact, i)]
     if below and status.outcome != Status.MET:
         sentences.append(f"Under målvärdet: {', '.join(below)}.")
     if g.target is not None and g.annual_target is not None and g.target != g.annual_target:
-        sentences.append(f"Målvärdet är årsmålet {format_value(i, g.annual_target)} räknat för periodens del av året "
+        sentences.append(f"Målvärdet är årsmålet {fmt.in_unit(i.unit, g.annual_target)} räknat för periodens del av året "
                          f"({due_fact['slutmånad']} av 12 månader).")
     if trend.outcome != NO_TREND:
         sentences.append(_explain(trend, trend_fact, i))
@@ -280,11 +285,12 @@ def _indicator_verdict(g: _IndicatorFacts, status_fact: dict[str, Any], status: 
         trend=None if trend.outcome == NO_TREND else Trend(trend.outcome), trend_rule=trend.name,
         due=Due(due.outcome), due_rule=due.name, explanation=" ".join(sentences), responsible_id=i.responsible_id,
         measured_month=i.measured_month, ratio=(ratio.numerator, ratio.denominator) if ratio else None, below=below,
-        analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact},
+        analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact}, source=i.source,
+        networks=tuple(i.networks), goal=goal[0], area=goal[1],
     )
 
 
-def _activity_verdict(activity: Activity, status: ActivityStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
+def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: ActivityStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
     explanation = _explain(due, fact)
     if status is not None:
         explanation = f"Senaste status {fmt.day(status.reported_on)}: {status.state}." + (
@@ -293,6 +299,7 @@ def _activity_verdict(activity: Activity, status: ActivityStatus | None, fact: d
         code=activity.code, name=activity.name, state=status.state if status else None,
         comment=status.comment if status else "", due=Due(due.outcome), due_rule=due.name, explanation=explanation,
         responsible_id=activity.responsible_id, reported_on=status.reported_on if status else None,
+        goal=goal[0], area=goal[1],
     )
 
 

@@ -20,7 +20,6 @@ from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import TERTIAL_NAMES, Period
 from kubot.planfile import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
-from kubot.records import format_unit_value
 from kubot.report import gather
 from kubot.report.model import (
     BarChart,
@@ -167,7 +166,7 @@ class _Plan:
 
 
 def _value(unit: str, value: float | None) -> str:
-    return "–" if value is None else format_unit_value(unit, value)
+    return "–" if value is None else fmt.in_unit(unit, value)
 
 
 def _symbol_run(symbol: str, colour: str) -> Run:
