@@ -6,19 +6,21 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlmodel import col, select
 
 from kubot import app, db, evaluation, planfile
 from kubot import formatting as fmt
-from kubot.chat import console
+from kubot.chat import console, lexicon
 from kubot.chat.core import Bot
+from kubot.chat.values import ValueProblem
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.report import build as report_build, content
 from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
@@ -50,7 +52,34 @@ def _parser() -> argparse.ArgumentParser:
     plan_export = plan_commands.add_parser("export", help="skriv ut planen som YAML")
     plan_export.add_argument("--year", type=int, help="planen som gäller detta år (standard: den senaste)")
     plan_export.add_argument("--out", type=Path, help="fil att skriva till (standard: skärmen)")
+    report = commands.add_parser("report", help="gör ett rapportutkast i Word (delårsrapport eller verksamhetsberättelse)")
+    report.add_argument("period", metavar="PERIOD", help="T1, T2 eller T3 och året, t.ex. T2 2022 eller T3-2018")
+    report.add_argument("year", nargs="?", metavar="ÅR", help="året, om det skrivs skilt från tertialen")
+    report.add_argument("--area", metavar="OMRÅDE", help="bara ett partnerskap eller område (kod eller namn)")
+    report.add_argument("--out", type=Path, metavar="FIL", help="fil att skriva till (standard: KUBOT_REPORT_DIR)")
+    report.add_argument("--dnr", metavar="DNR", help="diarienummer till titelsidan")
+    report.add_argument("--author", metavar="NAMN", help="författare på titelsidan")
     return parser
+
+
+def _report(settings: Settings, period_text: str, area_text: str | None, out: Path | None, dnr: str | None,
+            author: str | None) -> int:
+    try:
+        period = Period.parse(period_text)
+    except PeriodError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    engine = app.start(settings)
+    with db.session_scope(engine) as session:
+        try:
+            area = lexicon.load(session, period.year).area(area_text) if area_text else None
+            request = content.Request(period, area=area, dnr=dnr, author=author or "")
+            built = report_build.build(session, request, settings, now=datetime.now(UTC), trigger="cli", out=out)
+        except (ValueProblem, report_build.ReportError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print(f"{built.title} ({period.code}) är skriven till {built.path}")
+    return 0
 
 
 def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
@@ -149,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan_import(settings, args.file, args.check)
         if args.command == "plan" and args.plan_command == "export":
             return _plan_export(settings, args.year, args.out)
+        if args.command == "report":
+            period_text = f"{args.period} {args.year}" if args.year else args.period
+            return _report(settings, period_text, args.area, args.out, args.dnr, args.author)
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":

@@ -9,6 +9,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite:///kubot.db"
+DEFAULT_REPORT_DIR = Path("rapporter")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     report_template: Path | None = None
+    report_dir: Path = DEFAULT_REPORT_DIR
 
     @property
     def slack_configured(self) -> bool:
@@ -35,4 +37,5 @@ class Settings:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             report_template=Path(template) if template else None,
+            report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
         )

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from kubot.models.records import ActivityState
 from kubot.periods import Period
 
 
@@ -188,3 +189,16 @@ def activity_from_data(data: dict[str, Any]) -> ActivityVerdict:
 
 def warning_from_data(data: dict[str, Any]) -> Warning:
     return Warning(**data)
+
+
+# An activity's state as the reports' symbol. Every state has its own shape, not only its own
+# colour, so the tables and the legend still read right when printed in black and white.
+ACTIVITY_SYMBOLS = {
+    ActivityState.ON_TRACK: "▶",
+    ActivityState.NOT_STARTED: "▷",
+    ActivityState.PROBLEMS: "▲",
+    ActivityState.SERIOUS_PROBLEMS: "▼",
+    ActivityState.CANCELLED: "✕",
+    ActivityState.DONE: "✓",
+}
+NO_STATUS_SYMBOL = "○"

@@ -83,9 +83,9 @@ def origin(session: Session, name: str, message_id: str | None = None, channel: 
 
 
 @pytest.fixture
-def bot(small_plan_engine: Engine) -> Bot:
+def bot(small_plan_engine: Engine, tmp_path: Path) -> Bot:
     """The chat core on the small plan, with the clock at NOW."""
-    return Bot(small_plan_engine, Settings(), clock=lambda: NOW)
+    return Bot(small_plan_engine, Settings(report_dir=tmp_path / "rapporter"), clock=lambda: NOW)
 
 
 def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:

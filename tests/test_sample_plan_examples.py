@@ -22,7 +22,7 @@ ADMIN = "Ola Götesson"
 
 @pytest.fixture
 def sample_bot(tmp_path: Path) -> Bot:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
     return Bot(app.start(settings), settings, clock=lambda: NOW)
 
 
@@ -58,7 +58,8 @@ def test_the_issue_examples_are_stored_with_who_and_when_and_can_be_undone(sampl
         assert len(logged) == len(examples)
         assert all(e.actor_id is not None and e.created_at.tzinfo is not None for e in logged)
     assert "Ångrat" in console.say(sample_bot, ADMIN, "ångra").text
-    assert "inte klara än" in console.say(sample_bot, ADMIN, "rapport T2 2022").text
+    ordered = console.say(sample_bot, ADMIN, "rapport T2 2022")
+    assert ordered.text.startswith("Rapporten byggs") and ordered.files and ordered.files[0].is_file()
 
 
 def test_kubot_say_exit_codes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -354,15 +354,6 @@ def whoami(ctx: Context, args: str) -> Reply:
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 
 
-@command("rapport", "report", role=Role.MANAGER)
-def report(ctx: Context, args: str) -> Reply:
-    """Beställ ett rapportutkast i Word för en period (chefer och administratörer).
-    Exempel: rapport T2 2022
-    """
-    return Reply("Rapporter i Word är inte klara än – den funktionen kommer i en senare version av kubot. "
-                 "Till dess kan du se vad som saknas med ”saknas”.")
-
-
 @command("hjälp", "hjalp", "help", "?")
 def help_(ctx: Context, args: str) -> Reply:
     """Visa vad kubot kan, eller hjälp och exempel för ett kommando.

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
+from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.messages import Incoming, Reply
 from kubot.chat.registry import COMMANDS, Context, Usage, unique_commands

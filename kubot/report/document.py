@@ -1,0 +1,332 @@
+"""Rendering a `model.Report` as a Word document – the only module that imports python-docx.
+
+With the organisation's template (KUBOT_REPORT_TEMPLATE) the report is written into a copy
+of that document with its body cleared, so styles, page setup, header, footer and logo are
+the organisation's own. Without one, python-docx's default document gets a plain built-in
+look. The template is opened and checked before anything else is done, so a broken or
+incomplete template is reported by name at once rather than as a crash halfway through.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from kubot.report import charts
+from kubot.report.model import BarChart, Bullets, Cell, DistributionChart, Heading, Paragraph, Report, Run, Table
+
+REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
+OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
+HEADER_FILL = "DCE6F0"
+DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
+TOC_PLACEHOLDER = "Innehållsförteckningen uppdateras när dokumentet öppnas i Word (eller högerklicka och välj Uppdatera fält)."
+
+
+class TemplateError(ValueError):
+    """The report template cannot be used; the message is Swedish and says what to do."""
+
+
+def open_template(path: Path | None) -> Document:
+    """The document to write the report into: the template with its body cleared, or a fresh default.
+
+    Raises TemplateError for a missing file, a file that is not a .docx, or missing styles.
+    """
+    if path is None:
+        return docx.Document()
+    if not path.is_file():
+        raise TemplateError(f"Rapportmallen {path} finns inte. Ändra KUBOT_REPORT_TEMPLATE eller ta bort den för standardutseendet.")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
+                            f"och ange den i KUBOT_REPORT_TEMPLATE. ({exc})") from exc
+    missing = [name for name in REQUIRED_STYLES if not _has_style(document, name)]
+    if missing:
+        raise TemplateError(f"Rapportmallen {path} saknar formatmallarna {', '.join(missing)}. Lägg till dem i mallen "
+                            "(i Word: Format → Formatmallar) eller ta bort KUBOT_REPORT_TEMPLATE för standardutseendet.")
+    _clear_body(document)
+    return document
+
+
+def _has_style(document: Document, name: str) -> bool:
+    try:
+        document.styles[name]
+    except KeyError:
+        return False
+    return True
+
+
+def _clear_body(document: Document) -> None:
+    """Everything but the final section properties, which hold the page setup, header and footer."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def render(report: Report, document: Document, *, built_in: bool) -> bytes:
+    """The report as .docx bytes, written into `document` (from `open_template`)."""
+    writer = _Writer(document)
+    if built_in:
+        writer.built_in_look(report)
+    writer.footer_page_numbers()
+    writer.title_page(report)
+    writer.table_of_contents(report)
+    for block in report.blocks:
+        writer.block(block)
+    writer.finish(report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+class _Writer:
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+        section = document.sections[-1]
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+        # Looking a style up by name scans every style in the document; do it once, not per paragraph.
+        self.styles = {name: document.styles[name] for name in (*REQUIRED_STYLES, *OPTIONAL_STYLES) if _has_style(document, name)}
+        self.caption = "Caption" if "Caption" in self.styles else "Normal"
+        self.grid = self.styles.get("Table Grid")
+        self.first_chapter = True
+
+    def add(self, text: str, style: str) -> DocxParagraph:
+        """A paragraph in a style. Sets the style id directly: python-docx's own setter scans all styles each time."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().style = self.styles[style].style_id
+        return paragraph
+
+    # --- page furniture ----------------------------------------------------------------------
+
+    def built_in_look(self, report: Report) -> None:
+        styles = self.doc.styles
+        styles["Normal"].font.name = "Calibri"
+        styles["Normal"].font.size = Pt(10.5)
+        for name, size in (("Heading 1", 16), ("Heading 2", 13)):
+            styles[name].font.size = Pt(size)
+            styles[name].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+        section = self.doc.sections[-1]
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+        header = section.header.paragraphs[0]
+        header.text = f"{report.title_page.organisation} – {report.title_page.title} – UTKAST"
+        header.runs[0].font.size = Pt(8)
+        header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
+        # Swedish spelling and hyphenation in Word for everything not marked otherwise.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+            if rpr is not None:
+                lang = OxmlElement("w:lang")
+                lang.set(qn("w:val"), "sv-SE")
+                rpr.append(lang)
+
+    def footer_page_numbers(self) -> None:
+        """A page number in the footer, unless the template's footer already has one."""
+        section = self.doc.sections[-1]
+        section.different_first_page_header_footer = True
+        footer = section.footer
+        if any("PAGE" in (node.text or "") for node in footer._element.iter(qn("w:instrText"))) or \
+                any("PAGE" in (node.get(qn("w:instr")) or "") for node in footer._element.iter(qn("w:fldSimple"))):
+            return
+        paragraph = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Sida ")
+        _field(paragraph, "PAGE", "1")
+        paragraph.add_run(" av ")
+        _field(paragraph, "NUMPAGES", "1")
+
+    def title_page(self, report: Report) -> None:
+        page = report.title_page
+        organisation = self.doc.add_paragraph(page.organisation)
+        organisation.runs[0].font.size = Pt(14)
+        organisation.paragraph_format.space_before = Pt(120)
+        self.add(page.title, "Title")
+        self.doc.add_paragraph(page.period)
+        draft = self.doc.add_paragraph()
+        mark = draft.add_run("UTKAST")
+        mark.bold = True
+        mark.font.size = Pt(28)
+        mark.font.color.rgb = DRAFT_RED
+        for line in page.lines:
+            self.doc.add_paragraph(line)
+        note = self.doc.add_paragraph(page.draft)
+        note.runs[0].italic = True
+        note.runs[0].font.size = Pt(9)
+
+    def table_of_contents(self, report: Report) -> None:
+        """A TOC field Word fills in on opening, pre-filled with the chapters for viewers that do not update fields."""
+        heading = self.add("Innehållsförteckning", "TOC Heading" if "TOC Heading" in self.styles else "Heading 1")
+        heading.paragraph_format.page_break_before = True
+        entries = [block for block in report.blocks if isinstance(block, Heading) and block.level <= 2]
+        first = self.doc.add_paragraph()
+        _field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
+        first.add_run(TOC_PLACEHOLDER).italic = True
+        last = first
+        for entry in entries:
+            last = self.doc.add_paragraph()
+            run = last.add_run(entry.text)
+            run.bold = entry.level == 1
+            last.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
+            last.paragraph_format.space_after = Pt(0)
+        _field_end(last)
+        settings = self.doc.settings.element
+        update = settings.find(qn("w:updateFields"))
+        if update is None:
+            update = OxmlElement("w:updateFields")
+            settings.append(update)
+        update.set(qn("w:val"), "true")
+
+    def finish(self, report: Report) -> None:
+        properties = self.doc.core_properties
+        properties.title = report.title_page.title
+        properties.author = "kubot"
+        properties.subject = report.title_page.period
+        properties.comments = report.title_page.draft
+
+    # --- blocks ------------------------------------------------------------------------------
+
+    def block(self, block: Any) -> None:
+        match block:
+            case Heading():
+                paragraph = self.add(block.text, f"Heading {min(block.level, 2)}")
+                if block.level == 1:
+                    paragraph.paragraph_format.page_break_before = True
+            case Paragraph():
+                _runs(self.doc.add_paragraph(), block.runs)
+            case Bullets():
+                for item in block.items:
+                    _runs(self.add("", "List Bullet"), item.runs)
+            case Table():
+                self.table(block)
+            case BarChart() | DistributionChart():
+                self.add(block.title, self.caption).paragraph_format.keep_with_next = True
+                image = charts.render(block)
+                self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
+            case _:
+                raise TypeError(f"unknown report block {block!r}")
+
+    def table(self, table: Table) -> None:
+        if table.caption:
+            self.add(table.caption, self.caption).paragraph_format.keep_with_next = True
+        columns = len(table.header)
+        grid = self.doc.add_table(rows=1, cols=columns)
+        if self.grid:
+            grid._tbl.tblStyle_val = self.grid.style_id
+        else:
+            _borders(grid._tbl)
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        total = sum(table.widths)
+        widths = [int(self.text_width * w / total) for w in table.widths]
+        grid.autofit = False
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+        header = grid.rows[0]
+        _repeat_header(header._tr)
+        for index, (cell, title) in enumerate(zip(header.cells, table.header, strict=True)):
+            cell.width = widths[index]
+            _shade(cell, HEADER_FILL)
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(title).bold = True
+            if index in table.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for row in table.rows:
+            cells = grid.add_row().cells
+            for index, (target, content) in enumerate(zip(cells, row, strict=True)):
+                target.width = widths[index]
+                _cell(target, content, right=index in table.numeric)
+        self.doc.add_paragraph()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _runs(paragraph: DocxParagraph, runs: tuple[Run, ...]) -> None:
+    for run in runs:
+        written = paragraph.add_run(run.text)
+        if run.bold:
+            written.bold = True
+        if run.italic:
+            written.italic = True
+        if run.colour:
+            written.font.color.rgb = RGBColor.from_string(run.colour)
+
+
+def _cell(target: _Cell, content: Cell, *, right: bool) -> None:
+    for index, paragraph in enumerate(content.paragraphs):
+        written = target.paragraphs[0] if index == 0 else target.add_paragraph()
+        _runs(written, paragraph.runs)
+        if right:
+            written.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(tr: Any) -> None:
+    """The header row repeats at the top of every page a long table runs over."""
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr.get_or_add_trPr().append(flag)
+
+
+def _borders(tbl: Any) -> None:
+    """Thin borders for templates without a "Table Grid" style."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "4")
+        line.set(qn("w:color"), "A0A0A0")
+        borders.append(line)
+    tbl.tblPr.append(borders)
+
+
+def _fld_char(kind: str) -> Any:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")
+    return element
+
+
+def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
+    paragraph.add_run()._r.append(_fld_char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_fld_char("separate"))
+
+
+def _field_end(paragraph: DocxParagraph) -> None:
+    paragraph.add_run()._r.append(_fld_char("end"))
+
+
+def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
+    """A field such as PAGE, with `shown` as its text until Word updates it."""
+    _field_start(paragraph, instruction)
+    paragraph.add_run(shown)
+    _field_end(paragraph)
+
