@@ -37,7 +37,6 @@ _ARITHMETIC = {"*": "$mul", "+": "$add", "-": "$sub", "/": "$div"}
 _runs = itertools.count(1)
 _SLICE = 500
 _SESSION = "kubot"
-_NOT_HANDLED = 1  # durable_rules_engine's result code when no rule matched the posted events
 
 
 def _term(value: Any) -> Any:
@@ -108,9 +107,8 @@ class RuleEngine:
             # A batch's cost grows faster than its size, so big runs are posted in slices.
             for first in range(0, len(events), _SLICE):
                 batch = [{**e, "id": f"{run}-{first + n}"} for n, e in enumerate(events[first:first + _SLICE])]
-                code, _ = durable.assert_events(handle, json.dumps(batch, ensure_ascii=False))
-                if code == _NOT_HANDLED:
-                    continue
+                # The result code speaks of one event only, so the fired actions are always collected.
+                durable.assert_events(handle, json.dumps(batch, ensure_ascii=False))
                 for rule_name, event in self._fired(handle):
                     matched[int(event["id"].rpartition("-")[2])] = definition.rule(rule_name)
         missing = next((i for i, rule in enumerate(matched) if rule is None), None)

@@ -202,3 +202,11 @@ def test_runs_where_no_rule_fires_neither_crash_nor_fill_the_engine(engine: Rule
         engine.run("status", [{"enhet": "procent", "riktning": "högre", "målvärde": 80, "värde": 81,
                                "delvis_från": 0.6, "tomt_underlag": False}])
         assert engine.run("varningar", [quiet], every_fact=False) == [None]
+
+
+def test_a_batch_where_only_some_facts_match_finds_each_match(engine: RuleEngine) -> None:
+    quiet = {"nätverk": "PKS", "senaste": 92.3, "näst_senaste": 100.0, "målvärde": 80.0, "senaste_dag": "2018-05-01"}
+    low = {**quiet, "nätverk": "Reko", "senaste": 50.0, "näst_senaste": 60.0}
+    matched = engine.run("varningar", [quiet, low, quiet, low], every_fact=False)
+    assert [rule.name if rule else None for rule in matched] == [
+        None, "närvaro-under-mål-två-möten", None, "närvaro-under-mål-två-möten"]
