@@ -92,7 +92,7 @@ def snoozes(session: Session, period: Period, plan: ReminderPlan) -> dict[int, l
 
 
 @dataclass
-class _Plan:
+class PlanRows:
     """The plan's rows a reminder needs: how to report each item, and whose area it is in."""
 
     indicators: dict[str, Indicator]
@@ -101,7 +101,7 @@ class _Plan:
     area_parent: dict[int, int | None]
 
     @classmethod
-    def load(cls, session: Session, year: int) -> _Plan:
+    def load(cls, session: Session, year: int) -> PlanRows:
         version = version_for_year(session, year)
         plan_id = version.id if version else -1
         return cls(
@@ -122,7 +122,7 @@ class _Plan:
         return chain
 
 
-def items_of(plan: _Plan, snapshot: Snapshot, verdicts: Iterable[object]) -> list[digest.Item]:
+def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[object]) -> list[digest.Item]:
     """Verdicts as reminder items: code, name, the command that reports it, and any reported value."""
     items = []
     for verdict in verdicts:
@@ -175,7 +175,7 @@ def plan(session: Session, *, now: datetime, settings: Settings, evaluate: Evalu
 def _period_messages(session: Session, period: Period, deadline: date, base: list[Slot], snoozed: dict[int, list[Slot]],
                      now: datetime, today: date, reminder_plan: ReminderPlan, snapshot: Snapshot) -> list[Planned]:
     people = _staff(session)
-    plan_rows = _Plan.load(session, period.year)
+    plan_rows = PlanRows.load(session, period.year)
     heads = admins(people)
     out: list[Planned] = []
     owed_by_person: dict[int | None, list[digest.Item]] = {}
@@ -211,7 +211,7 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
 
 def _escalations(session: Session, period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot,
                  people: dict[int, Staff], heads: list[Staff], owed_by_person: dict[int | None, list[digest.Item]],
-                 plan_rows: _Plan) -> list[Planned]:
+                 plan_rows: PlanRows) -> list[Planned]:
     managers = _managers(session, people)
     person_areas: dict[int, list[int]] = {}
     for link in session.exec(select(StaffArea)):
