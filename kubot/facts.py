@@ -7,6 +7,7 @@ count. This module is the one bridge between stored rows and the pure calculatio
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -187,21 +188,27 @@ def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: 
             return _share(derived.very_satisfied(facts.surveys, period, indicator.question_code, networks))
 
 
-def target_for(session: Session, indicator: Indicator, year: int) -> float | None:
-    """The target in force for `year`: set in chat for that year, else the plan's latest up to that year.
+def targets_for(session: Session, indicators: Sequence[Indicator], year: int) -> dict[str, float | None]:
+    """The target in force for `year` of each indicator: set in chat for that year, else the plan's latest.
 
     A plan's target holds for every following year until a new one is set, the way the
     organisation keeps "80 %" year after year without restating it.
     """
-    changed = session.exec(
-        select(TargetChange.value).join(Entry, is_active(TargetChange.entry_id))
-        .where(TargetChange.indicator_code == indicator.code, TargetChange.year == year)
-        .order_by(col(TargetChange.entry_id).desc())
-    ).first()
-    if changed is not None:
-        return changed
-    return session.exec(
-        select(IndicatorTarget.value)
-        .where(IndicatorTarget.indicator_id == indicator.id, IndicatorTarget.year <= year)
-        .order_by(col(IndicatorTarget.year).desc())
-    ).first()
+    codes = [i.code for i in indicators]
+    # Ordered so that the latest chat entry and the plan's latest year win.
+    changed = dict(session.exec(
+        select(TargetChange.indicator_code, TargetChange.value).join(Entry, is_active(TargetChange.entry_id))
+        .where(col(TargetChange.indicator_code).in_(codes), TargetChange.year == year)
+        .order_by(col(TargetChange.entry_id))
+    ).all())
+    planned = dict(session.exec(
+        select(IndicatorTarget.indicator_id, IndicatorTarget.value)
+        .where(col(IndicatorTarget.indicator_id).in_([i.id for i in indicators]), IndicatorTarget.year <= year)
+        .order_by(col(IndicatorTarget.year))
+    ).all())
+    return {i.code: changed[i.code] if i.code in changed else planned.get(i.id) for i in indicators}
+
+
+def target_for(session: Session, indicator: Indicator, year: int) -> float | None:
+    """The target in force for `year` of one indicator (see `targets_for`)."""
+    return targets_for(session, [indicator], year)[indicator.code]

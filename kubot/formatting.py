@@ -23,6 +23,7 @@ departures from Babel's defaults, each because the organisation's published docu
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -112,3 +113,9 @@ def timestamp(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("timestamp() behöver en tidpunkt med tidszon, t.ex. datetime.now(timezone.utc).")
     return format_datetime(moment, "yyyy-MM-dd HH:mm", tzinfo=STOCKHOLM, locale=LOCALE)
+
+
+@cache
+def month_name(month: int) -> str:
+    """The month's Swedish name: 11 → "november"."""
+    return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)

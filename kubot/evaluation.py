@@ -1,0 +1,339 @@
+"""The evaluation service: gather a period's facts, run the rules, keep the verdicts as a dated snapshot.
+
+Chat (`status`, `varför`, `saknas`), the CLI (`kubot evaluate`), the scheduler and the
+report builder all evaluate through `evaluate()`. The rules are loaded once per process;
+`reload_rules()` swaps them only when the new files are valid, so a broken edit leaves the
+previous rules in force. One evaluation runs at a time per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from string import Formatter
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kubot import derived
+from kubot import facts as facts_
+from kubot import formatting as fmt
+from kubot.deadlines import deadline_for
+from kubot.journal import is_active
+from kubot.models import Activity, ActivityStatus, Entry, Evaluation, Indicator, Network, VerdictRecord
+from kubot.models.plan import Source, Timing, Unit
+from kubot.periods import TERTIAL_LAST_MONTH, Period
+from kubot.planfile import version_for_year
+from kubot.records import format_value
+from kubot.verdicts import (
+    ActivityVerdict,
+    Due,
+    IndicatorVerdict,
+    Snapshot,
+    Status,
+    Trend,
+    Warning,
+    activity_from_data,
+    indicator_from_data,
+    to_data,
+    warning_from_data,
+)
+from rules import rulebook
+from rules.engine import RuleEngine
+from rules.rulebook import Rule, RuleError
+
+STATUS, TREND, DUE, WARNINGS = "status", "trend", "rapportering", "varningar"
+NO_TREND = "ingen"
+_OUTCOMES: dict[str, set[str]] = {
+    STATUS: {s.value for s in Status},
+    TREND: {t.value for t in Trend} | {NO_TREND},
+    DUE: {d.value for d in Due},
+    WARNINGS: {"varning"},
+}
+SUBJECT_INDICATOR, SUBJECT_ACTIVITY, SUBJECT_WARNING = "mätetal", "aktivitet", "varning"
+
+_evaluation_lock = threading.Lock()
+_engine: RuleEngine | None = None
+
+
+def load_rules(directory: Path = rulebook.RULES_DIR) -> RuleEngine:
+    """A rule engine for the rulesets in `directory`, checked to give only outcomes kubot knows."""
+    book = rulebook.load(directory)
+    for name, outcomes in _OUTCOMES.items():
+        if name not in book.rulesets:
+            raise RuleError(f"{directory}: regelverket ”{name}” saknas.")
+        for rule in book[name].rules:
+            if rule.outcome not in outcomes:
+                raise RuleError(f"{book[name].path.name}: regeln ”{rule.name}” har okänt utfall ”{rule.outcome}” "
+                                f"(möjliga: {', '.join(sorted(outcomes))}).")
+    return RuleEngine(book)
+
+
+def reload_rules(directory: Path = rulebook.RULES_DIR) -> None:
+    """Put the rulesets in `directory` in force; on RuleError the rules in force stay as they were."""
+    global _engine
+    fresh = load_rules(directory)
+    with _evaluation_lock:
+        previous, _engine = _engine, fresh
+    if previous is not None:
+        previous.close()
+
+
+def rules_in_force() -> RuleEngine:
+    global _engine
+    if _engine is None:
+        _engine = load_rules()
+    return _engine
+
+
+@dataclass(frozen=True)
+class _IndicatorFacts:
+    indicator: Indicator
+    value: facts_.IndicatorValue
+    previous: float | None
+    target: float | None
+    annual_target: float | None
+    analysis: str
+
+
+def evaluate(
+    session: Session, period: Period, *, today: date, trigger: str, actor_id: int | None = None,
+    engine: RuleEngine | None = None,
+) -> Snapshot:
+    """Judge every indicator and activity of the plan in force for `period`, as known on `today`; store it."""
+    with _evaluation_lock:
+        snapshot = judge(session, period, today=today, engine=engine or rules_in_force())
+        return store(session, snapshot, trigger=trigger, actor_id=actor_id)
+
+
+def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) -> Snapshot:
+    """The verdicts for `period` without storing them."""
+    version = version_for_year(session, period.year)
+    plan_id = version.id if version else -1
+    indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(col(Indicator.id))))
+    activities = list(session.exec(select(Activity).where(Activity.plan_id == plan_id).order_by(col(Activity.id))))
+    deadline = deadline_for(session, period)
+    records = facts_.load(session, period.year - 1, period.year)
+    targets = facts_.targets_for(session, indicators, period.year)
+    previous_targets = facts_.targets_for(session, indicators, period.year - 1)
+    gathered = [_gather(i, records, period, targets[i.code], previous_targets[i.code]) for i in indicators]
+    status_facts = [_status_fact(g, engine) for g in gathered]
+    trend_facts = [_trend_fact(g) for g in gathered]
+    due_facts = [_due_fact(SUBJECT_INDICATOR, g.value.value is not None, _measured_month(g.indicator, period),
+                           period, today, deadline) for g in gathered]
+    statuses = engine.run(STATUS, status_facts)
+    trends = engine.run(TREND, trend_facts)
+    dues = engine.run(DUE, due_facts)
+    indicator_verdicts = tuple(
+        _indicator_verdict(g, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
+        for g, status_fact, status, trend_fact, trend, due_fact, due
+        in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
+    )
+
+    latest_status = _activity_statuses(session, period, deadline)
+    activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in latest_status, TERTIAL_LAST_MONTH[period.tertial],
+                                    period, today, deadline) for a in activities]
+    activity_verdicts = tuple(
+        _activity_verdict(a, latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
+        for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
+    )
+
+    warning_facts = _warning_facts(session, records, indicators, targets, period)
+    warnings = tuple(
+        Warning(SUBJECT_WARNING, code, rule.name, _explain(rule, fact), fact)
+        for (code, fact), rule in zip(warning_facts, engine.run(WARNINGS, [f for _, f in warning_facts], every_fact=False),
+                                      strict=True)
+        if rule is not None
+    )
+    return Snapshot(period=period, made_at=datetime.now(UTC), as_of=today, deadline=deadline,
+                    indicators=indicator_verdicts, activities=activity_verdicts, warnings=warnings)
+
+
+def _gather(indicator: Indicator, records: facts_.Facts, period: Period, annual: float | None,
+            previous_annual: float | None) -> _IndicatorFacts:
+    target = annual
+    # Pro-rating only makes sense for counts that grow through the year, and only when the plan asks.
+    if annual is not None and indicator.prorate and not period.is_annual and indicator.unit in (Unit.COUNT, Unit.KRONOR):
+        target = annual * period.fraction_of_year
+    previous = facts_.indicator_value(indicator, records, period.previous_year(), previous_annual).value
+    analysis = records.analyses.get((indicator.code, period.year, period.tertial), "")
+    return _IndicatorFacts(indicator, facts_.indicator_value(indicator, records, period, target), previous, target,
+                           annual, analysis)
+
+
+def _status_fact(g: _IndicatorFacts, engine: RuleEngine) -> dict[str, Any]:
+    default = engine.rulebook[STATUS].constants["standard_delvis_från"]
+    ratio = g.value.ratio
+    return {
+        "enhet": g.indicator.unit, "riktning": g.indicator.direction, "målvärde": g.target, "värde": g.value.value,
+        "delvis_från": g.indicator.partly_met_from if g.indicator.partly_met_from is not None else default,
+        "tomt_underlag": g.value.value is None and ratio is not None and ratio.denominator == 0,
+    }
+
+
+def _trend_fact(g: _IndicatorFacts) -> dict[str, Any]:
+    return {"enhet": g.indicator.unit, "värde": g.value.value, "föregående": g.previous}
+
+
+def _measured_month(indicator: Indicator, period: Period) -> int:
+    """When a result can first exist: a set month, December for yearly ones, else by the period's end."""
+    if indicator.measured_month:
+        return indicator.measured_month
+    return 12 if indicator.timing == Timing.YEARLY else TERTIAL_LAST_MONTH[period.tertial]
+
+
+def _due_fact(subject: str, reported: bool, measured_month: int, period: Period, today: date,
+              deadline: date | None) -> dict[str, Any]:
+    return {
+        "föremål": subject, "rapporterat": reported, "mätmånad": measured_month,
+        "slutmånad": TERTIAL_LAST_MONTH[period.tertial], "perioden_slut": today > period.end,
+        "tidsgräns_passerad": deadline is not None and today > deadline,
+        "mätmånad_namn": fmt.month_name(measured_month), "tidsgräns": fmt.day(deadline) if deadline else None,
+    }
+
+
+def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, ActivityStatus]:
+    """The latest status of each activity logged in the tertial, or after it up to its report's deadline."""
+    last_day = max(period.end, deadline) if deadline else period.end
+    latest: dict[str, ActivityStatus] = {}
+    for status in session.exec(
+        select(ActivityStatus).join(Entry, is_active(ActivityStatus.entry_id))
+        .where(col(ActivityStatus.reported_on).between(period.tertial_start, last_day))
+        .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
+    ):
+        latest[status.activity_code] = status
+    return latest
+
+
+def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Indicator],
+                   targets: Mapping[str, float | None], period: Period) -> list[tuple[str, dict[str, Any]]]:
+    """The last two meetings of every network with an attendance target, for the early-warning rules."""
+    network_target: dict[str, float] = {}
+    names = {n.code: n.name for n in session.exec(select(Network))}
+    for indicator in indicators:
+        target = targets[indicator.code]
+        if indicator.source == Source.ATTENDANCE and target is not None:
+            for code in indicator.networks or names:
+                network_target.setdefault(code, target)
+    meetings: dict[str, list[derived.AttendanceFact]] = defaultdict(list)
+    for meeting in records.attendance:
+        if period.contains(meeting.day) and meeting.network in network_target:
+            meetings[meeting.network].append(meeting)
+    result = []
+    for code, held in sorted(meetings.items()):
+        if len(held) < 2:
+            continue
+        before, last = sorted(held, key=lambda m: m.day)[-2:]
+        result.append((code, {
+            "nätverk": names.get(code, code), "målvärde": network_target[code], "senaste_dag": fmt.day(last.day),
+            "senaste": derived.Ratio(last.present_count, last.invited_count).percent,
+            "näst_senaste": derived.Ratio(before.present_count, before.invited_count).percent,
+        }))
+    return result
+
+
+def _shown(name: str, value: Any, indicator: Indicator | None) -> str:
+    """A fact's field as a person reads it."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, str):
+        return value
+    if name == "delvis_från":
+        return fmt.percent(value * 100)
+    if indicator is not None and name in ("värde", "målvärde", "föregående"):
+        return format_value(indicator, value)
+    if name in ("senaste", "näst_senaste", "målvärde"):
+        return fmt.percent(value)
+    return fmt.number(value, decimals=0 if float(value).is_integer() else 1)
+
+
+def _explain(rule: Rule, fact: Mapping[str, Any], indicator: Indicator | None = None) -> str:
+    """The rule's explanation with the fact's numbers; only the fields it names are formatted."""
+    names = {field for _, field, _, _ in Formatter().parse(rule.explanation) if field}
+    return rule.explanation.format_map({name: _shown(name, fact.get(name), indicator) for name in names})
+
+
+def _indicator_verdict(g: _IndicatorFacts, status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
+                       trend: Rule, due_fact: dict[str, Any], due: Rule) -> IndicatorVerdict:
+    i = g.indicator
+    below = tuple(code for code, _ in g.value.below)
+    sentences = [_explain(status, status_fact, i)]
+    if below and status.outcome != Status.MET:
+        sentences.append(f"Under målvärdet: {', '.join(below)}.")
+    if g.target is not None and g.annual_target is not None and g.target != g.annual_target:
+        sentences.append(f"Målvärdet är årsmålet {format_value(i, g.annual_target)} räknat för periodens del av året "
+                         f"({due_fact['slutmånad']} av 12 månader).")
+    if trend.outcome != NO_TREND:
+        sentences.append(_explain(trend, trend_fact, i))
+    if due.outcome != Due.REPORTED:
+        sentences.append(_explain(due, due_fact))
+    ratio = g.value.ratio
+    return IndicatorVerdict(
+        code=i.code, name=i.name, unit=i.unit, direction=i.direction, value=g.value.value, target=g.target,
+        annual_target=g.annual_target, previous=g.previous, status=Status(status.outcome), status_rule=status.name,
+        trend=None if trend.outcome == NO_TREND else Trend(trend.outcome), trend_rule=trend.name,
+        due=Due(due.outcome), due_rule=due.name, explanation=" ".join(sentences), responsible_id=i.responsible_id,
+        measured_month=i.measured_month, ratio=(ratio.numerator, ratio.denominator) if ratio else None, below=below,
+        analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact},
+    )
+
+
+def _activity_verdict(activity: Activity, status: ActivityStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
+    explanation = _explain(due, fact)
+    if status is not None:
+        explanation = f"Senaste status {fmt.day(status.reported_on)}: {status.state}." + (
+            f" {status.comment}" if status.comment else "")
+    return ActivityVerdict(
+        code=activity.code, name=activity.name, state=status.state if status else None,
+        comment=status.comment if status else "", due=Due(due.outcome), due_rule=due.name, explanation=explanation,
+        responsible_id=activity.responsible_id, reported_on=status.reported_on if status else None,
+    )
+
+
+def store(session: Session, snapshot: Snapshot, *, trigger: str, actor_id: int | None) -> Snapshot:
+    """Keep `snapshot` so later readers see what was known when it was made."""
+    run = Evaluation(year=snapshot.period.year, tertial=snapshot.period.tertial, made_at=snapshot.made_at,
+                     as_of=snapshot.as_of, trigger=trigger, actor_id=actor_id, deadline=snapshot.deadline)
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    session.add_all([
+        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_INDICATOR, code=v.code, outcome=v.status, due=v.due,
+                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.indicators),
+        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_ACTIVITY, code=v.code, outcome=v.state or "", due=v.due,
+                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.activities),
+        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_WARNING, code=w.code, outcome=w.rule, data=to_data(w))
+          for w in snapshot.warnings),
+    ])
+    session.flush()
+    return Snapshot(period=snapshot.period, made_at=snapshot.made_at, as_of=snapshot.as_of, deadline=snapshot.deadline,
+                    indicators=snapshot.indicators, activities=snapshot.activities, warnings=snapshot.warnings,
+                    id=run.id)
+
+
+def latest(session: Session, period: Period) -> Snapshot | None:
+    """The most recent stored snapshot of `period`, or None if it was never evaluated."""
+    run = session.exec(
+        select(Evaluation).where(Evaluation.year == period.year, Evaluation.tertial == period.tertial)
+        .order_by(col(Evaluation.made_at).desc(), col(Evaluation.id).desc())
+    ).first()
+    return load_snapshot(session, run) if run else None
+
+
+def load_snapshot(session: Session, run: Evaluation) -> Snapshot:
+    rows = session.exec(select(VerdictRecord).where(VerdictRecord.evaluation_id == run.id).order_by(col(VerdictRecord.id)))
+    by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_subject[row.subject].append(row.data)
+    return Snapshot(
+        period=Period(run.year, run.tertial), made_at=run.made_at, as_of=run.as_of, deadline=run.deadline,
+        indicators=tuple(indicator_from_data(d) for d in by_subject[SUBJECT_INDICATOR]),
+        activities=tuple(activity_from_data(d) for d in by_subject[SUBJECT_ACTIVITY]),
+        warnings=tuple(warning_from_data(d) for d in by_subject[SUBJECT_WARNING]), id=run.id,
+    )

@@ -1,0 +1,136 @@
+"""The one place that talks to durable-rules.
+
+durable-rules is unmaintained since 2020 and has sharp edges, kept away from callers here:
+- its `Host` registers a ruleset name once per process and runs background dispatch threads
+  that have raised errors when posted to from several threads, so this module drives the
+  C engine (`durable_rules_engine`) directly and synchronously, one run at a time;
+- asserted facts stay until retracted, so facts are posted as events (consumed when a rule
+  fires) under a fresh session id per run, and that session's state is deleted afterwards;
+- a ruleset handle lives until deleted, so `close()` deletes every handle it created.
+Callers see only `RuleEngine.run(ruleset, facts) -> rules`: replacing the engine touches
+nothing else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import durable_rules_engine as durable
+
+from rules.conditions import Arithmetic, Comparison, Condition, Field, Presence
+from rules.rulebook import Rule, Rulebook, RuleError, Ruleset
+
+# Every event carries its ruleset's name under this key and every rule requires it: the
+# engine's session state is a fact too, and would otherwise match rules made only of "saknas".
+_MARK = "regelverk"
+_RESERVED = {"id", "sid", _MARK}
+_OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+_ARITHMETIC = {"*": "$mul", "+": "$add", "-": "$sub", "/": "$div"}
+_runs = itertools.count(1)
+
+
+def _term(value: Any) -> Any:
+    if isinstance(value, Field):
+        return {"$m": value.name}
+    if isinstance(value, Arithmetic):
+        return {_ARITHMETIC[value.operator]: {"$l": _term(value.left), "$r": _term(value.right)}}
+    return value
+
+
+def _expression(condition: Condition) -> dict[str, Any]:
+    if isinstance(condition, Presence):
+        return {"$ex" if condition.present else "$nex": {condition.field: 1}}
+    assert isinstance(condition, Comparison)
+    term = {condition.field: _term(condition.operand)}
+    return term if condition.operator == "==" else {_OPERATORS[condition.operator]: term}
+
+
+def _definition(ruleset: Ruleset) -> dict[str, Any]:
+    reserved = _RESERVED & set(ruleset.fields)
+    if reserved:
+        raise RuleError(f"{ruleset.path.name}: fältnamnet ”{sorted(reserved)[0]}” är reserverat.")
+    return {
+        rule.name: {"all": [{"m": {"$and": [{_MARK: ruleset.name}, *(_expression(c) for c in rule.conditions)]}}]}
+        for rule in ruleset.rules
+    }
+
+
+class RuleEngine:
+    """Compiled rulesets, ready to judge facts. Use as a context manager, or call `close()`."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self._lock = threading.Lock()
+        self._handles: dict[str, int] = {}
+        try:
+            for name, ruleset in rulebook.rulesets.items():
+                definition = json.dumps(_definition(ruleset), ensure_ascii=False)
+                try:
+                    self._handles[name] = durable.create_ruleset(name, definition)
+                except Exception as exc:  # the C engine reports bad definitions as bare errors
+                    raise RuleError(f"{ruleset.path.name}: regelmotorn kan inte läsa regelverket ({exc}).") from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool = True) -> list[Rule | None]:
+        """The rule of `ruleset` that matched each fact, in the facts' order (None: no rule matched).
+
+        A fact with a field the ruleset does not declare raises RuleError, and so does a fact
+        no rule matches when `every_fact` is set: both mean the facts and the rules have
+        drifted apart. Rulesets that only flag some facts (warnings) pass every_fact=False.
+        """
+        definition = self.rulebook[ruleset]
+        if not facts:
+            return []
+        declared = set(definition.fields)
+        sid = f"run-{next(_runs)}"
+        events = []
+        for position, fact in enumerate(facts):
+            unknown = set(fact) - declared
+            if unknown:
+                raise RuleError(f"{definition.path.name}: faktat har fält som regelverket inte känner: {', '.join(sorted(unknown))}.")
+            events.append({**{k: v for k, v in fact.items() if v is not None}, "id": position, "sid": sid, _MARK: ruleset})
+        matched: list[Rule | None] = [None] * len(facts)
+        with self._lock:
+            handle = self._handles[ruleset]
+            try:
+                durable.assert_events(handle, json.dumps(events, ensure_ascii=False))
+                for rule_name, event in self._fired(handle):
+                    matched[int(event["id"])] = definition.rule(rule_name)
+            finally:
+                durable.delete_state(handle, sid)
+        missing = next((i for i, rule in enumerate(matched) if rule is None), None)
+        if every_fact and missing is not None:
+            raise RuleError(f"{definition.path.name}: ingen regel passar faktat {dict(facts[missing])}.")
+        return matched
+
+    @staticmethod
+    def _fired(handle: int) -> list[tuple[str, dict[str, Any]]]:
+        fired: list[tuple[str, dict[str, Any]]] = []
+        started = durable.start_action(handle)
+        while started:
+            _state, message, action = started
+            while message:
+                for rule_name, matched in json.loads(message).items():
+                    fired.append((rule_name, matched["m"]))
+                message = durable.complete_and_start_action(handle, action)
+            started = durable.start_action(handle)
+        return fired
+
+    def close(self) -> None:
+        with self._lock:
+            for handle in self._handles.values():
+                durable.delete_ruleset(handle)
+            self._handles.clear()
+
+    def __enter__(self) -> RuleEngine:
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
