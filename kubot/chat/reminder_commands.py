@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from kubot import deadlines, formatting as fmt, journal
-from kubot.chat import values
 from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
@@ -41,7 +40,7 @@ def _clock(slot: Slot) -> str:
 @command("deadline", "rapportdag", role=Role.ADMIN)
 def deadline(ctx: Context, args: str) -> Reply:
     """Sätt när rapporten för en period ska vara klar; påminnelserna räknas från den (administratörer).
-    Exempel: deadline T2 2023 2023-09-15
+    Exempel: deadline T3 2022 2023-01-20
     """
     period_text, _, day_text = args.strip().rpartition(" ")
     if not period_text or not day_text:
@@ -50,7 +49,10 @@ def deadline(ctx: Context, args: str) -> Reply:
         period = Period.parse(period_text)
     except PeriodError as exc:
         raise Usage(str(exc)) from exc
-    due_on = values.parse_date(day_text, ctx.today)
+    try:
+        due_on = date.fromisoformat(day_text)
+    except ValueError as exc:
+        raise Usage(f"”{day_text[:20]}” är inget datum. Skriv deadline som ÅÅÅÅ-MM-DD, t.ex. 2023-09-15.") from exc
     try:
         recorded = deadlines.set_deadline(ctx.session, origin=ctx.origin, period=period, due_on=due_on, today=ctx.today)
     except deadlines.DeadlineError as exc:
@@ -77,7 +79,7 @@ def _my_slots(ctx: Context, period: Period, due_on: date) -> list[Slot]:
 def reminders(ctx: Context, args: str) -> Reply:
     """Visa dina kommande påminnelser och de du redan fått, per rapport.
     Exempel: påminnelser
-    Exempel: påminnelser T2 2023
+    Exempel: påminnelser T3 2022
     """
     period, rest = _period_arg(args)
     if rest:
@@ -107,8 +109,8 @@ def reminders(ctx: Context, args: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _running_period(ctx: Context, period: Period | None) -> tuple[Period, date]:
-    """The period asked for, or the one whose reminders are running now."""
+def _reminded_period(ctx: Context, period: Period | None) -> tuple[Period, date]:
+    """The period asked for, else the one whose reminders are running now, else the next to start."""
     plan = _plan(ctx)
     in_play = delivery.periods_in_play(ctx.session, ctx.today)
     if period is not None:
@@ -117,21 +119,25 @@ def _running_period(ctx: Context, period: Period | None) -> tuple[Period, date]:
             raise Usage(f"Ingen deadline är satt för {period.code}, så det finns inga påminnelser för den.")
         in_play = [(period, due_on)]
     running = [(p, d) for p, d in in_play if schedule.current(schedule.deadline_slots(d, plan), ctx.now, plan)]
-    if not running:
-        raise Usage("Du har inga påminnelser igång just nu." if period is None else f"Påminnelserna för {period.code} har inte börjat eller är avslutade.")
-    return running[-1]
+    coming = [(p, d) for p, d in in_play if schedule.upcoming(schedule.deadline_slots(d, plan), ctx.now)]
+    if running:
+        return running[-1]
+    if coming:
+        return coming[0]
+    raise Usage("Ingen rapport har påminnelser igång eller på väg just nu." if period is None
+                else f"Påminnelserna för {period.code} är avslutade.")
 
 
 @command("påminn", "paminn", "snooze")
 def snooze(ctx: Context, args: str) -> Reply:
     """Skjut upp påminnelsen om en rapport till nästa arbetsdag.
     Exempel: påminn imorgon
-    Exempel: påminn imorgon T2 2023
+    Exempel: påminn imorgon T3 2022
     """
     period, rest = _period_arg(args)
     if rest.casefold() not in {"imorgon", "i morgon", "mig imorgon", "mig i morgon", "tomorrow", ""}:
         raise Usage("Skriv ”påminn imorgon”, gärna med perioden: ”påminn imorgon T2 2023”.")
-    period, _ = _running_period(ctx, period)
+    period, _ = _reminded_period(ctx, period)
     until = workdays.next_workday(ctx.today)
     slot = schedule.snooze_slot(until, _plan(ctx))
     recorded = journal.record(ctx.session, kind="påminn", origin=ctx.origin,
@@ -144,12 +150,12 @@ def snooze(ctx: Context, args: str) -> Reply:
 @command("inte-min-uppgift", "intemin", "not-mine")
 def not_mine(ctx: Context, args: str) -> Reply:
     """Säg till administratören att det du påminns om inte är din uppgift att rapportera.
-    Exempel: inte-min-uppgift T2 2023
+    Exempel: inte-min-uppgift T3 2022
     """
     period, rest = _period_arg(args)
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”. Skriv ”inte-min-uppgift T2 2023”.")
-    period, _ = _running_period(ctx, period)
+    period, _ = _reminded_period(ctx, period)
     from kubot import evaluation
 
     snapshot = evaluation.evaluate(ctx.session, period, today=ctx.today, trigger="chatt", actor_id=ctx.actor.id)
@@ -165,7 +171,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
     if not recorded.duplicate:
         notice = digest.not_mine(ctx.actor.name, period, items)
         for head in heads:
-            delivery.add_dispatch(ctx.session, f"inte-min:{head.id}:{recorded.entry.id}", "inte-min", head.id or 0, notice, period)
+            delivery.add_dispatch(ctx.session, f"inte-min:{head.id}:{recorded.entry.id}", "inte-min", head.id or 0, notice, ctx.now, period)
     who = ", ".join(h.name for h in heads) or "administratören"
     return Reply(f"Jag har meddelat {who} att {', '.join(i.code for i in items)} för {period.code} inte är din uppgift "
                  f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)

@@ -236,23 +236,23 @@ def _escalations(session: Session, period: Period, deadline: date, today: date, 
     return out
 
 
-def claim(engine: Engine, planned: Planned) -> bool:
+def claim(engine: Engine, planned: Planned, now: datetime) -> bool:
     """Record the message under its key; False when that key was claimed before (by anyone)."""
     try:
         with db.session_scope(engine) as session:
-            add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message,
+            add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message, now,
                          period=planned.period, stage=planned.stage)
         return True
     except IntegrityError:
         return False
 
 
-def add_dispatch(session: Session, key_: str, kind: str, recipient_id: int, message: digest.Text,
+def add_dispatch(session: Session, key_: str, kind: str, recipient_id: int, message: digest.Text, now: datetime,
                  period: Period | None = None, stage: str = "") -> None:
     """Insert a claimed message in the session's transaction; the unique key refuses a second claim."""
     session.add(Dispatch(key=key_, kind=kind, recipient_id=recipient_id, year=period.year if period else None,
                          tertial=period.tertial if period else None, stage=stage, text=message.text,
-                         actions=[asdict(a) for a in message.actions]))
+                         actions=[asdict(a) for a in message.actions], created_at=now))
     session.flush()
 
 
@@ -277,7 +277,7 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
             person = people[row.recipient_id]
             address = sender.address(person.name, identities.get(row.recipient_id, {})) if person.active else None
             if address is None:
-                _unreachable(engine, row, person, sender.platform, people)
+                _unreachable(engine, row, person, sender.platform, people, now)
                 continue
             sender.send(Outgoing(key=row.key, address=address, recipient=person.name, text=row.text,
                                  actions=tuple(Action(**a) for a in row.actions)))
@@ -288,7 +288,8 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
     return delivered
 
 
-def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int | None, Staff]) -> None:
+def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int | None, Staff],
+                 now: datetime) -> None:
     problem = (f"{person.name} har ingen chattidentitet för {platform}" if person.active
                else f"{person.name} är inte längre aktiv i kubot")
     log.warning("cannot deliver %s: %s", row.key, problem)
@@ -300,7 +301,7 @@ def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, pe
         for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id != person.id):
             try:
                 with session.begin_nested():
-                    add_dispatch(session, f"ej-nåbar:{admin.id}:{row.key}", "ej-nåbar", admin.id or 0, notice)
+                    add_dispatch(session, f"ej-nåbar:{admin.id}:{row.key}", "ej-nåbar", admin.id or 0, notice, now)
             except IntegrityError:
                 pass
 
@@ -317,5 +318,5 @@ def send_due(engine: Engine, settings: Settings, sender: Sender, *, now: datetim
     """Evaluate, claim what is due and deliver it: the worker's reminder job."""
     with db.session_scope(engine) as session:
         planned = plan(session, now=now, settings=settings, evaluate=evaluate)
-    claimed = [p for p in planned if not p.sent and claim(engine, p)]
+    claimed = [p for p in planned if not p.sent and claim(engine, p, now)]
     return Outcome(planned, claimed, deliver_pending(engine, sender, now))
