@@ -16,6 +16,7 @@ from kubot.periods import Period, PeriodError
 from kubot.reminders import delivery, digest, schedule, workdays
 from kubot.reminders.schedule import ReminderPlan, Slot
 
+_PERIOD_AT_START = re.compile(r"^(t\s?\d[ -]?\d{4}|\d{4}[ -]?t\d)\s+(.+)$", re.IGNORECASE)
 _PERIOD_AT_END = re.compile(r"(?<!\S)(t\s?[123][ -]?\d{4}|\d{4}[ -]?t[123])\s*$", re.IGNORECASE)
 
 
@@ -42,9 +43,10 @@ def deadline(ctx: Context, args: str) -> Reply:
     """Sätt när rapporten för en period ska vara klar; påminnelserna räknas från den (administratörer).
     Exempel: deadline T3 2022 2023-01-20
     """
-    period_text, _, day_text = args.strip().rpartition(" ")
-    if not period_text or not day_text:
+    match = _PERIOD_AT_START.match(args.strip())
+    if match is None:
         raise Usage("Skriv period och datum, t.ex. ”deadline T2 2023 2023-09-15”.")
+    period_text, day_text = match.groups()
     try:
         period = Period.parse(period_text)
     except PeriodError as exc:
