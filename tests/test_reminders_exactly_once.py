@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from kubot.chat import outbox
 from kubot.chat.port import Outgoing
 from kubot.models import Dispatch, OutboxMessage
+from kubot.periods import Period
 from kubot.reminders import delivery, worker
 from kubot.settings import Settings
 from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: small plan, T2 2023 due 2023-09-15)
@@ -164,7 +165,7 @@ def test_a_worker_killed_mid_batch_on_postgresql_and_restarted_delivers_each_rem
     blocker = t2.connect()
     blocker.execute(text("INSERT INTO dispatch (key, kind, recipient_id, stage, text, actions, platform, problem, created_at) "
                          "SELECT :key, 'x', id, '', '', '[]', '', '', now() FROM staff WHERE name = 'Liselotte Karlsson'"),
-                    {"key": delivery.key("påminnelse", 2, delivery.Period(2023, 2), "före-10")})
+                    {"key": delivery.key("påminnelse", 2, Period(2023, 2), "före-10")})
     victim = _worker(database_url, "--once", "--at", "2023-09-01T08:30")
     try:
         deadline = wall.monotonic() + 30

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db, formatting as fmt
-from kubot.chat.messages import Action
 from kubot.chat.port import Outgoing
 from kubot.models import OutboxMessage
 
@@ -67,6 +66,3 @@ def take_unread(engine: Engine, address: str, now: datetime | None = None) -> li
             session.add(message)
         return [render(m) for m in unread]
 
-
-def actions_of(message: OutboxMessage) -> tuple[Action, ...]:
-    return tuple(Action(**a) for a in message.actions)
