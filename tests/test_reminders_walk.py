@@ -183,3 +183,15 @@ def test_chat_shows_my_upcoming_reminders(t2: Engine) -> None:
     assert "kommer fredag 2023-09-08 kl. 08:30: 5 arbetsdagar före deadline 2023-09-15" in reply
     assert "kommer torsdag 2023-09-14 kl. 08:30: 1 arbetsdag före deadline 2023-09-15" in reply
     assert "efter deadline" not in reply, "the escalation goes to managers, not to her"
+
+
+def test_owed_items_without_a_responsible_person_are_reported_to_the_admin(t2: Engine) -> None:
+    with db.session_scope(t2) as session:
+        deadlines.set_deadline(session, origin=Origin(None, "test"), period=Period(2023, 3), due_on=date(2024, 1, 19),
+                               today=date(2023, 6, 1))
+    delivery.send_due(t2, Settings(), outbox.OutboxSender(t2), now=at(date(2024, 1, 5)))
+    with db.session_scope(t2) as session:
+        [notice] = [d for d in session.exec(select(Dispatch)) if d.kind == "ej-ansvarig"]
+    assert notice.stage == "före-10" and notice.delivered_at is not None
+    assert notice.text.startswith("Det här saknas för T3 2023 men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:\n"
+                                  "• nojd-samverkan – Andel mycket nöjda med samverkan")
