@@ -39,7 +39,7 @@ from kubot.planfile import version_for_year
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 from kubot.settings import Settings
-from kubot.verdicts import Due, Snapshot
+from kubot.verdicts import ActivityVerdict, Due, IndicatorVerdict, Snapshot
 
 log = logging.getLogger(__name__)
 Evaluate = Callable[[Session, Period, date], Snapshot]
@@ -122,20 +122,18 @@ class PlanRows:
         return chain
 
 
-def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[object]) -> list[digest.Item]:
+def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[IndicatorVerdict | ActivityVerdict]) -> list[digest.Item]:
     """Verdicts as reminder items: code, name, the command that reports it, and any reported value."""
     items = []
     for verdict in verdicts:
-        code, name = verdict.code, verdict.name  # type: ignore[attr-defined]
-        indicator = plan.indicators.get(code)
-        if code in plan.activities and indicator is None:
-            state = getattr(verdict, "state", None)
-            items.append(digest.Item(code, name, digest.activity_how(code), state or ""))
+        if isinstance(verdict, ActivityVerdict):
+            items.append(digest.Item(verdict.code, verdict.name, digest.activity_how(verdict.code), verdict.state or ""))
             continue
-        how = (digest.how_to_report(indicator.source, code, snapshot.period, indicator.networks, indicator.question_code)
-               if indicator else f"resultat {code} <värde> {snapshot.period.code}")
-        value = getattr(verdict, "value", None)
-        items.append(digest.Item(code, name, how, records.format_value(indicator, value) if indicator and value is not None else ""))
+        indicator = plan.indicators.get(verdict.code)
+        how = (digest.how_to_report(indicator.source, verdict.code, snapshot.period, indicator.networks, indicator.question_code)
+               if indicator else f"resultat {verdict.code} <värde> {snapshot.period.code}")
+        shown = records.format_value(indicator, verdict.value) if indicator and verdict.value is not None else ""
+        items.append(digest.Item(verdict.code, verdict.name, how, shown))
     return items
 
 
@@ -179,7 +177,8 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
     heads = admins(people)
     out: list[Planned] = []
     owed_by_person: dict[int | None, list[digest.Item]] = {}
-    responsible = sorted({v.responsible_id for v in (*snapshot.indicators, *snapshot.activities) if v.responsible_id is not None})
+    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*snapshot.indicators, *snapshot.activities]
+    responsible = sorted({v.responsible_id for v in verdicts if v.responsible_id is not None})
     for staff_id in responsible:
         indicators, activities = snapshot.owed_by(staff_id)
         if not indicators and not activities:
@@ -190,11 +189,10 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
         slot = schedule.current(base + snoozed.get(staff_id, []), now, reminder_plan)
         if person is None or slot is None:
             continue
-        done = items_of(plan_rows, snapshot, [v for v in (*snapshot.indicators, *snapshot.activities)
-                                              if v.responsible_id == staff_id and v.due == Due.REPORTED])
+        done = items_of(plan_rows, snapshot, [v for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED])
         out.append(Planned(key("påminnelse", staff_id, period, slot.stage), "påminnelse", staff_id, person.name, period, slot.stage,
                            schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, owed, done)))
-    nobodys = [v for v in (*snapshot.indicators, *snapshot.activities) if v.due.owed and v.responsible_id is None]
+    nobodys = [v for v in verdicts if v.due.owed and v.responsible_id is None]
     if nobodys:
         owed_by_person.setdefault(None, []).extend(items_of(plan_rows, snapshot, nobodys))
     first = schedule.current(base, now, reminder_plan)
@@ -267,7 +265,7 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
         with Session(engine) as session:
             pending = session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
                                    .order_by(col(Dispatch.id))).all()
-            people = {s.id: s for s in session.exec(select(Staff))}
+            people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
             identities: dict[int, dict[str, str]] = {}
             for identity in session.exec(select(ChatIdentity)):
                 identities.setdefault(identity.staff_id, {})[identity.platform] = identity.external_id
@@ -288,7 +286,7 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
     return delivered
 
 
-def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int | None, Staff],
+def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int, Staff],
                  now: datetime) -> None:
     problem = (f"{person.name} har ingen chattidentitet för {platform}" if person.active
                else f"{person.name} är inte längre aktiv i kubot")
