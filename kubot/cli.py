@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,14 +12,17 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, db, planfile
+from kubot import app, db, evaluation, planfile
+from kubot import formatting as fmt
 from kubot.chat import console, outbox
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.periods import Period, PeriodError
 from kubot.reminders import delivery, schedule, worker
 from kubot.settings import Settings
+from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     say = commands.add_parser("say", help="skicka ett meddelande och skriv ut svaret")
     say.add_argument("--as", dest="name", metavar="NAMN", required=True, help="vem som skriver")
     say.add_argument("message", metavar="MEDDELANDE")
+
+    evaluate = commands.add_parser("evaluate", aliases=["bedöm"], help="bedöm alla mätetal för en period och spara resultatet")
+    evaluate.add_argument("period", nargs="*", metavar="PERIOD", help="t.ex. T2 2022 (standard: tertialen vi är i)")
+    evaluate.add_argument("--date", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="bedöm som om det vore denna dag")
 
     plan = commands.add_parser("plan", help="läs in eller skriv ut planen (YAML)")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ÅTGÄRD")
@@ -141,6 +149,31 @@ def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
     return 0
 
 
+def _evaluate(settings: Settings, period_words: list[str], on: date | None) -> int:
+    today = on or datetime.now(settings.timezone).date()
+    try:
+        period = Period.parse(" ".join(period_words)) if period_words else Period.containing(today)
+    except PeriodError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    engine = app.start(settings)
+    with db.session_scope(engine) as session:
+        snapshot = evaluation.evaluate(session, period, today=today, trigger="cli")
+    print(summary(snapshot))
+    return 0
+
+
+def summary(snapshot: Snapshot) -> str:
+    """What an evaluation found, counted, for the CLI and the scheduler's log."""
+    statuses = Counter(v.status for v in snapshot.indicators)
+    dues = Counter(v.due for v in (*snapshot.indicators, *snapshot.activities))
+    lines = [f"Bedömning #{snapshot.id} av {snapshot.period.label}, per {fmt.day(snapshot.as_of)}:",
+             "Mätetal: " + ", ".join(f"{STATUS_SYMBOLS[s]} {statuses[s]} {s}" for s in Status if statuses[s]) + ".",
+             "Rapportering: " + ", ".join(f"{dues[d]} {d}" for d in Due if dues[d]) + "."]
+    lines += [f"Varning: {w.text}" for w in snapshot.warnings]
+    return "\n".join(lines)
+
+
 def _console(settings: Settings, name: str | None) -> int:
     engine = app.start(settings)
     bot = Bot(engine, settings)
@@ -193,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reminders(settings, args.date, args.dry_run)
         if args.command == "outbox":
             return _outbox(settings, args.name, args.unread)
+        if args.command in ("evaluate", "bedöm"):
+            return _evaluate(settings, args.period, args.date)
         if args.command == "say":
             reply = console.say(Bot(app.start(settings), settings), args.name, args.message)
             print(console.render(reply))

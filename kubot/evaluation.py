@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from kubot import derived
@@ -24,11 +25,12 @@ from kubot import facts as facts_
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, ActivityStatus, Entry, Evaluation, Indicator, Network, VerdictRecord
+from kubot.models import (
+    Activity, ActivityStatus, Area, Entry, Evaluation, Goal, Indicator, Municipality, Network, VerdictRecord,
+)
 from kubot.models.plan import Source, Timing, Unit
 from kubot.periods import TERTIAL_LAST_MONTH, Period
 from kubot.planfile import version_for_year
-from kubot.records import format_value
 from kubot.verdicts import (
     ActivityVerdict,
     Due,
@@ -116,6 +118,10 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     plan_id = version.id if version else -1
     indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(col(Indicator.id))))
     activities = list(session.exec(select(Activity).where(Activity.plan_id == plan_id).order_by(col(Activity.id))))
+    area_codes = {a.id: a.code for a in session.exec(select(Area))}
+    goals = {g.id: (g.code, area_codes.get(g.area_id) if g.area_id else None)
+             for g in session.exec(select(Goal).where(Goal.plan_id == plan_id))}
+    municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
     records = facts_.load(session, period.year - 1, period.year)
     targets = facts_.targets_for(session, indicators, period.year)
@@ -129,7 +135,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     trends = engine.run(TREND, trend_facts)
     dues = engine.run(DUE, due_facts)
     indicator_verdicts = tuple(
-        _indicator_verdict(g, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
+        _indicator_verdict(g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
         for g, status_fact, status, trend_fact, trend, due_fact, due
         in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
     )
@@ -138,7 +144,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in latest_status, TERTIAL_LAST_MONTH[period.tertial],
                                     period, today, deadline) for a in activities]
     activity_verdicts = tuple(
-        _activity_verdict(a, latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
+        _activity_verdict(a, goals[a.goal_id], latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
         for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
     )
 
@@ -196,17 +202,23 @@ def _due_fact(subject: str, reported: bool, measured_month: int, period: Period,
     }
 
 
-def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, ActivityStatus]:
+@dataclass(frozen=True)
+class _LoggedStatus:
+    state: str
+    comment: str
+    reported_on: date
+
+
+def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, _LoggedStatus]:
     """The latest status of each activity logged in the tertial, or after it up to its report's deadline."""
     last_day = max(period.end, deadline) if deadline else period.end
-    latest: dict[str, ActivityStatus] = {}
-    for status in session.exec(
-        select(ActivityStatus).join(Entry, is_active(ActivityStatus.entry_id))
+    rows = session.exec(
+        select(ActivityStatus.activity_code, ActivityStatus.state, ActivityStatus.comment, ActivityStatus.reported_on)
+        .join(Entry, is_active(ActivityStatus.entry_id))
         .where(col(ActivityStatus.reported_on).between(period.tertial_start, last_day))
         .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
-    ):
-        latest[status.activity_code] = status
-    return latest
+    )
+    return {code: _LoggedStatus(state, comment, reported_on) for code, state, comment, reported_on in rows}
 
 
 def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Indicator],
@@ -247,7 +259,7 @@ def _shown(name: str, value: Any, indicator: Indicator | None) -> str:
     if name == "delvis_från":
         return fmt.percent(value * 100)
     if indicator is not None and name in ("värde", "målvärde", "föregående"):
-        return format_value(indicator, value)
+        return fmt.in_unit(indicator.unit, value)
     if name in ("senaste", "näst_senaste", "målvärde"):
         return fmt.percent(value)
     return fmt.number(value, decimals=0 if float(value).is_integer() else 1)
@@ -259,15 +271,15 @@ def _explain(rule: Rule, fact: Mapping[str, Any], indicator: Indicator | None = 
     return rule.explanation.format_map({name: _shown(name, fact.get(name), indicator) for name in names})
 
 
-def _indicator_verdict(g: _IndicatorFacts, status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
+def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municipalities: Mapping[str, str], status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
                        trend: Rule, due_fact: dict[str, Any], due: Rule) -> IndicatorVerdict:
     i = g.indicator
-    below = tuple(code for code, _ in g.value.below)
+    below = tuple(municipalities.get(code, code) for code, _ in g.value.below)
     sentences = [_explain(status, status_fact, i)]
     if below and status.outcome != Status.MET:
         sentences.append(f"Under målvärdet: {', '.join(below)}.")
     if g.target is not None and g.annual_target is not None and g.target != g.annual_target:
-        sentences.append(f"Målvärdet är årsmålet {format_value(i, g.annual_target)} räknat för periodens del av året "
+        sentences.append(f"Målvärdet är årsmålet {fmt.in_unit(i.unit, g.annual_target)} räknat för periodens del av året "
                          f"({due_fact['slutmånad']} av 12 månader).")
     if trend.outcome != NO_TREND:
         sentences.append(_explain(trend, trend_fact, i))
@@ -280,11 +292,12 @@ def _indicator_verdict(g: _IndicatorFacts, status_fact: dict[str, Any], status: 
         trend=None if trend.outcome == NO_TREND else Trend(trend.outcome), trend_rule=trend.name,
         due=Due(due.outcome), due_rule=due.name, explanation=" ".join(sentences), responsible_id=i.responsible_id,
         measured_month=i.measured_month, ratio=(ratio.numerator, ratio.denominator) if ratio else None, below=below,
-        analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact},
+        analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact}, source=i.source,
+        networks=tuple(i.networks), goal=goal[0], area=goal[1],
     )
 
 
-def _activity_verdict(activity: Activity, status: ActivityStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
+def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: _LoggedStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
     explanation = _explain(due, fact)
     if status is not None:
         explanation = f"Senaste status {fmt.day(status.reported_on)}: {status.state}." + (
@@ -293,6 +306,7 @@ def _activity_verdict(activity: Activity, status: ActivityStatus | None, fact: d
         code=activity.code, name=activity.name, state=status.state if status else None,
         comment=status.comment if status else "", due=Due(due.outcome), due_rule=due.name, explanation=explanation,
         responsible_id=activity.responsible_id, reported_on=status.reported_on if status else None,
+        goal=goal[0], area=goal[1],
     )
 
 
@@ -303,15 +317,16 @@ def store(session: Session, snapshot: Snapshot, *, trigger: str, actor_id: int |
     session.add(run)
     session.flush()
     assert run.id is not None
-    session.add_all([
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_INDICATOR, code=v.code, outcome=v.status, due=v.due,
-                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.indicators),
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_ACTIVITY, code=v.code, outcome=v.state or "", due=v.due,
-                        responsible_id=v.responsible_id, data=to_data(v)) for v in snapshot.activities),
-        *(VerdictRecord(evaluation_id=run.id, subject=SUBJECT_WARNING, code=w.code, outcome=w.rule, data=to_data(w))
-          for w in snapshot.warnings),
-    ])
-    session.flush()
+    rows = [
+        *({"subject": SUBJECT_INDICATOR, "code": v.code, "outcome": v.status.value, "due": v.due.value,
+           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.indicators),
+        *({"subject": SUBJECT_ACTIVITY, "code": v.code, "outcome": v.state or "", "due": v.due.value,
+           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.activities),
+        *({"subject": SUBJECT_WARNING, "code": w.code, "outcome": w.rule, "due": "", "responsible_id": None,
+           "data": to_data(w)} for w in snapshot.warnings),
+    ]
+    if rows:  # one executemany instead of an ORM object per verdict: a plan has hundreds
+        session.execute(insert(VerdictRecord), [{**row, "evaluation_id": run.id} for row in rows])
     return Snapshot(period=snapshot.period, made_at=snapshot.made_at, as_of=snapshot.as_of, deadline=snapshot.deadline,
                     indicators=snapshot.indicators, activities=snapshot.activities, warnings=snapshot.warnings,
                     id=run.id)

@@ -61,7 +61,7 @@ def load(session: Session, first_year: int, last_year: int) -> Facts:
     start, end = Period(first_year, 1).start, Period(last_year, 3).end
     municipality_code = {m.id: m.code for m in session.exec(select(Municipality))}
     networks = {n.id: n for n in session.exec(select(Network))}
-    invited_codes = {n.id: frozenset(m.code for m in invited(session, n)) for n in networks.values()}
+    invited_codes: dict[int, frozenset[str]] = {}
 
     meetings = session.exec(
         select(Attendance).join(Entry, is_active(Attendance.entry_id))
@@ -70,12 +70,17 @@ def load(session: Session, first_year: int, last_year: int) -> Facts:
     presence: dict[int, set[str]] = defaultdict(set)
     invited_then: dict[int, set[str]] = defaultdict(set)
     ids = [m.id for m in meetings]
-    for p in session.exec(select(AttendancePresence).where(col(AttendancePresence.attendance_id).in_(ids))):
-        invited_then[p.attendance_id].add(municipality_code[p.municipality_id])
-        if p.present:
-            presence[p.attendance_id].add(municipality_code[p.municipality_id])
+    for attendance_id, municipality_id, present in session.exec(
+        select(AttendancePresence.attendance_id, AttendancePresence.municipality_id, AttendancePresence.present)
+        .where(col(AttendancePresence.attendance_id).in_(ids))
+    ):
+        invited_then[attendance_id].add(municipality_code[municipality_id])
+        if present:
+            presence[attendance_id].add(municipality_code[municipality_id])
     for m in meetings:
         assert m.id is not None
+        if not m.names_known and m.network_id not in invited_codes:
+            invited_codes[m.network_id] = frozenset(x.code for x in invited(session, networks[m.network_id]))
         facts.attendance.append(derived.AttendanceFact(
             network=networks[m.network_id].code, day=m.held_on,
             # Who was invited is taken from the meeting itself when names were logged: the network may change later.

@@ -119,3 +119,15 @@ def timestamp(moment: datetime) -> str:
 def month_name(month: int) -> str:
     """The month's Swedish name: 11 → "november"."""
     return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)
+
+
+def in_unit(unit: str, value: float) -> str:
+    """A result in an indicator's unit (procent, antal, kronor, janej): "79 %", "12", "12 500 000 kr", "ja"."""
+    decimals = 0 if float(value).is_integer() else 1
+    if unit == "procent":
+        return percent(value, decimals=decimals)
+    if unit == "kronor":
+        return kronor(value)
+    if unit == "janej":
+        return "ja" if value else "nej"
+    return number(value, decimals=decimals)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 TERTIAL_LAST_MONTH = {1: 4, 2: 8, 3: 12}
@@ -35,17 +36,17 @@ class Period:
         if not FIRST_YEAR <= self.year <= 2100:
             raise PeriodError(f"Året {self.year} ligger utanför det kubot hanterar ({FIRST_YEAR}–2100).")
 
-    @property
+    @cached_property
     def start(self) -> date:
         """First day of the cumulative period: always 1 January."""
         return date(self.year, 1, 1)
 
-    @property
+    @cached_property
     def tertial_start(self) -> date:
         """First day of the tertial itself."""
         return date(self.year, TERTIAL_LAST_MONTH[self.tertial] - 3, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
         """Last day of the period (30 April, 31 August or 31 December)."""
         month = TERTIAL_LAST_MONTH[self.tertial]

@@ -259,19 +259,6 @@ def activity_in_force(session: Session, code: str, year: int) -> Activity:
     return activity
 
 
-def format_value(indicator: Indicator, value: float) -> str:
-    """A result in the indicator's unit: "79 %", "12 st", "12 500 000 kr", "ja"."""
-    match Unit(indicator.unit):
-        case Unit.PERCENT:
-            return fmt.percent(value, decimals=0 if float(value).is_integer() else 1)
-        case Unit.KRONOR:
-            return fmt.kronor(value)
-        case Unit.YES_NO:
-            return "ja" if value else "nej"
-        case Unit.COUNT:
-            return fmt.number(value, decimals=0 if float(value).is_integer() else 1)
-
-
 def log_result(
     session: Session, *, origin: Origin, indicator_code: str, period: Period, today: date, value: float, analysis: str = ""
 ) -> Recorded:
@@ -293,7 +280,7 @@ def log_result(
         raise RecordError(f"{fmt.number(value)} är inte ett rimligt värde för {indicator.name}.")
     row = IndicatorResult(indicator_code=indicator.code, year=period.year, tertial=period.tertial, value=value,
                           analysis=analysis.strip())
-    summary = f"{indicator.code} ”{indicator.name}” {period.code}: {format_value(indicator, value)}"
+    summary = f"{indicator.code} ”{indicator.name}” {period.code}: {fmt.in_unit(indicator.unit, value)}"
     if row.analysis:
         summary += f". Analys: {row.analysis}"
     return record(session, kind="resultat", summary=summary, origin=origin, rows=[row])

@@ -64,9 +64,11 @@ STATUS_SYMBOLS = {
 class IndicatorVerdict:
     """An indicator judged for a period. Numbers are in the indicator's unit; None when missing.
 
+    `source` says how the value is got (typed in, or derived from attendance, courses …, see
+    `kubot.models.plan.Source`); `goal` and `area` are the codes of the goal and its area.
     `target` is the target the result was judged against (pro-rated when the plan says so),
     `annual_target` the plan's target for the year. `ratio` is (numerator, denominator) for
-    shares, so a reply can say "8 av 14". `below` names the municipalities under the target
+    shares, so a reply can say "8 av 14". `below` has the names of the municipalities under the target
     for "every municipality at least X %" indicators.
     """
 
@@ -91,6 +93,10 @@ class IndicatorVerdict:
     below: tuple[str, ...] = ()
     analysis: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)
+    source: str = "inmatat"
+    networks: tuple[str, ...] = ()
+    goal: str = ""
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ class ActivityVerdict:
     explanation: str
     responsible_id: int | None = None
     reported_on: date | None = None
+    goal: str = ""
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ def to_data(verdict: IndicatorVerdict | ActivityVerdict | Warning) -> dict[str, 
     if isinstance(verdict, IndicatorVerdict):
         data["ratio"] = list(verdict.ratio) if verdict.ratio else None
         data["below"] = list(verdict.below)
+        data["networks"] = list(verdict.networks)
     if isinstance(verdict, ActivityVerdict) and verdict.reported_on:
         data["reported_on"] = verdict.reported_on.isoformat()
     return data
@@ -165,6 +174,7 @@ def indicator_from_data(data: dict[str, Any]) -> IndicatorVerdict:
         "due": Due(data["due"]),
         "ratio": tuple(data["ratio"]) if data["ratio"] else None,
         "below": tuple(data["below"]),
+        "networks": tuple(data.get("networks", ())),
     })
 
 

@@ -32,6 +32,7 @@ _RESERVED = {"id", "sid", _MARK}
 _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _ARITHMETIC = {"*": "$mul", "+": "$add", "-": "$sub", "/": "$div"}
 _runs = itertools.count(1)
+_SLICE = 500
 
 
 def _term(value: Any) -> Any:
@@ -89,22 +90,25 @@ class RuleEngine:
         if not facts:
             return []
         declared = set(definition.fields)
-        sid = f"run-{next(_runs)}"
         events = []
         for position, fact in enumerate(facts):
             unknown = set(fact) - declared
             if unknown:
                 raise RuleError(f"{definition.path.name}: faktat har fält som regelverket inte känner: {', '.join(sorted(unknown))}.")
-            events.append({**{k: v for k, v in fact.items() if v is not None}, "id": position, "sid": sid, _MARK: ruleset})
+            events.append({**{k: v for k, v in fact.items() if v is not None}, "id": position, _MARK: ruleset})
         matched: list[Rule | None] = [None] * len(facts)
         with self._lock:
             handle = self._handles[ruleset]
-            try:
-                durable.assert_events(handle, json.dumps(events, ensure_ascii=False))
-                for rule_name, event in self._fired(handle):
-                    matched[int(event["id"])] = definition.rule(rule_name)
-            finally:
-                durable.delete_state(handle, sid)
+            # A session's cost grows faster than its number of events, so big runs go in slices.
+            for first in range(0, len(events), _SLICE):
+                sid = f"run-{next(_runs)}"
+                try:
+                    durable.assert_events(handle, json.dumps([{**e, "sid": sid} for e in events[first:first + _SLICE]],
+                                                             ensure_ascii=False))
+                    for rule_name, event in self._fired(handle):
+                        matched[int(event["id"])] = definition.rule(rule_name)
+                finally:
+                    durable.delete_state(handle, sid)
         missing = next((i for i, rule in enumerate(matched) if rule is None), None)
         if every_fact and missing is not None:
             raise RuleError(f"{definition.path.name}: ingen regel passar faktat {dict(facts[missing])}.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,12 +18,16 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from kubot import db, planfile
+from kubot.chat import console
+from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.settings import Settings
 
 POSTGRES_URL = os.environ.get("KUBOT_TEST_POSTGRES_URL")
 PLANS = Path(__file__).parent / "plans"
 TODAY = date(2022, 11, 23)
+NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)
 
 backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
 
@@ -76,3 +80,16 @@ def staff(session: Session, name: str) -> Staff:
 
 def origin(session: Session, name: str, message_id: str | None = None, channel: str = "console") -> Origin:
     return Origin(actor=staff(session, name), channel=channel, message_id=message_id, message_text="test")
+
+
+@pytest.fixture
+def bot(small_plan_engine: Engine) -> Bot:
+    """The chat core on the small plan, with the clock at NOW."""
+    return Bot(small_plan_engine, Settings(), clock=lambda: NOW)
+
+
+def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:
+    """Each message must get a reply containing the expected text."""
+    for message, expected in pairs:
+        reply = console.render(console.say(bot, name, message))
+        assert expected in reply, f"{message!r} gave {reply!r}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -12,23 +11,8 @@ from sqlmodel import select
 from kubot import db
 from kubot.chat import console
 from kubot.chat.core import Bot
+from tests.conftest import talk
 from kubot.models import Change, Entry
-from kubot.settings import Settings
-
-NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def bot(small_plan_engine: Engine) -> Bot:
-    return Bot(small_plan_engine, Settings(), clock=lambda: NOW)
-
-
-def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:
-    """Each message must get a reply containing the expected text."""
-    for message, expected in pairs:
-        reply = console.render(console.say(bot, name, message))
-        assert expected in reply, f"{message!r} gave {reply!r}"
-
 
 def entries(engine: Engine) -> int:
     with db.session_scope(engine) as session:
@@ -86,13 +70,6 @@ def test_staff_report_only_for_their_own_areas(bot: Bot) -> None:
     talk(bot, "Liselotte Karlsson",
          ("resultat brukarrev 3 T2 2022", "Registrerat"),
          ("resultat arbetsmiljo 70 T2 2022", "det hör inte till dina områden. Ansvarig är Ola Götesson"))
-
-
-def test_missing_lists_what_i_still_owe_with_the_command_to_report_it(bot: Bot) -> None:
-    talk(bot, "Liselotte Karlsson",
-         ("saknas T2 2022", "brukarrev – Genomförda brukarrevisioner: resultat brukarrev <värde> T2 2022"),
-         ("resultat brukarrev 3 T2 2022", "Registrerat"),
-         ("saknas T2 2022", "Inget saknas"))
 
 
 def test_strangers_are_told_whom_to_ask_and_nothing_is_written(bot: Bot, small_plan_engine: Engine) -> None:

@@ -53,3 +53,17 @@ def test_a_sqlite_file_that_cannot_be_created_gives_one_line(monkeypatch: pytest
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("Kan inte") and "/proc/kubot/kubot.db" in err and len(err.splitlines()) == 1
+
+
+def test_evaluate_judges_a_period_and_keeps_the_snapshot(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "T2", "2018", "--date", "2018-09-20"]) == 0
+    out = capsys.readouterr().out
+    assert "Bedömning #1 av T2 2018 (januari–augusti), per 2018-09-20:" in out
+    assert "○ 155 inget resultat" in out and "71 mäts senare" in out
+    assert main(["evaluate", "T2", "2018", "--date", "2018-09-20"]) == 0
+    assert "Bedömning #2" in capsys.readouterr().out
+
+
+def test_evaluate_refuses_a_period_that_does_not_exist(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "T4", "2022"]) == 2
+    assert "är ingen period" in capsys.readouterr().err

@@ -45,7 +45,7 @@ def test_goal_in_an_area_that_does_not_exist_is_rejected() -> None:
 
 
 def test_indicator_responsible_must_be_on_the_staff_list() -> None:
-    [problem] = problems_of(SMALL.replace("ansvarig: Liselotte Karlsson}", "ansvarig: Lise Karlsson}"))
+    [problem] = problems_of(SMALL.replace("ansvarig: Liselotte Karlsson}", "ansvarig: Lise Karlsson}", 1))
     assert "personen 'Lise Karlsson' finns inte" in problem
 
 

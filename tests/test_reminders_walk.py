@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from kubot import db, deadlines
+from kubot import db, deadlines, planfile
 from kubot.chat import console, outbox
 from kubot.chat.core import Bot
 from kubot.journal import Origin
@@ -17,6 +17,7 @@ from kubot.models import ChatIdentity, Dispatch, OutboxMessage, Staff
 from kubot.periods import Period
 from kubot.reminders import delivery
 from kubot.settings import Settings
+from tests.conftest import PLANS
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 T2 = Period(2023, 2)
@@ -27,11 +28,15 @@ def at(day: date, clock: time = time(8, 30)) -> datetime:
 
 
 @pytest.fixture
-def t2(small_plan_engine: Engine) -> Engine:
-    """The small plan with the T2 2023 report due Friday 2023-09-15."""
-    with db.session_scope(small_plan_engine) as session:
+def t2(engine: Engine) -> Engine:
+    """The reminder test plan with the T2 2023 report due Friday 2023-09-15.
+
+    Its own plan file, so the exact lists of who is reminded do not move when the shared small plan grows.
+    """
+    with db.session_scope(engine) as session:
+        planfile.apply(session, planfile.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
         deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
-    return small_plan_engine
+    return engine
 
 
 class Clock:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from kubot import facts, formatting as fmt, journal, records
 from kubot.chat import values
 from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command, unique_commands, COMMANDS
-from kubot.models import Activity, ActivityStatus, Area, Entry, Goal, Indicator, Staff, StaffArea
-from kubot.models.plan import Role, Source, Timing
+from kubot.models import Area, Goal, Indicator, Staff, StaffArea
+from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period, PeriodError
-from kubot.planfile import version_for_year
 
 _MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
 _DATE = re.compile(
@@ -50,7 +49,7 @@ def _split_at_date(ctx: Context, text: str) -> tuple[str, date | None, str]:
     return text[: match.start()].strip(), values.parse_date(match.group(1), ctx.today), text[match.end():].strip()
 
 
-def _period(ctx: Context, text: str) -> tuple[Period, str]:
+def take_period(ctx: Context, text: str) -> tuple[Period, str]:
     """The period named in `text` (default: the tertial we are in) and the text without it."""
     match, rest = _take(_PERIOD, text)
     if match is None:
@@ -138,7 +137,7 @@ def result(ctx: Context, args: str) -> Reply:
     Exempel: resultat fri-fritidsbank 3 T1 2022
     """
     head, _, analysis = args.partition(":")
-    period, head = _period(ctx, head)
+    period, head = take_period(ctx, head)
     value_match = re.search(rf"(?<!\S)({_NUMBER})\s*%?\s*$|(?<!\S)(ja|nej)\s*$", head, re.IGNORECASE)
     if value_match is None:
         raise Usage("Skriv mätetalets kod och resultatet, t.ex. ”resultat nojd-medarbetare 79 % T2 2022”.")
@@ -160,7 +159,7 @@ def analysis(ctx: Context, args: str) -> Reply:
     head, colon, text = args.partition(":")
     if not colon:
         raise Usage("Skriv analysen efter ett kolon.")
-    period, name = _period(ctx, head)
+    period, name = take_period(ctx, head)
     if not name:
         raise Usage("Skriv vilket mätetal analysen gäller.")
     indicator = _indicator(ctx, name, period.year)
@@ -319,9 +318,9 @@ def target(ctx: Context, args: str) -> Reply:
     indicator = records.indicator_in_force(ctx.session, ctx.lexicon(year).indicator(head[: value_match.start()].strip()), year)
     value = _number(value_match.group(1))
     before = facts.target_for(ctx.session, indicator, year)
-    unit_value = records.format_value(indicator, value)
+    unit_value = fmt.in_unit(indicator.unit, value)
     summary = f"Målvärde för {indicator.code} ”{indicator.name}” {year}: {unit_value}"
-    summary += f" (tidigare {records.format_value(indicator, before)})" if before is not None else " (inget tidigare)"
+    summary += f" (tidigare {fmt.in_unit(indicator.unit, before)})" if before is not None else " (inget tidigare)"
     if indicator.unit == "procent" and not 0 <= value <= 100:
         raise Usage(f"{fmt.number(value)} % är inte ett möjligt målvärde för en andel.")
     recorded = journal.record(ctx.session, kind="målvärde", summary=summary, origin=ctx.origin,
@@ -330,51 +329,6 @@ def target(ctx: Context, args: str) -> Reply:
 
 
 # --- questions and housekeeping ------------------------------------------------------------------
-
-@command("saknas", "missing")
-def missing(ctx: Context, args: str) -> Reply:
-    """Visa vad du (eller ett område) har kvar att rapportera för perioden.
-    Exempel: saknas
-    Exempel: saknas T2 2022
-    """
-    period, rest = _period(ctx, args)
-    version = version_for_year(ctx.session, period.year)
-    if version is None:
-        raise Usage(f"Det finns ingen plan för {period.year}.")
-    area_id = ctx.session.exec(select(Area.id).where(Area.code == ctx.lexicon().area(rest))).one() if rest else None
-    loaded = facts.load(ctx.session, period.year, period.year)
-    lines: list[str] = []
-    for indicator in ctx.session.exec(select(Indicator).where(Indicator.plan_id == version.id).order_by(col(Indicator.id))):
-        goal = ctx.session.get(Goal, indicator.goal_id)
-        if not _mine(ctx, indicator.responsible_id, goal.area_id if goal else None, area_id):
-            continue
-        if indicator.source != Source.TYPED:
-            continue
-        if indicator.timing == Timing.YEARLY and (indicator.measured_month or 12) > period.end.month:
-            continue
-        if (indicator.code, period.year, period.tertial) not in loaded.results:
-            lines.append(f"• {indicator.code} – {indicator.name}: resultat {indicator.code} <värde> {period.code}")
-    reported = set(ctx.session.exec(
-        select(ActivityStatus.activity_code).join(Entry, journal.is_active(ActivityStatus.entry_id))
-        .where(col(ActivityStatus.reported_on).between(period.tertial_start, period.end))
-    ))
-    for item in ctx.session.exec(select(Activity).where(Activity.plan_id == version.id).order_by(col(Activity.id))):
-        goal = ctx.session.get(Goal, item.goal_id)
-        if _mine(ctx, item.responsible_id, goal.area_id if goal else None, area_id) and item.code not in reported:
-            lines.append(f"• {item.code} – {item.name}: aktivitet {item.code} <status>")
-    whose = "området" if area_id else "dig"
-    if not lines:
-        return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!")
-    shown = lines[:15]
-    more = f"\n… och {len(lines) - len(shown)} till." if len(lines) > len(shown) else ""
-    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n" + "\n".join(shown) + more)
-
-
-def _mine(ctx: Context, responsible_id: int | None, goal_area: int | None, area_id: int | None) -> bool:
-    if area_id is not None:
-        return goal_area == area_id
-    return responsible_id == ctx.actor.id
-
 
 @command("ångra", "angra", "undo")
 def undo(ctx: Context, args: str) -> Reply:

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db, records
+from kubot import db, formatting as fmt
 from kubot.chat.messages import Action
 from kubot.chat.port import Outgoing, Sender
 from kubot.deadlines import deadline_for
@@ -132,7 +132,7 @@ def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[IndicatorVer
         indicator = plan.indicators.get(verdict.code)
         how = (digest.how_to_report(indicator.source, verdict.code, snapshot.period, indicator.networks, indicator.question_code)
                if indicator else f"resultat {verdict.code} <värde> {snapshot.period.code}")
-        shown = records.format_value(indicator, verdict.value) if indicator and verdict.value is not None else ""
+        shown = fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else ""
         items.append(digest.Item(verdict.code, verdict.name, how, shown))
     return items
 
