@@ -6,6 +6,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from kubot import db, planfile
+from kubot.chat.outbox import OutboxSender
+from kubot.chat.port import Sender
 from kubot.journal import Origin
 from kubot.models import PlanVersion
 from kubot.settings import Settings
@@ -22,3 +24,8 @@ def start(settings: Settings) -> Engine:
         if session.exec(select(PlanVersion.id)).first() is None:
             planfile.apply(session, planfile.load(planfile.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))
     return engine
+
+
+def sender(settings: Settings, engine: Engine) -> Sender:
+    """The configured way to reach people: the console outbox until a chat platform adapter is set up."""
+    return OutboxSender(engine)

@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from kubot import app, db, evaluation, planfile
 from kubot import formatting as fmt
-from kubot.chat import console, lexicon
+from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
 from kubot.chat.values import ValueProblem
 from kubot.journal import Origin
@@ -21,6 +22,7 @@ from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
 from kubot.report import build as report_build, content
+from kubot.reminders import delivery, schedule, worker
 from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
@@ -59,7 +61,64 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, metavar="FIL", help="fil att skriva till (standard: KUBOT_REPORT_DIR)")
     report.add_argument("--dnr", metavar="DNR", help="diarienummer till titelsidan")
     report.add_argument("--author", metavar="NAMN", help="författare på titelsidan")
+    worker_cmd = commands.add_parser("worker", help="kör schemaläggaren: påminnelser och nattlig utvärdering")
+    worker_cmd.add_argument("--once", action="store_true", help="gör en omgång (ikappkörning) och avsluta")
+    worker_cmd.add_argument("--at", type=datetime.fromisoformat, metavar="TIDPUNKT",
+                            help="med --once: kör som om klockan vore TIDPUNKT (ÅÅÅÅ-MM-DDTHH:MM, svensk tid)")
+    reminders = commands.add_parser("reminders", help="visa vilka påminnelser som ska gå ut en dag, och varför")
+    reminders.add_argument("--date", type=date.fromisoformat, metavar="DATUM", help="dagen (standard: i dag)")
+    reminders.add_argument("--dry-run", action="store_true", help="visa bara; skicka inget och spara inget")
+    box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
+    box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
+    box.add_argument("--unread", action="store_true", help="bara olästa")
     return parser
+
+
+def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
+    if at is not None and not once:
+        print("--at går bara att använda med --once.", file=sys.stderr)
+        return 2
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=settings.timezone)
+    return worker.run(settings, once=once, at=at)
+
+
+def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
+    today = datetime.now(settings.timezone).date()
+    if not dry_run and day not in (None, today):
+        print("Påminnelser skickas bara för i dag; använd --dry-run för att se en annan dag.", file=sys.stderr)
+        return 2
+    engine = app.start(settings)
+    moment = schedule.local_moment(day or today, settings.reminder_time, settings.timezone) if day else datetime.now(UTC)
+    if dry_run:
+        with Session(engine) as session:
+            planned = delivery.plan(session, now=moment, settings=settings)
+            session.rollback()  # the evaluation made for the preview is not kept
+    else:
+        outcome = delivery.send_due(engine, settings, app.sender(settings, engine), now=moment)
+        planned = outcome.planned
+    when = f"{moment.astimezone(settings.timezone):%Y-%m-%d %H:%M}"
+    if not planned:
+        print(f"Inga påminnelser är aktuella {when}.")
+        return 0
+    print(f"Påminnelser aktuella {when}{' (torrkörning, inget skickas)' if dry_run else ''}:")
+    for item in planned:
+        status = "redan skickad" if item.sent else ("skulle skickas" if dry_run else "skickad nu")
+        print(f"\n● {item.kind} till {item.recipient}, {item.period.code} – {item.why} [{status}]")
+        print("  " + item.message.text.replace("\n", "\n  "))
+    return 0
+
+
+def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
+    engine = app.start(settings)
+    with db.session_scope(engine) as session:
+        messages = outbox.messages(session, name, unread_only=unread)
+        if not messages:
+            print("Utkorgen är tom." if name is None else f"Inga meddelanden till {name}.")
+        for message in messages:
+            state = "oläst" if message.read_at is None else "läst"
+            print(f"Till {message.address} ({state}) {outbox.render(message)}\n")
+    return 0
 
 
 def _report(settings: Settings, period_text: str, area_text: str | None, out: Path | None, dnr: str | None,
@@ -159,11 +218,23 @@ def _console(settings: Settings, name: str | None) -> int:
                 print()
                 return 0
         if name.casefold() in people:
+            _show_outbox(settings, engine, people[name.casefold()])
             console.chat(bot, people[name.casefold()])
             return 0
         print(f"Jag känner inte igen ”{name}”. Personer i planen är t.ex. {', '.join(list(people.values())[:4])}.")
         name = None
     return 1
+
+
+def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
+    """Messages kubot sent while the person was away: delivered now if no worker did, then shown once."""
+    sender = app.sender(settings, engine)
+    if sender.platform == console.PLATFORM:
+        delivery.deliver_pending(engine, sender, datetime.now(UTC))
+    unread = outbox.take_unread(engine, name)
+    if unread:
+        print(f"Du har {len(unread)} {'nytt meddelande' if len(unread) == 1 else 'nya meddelanden'} från kubot:\n")
+        print("\n\n".join(unread) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,6 +252,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             period_text = f"{args.period} {args.year}" if args.year else args.period
             return _report(settings, period_text, args.area, args.out, args.dnr, args.author)
+        if args.command == "worker":
+            return _worker(settings, args.once, args.at)
+        if args.command == "reminders":
+            return _reminders(settings, args.date, args.dry_run)
+        if args.command == "outbox":
+            return _outbox(settings, args.name, args.unread)
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":

@@ -8,13 +8,15 @@ for a year back to YAML, so export → import → export gives the same text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from importlib import resources
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 from sqlmodel import Session, col, delete, select
 
+from kubot import deadlines as deadline_rules
 from kubot.journal import Origin, record
 from kubot.models import (
     Activity,
@@ -33,6 +35,7 @@ from kubot.models import (
     SurveyQuestion,
 )
 from kubot.models.plan import Direction, Role, Source, Timing, Unit
+from kubot.periods import Period, PeriodError
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -143,12 +146,27 @@ class PlanFile(_Model):
     name: Text = Field(alias="namn")
     first_year: Year = Field(alias="gäller_från")
     organisation: OrganisationSpec
+    # Report deadlines per period, e.g. {T2 2023: 2023-09-15}; the reminders count back from them.
+    deadlines: dict[str, date] = Field(default_factory=dict, alias="rapporttider")
     municipalities: tuple[MunicipalitySpec, ...] = Field(alias="kommuner")
     areas: tuple[AreaSpec, ...] = Field(default=(), alias="områden")
     staff: tuple[StaffSpec, ...] = Field(default=(), alias="personal")
     networks: tuple[NetworkSpec, ...] = Field(default=(), alias="nätverk")
     questions: tuple[QuestionSpec, ...] = Field(default=(), alias="enkätfrågor")
     strategic_goals: tuple[StrategicGoalSpec, ...] = Field(alias="strategiska_mål")
+
+    @field_validator("deadlines")
+    @classmethod
+    def _deadlines_after_their_periods(cls, value: dict[str, date]) -> dict[str, date]:
+        for key, due_on in value.items():
+            try:
+                deadline_rules.check_after_period(Period.parse(key), due_on)
+            except (PeriodError, deadline_rules.DeadlineError) as exc:
+                raise ValueError(f"{key}: {exc}") from exc
+        return value
+
+    def periods(self) -> dict[Period, date]:
+        return {Period.parse(key): due_on for key, due_on in self.deadlines.items()}
 
     def goals(self) -> Iterable[tuple[int, GoalSpec]]:
         for index, strategic in enumerate(self.strategic_goals):
@@ -209,6 +227,9 @@ _PYDANTIC_SV = {
     "model_type": "ska vara en uppsättning fält (nyckel: värde)",
     "dict_type": "ska vara en uppsättning fält (nyckel: värde)",
     "greater_than_equal": "är för litet",
+    "date_parsing": "ska vara ett datum som 2023-09-15",
+    "date_from_datetime_parsing": "ska vara ett datum som 2023-09-15",
+    "date_type": "ska vara ett datum som 2023-09-15",
     "less_than_equal": "är för stort",
 }
 
@@ -411,6 +432,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
         summary=f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
         + (" (ersatte tidigare version; den finns kvar i journalen)" if previous is not None else ""),
     )
+    deadline_rules.apply_plan_deadlines(session, plan.periods(), origin)
     return version
 
 
@@ -472,6 +494,9 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
             return values[version.first_year]
         return values
 
+    later = session.exec(select(PlanVersion.first_year).where(PlanVersion.first_year > version.first_year)
+                         .order_by(col(PlanVersion.first_year))).first()
+    deadlines = deadline_rules.deadlines_in_force(session, version.first_year, (later or 2101) - 1)
     strategic = []
     for sg in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == version.id).order_by(col(StrategicGoal.position))):
         goals = []
@@ -495,6 +520,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         name=version.name,
         first_year=version.first_year,
         organisation=OrganisationSpec(name=version.organisation, mission=version.mission, vision=version.vision),
+        deadlines={period.code: due_on for period, due_on in deadlines.items()},
         municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
         staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),

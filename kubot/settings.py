@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
@@ -22,6 +23,11 @@ class Settings:
     slack_signing_secret: str | None = None
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
+    # Reminders: working days before each report deadline, working days after it for the
+    # escalation, and the local time they go out (outside the 02:00–03:00 DST change).
+    reminder_days: tuple[int, ...] = (10, 5, 1)
+    escalation_days: int = 1
+    reminder_time: time = time(8, 30)
 
     @property
     def slack_configured(self) -> bool:
@@ -38,4 +44,7 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             report_template=Path(template) if template else None,
             report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
+            reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
+            escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
+            reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),
         )

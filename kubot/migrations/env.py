@@ -20,6 +20,11 @@ def _engine():  # type: ignore[no-untyped-def]
     return engine
 
 
+def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+    # The worker's APScheduler job store keeps its own table in the same database.
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations_online() -> None:
     with _engine().connect() as connection:
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables instead.
@@ -28,6 +33,7 @@ def run_migrations_online() -> None:
             target_metadata=SQLModel.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=_ours,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -21,6 +21,7 @@ from kubot.models.plan import (
     StrategicGoal,
     SurveyQuestion,
 )
+from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
 from kubot.models.records import (
     ActivityStatus,
     Analysis,
@@ -42,5 +43,5 @@ __all__ = [
     "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
     "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
     "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
-    "VerdictRecord",
+    "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock",
 ]

@@ -1,0 +1,179 @@
+"""Chat commands about report deadlines and reminders. Docstrings are the help texts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from kubot import deadlines, formatting as fmt, journal
+from kubot.chat.messages import Reply
+from kubot.chat.registry import Context, Usage, command
+from kubot.models import Dispatch, Snooze, Staff
+from kubot.models.plan import Role
+from kubot.periods import Period, PeriodError
+from kubot.reminders import delivery, digest, schedule, workdays
+from kubot.reminders.schedule import ReminderPlan, Slot
+
+_PERIOD_AT_START = re.compile(r"^(t\s?\d[ -]?\d{4}|\d{4}[ -]?t\d)\s+(.+)$", re.IGNORECASE)
+_PERIOD_AT_END = re.compile(r"(?<!\S)(t\s?[123][ -]?\d{4}|\d{4}[ -]?t[123])\s*$", re.IGNORECASE)
+
+
+def _period_arg(text: str) -> tuple[Period | None, str]:
+    match = _PERIOD_AT_END.search(text)
+    if match is None:
+        return None, text.strip()
+    try:
+        return Period.parse(match.group(1)), text[: match.start()].strip()
+    except PeriodError as exc:
+        raise Usage(str(exc)) from exc
+
+
+def _plan(ctx: Context) -> ReminderPlan:
+    return ReminderPlan.from_settings(ctx.settings)
+
+
+def _clock(slot: Slot) -> str:
+    return f"{workdays.weekday_name(slot.day)} {fmt.day(slot.day)} kl. {slot.send_at.strftime('%H:%M')}"
+
+
+@command("deadline", "rapportdag", role=Role.ADMIN)
+def deadline(ctx: Context, args: str) -> Reply:
+    """Sätt när rapporten för en period ska vara klar; påminnelserna räknas från den (administratörer).
+    Exempel: deadline T3 2022 2023-01-20
+    """
+    match = _PERIOD_AT_START.match(args.strip())
+    if match is None:
+        raise Usage("Skriv period och datum, t.ex. ”deadline T2 2023 2023-09-15”.")
+    period_text, day_text = match.groups()
+    try:
+        period = Period.parse(period_text)
+    except PeriodError as exc:
+        raise Usage(str(exc)) from exc
+    try:
+        due_on = date.fromisoformat(day_text)
+    except ValueError as exc:
+        raise Usage(f"”{day_text[:20]}” är inget datum. Skriv deadline som ÅÅÅÅ-MM-DD, t.ex. 2023-09-15.") from exc
+    try:
+        recorded = deadlines.set_deadline(ctx.session, origin=ctx.origin, period=period, due_on=due_on, today=ctx.today)
+    except deadlines.DeadlineError as exc:
+        raise Usage(str(exc)) from exc
+    slots = schedule.deadline_slots(due_on, _plan(ctx))
+    reminders = [fmt.day(s.day) for s in slots if not s.escalation]
+    escalation = next(s for s in slots if s.escalation)
+    lines = [f"Registrerat #{recorded.entry.id}: {recorded.entry.summary}"]
+    note = deadlines.day_off_note(due_on)
+    if note:
+        lines.append(note)
+    lines.append(f"Påminnelser till de ansvariga: {', '.join(reminders)} kl. {ctx.settings.reminder_time.strftime('%H:%M')}; "
+                 f"efter deadline får cheferna en sammanställning {fmt.day(escalation.day)}.")
+    lines.append(f"Ångra med: ångra {recorded.entry.id}")
+    return Reply("\n".join(lines), accepted=True)
+
+
+def _my_slots(ctx: Context, period: Period, due_on: date) -> list[Slot]:
+    plan = _plan(ctx)
+    return schedule.deadline_slots(due_on, plan) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
+
+
+@command("påminnelser", "paminnelser", "reminders")
+def reminders(ctx: Context, args: str) -> Reply:
+    """Visa dina kommande påminnelser och de du redan fått, per rapport.
+    Exempel: påminnelser
+    Exempel: påminnelser T3 2022
+    """
+    period, rest = _period_arg(args)
+    if rest:
+        raise Usage(f"Jag förstod inte ”{rest[:60]}”.")
+    in_play = delivery.periods_in_play(ctx.session, ctx.today)
+    if period is not None:
+        due_on = deadlines.deadline_for(ctx.session, period)
+        if due_on is None:
+            example = fmt.day(period.end + timedelta(days=15))
+            return Reply(f"Ingen deadline är satt för {period.code}, så inga påminnelser går ut för den. "
+                         f"En administratör sätter den med t.ex. ”deadline {period.code} {example}”.")
+        in_play = [(period, due_on)]
+    if not in_play:
+        return Reply("Ingen rapport har någon deadline just nu, så inga påminnelser är planerade.")
+    lines = []
+    for p, due_on in in_play:
+        sent = ctx.session.exec(select(Dispatch).where(Dispatch.recipient_id == ctx.actor.id, Dispatch.year == p.year,
+                                                       Dispatch.tertial == p.tertial).order_by(col(Dispatch.id))).all()
+        coming = [s for s in schedule.upcoming(_my_slots(ctx, p, due_on), ctx.now)
+                  if not s.escalation or ctx.has_role(Role.MANAGER)]
+        lines.append(f"{p.label}: deadline {workdays.weekday_name(due_on)} {fmt.day(due_on)}.")
+        lines += [f"  skickad {fmt.timestamp(d.created_at)}: {d.kind}" for d in sent]
+        lines += [f"  kommer {_clock(s)}: {schedule.describe(s, due_on)}" for s in coming]
+        if not sent and not coming:
+            lines.append("  inga påminnelser kvar.")
+    lines.append("Påminnelser skickas bara om något saknas från dig då. Se vad som saknas med ”saknas”.")
+    return Reply("\n".join(lines))
+
+
+def _reminded_period(ctx: Context, period: Period | None) -> tuple[Period, date]:
+    """The period asked for, else the one whose reminders are running now, else the next to start."""
+    plan = _plan(ctx)
+    in_play = delivery.periods_in_play(ctx.session, ctx.today)
+    if period is not None:
+        due_on = deadlines.deadline_for(ctx.session, period)
+        if due_on is None:
+            raise Usage(f"Ingen deadline är satt för {period.code}, så det finns inga påminnelser för den.")
+        in_play = [(period, due_on)]
+    running = [(p, d) for p, d in in_play if schedule.current(schedule.deadline_slots(d, plan), ctx.now, plan)]
+    coming = [(p, d) for p, d in in_play if schedule.upcoming(schedule.deadline_slots(d, plan), ctx.now)]
+    if running:
+        return running[-1]
+    if coming:
+        return coming[0]
+    raise Usage("Ingen rapport har påminnelser igång eller på väg just nu." if period is None
+                else f"Påminnelserna för {period.code} är avslutade.")
+
+
+@command("påminn", "paminn", "snooze")
+def snooze(ctx: Context, args: str) -> Reply:
+    """Skjut upp påminnelsen om en rapport till nästa arbetsdag.
+    Exempel: påminn imorgon
+    Exempel: påminn imorgon T3 2022
+    """
+    period, rest = _period_arg(args)
+    if rest.casefold() not in {"imorgon", "i morgon", "mig imorgon", "mig i morgon", "tomorrow", ""}:
+        raise Usage("Skriv ”påminn imorgon”, gärna med perioden: ”påminn imorgon T2 2023”.")
+    period, _ = _reminded_period(ctx, period)
+    until = workdays.next_workday(ctx.today)
+    slot = schedule.snooze_slot(until, _plan(ctx))
+    recorded = journal.record(ctx.session, kind="påminn", origin=ctx.origin,
+                              summary=f"Påminn {ctx.actor.name} om {period.code} igen {_clock(slot)}",
+                              rows=[Snooze(staff_id=ctx.actor.id or 0, year=period.year, tertial=period.tertial, until=until)])
+    return Reply(f"Okej, jag påminner dig om rapporten för {period.code} igen {_clock(slot)} (#{recorded.entry.id}). "
+                 f"Ångra med: ångra {recorded.entry.id}", accepted=True)
+
+
+@command("inte-min-uppgift", "intemin", "not-mine")
+def not_mine(ctx: Context, args: str) -> Reply:
+    """Säg till administratören att det du påminns om inte är din uppgift att rapportera.
+    Exempel: inte-min-uppgift T3 2022
+    """
+    period, rest = _period_arg(args)
+    if rest:
+        raise Usage(f"Jag förstod inte ”{rest[:60]}”. Skriv ”inte-min-uppgift T2 2023”.")
+    period, _ = _reminded_period(ctx, period)
+    from kubot import evaluation
+
+    snapshot = evaluation.evaluate(ctx.session, period, today=ctx.today, trigger="chatt", actor_id=ctx.actor.id)
+    indicators, activities = snapshot.owed_by(ctx.actor.id or 0)
+    if not indicators and not activities:
+        return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")
+    items = delivery.items_of(delivery.PlanRows.load(ctx.session, period.year), snapshot, [*indicators, *activities])
+    recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
+                              summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(i.code for i in items),
+                              detail={"codes": [i.code for i in items]})
+    people = {s.id: s for s in ctx.session.exec(select(Staff).where(Staff.active)) if s.id is not None}
+    heads = [a for a in delivery.admins(people) if a.id != ctx.actor.id]
+    if not recorded.duplicate:
+        notice = digest.not_mine(ctx.actor.name, period, items)
+        for head in heads:
+            delivery.add_dispatch(ctx.session, f"inte-min:{head.id}:{recorded.entry.id}", "inte-min", head.id or 0, notice, ctx.now, period)
+    who = ", ".join(h.name for h in heads) or "administratören"
+    return Reply(f"Jag har meddelat {who} att {', '.join(i.code for i in items)} för {period.code} inte är din uppgift "
+                 f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)

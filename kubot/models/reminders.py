@@ -1,0 +1,65 @@
+"""Reminders: snoozes, the ledger of messages kubot sends, the console outbox and the worker lock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from kubot.models.types import UTCDateTime, utcnow
+
+
+class Snooze(SQLModel, table=True):
+    """"Påminn mig imorgon": remind `staff_id` about a period's report again on `until`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    year: int
+    tertial: int
+    until: date
+
+
+class Dispatch(SQLModel, table=True):
+    """A message kubot has decided to send. The unique `key` (kind, recipient, period, stage) is the
+    claim that makes every reminder go out once; `delivered_at` is set when the sender took it."""
+
+    __table_args__ = (UniqueConstraint("key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(200))
+    kind: str = Field(sa_type=String(20))
+    recipient_id: int = Field(foreign_key="staff.id", index=True)
+    year: int | None = None
+    tertial: int | None = None
+    stage: str = Field(default="", sa_type=String(40))
+    text: str
+    actions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Where it went, filled in on delivery; `problem` says why a recipient could not be reached.
+    platform: str = Field(default="", sa_type=String(20))
+    address: str | None = Field(default=None, sa_type=String(120))
+    problem: str = ""
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message delivered to the console: shown when the person starts `kubot console`."""
+
+    __table_args__ = (UniqueConstraint("key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(200))
+    address: str = Field(sa_type=String(120), index=True)
+    text: str
+    actions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class WorkerLock(SQLModel, table=True):
+    """The lock row that keeps a second worker idle on databases without advisory locks (SQLite)."""
+
+    name: str = Field(sa_type=String(40), primary_key=True)
+    holder: str = Field(sa_type=String(120))
+    heartbeat_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,166 @@
+"""The reminder texts, in Swedish: pure functions from what is owed to a message.
+
+What is owed comes from the rules' verdicts (`Snapshot.owed_by`); this module only words it,
+with the exact chat command that reports each item, so nobody has to look up a code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from kubot import formatting as fmt
+from kubot.chat.messages import Action
+from kubot.models.plan import Source
+from kubot.models.records import ActivityState
+from kubot.periods import Period
+from kubot.reminders import workdays
+from kubot.verdicts import Due, Snapshot
+
+NOBODY = "Utan ansvarig"
+MAX_LISTED = 25
+
+
+@dataclass(frozen=True)
+class Item:
+    """An indicator or activity as a reminder shows it: what, how to report it, and what was reported."""
+
+    code: str
+    name: str
+    how: str
+    reported: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    actions: tuple[Action, ...] = ()
+
+
+def how_to_report(source: str, code: str, period: Period, networks: Sequence[str] = (), question: str | None = None) -> str:
+    """The chat command that reports an indicator; placeholders in <> are the person's to fill in."""
+    match Source(source):
+        case Source.TYPED:
+            return f"resultat {code} <värde> {period.code}"
+        case Source.ATTENDANCE | Source.ATTENDANCE_EACH_MUNICIPALITY:
+            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in networks or ["<nätverk>"])
+        case Source.SURVEY:
+            return f"enkät {question or '<fråga>'} <nätverk> <antal 1> <antal 2> <antal 3> <antal 4> <antal 5> <antal 6>"
+        case Source.APPLICATIONS_COUNT | Source.APPLICATIONS_AMOUNT:
+            return "ansökan <projekt> <finansiär> <sökt belopp> beviljat <belopp>"
+        case _:
+            return "kurs <namn> <datum> <antal> deltagare pris <pris> extern <externt pris>"
+
+
+def activity_how(code: str) -> str:
+    return f"aktivitet {code} {ActivityState.ON_TRACK.value}"
+
+
+_OTHER_STATES = ", ".join(s.value for s in ActivityState if s != ActivityState.ON_TRACK)
+
+
+def actions(period: Period) -> tuple[Action, ...]:
+    return (
+        Action("rapportera", f"saknas {period.code}"),
+        Action("påminn mig imorgon", f"påminn imorgon {period.code}"),
+        Action("inte min uppgift", f"inte-min-uppgift {period.code}"),
+    )
+
+
+def _when(deadline: date, today: date) -> str:
+    named = f"{workdays.weekday_name(deadline)} {fmt.day(deadline)}"
+    if deadline < today:
+        return f"skulle ha varit klar {named}"
+    left = workdays.count(today, deadline)
+    if left == 0:
+        return f"ska vara klar i dag, {named}"
+    return f"ska vara klar {named}, om {left} {'arbetsdag' if left == 1 else 'arbetsdagar'}"
+
+
+def _lines(items: Sequence[Item], with_how: bool) -> list[str]:
+    lines = []
+    for item in items[:MAX_LISTED]:
+        lines.append(f"• {item.code} – {item.name}" + (f": {item.reported}" if item.reported else ""))
+        if with_how:
+            lines.append(f"    skriv: {item.how}")
+            if item.how.startswith("aktivitet "):
+                lines.append(f"    (eller i stället för ”{ActivityState.ON_TRACK.value}”: {_OTHER_STATES})")
+    if len(items) > MAX_LISTED:
+        lines.append(f"… och {len(items) - MAX_LISTED} till.")
+    return lines
+
+
+def reminder(name: str, period: Period, deadline: date, today: date, owed: Sequence[Item], done: Sequence[Item]) -> Text:
+    """The digest to the person responsible: everything they still owe for the period, in one message."""
+    first = name.split()[0]
+    lines = [f"Hej {first}! Rapporten för {period.label} {_when(deadline, today)}.", "",
+             f"Det här saknas från dig ({len(owed)}):", *_lines(owed, with_how=True)]
+    if done:
+        lines += ["", f"Redan inrapporterat ({len(done)}):", *_lines(done, with_how=False)]
+    if deadline < today:
+        lines += ["", "Din chef har fått veta vad som saknas."]
+    return Text("\n".join(lines), actions(period))
+
+
+def escalation(name: str, period: Period, deadline: date, today: date, owed: Mapping[str, Sequence[Item]]) -> Text:
+    """The digest to a manager after the deadline: what is still missing in their areas, per person."""
+    total = sum(len(items) for items in owed.values())
+    lines = [f"Hej {name.split()[0]}! Rapporten för {period.label} {_when(deadline, today)}. "
+             f"I dina områden saknas fortfarande {total} {'uppgift' if total == 1 else 'uppgifter'}:"]
+    for person, items in owed.items():
+        lines += ["", f"{person} ({len(items)}):", *_lines(items, with_how=False)]
+    return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    indicators_due: int
+    indicators_reported: int
+    activities_due: int
+    activities_reported: int
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Completeness:
+        due = (Due.REPORTED, Due.MISSING, Due.OVERDUE)
+        return cls(
+            sum(v.due in due for v in snapshot.indicators), sum(v.due == Due.REPORTED for v in snapshot.indicators),
+            sum(v.due in due for v in snapshot.activities), sum(v.due == Due.REPORTED for v in snapshot.activities),
+        )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} av {whole}" + (f" ({fmt.ratio_percent(part / whole)})" if whole else "")
+
+
+def summary(name: str, period: Period, deadline: date, today: date, completeness: Completeness,
+            owed: Mapping[str, int]) -> Text:
+    """The head's overview of the whole organisation after the deadline."""
+    lines = [f"Hej {name.split()[0]}! Läget för rapporten {period.label}, som {_when(deadline, today)}:",
+             f"Mätetal inrapporterade: {_share(completeness.indicators_reported, completeness.indicators_due)}.",
+             f"Aktiviteter med status: {_share(completeness.activities_reported, completeness.activities_due)}."]
+    if owed:
+        lines += ["", "Saknas fortfarande, per ansvarig:", *(f"• {person}: {count}" for person, count in owed.items())]
+    else:
+        lines += ["", "Allt som ska vara inrapporterat är det. Bra jobbat!"]
+    return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
+
+
+def unreachable(person: str, platform: str, problem: str, original: str) -> Text:
+    """To the admin: a reminder that could not be sent, with the text so it can be forwarded."""
+    return Text(f"Jag kunde inte skicka en påminnelse till {person} på {platform}: {problem}. "
+                f"Lägg till personens chattidentitet i planen (chatt: {{{platform}: …}}). Meddelandet var:\n\n{original}")
+
+
+def not_mine(person: str, period: Period, items: Sequence[Item]) -> Text:
+    """To the admin: someone says the reminder's items are not theirs to report."""
+    lines = [f"{person} säger att det här inte är hens uppgift att rapportera för {period.code}:", *_lines(items, with_how=False),
+             "", "Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person."]
+    return Text("\n".join(lines))
+
+
+def unassigned(period: Period, items: Sequence[Item]) -> Text:
+    """To the admin: owed items without a known responsible person, so nobody would be reminded."""
+    lines = [f"Det här saknas för {period.code} men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:",
+             *_lines(items, with_how=False), "", "Ange ansvarig i planen (ansvarig: …) och läs in den igen."]
+    return Text("\n".join(lines))
