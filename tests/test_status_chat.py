@@ -53,8 +53,8 @@ def test_missing_lists_what_i_still_owe_with_the_command_to_report_it(bot: Bot) 
 
 def test_missing_for_an_area_shows_derived_indicators_with_a_working_example(bot: Bot) -> None:
     talk(bot, "Ola Götesson",
-         ("saknas social T2 2022", "• reko-varje-kommun – Varje kommun närvarar vid minst 75 % av Rekos möten (saknas): närvaro "),
-         ("saknas T2 2022", "• narvaro-pks – Närvaro vid PKS sammanträden (saknas): närvaro PKS 2022-03-10 12 av 13"),
+         ("saknas social T2 2022", "• reko-varje-kommun – Varje kommun närvarar vid minst 75 % av Rekos möten (saknas): närvaro reko <datum>"),
+         ("saknas T2 2022", "• narvaro-pks – Närvaro vid PKS sammanträden (saknas): närvaro pks <datum> <antal> av <inbjudna>"),
          ("saknas T2 2022", "• pks-moten – PKS sammanträden (saknas): aktivitet pks-moten pågår enligt plan"),
          ("saknas T2 2022", "1 mätetal mäts senare under året, t.ex. nojd-samverkan."),
          ("saknas T3 2022", "(perioden pågår)"))

@@ -15,31 +15,22 @@ from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat.commands import take_period
 from kubot.chat.messages import Reply
-from kubot.chat.registry import COMMANDS, Context, Usage, command
+from kubot.chat.registry import Context, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal
-from kubot.models.plan import Source
 from kubot.periods import Period
 from kubot.planfile import version_for_year
+from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
-_SOURCE_COMMAND = {
-    Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
-    Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
-    Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs",
-    Source.APPLICATIONS_COUNT: "ansökan", Source.APPLICATIONS_AMOUNT: "ansökan", Source.SURVEY: "enkät",
-}
 
 
 def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
-    """The message that reports what `verdict` lacks, for replies and reminders."""
+    """The message that reports what `verdict` lacks; the same wording the reminders use."""
     if isinstance(verdict, ActivityVerdict):
-        return f"aktivitet {verdict.code} pågår enligt plan"
-    if verdict.source == Source.TYPED:
-        return f"resultat {verdict.code} <värde> {period.code}"
-    # Derived values come from records: show a working example of the command that logs them.
-    return COMMANDS[_SOURCE_COMMAND[Source(verdict.source)]].examples[0]
+        return digest.activity_how(verdict.code)
+    return digest.how_to_report(verdict.source, verdict.code, period, verdict.networks)
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
