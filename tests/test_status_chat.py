@@ -64,3 +64,12 @@ def test_a_future_period_or_a_year_without_plan_gets_a_clear_answer(bot: Bot, sm
     talk(bot, "Ola Götesson",
          ("status T1 2023", "T1 2023 (januari–april) har inte börjat än."),
          ("saknas T2 2019", "Det finns ingen plan för 2019."))
+
+
+def test_an_indicator_over_many_networks_gets_the_general_attendance_command() -> None:
+    from kubot.periods import Period
+    from kubot.reminders.digest import how_to_report
+
+    assert how_to_report("närvaro", "narvaro-reko", Period(2022, 2), ["reko"]) == "närvaro reko <datum> <antal> av <inbjudna>"
+    many = [f"natverk-{n}" for n in range(33)]
+    assert how_to_report("närvaro", "narvaro-alla", Period(2022, 2), many) == "närvaro <nätverk> <datum> <antal> av <inbjudna>"

@@ -22,6 +22,9 @@ NOBODY = "Utan ansvarig"
 MAX_LISTED = 25
 
 
+MAX_NAMED_NETWORKS = 3
+
+
 @dataclass(frozen=True)
 class Item:
     """An indicator or activity as a reminder shows it: what, how to report it, and what was reported."""
@@ -44,7 +47,9 @@ def how_to_report(source: str, code: str, period: Period, networks: Sequence[str
         case Source.TYPED:
             return f"resultat {code} <värde> {period.code}"
         case Source.ATTENDANCE | Source.ATTENDANCE_EACH_MUNICIPALITY:
-            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in networks or ["<nätverk>"])
+            # An indicator over many networks gets the general form; a list of 30 alternatives helps nobody.
+            named = networks if 0 < len(networks) <= MAX_NAMED_NETWORKS else ["<nätverk>"]
+            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in named)
         case Source.SURVEY:
             return f"enkät {question or '<fråga>'} <nätverk> <antal 1> <antal 2> <antal 3> <antal 4> <antal 5> <antal 6>"
         case Source.APPLICATIONS_COUNT | Source.APPLICATIONS_AMOUNT:
