@@ -57,13 +57,13 @@ def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[Indic
     version = version_for_year(ctx.session, snapshot.period.year)
     plan_id = version.id if version else -1
     wanted = text.strip().casefold()
-    goal = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id)).all()
-    for g in goal:
+    goals = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id)).all()
+    for g in goals:
         if g.code.casefold() == wanted:
             return f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code]
     for sg in ctx.session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id)):
         if sg.code.casefold() == wanted:
-            codes = {g.code for g in goal if g.strategic_goal_id == sg.id}
+            codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
             return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
     try:
         area_code = ctx.lexicon(snapshot.period.year).area(text)
