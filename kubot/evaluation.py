@@ -112,6 +112,13 @@ def evaluate(
         return store(session, snapshot, trigger=trigger, actor_id=actor_id)
 
 
+def current(session: Session, period: Period, *, today: date) -> Snapshot:
+    """The verdicts as they stand, not stored: for answers that only read, such as `status` in chat,
+    which would otherwise add a snapshot of every indicator each time someone asks."""
+    with _evaluation_lock:
+        return judge(session, period, today=today, engine=rules_in_force())
+
+
 def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) -> Snapshot:
     """The verdicts for `period` without storing them."""
     version = version_for_year(session, period.year)

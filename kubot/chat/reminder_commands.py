@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from kubot import deadlines, formatting as fmt, journal
+from kubot import deadlines, evaluation, formatting as fmt, journal
 from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
@@ -158,9 +158,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”. Skriv ”inte-min-uppgift T2 2023”.")
     period, _ = _reminded_period(ctx, period)
-    from kubot import evaluation
-
-    snapshot = evaluation.evaluate(ctx.session, period, today=ctx.today, trigger="chatt", actor_id=ctx.actor.id)
+    snapshot = evaluation.current(ctx.session, period, today=ctx.today)
     indicators, activities = snapshot.owed_by(ctx.actor.id or 0)
     if not indicators and not activities:
         return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")

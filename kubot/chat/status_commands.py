@@ -1,7 +1,7 @@
 """Chat commands that read the rules' verdicts: `status`, `varför` and `saknas`.
 
-Each evaluates the period afresh (and keeps the snapshot), so the answer reflects what was
-logged a moment ago.
+Each judges the period afresh, so the answer reflects what was logged a moment ago; the
+answers only read, so no snapshot is stored (the CLI, the scheduler and reports store theirs).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _snapshot(ctx: Context, period: Period) -> Snapshot:
         raise Usage(f"Det finns ingen plan för {period.year}.")
     if period.start > ctx.today:
         raise Usage(f"{period.label} har inte börjat än.")
-    return evaluation.evaluate(ctx.session, period, today=ctx.today, trigger="chatt", actor_id=ctx.actor.id)
+    return evaluation.current(ctx.session, period, today=ctx.today)
 
 
 def _value(verdict: IndicatorVerdict, value: float | None) -> str:

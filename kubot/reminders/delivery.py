@@ -27,7 +27,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db, formatting as fmt
+from kubot import db, evaluation, formatting as fmt
 from kubot.chat.messages import Action
 from kubot.chat.port import Outgoing, Sender
 from kubot.deadlines import deadline_for
@@ -47,8 +47,6 @@ Evaluate = Callable[[Session, Period, date], Snapshot]
 
 def evaluate_now(session: Session, period: Period, today: date) -> Snapshot:
     """A fresh evaluation of the period, stored like every scheduled one."""
-    from kubot import evaluation
-
     return evaluation.evaluate(session, period, today=today, trigger="schema")
 
 
