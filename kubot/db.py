@@ -11,10 +11,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
+
+import kubot.models  # noqa: F401  (every table on the metadata, for _clear_unversioned_leftovers)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,12 +42,27 @@ def _driver_url(url: str) -> str:
     return url
 
 
+BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "kubot_read_only"  # execution option: a transaction that only reads, see read_scope
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling begins lazily (deferred) and not before DDL; SQLAlchemy's
+    # documented fix: switch it off and emit BEGIN ourselves in _sqlite_begin.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A deferred transaction that reads and then writes cannot wait for the write lock: SQLite
+    # refuses the upgrade at once ("database is locked") when another writer got in between.
+    # BEGIN IMMEDIATE takes the write lock up front and waits up to the busy timeout for it, so
+    # concurrent writers queue instead of failing. Migrations get transactional DDL from it too.
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -62,6 +79,7 @@ def make_engine(url: str) -> Engine:
                 raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {exc.strerror}") from exc
         engine = create_engine(driver_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(driver_url, pool_pre_ping=True)
     try:
@@ -94,12 +112,49 @@ def pending_migrations(engine: Engine) -> list[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations."""
+    """Apply pending migrations; each runs in its own transaction, so a crash leaves the schema before it."""
+    _clear_unversioned_leftovers(engine)
     command.upgrade(_alembic_config(engine), revision)
+
+
+def _clear_unversioned_leftovers(engine: Engine) -> None:
+    """Tables without a schema version are what a first migration killed midway left behind
+    (kubot before migrations ran in transactions). Empty ones are dropped so the migration can
+    run again; with data in them only a person can decide, so say exactly what to do."""
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    if "alembic_version" in present:
+        with engine.connect() as connection:
+            if MigrationContext.configure(connection).get_current_heads():
+                return
+    ours = [table for table in reversed(SQLModel.metadata.sorted_tables) if table.name in present]
+    if not ours:
+        return
+    with engine.begin() as connection:
+        filled = [table.name for table in ours if connection.execute(select(func.count()).select_from(table)).scalar()]
+        if filled:
+            raise DatabaseUnavailable(
+                f"Databasen {public_url(str(engine.url))} har kubots tabeller men ingen schemaversion, och tabellerna "
+                f"{', '.join(sorted(filled))} innehåller uppgifter. En tidigare uppgradering avbröts. Återställ den senaste "
+                "säkerhetskopian med ”kubot restore FIL”, eller flytta undan databasen och starta med en tom."
+            )
+        for table in ours:
+            table.drop(connection)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(_alembic_config(engine), revision)
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session for reading only: on SQLite it does not take the write lock, so long reads
+    (exports, backups, reports) never hold up people who are writing. Nothing is committed."""
+    with Session(engine.execution_options(**{READ_ONLY: True})) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager

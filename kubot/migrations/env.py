@@ -34,6 +34,10 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             include_name=_ours,
+            # Each migration in its own transaction, DDL included (kubot.db gives SQLite real
+            # BEGINs for this): a start killed mid-migration leaves the previous schema whole.
+            transactional_ddl=True,
+            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()
