@@ -157,8 +157,8 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         return 0
     engine = app.start(settings)
     with db.session_scope(engine) as session:
-        planfile.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
-    print(f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.")
+        imported = planfile.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
+    print("\n".join([f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.", *imported.lines()]))
     return 0
 
 

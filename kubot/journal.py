@@ -57,6 +57,9 @@ def _existing(session: Session, origin: Origin) -> Entry | None:
     ).first()
 
 
+ACCESS_KIND = "behörighet"  # entries from inaktivera/aktivera
+
+
 def record(
     session: Session,
     *,
@@ -157,8 +160,12 @@ def undo(session: Session, *, entry_id: int | None, origin: Origin) -> Entry:
             raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller en administratör, kan ångra den.")
         if entry.undone_at is not None:
             raise JournalError(f"#{entry_id} är redan ångrad.")
+
         if entry.replaced_by_id is not None:
             raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; ångra den i stället.")
+    if entry.kind == ACCESS_KIND:
+        # The access change itself is a state, not a record: it is reversed by its opposite command.
+        raise JournalError(f"#{entry.id} ändrade en persons tillgång; ändra tillbaka med ”aktivera” eller ”inaktivera” och namnet.")
     entry.undone_at = utcnow()
     entry.undone_by_id = actor.id
     session.add(entry)

@@ -8,6 +8,7 @@ for a year back to YAML, so export → import → export gives the same text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -77,6 +78,8 @@ class StaffSpec(_Model):
     title: str = Field(default="", alias="titel")
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
     chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Text] = Field(default_factory=dict, alias="chatt")
+    # aktiv: false keeps a person (and the authorship of their entries) but takes away their access.
+    active: bool = Field(default=True, alias="aktiv")
 
 
 class NetworkSpec(_Model):
@@ -175,11 +178,72 @@ class PlanFile(_Model):
 
 
 class PlanFileError(ValueError):
-    """A plan file that cannot be imported; `problems` are Swedish lines naming where and what."""
+    """A plan file that cannot be imported; `problems` are Swedish lines naming where and what.
+
+    Only the first SHOWN_PROBLEMS are listed: after that, more lines help nobody find the cause."""
+
+    SHOWN_PROBLEMS = 20
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        super().__init__(f"{source}: planen lästes inte in ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in problems))
+        shown = [f"  {p}" for p in problems[: self.SHOWN_PROBLEMS]]
+        if len(problems) > self.SHOWN_PROBLEMS:
+            shown.append(f"  … och {len(problems) - self.SHOWN_PROBLEMS} fel till av samma slag; rätta de första och försök igen.")
+        super().__init__(f"{source}: planen lästes inte in ({len(problems)} fel):\n" + "\n".join(shown))
+
+
+# A real plan is a few hundred kilobytes at most, nested about ten levels, with few or no aliases.
+# The limits refuse hostile files (e.g. "billion laughs": aliases that expand exponentially) before
+# anything is built from them.
+MAX_PLAN_CHARS = 5_000_000
+MAX_DEPTH = 40
+MAX_ALIASES = 500
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+MAX_EXPANSION = 10  # aliases may make the document at most ten times larger (plus a small allowance)
+
+
+def _check_shape(text: str) -> None:
+    """Refuse text that is too large, too deep or expands too much, cheaply and without recursion."""
+    if len(text) > MAX_PLAN_CHARS:
+        raise PlanFileError("planen", [f"filen är för stor ({len(text):,} tecken; högst {MAX_PLAN_CHARS:,})".replace(",", " ")])
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise PlanFileError("planen", [f"rad {event.start_mark.line + 1}: filen är nästlad i fler än {MAX_DEPTH} nivåer"])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise PlanFileError("planen", [f"rad {event.start_mark.line + 1}: filen har fler än {MAX_ALIASES} alias (*namn)"])
+
+
+def _check_expansion(root: yaml.Node | None) -> None:
+    """Refuse a document whose aliases expand it far beyond what is written (billion laughs)."""
+    sizes: dict[int, int] = {}
+    order: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    open_: set[int] = set()
+    while order:  # post-order walk with an explicit stack: no recursion limit, shared nodes counted once
+        node, children_done = order.pop()
+        if id(node) in sizes:
+            continue
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [])
+        if not children_done:
+            if id(node) in open_:
+                raise PlanFileError("planen", [f"rad {node.start_mark.line + 1}: ett alias (*namn) pekar på sig självt"])
+            open_.add(id(node))
+            order.append((node, True))
+            order.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+        limit = MAX_EXPANSION * len(sizes) + 10_000
+        if sizes[id(node)] > limit:
+            raise PlanFileError("planen", [f"rad {node.start_mark.line + 1}: alias (*namn) gör filen mer än {MAX_EXPANSION} "
+                                           "gånger större än den är skriven; skriv ut värdena i stället"])
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -249,8 +313,12 @@ def _describe(error: Any) -> str:
 def load(text: str, source: str = "planen") -> PlanFile:
     """Parse and validate a plan; raises PlanFileError listing every problem with its line."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        _check_shape(text)
+        root = yaml.compose(text, Loader=_LOADER)
+        _check_expansion(root)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader)
+    except PlanFileError as exc:
+        raise PlanFileError(source, exc.problems) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"rad {mark.line + 1}: " if mark else ""
@@ -356,11 +424,33 @@ def _targets(target: float | dict[int, float] | None, first_year: int) -> dict[i
     return dict(target) if isinstance(target, dict) else {first_year: float(target)}
 
 
-def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
+@dataclass(frozen=True)
+class Imported:
+    """What an import did to people's access, for the summary an administrator reads."""
+
+    version: PlanVersion
+    deactivated: tuple[str, ...] = ()
+    reactivated: tuple[str, ...] = ()
+    new_roles: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        lines = []
+        if self.deactivated:
+            lines.append("Har inte längre tillgång (saknas i planen eller har aktiv: false): " + ", ".join(self.deactivated) + ".")
+        if self.reactivated:
+            lines.append("Har tillgång igen: " + ", ".join(self.reactivated) + ".")
+        if self.new_roles:
+            lines.append("Ny roll: " + ", ".join(self.new_roles) + ".")
+        return lines
+
+
+def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     """Write a validated plan: shared registers are updated, the plan version for its first year replaced.
 
     Earlier plan versions are left untouched; the replaced version's export is kept in the
-    journal so an import can always be undone by hand.
+    journal so an import can always be undone by hand. When the plan is the newest one, people
+    missing from it lose their access at once (their entries stay theirs); an older year's plan
+    leaves access alone.
     """
     municipality = {
         m.code: _upsert(session, Municipality, "code", m.code, name=m.name, is_region=m.region) for m in plan.municipalities
@@ -370,9 +460,10 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
         area[a.code] = _upsert(session, Area, "code", a.code, name=a.name, parent_id=area[a.parent].id if a.parent else None)
     for a in session.exec(select(Area)):
         area.setdefault(a.code, a)
+    before = {p.name: (p.active, p.role) for p in session.exec(select(Staff))}
     staff: dict[str, Staff] = {}
     for s in plan.staff:
-        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title)
+        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, active=s.active)
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=area[code].id))
@@ -390,6 +481,18 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
             session.add(NetworkInvitee(network_id=network.id, municipality_id=municipality[code].id))
     for q in plan.questions:
         _upsert(session, SurveyQuestion, "code", q.code, text=q.text)
+
+    if session.exec(select(PlanVersion.id).where(PlanVersion.first_year > plan.first_year)).first() is None:
+        for person in session.exec(select(Staff).where(col(Staff.name).not_in(list(staff)), Staff.active)):
+            person.active = False
+            session.add(person)
+    session.flush()
+    after = {p.name: (p.active, p.role) for p in session.exec(select(Staff).order_by(col(Staff.name)))}
+    imported = dict(
+        deactivated=tuple(n for n, (active, _) in after.items() if not active and before.get(n, (True, ""))[0]),
+        reactivated=tuple(n for n, (active, _) in after.items() if active and not before.get(n, (True, ""))[0]),
+        new_roles=tuple(f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role),
+    )
 
     previous = session.exec(select(PlanVersion).where(PlanVersion.first_year == plan.first_year)).first()
     previous_text = dump(session, plan.first_year) if previous is not None else None
@@ -427,13 +530,15 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
                 session.add(Activity(plan_id=version.id, goal_id=goal.id, code=act.code, position=a_index, name=act.name,
                                      responsible_id=staff_id(session, staff, act.responsible)))
     session.flush()
+    result = Imported(version, **imported)
     record(
         session, kind="plan", origin=origin, rows=[], detail={"replaced_plan": previous_text},
-        summary=f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
-        + (" (ersatte tidigare version; den finns kvar i journalen)" if previous is not None else ""),
+        summary=" ".join([f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
+                          + (" (ersatte tidigare version; den finns kvar i journalen)." if previous is not None else "."),
+                          *result.lines()]),
     )
     deadline_rules.apply_plan_deadlines(session, plan.periods(), origin)
-    return version
+    return result
 
 
 def staff_id(session: Session, known: dict[str, Staff], name: str | None) -> int | None:
@@ -524,7 +629,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
         staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),
-                              chat=chat.get(s.id or 0, {}))
+                              chat=chat.get(s.id or 0, {}), active=s.active)
                     for s in staff.values()),
         networks=tuple(
             NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kubot import db
+from kubot.chat import access_commands as _access_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
