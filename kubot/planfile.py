@@ -203,6 +203,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 MAX_EXPANSION = 10  # aliases may make the document at most ten times larger (plus a small allowance)
 
 
+def _line(mark: Any) -> str:
+    return f"rad {mark.line + 1}: " if mark is not None else ""
+
+
 def _check_shape(text: str) -> None:
     """Refuse text that is too large, too deep or expands too much, cheaply and without recursion."""
     if len(text) > MAX_PLAN_CHARS:
@@ -212,13 +216,13 @@ def _check_shape(text: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise PlanFileError("planen", [f"rad {event.start_mark.line + 1}: filen är nästlad i fler än {MAX_DEPTH} nivåer"])
+                raise PlanFileError("planen", [f"{_line(event.start_mark)}filen är nästlad i fler än {MAX_DEPTH} nivåer"])
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                raise PlanFileError("planen", [f"rad {event.start_mark.line + 1}: filen har fler än {MAX_ALIASES} alias (*namn)"])
+                raise PlanFileError("planen", [f"{_line(event.start_mark)}filen har fler än {MAX_ALIASES} alias (*namn)"])
 
 
 def _check_expansion(root: yaml.Node | None) -> None:
@@ -234,7 +238,7 @@ def _check_expansion(root: yaml.Node | None) -> None:
             node.value if isinstance(node, yaml.SequenceNode) else [])
         if not children_done:
             if id(node) in open_:
-                raise PlanFileError("planen", [f"rad {node.start_mark.line + 1}: ett alias (*namn) pekar på sig självt"])
+                raise PlanFileError("planen", [f"{_line(node.start_mark)}ett alias (*namn) pekar på sig självt"])
             open_.add(id(node))
             order.append((node, True))
             order.extend((child, False) for child in children if id(child) not in sizes)
@@ -243,7 +247,7 @@ def _check_expansion(root: yaml.Node | None) -> None:
         sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
         limit = MAX_EXPANSION * len(sizes) + 10_000
         if sizes[id(node)] > limit:
-            raise PlanFileError("planen", [f"rad {node.start_mark.line + 1}: alias (*namn) gör filen mer än {MAX_EXPANSION} "
+            raise PlanFileError("planen", [f"{_line(node.start_mark)}alias (*namn) gör filen mer än {MAX_EXPANSION} "
                                            "gånger större än den är skriven; skriv ut värdena i stället"])
 
 
@@ -317,13 +321,11 @@ def load(text: str, source: str = "planen") -> PlanFile:
         _check_shape(text)
         root = yaml.compose(text, Loader=_LOADER)
         _check_expansion(root)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506  (a safe loader)
+        data = yaml.load(text, Loader=_LOADER)  # a safe loader (SafeLoader or its libyaml twin)
     except PlanFileError as exc:
         raise PlanFileError(source, exc.problems) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"rad {mark.line + 1}: " if mark else ""
-        raise PlanFileError(source, [f"{line}filen är inte giltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
+        raise PlanFileError(source, [f"{_line(getattr(exc, 'problem_mark', None))}filen är inte giltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
     if not isinstance(data, dict):
         raise PlanFileError(source, ["filen ska börja med fälten namn, gäller_från, organisation, kommuner …"])
     try:
@@ -495,11 +497,9 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
             session.add(person)
     session.flush()
     after = {p.name: (p.active, p.role) for p in session.exec(select(Staff).order_by(col(Staff.name)))}
-    imported = dict(
-        deactivated=tuple(n for n, (active, _) in after.items() if not active and before.get(n, (True, ""))[0]),
-        reactivated=tuple(n for n, (active, _) in after.items() if active and not before.get(n, (True, ""))[0]),
-        new_roles=tuple(f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role),
-    )
+    deactivated = tuple(n for n, (active, _) in after.items() if not active and before.get(n, (True, ""))[0])
+    reactivated = tuple(n for n, (active, _) in after.items() if active and not before.get(n, (True, ""))[0])
+    new_roles = tuple(f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role)
 
     previous = session.exec(select(PlanVersion).where(PlanVersion.first_year == plan.first_year)).first()
     previous_text = dump(session, plan.first_year) if previous is not None else None
@@ -537,7 +537,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
                 session.add(Activity(plan_id=stored_id(version), goal_id=stored_id(goal), code=act.code, position=a_index, name=act.name,
                                      responsible_id=staff_id(session, staff, act.responsible)))
     session.flush()
-    result = Imported(version, **imported)
+    result = Imported(version, deactivated, reactivated, new_roles)
     record(
         session, kind="plan", origin=origin, rows=[], detail={"replaced_plan": previous_text},
         summary=" ".join([f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
