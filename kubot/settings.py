@@ -28,6 +28,8 @@ class Settings:
     reminder_days: tuple[int, ...] = (10, 5, 1)
     escalation_days: int = 1
     reminder_time: time = time(8, 30)
+    # How often the worker checks that it still holds its lock and reaches the database (seconds).
+    worker_check_seconds: float = 30
 
     @property
     def slack_configured(self) -> bool:
@@ -47,4 +49,5 @@ class Settings:
             reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),
+            worker_check_seconds=float(env.get("KUBOT_WORKER_CHECK_SECONDS") or 30),
         )

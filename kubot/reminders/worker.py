@@ -19,15 +19,16 @@ Jobs and their timing:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
 import socket
 import sys
-import time
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -36,7 +37,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, delete, or_, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import col
 
 from kubot import app, db
@@ -52,12 +53,14 @@ LOCK_NAME = "worker"
 HEARTBEAT_SECONDS = 30
 STALE_AFTER = timedelta(seconds=4 * HEARTBEAT_SECONDS)
 JOB_TABLE = "apscheduler_jobs"
+MAX_BACKOFF_SECONDS = 60
 
 
 class Lock(Protocol):
     def acquire(self) -> bool: ...
     def alive(self) -> bool: ...
     def release(self) -> None: ...
+    def busy(self, tz: tzinfo) -> str: ...
 
 
 class AdvisoryLock:
@@ -78,23 +81,27 @@ class AdvisoryLock:
         return bool(got)
 
     def alive(self) -> bool:
+        """True while the lock's connection answers; a database error propagates (an outage, not a loss)."""
         if self.connection is None:
             return False
-        try:
-            self.connection.execute(text("SELECT 1"))
-            self.connection.commit()
-            return True
-        except DBAPIError:
-            return False
+        self.connection.execute(text("SELECT 1"))
+        self.connection.commit()
+        return True
 
     def release(self) -> None:
         if self.connection is not None:
             try:
                 self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
                 self.connection.commit()
+            except DBAPIError:
+                pass  # the connection is gone, and the server let go of the lock with it
             finally:
+                self.connection.invalidate()
                 self.connection.close()
                 self.connection = None
+
+    def busy(self, tz: tzinfo) -> str:
+        return "En annan kubot worker håller låset i databasen."
 
 
 class RowLock:
@@ -131,6 +138,15 @@ class RowLock:
         with db.session_scope(self.engine) as session:
             session.exec(delete(WorkerLock).where(col(WorkerLock.holder) == self.holder))
 
+    def busy(self, tz: tzinfo) -> str:
+        with db.read_scope(self.engine) as session:
+            row = session.get(WorkerLock, LOCK_NAME)
+        if row is None:
+            return "En annan kubot worker tog låset just nu."
+        return (f"En annan kubot worker ({row.holder}) håller låset; den gav livstecken senast "
+                f"{row.heartbeat_at.astimezone(tz):%H:%M:%S}. Har den stannat utan att släppa låset kan en ny worker "
+                f"ta över från {(row.heartbeat_at + STALE_AFTER).astimezone(tz):%H:%M:%S}.")
+
 
 def lock_for(engine: Engine) -> Lock:
     if engine.dialect.name == "postgresql":
@@ -149,9 +165,11 @@ class Runtime:
     clock: Callable[[], datetime]
     scheduler: BlockingScheduler | None = None
     lost_lock: bool = False
+    outage: DBAPIError | None = None  # the database error that stopped the scheduler, to be waited out
 
 
 _runtime: Runtime | None = None
+_stopping = threading.Event()  # set by SIGTERM/SIGINT; every wait of the worker wakes up on it
 
 
 def _current() -> Runtime:
@@ -160,6 +178,34 @@ def _current() -> Runtime:
     return _runtime
 
 
+def unreachable(exc: BaseException) -> bool:
+    """A database error that waiting can cure: the server is down, restarting, or the file busy."""
+    return isinstance(exc, OperationalError | InterfaceError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _stop_for_outage(runtime: Runtime, exc: DBAPIError) -> None:
+    runtime.outage = exc
+    if runtime.scheduler is not None:
+        runtime.scheduler.shutdown(wait=False)
+
+
+def _rides_out_outages(job: Callable[[], None]) -> Callable[[], None]:
+    """A job that meets a database outage stops the scheduler, so the worker waits it out once
+    instead of every job failing with a traceback until the database is back."""
+
+    @functools.wraps(job)
+    def run() -> None:
+        try:
+            job()
+        except DBAPIError as exc:
+            if not unreachable(exc):
+                raise
+            _stop_for_outage(_current(), exc)
+
+    return run
+
+
+@_rides_out_outages
 def reminders_job() -> None:
     runtime = _current()
     outcome = delivery.send_due(runtime.engine, runtime.settings, runtime.sender, now=runtime.clock())
@@ -168,11 +214,13 @@ def reminders_job() -> None:
           f"{len(outcome.planned)} aktuella, {len(outcome.claimed)} nya, {outcome.delivered} levererade.", flush=True)
 
 
+@_rides_out_outages
 def delivery_job() -> None:
     runtime = _current()
     delivery.deliver_pending(runtime.engine, runtime.sender, runtime.clock())
 
 
+@_rides_out_outages
 def evaluation_job() -> None:
     runtime = _current()
     today = runtime.clock().astimezone(runtime.settings.timezone).date()
@@ -182,6 +230,7 @@ def evaluation_job() -> None:
             delivery.evaluate_now(session, period, today)
 
 
+@_rides_out_outages
 def heartbeat_job() -> None:
     runtime = _current()
     if not runtime.lock.alive():
@@ -189,6 +238,11 @@ def heartbeat_job() -> None:
         runtime.lost_lock = True
         if runtime.scheduler is not None:
             runtime.scheduler.shutdown(wait=False)
+
+
+def check_seconds(settings: Settings) -> float:
+    # Never slower than HEARTBEAT_SECONDS: a lock row silent for STALE_AFTER may be taken over.
+    return min(settings.worker_check_seconds, HEARTBEAT_SECONDS)
 
 
 def scheduler_for(runtime: Runtime) -> BlockingScheduler:
@@ -205,39 +259,169 @@ def scheduler_for(runtime: Runtime) -> BlockingScheduler:
                       name="Leverera meddelanden", replace_existing=True, misfire_grace_time=60)
     scheduler.add_job(evaluation_job, CronTrigger(hour=1, minute=30, timezone=tz), id="utvärdering",
                       name="Nattlig utvärdering", replace_existing=True, misfire_grace_time=6 * 3600)
-    scheduler.add_job(heartbeat_job, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=tz), id="hjärtslag",
-                      jobstore="minne", misfire_grace_time=HEARTBEAT_SECONDS)
+    every = check_seconds(runtime.settings)
+    scheduler.add_job(heartbeat_job, IntervalTrigger(seconds=every, timezone=tz), id="hjärtslag",
+                      jobstore="minne", misfire_grace_time=max(1, int(every)))
     return scheduler
 
 
-def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -> int:
-    """Run the worker until stopped (or one catch-up round with `once`); the exit code for the CLI."""
+class _Connection:
+    """Whether the database answers, said once per change (not once per failed try)."""
+
+    def __init__(self) -> None:
+        self.down = False
+
+    def lost(self, reason: str) -> None:
+        if not self.down:
+            self.down = True
+            log.info("database unreachable: %s", reason)
+            print(f"Databasen svarar inte ({reason}); kubot worker väntar och försöker igen.", flush=True)
+
+    def back(self) -> None:
+        if self.down:
+            self.down = False
+            log.info("database reachable again")
+            print("Databasen svarar igen; kubot worker fortsätter.", flush=True)
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
+
+
+def _backoff() -> Iterator[float]:
+    delay = 1.0
+    while True:
+        yield delay
+        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+
+def _started(settings: Settings, connection: _Connection) -> Engine | None:
+    """The migrated engine, waiting with backoff while the database does not answer; None if stopped."""
+    for delay in _backoff():
+        try:
+            engine = app.start(settings)
+            connection.back()
+            return engine
+        except db.DatabaseUnavailable as exc:
+            connection.lost(str(exc))
+        except DBAPIError as exc:
+            if not unreachable(exc):
+                raise
+            connection.lost(_reason(exc))
+        if _stopping.wait(delay):
+            return None
+    return None
+
+
+def _reachable(engine: Engine, connection: _Connection) -> bool:
+    """Wait with backoff until the database answers again; False if the worker was stopped meanwhile."""
+    for delay in _backoff():
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            connection.back()
+            return True
+        except DBAPIError as exc:
+            connection.lost(_reason(exc))
+        if _stopping.wait(delay):
+            return False
+    return False
+
+
+def _release(lock: Lock) -> None:
+    try:
+        lock.release()
+    except DBAPIError as exc:
+        # The database is gone: a PostgreSQL lock went with the connection, a SQLite lock row goes stale.
+        log.warning("could not release the worker lock: %s", _reason(exc))
+
+
+def _once(settings: Settings, at: datetime | None) -> int:
     global _runtime
     engine = app.start(settings)
     lock = lock_for(engine)
-    announced = False
-    while not lock.acquire():
-        if once:
-            print("En annan kubot worker kör redan; den här avslutar utan att göra något.", flush=True)
-            return 0
-        if not announced:
-            print("En annan kubot worker kör redan; väntar i reserv tills den slutar.", flush=True)
-            announced = True
-        time.sleep(HEARTBEAT_SECONDS)
-    _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
     try:
+        if not lock.acquire():
+            print(f"{lock.busy(settings.timezone)} Den här körningen (--once) gjorde ingenting.", file=sys.stderr, flush=True)
+            return 1
+        _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
         reminders_job()  # the catch-up: whatever came due while no worker ran
-        if once:
-            return 0
-        runtime.scheduler = scheduler = scheduler_for(runtime)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: scheduler.shutdown(wait=False))
-        print(f"kubot worker kör (tidszon {settings.timezone.key}); påminnelser kl. {settings.reminder_time:%H:%M}.", flush=True)
-        scheduler.start()
-        print("kubot worker har stannat.", flush=True)
-        return 1 if runtime.lost_lock else 0
+        if runtime.outage is not None:
+            print(f"Databasen svarar inte ({_reason(runtime.outage)}); försök igen senare.", file=sys.stderr, flush=True)
+            return 1
+        return 0
     finally:
         _runtime = None
-        lock.release()
+        _release(lock)
+        engine.dispose()
+
+
+def _serve(runtime: Runtime) -> None:
+    """The catch-up round, then the scheduler until it is stopped (by a signal, a lost lock or an outage)."""
+    reminders_job()  # the catch-up: whatever came due while no worker ran
+    if runtime.outage is not None or _stopping.is_set():
+        return
+    runtime.scheduler = scheduler_for(runtime)
+    settings = runtime.settings
+    print(f"kubot worker kör (tidszon {settings.timezone.key}); påminnelser kl. {settings.reminder_time:%H:%M}.", flush=True)
+    runtime.scheduler.start()
+
+
+def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -> int:
+    """Run the worker until stopped (or one catch-up round with `once`); the exit code for the CLI.
+
+    A database outage does not end the worker: it stops the scheduler, waits with backoff until the
+    database answers, takes the lock again and carries on, saying so once per change of state.
+    """
+    global _runtime
+    if once:
+        return _once(settings, at)
+    _stopping.clear()
+
+    def stop(*_: object) -> None:
+        _stopping.set()
+        if _runtime is not None and _runtime.scheduler is not None and _runtime.scheduler.running:
+            _runtime.scheduler.shutdown(wait=False)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+    connection = _Connection()
+    engine = _started(settings, connection)
+    if engine is None:
+        return 0
+    lock = lock_for(engine)
+    announced = False
+    try:
+        while not _stopping.is_set():
+            try:
+                if not lock.acquire():
+                    if not announced:
+                        print("En annan kubot worker kör redan; väntar i reserv tills den slutar.", flush=True)
+                        announced = True
+                    _stopping.wait(HEARTBEAT_SECONDS)
+                    continue
+                _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, lambda: datetime.now(UTC))
+                _serve(runtime)
+                outage = runtime.outage
+            except DBAPIError as exc:
+                if not unreachable(exc):
+                    raise
+                outage = exc
+            finally:
+                _runtime = None
+            if outage is None:
+                print("kubot worker har stannat.", flush=True)
+                return 1 if runtime.lost_lock else 0
+            _release(lock)
+            connection.lost(_reason(outage))
+            if not _reachable(engine, connection):
+                break
+            announced = False
+        print("kubot worker har stannat.", flush=True)
+        return 0
+    finally:
+        _release(lock)
         engine.dispose()
         sys.stdout.flush()
