@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from kubot import facts, formatting as fmt, journal, records
 from kubot.chat import values
-from kubot.chat.messages import Reply
+from kubot.port import Reply
 from kubot.chat.registry import Context, Usage, command, unique_commands, COMMANDS
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role

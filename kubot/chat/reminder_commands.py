@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 
 from kubot import deadlines, evaluation, formatting as fmt, journal
-from kubot.chat.messages import Reply
+from kubot.port import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role

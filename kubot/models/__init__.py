@@ -3,6 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
+from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry
 from kubot.models.plan import (
@@ -43,5 +44,5 @@ __all__ = [
     "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
     "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
     "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
-    "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock",
+    "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock", "HandledMessage", "SentMessage", "SlowJob",
 ]

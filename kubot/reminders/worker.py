@@ -40,7 +40,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col
 
 from kubot import app, db
-from kubot.chat.port import Sender
+from kubot.port import Sender
 from kubot.models import WorkerLock
 from kubot.periods import Period
 from kubot.reminders import delivery
