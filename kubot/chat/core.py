@@ -81,8 +81,6 @@ class Bot:
         try:
             with db.session_scope(self.engine) as session:
                 handled = _first_time(session, message)
-                if handled is False:
-                    return _earlier(session, message)
                 actor = identify(session, message)
                 if actor is None:
                     reply = self._stranger(session, message)
@@ -91,12 +89,20 @@ class Bot:
                 if handled is not None:
                     handled.accepted, handled.reply = reply.accepted, reply.text
                     session.add(handled)
+        except _HandledBefore:
+            return self._earlier(message)
         except Exception:
             log.exception("message failed: %r", message)
             return Reply(FAILED, accepted=False)
         if job is not None:
             self._start(job)
         return reply
+
+    def _earlier(self, message: Incoming) -> Reply:
+        with Session(self.engine) as session:
+            row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
+                                                            HandledMessage.message_id == message.message_id)).one()
+        return Reply(row.reply, accepted=row.accepted, repeated=True)
 
     def _stranger(self, session: Session, message: Incoming) -> Reply:
         admins = session.exec(select(Staff.name).where(Staff.role == Role.ADMIN, Staff.active)).all()
@@ -197,26 +203,24 @@ def _execute(context: Context, command: Command, rest: str) -> Reply:
         return Reply(f"{problem}{hint}", accepted=False)
 
 
-def _first_time(session: Session, message: Incoming) -> HandledMessage | None | bool:
-    """The row that records this message as handled, False if it was handled before, None for a message without id.
+class _HandledBefore(Exception):
+    """The message's platform id is recorded already."""
 
-    The insert waits for another transaction handling the same id, so of two at once one runs and one finds it handled."""
+
+def _first_time(session: Session, message: Incoming) -> HandledMessage | None:
+    """The row that records this message as handled (None for a message without id); raises _HandledBefore for a repeat.
+
+    It is the transaction's first write, so a second transaction handling the same id waits for the first and
+    then fails on the unique constraint: of two deliveries at once, one runs."""
     if message.message_id is None:
         return None
     row = HandledMessage(platform=message.platform, message_id=message.message_id)
+    session.add(row)
     try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
+        session.flush()
+    except IntegrityError as exc:
+        raise _HandledBefore from exc
     return row
-
-
-def _earlier(session: Session, message: Incoming) -> Reply:
-    row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
-                                                    HandledMessage.message_id == message.message_id)).one()
-    return Reply(row.reply, accepted=row.accepted, repeated=True)
 
 
 def _roles_at_least(role: Role) -> list[str]:
