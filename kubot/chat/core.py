@@ -26,9 +26,9 @@ from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
+from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
 from kubot.chat.values import ValueProblem
 from kubot.journal import JournalError, Origin
