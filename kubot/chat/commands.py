@@ -10,7 +10,7 @@ from sqlmodel import select
 from kubot import facts, journal, records
 from kubot import formatting as fmt
 from kubot.chat import values
-from kubot.chat.messages import Reply
+from kubot.port import Reply
 from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role

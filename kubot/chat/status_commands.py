@@ -14,7 +14,7 @@ from sqlmodel import select
 from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat.commands import take_period
-from kubot.chat.messages import Reply
+from kubot.port import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal

@@ -3,6 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
+from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry
 from kubot.models.plan import (
@@ -56,6 +57,7 @@ __all__ = [
     "Evaluation",
     "Event",
     "FundingApplication",
+    "HandledMessage",
     "Goal",
     "Indicator",
     "IndicatorResult",
@@ -65,6 +67,8 @@ __all__ = [
     "NetworkInvitee",
     "OutboxMessage",
     "PlanVersion",
+    "SentMessage",
+    "SlowJob",
     "Snooze",
     "Staff",
     "StaffArea",

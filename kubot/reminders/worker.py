@@ -41,7 +41,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlmodel import col
 
 from kubot import app, db
-from kubot.chat.port import Sender
+from kubot.port import Sender
 from kubot.models import WorkerLock
 from kubot.periods import Period
 from kubot.reminders import delivery
