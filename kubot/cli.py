@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, db, evaluation, planfile
+from kubot import app, data_commands, db, evaluation, planfile
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
+    data_commands.add_commands(commands)
     return parser
 
 
@@ -255,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(settings, period_text, args.area, args.out, args.dnr, args.author)
         if args.command == "worker":
             return _worker(settings, args.once, args.at)
+        if args.command in data_commands.NAMES:
+            return data_commands.run(args, settings)
         if args.command == "reminders":
             return _reminders(settings, args.date, args.dry_run)
         if args.command == "outbox":

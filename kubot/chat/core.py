@@ -25,10 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
-from kubot.chat import access_commands as _access_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
+from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
 from kubot.chat.values import ValueProblem

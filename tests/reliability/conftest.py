@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,24 +46,33 @@ def statements_in(database_url: str, *args: str) -> int:
     return int(found.group(1))
 
 
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
-    """Makes more empty databases on the same backend as `database_url`, dropped afterwards."""
+@contextmanager
+def postgres_databases(server_url: str) -> Iterator[Callable[[], str]]:
+    """Makes empty databases on the PostgreSQL server of `server_url`, dropped afterwards."""
     made: list[str] = []
-    admin = None if database_url.startswith("sqlite") else create_engine(make_url(db._driver_url(database_url)), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(db._driver_url(server_url)), isolation_level="AUTOCOMMIT")
 
     def make() -> str:
         name = f"kubot_rel_{uuid.uuid4().hex[:12]}"
-        if admin is None:
-            return f"sqlite:///{tmp_path / (name + '.db')}"
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         made.append(name)
-        return make_url(database_url).set(database=name).render_as_string(hide_password=False)
+        return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
-    yield make
-    if admin is not None:
+    try:
+        yield make
+    finally:
         with admin.connect() as connection:
             for name in made:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def fresh_url(database_url: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes more empty databases on the same backend as `database_url`."""
+    if database_url.startswith("sqlite"):
+        yield lambda: f"sqlite:///{tmp_path / f'kubot_rel_{uuid.uuid4().hex[:12]}.db'}"
+        return
+    with postgres_databases(database_url) as make:
+        yield make

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from kubot import db
 from kubot.chat.core import Bot
-from kubot.chat.messages import Incoming
+from kubot.port import Incoming
 from kubot.models import Entry
 from kubot.settings import Settings
 from tests.conftest import NOW

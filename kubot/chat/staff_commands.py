@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from kubot import journal
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.port import Reply
 
 
 def _person(ctx: Context, name: str) -> Staff:
