@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +49,7 @@ READ_ONLY = "kubot_read_only"  # execution option: a transaction that only reads
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling begins lazily (deferred) and not before DDL; SQLAlchemy's
-    # documented fix: switch it off and emit BEGIN ourselves in _sqlite_begin.
+    # documented fix: switch it off and emit BEGIN ourselves (_SqliteWriters.begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -57,12 +58,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    # A deferred transaction that reads and then writes cannot wait for the write lock: SQLite
-    # refuses the upgrade at once ("database is locked") when another writer got in between.
-    # BEGIN IMMEDIATE takes the write lock up front and waits up to the busy timeout for it, so
-    # concurrent writers queue instead of failing. Migrations get transactional DDL from it too.
-    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+class _SqliteWriters:
+    """Write transactions on one SQLite engine, one at a time within this process.
+
+    A deferred transaction (pysqlite's default) that reads and then writes cannot wait for the
+    write lock: SQLite refuses its upgrade at once ("database is locked") when another writer got
+    in between. BEGIN IMMEDIATE takes the write lock up front and waits up to the busy timeout for
+    it, so concurrent writers queue instead of failing. SQLite's own wait polls with growing sleeps
+    and is not fair: under load one thread can miss its turn for the whole timeout while others
+    get in. Threads of one process (a chat server) therefore queue on a lock here first; SQLite
+    admits one writer at a time anyway, so this costs nothing, and only other processes are left
+    to SQLite's wait.
+    """
+
+    HELD = "kubot_write_lock"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            connection.info[self.HELD] = True
+        try:
+            # Migrations get transactional DDL from this too: a crash leaves the schema before them.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: Connection) -> None:
+        if connection.info.pop(self.HELD, False):
+            self._lock.release()
+
+    def listen(self, engine: Engine) -> None:
+        event.listen(engine, "begin", self.begin)
+        event.listen(engine, "commit", self.end)
+        event.listen(engine, "rollback", self.end)
 
 
 def make_engine(url: str) -> Engine:
@@ -79,7 +113,7 @@ def make_engine(url: str) -> Engine:
                 raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {exc.strerror}") from exc
         engine = create_engine(driver_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        _SqliteWriters().listen(engine)
     else:
         engine = create_engine(driver_url, pool_pre_ping=True)
     try:
