@@ -33,6 +33,7 @@ from kubot.models.records import (
     Event,
     FundingApplication,
     IndicatorResult,
+    NarrativeText,
     StaffFte,
     SurveyResponse,
     TargetChange,
@@ -40,7 +41,7 @@ from kubot.models.records import (
 
 __all__ = [
     "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
-    "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
+    "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication", "NarrativeText",
     "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
     "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
     "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock",
