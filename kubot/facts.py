@@ -26,14 +26,15 @@ from kubot.models import (
     FundingApplication,
     Indicator,
     IndicatorResult,
+    IndicatorTarget,
     Municipality,
     Network,
-    IndicatorTarget,
     SurveyQuestion,
     SurveyResponse,
     TargetChange,
 )
 from kubot.models.plan import Source
+from kubot.models.types import stored_id
 from kubot.periods import Period
 from kubot.records import invited
 
@@ -115,16 +116,16 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
     # An application counts in the year it was sent; its decision only once it was made (by `as_of`).
     # The same application logged again (same project, funder and sending day) is the later entry's.
     applications: dict[tuple[str, str, date], derived.ApplicationFact] = {}
-    for a in session.exec(
+    for application in session.exec(
         select(FundingApplication).join(Entry, is_active(FundingApplication.entry_id, recorded_by))
         .where(func.coalesce(FundingApplication.sent_on, FundingApplication.decided_on).between(start, end))
         .order_by(col(FundingApplication.entry_id))
     ):
-        sent = a.sent_on or a.decided_on
-        known = as_of is None or a.decided_on <= as_of
-        applications[(a.project.casefold(), a.funder.casefold(), sent)] = derived.ApplicationFact(
-            project=a.project, funder=a.funder, sought=a.sought, granted=a.granted if known else None,
-            status=a.status if known else "pending", day=sent, decided=a.decided_on if known and a.status != "pending" else None)
+        sent = application.sent_on or application.decided_on
+        known = as_of is None or application.decided_on <= as_of
+        applications[(application.project.casefold(), application.funder.casefold(), sent)] = derived.ApplicationFact(
+            project=application.project, funder=application.funder, sought=application.sought, granted=application.granted if known else None,
+            status=application.status if known else "pending", day=sent, decided=application.decided_on if known and application.status != "pending" else None)
     facts.applications = list(applications.values())
 
     questions = {q.id: q.code for q in session.exec(select(SurveyQuestion))}
@@ -228,7 +229,7 @@ def targets_for(session: Session, indicators: Sequence[Indicator], year: int) ->
         .where(col(IndicatorTarget.indicator_id).in_([i.id for i in indicators]), IndicatorTarget.year <= year)
         .order_by(col(IndicatorTarget.year))
     ).all())
-    return {i.code: changed[i.code] if i.code in changed else planned.get(i.id) for i in indicators}
+    return {i.code: changed[i.code] if i.code in changed else planned.get(stored_id(i)) for i in indicators}
 
 
 def target_for(session: Session, indicator: Indicator, year: int) -> float | None:

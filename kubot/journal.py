@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from kubot.models import Change, Entry, Staff
 from kubot.models.plan import Role
@@ -95,7 +95,7 @@ def record(
         return Recorded(earlier, duplicate=True)
     for row in rows:
         if "entry_id" in type(row).model_fields:
-            row.entry_id = entry.id  # type: ignore[attr-defined]
+            row.entry_id = entry.id
         session.add(row)
     session.flush()
     action = "skapad"
@@ -175,7 +175,7 @@ def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> Colu
         Entry.undone_at.is_(None),  # type: ignore[union-attr]
         Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
     )
-    return condition if recorded_by is None else and_(condition, Entry.created_at <= recorded_by)  # type: ignore[operator]
+    return condition if recorded_by is None else and_(condition, col(Entry.created_at) <= recorded_by)
 
 
 def history(session: Session, entry_id: int) -> list[Change]:

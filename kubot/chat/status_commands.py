@@ -179,8 +179,9 @@ def missing(ctx: Context, args: str) -> Reply:
         indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
         activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
     open_due = (Due.MISSING, Due.OVERDUE, Due.OPEN)
+    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
     lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in [*indicators, *activities] if v.due in open_due]
+             for v in verdicts if v.due in open_due]
     later = [v for v in indicators if v.due == Due.LATER]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:

@@ -125,7 +125,7 @@ def write_new(target: Path, data: bytes) -> Path:
         if len(target.name.encode()) > NAME_MAX:
             raise ReportError(f"Filnamnet ”{target.name[:40]}…” är för långt ({len(target.name.encode())} byte; högst {NAME_MAX}). "
                               "Välj ett kortare namn.")
-        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".kubot-", suffix=".tmp", delete=False)
+        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".kubot-", suffix=".tmp", delete=False)  # noqa: SIM115 (closed below)
         try:
             with handle:
                 handle.write(data)

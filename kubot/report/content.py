@@ -154,9 +154,9 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, tabled: set[str], *, lean: bool) 
     table = parts.indicator_table(ctx, goal, only_results=lean)
     if table is not None:
         blocks.append(table)
-    if not lean and any(spec.source in parts.APPLICATION_SOURCES for spec in goal.indicators):
-        if (applications := parts.application_table(ctx)) is not None:
-            blocks.append(applications)
+    if not lean and any(spec.source in parts.APPLICATION_SOURCES for spec in goal.indicators) and \
+            (applications := parts.application_table(ctx)) is not None:
+        blocks.append(applications)
     if not lean:
         for spec in goal.indicators:
             verdict = ctx.snapshot.indicator(spec.code)

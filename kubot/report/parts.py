@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kubot import derived, economy, formatting as fmt
+from kubot import derived, economy
+from kubot import formatting as fmt
 from kubot.models.plan import Role, Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
@@ -482,7 +483,7 @@ def course_examples(ctx: Context) -> list[Block]:
         return []
     reductions = [(course, derived.cost_reduction([course], period)) for course in priced]
     examples = sorted(reductions, key=lambda item: (-item[1].numerator, item[0].name))[:COURSE_EXAMPLES]
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for course, reduction in examples:
         assert course.price is not None and course.external_price is not None
         rows.append((
