@@ -6,10 +6,10 @@ import re
 
 from kubot import formatting as fmt
 from kubot.chat import values
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 from kubot.report import build, content
 
 _PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
@@ -17,7 +17,7 @@ _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 _PER = re.compile(r"(?:^|\s)per:?\s+(\d{4}-\d{1,2}-\d{1,2})(?!\S)", re.IGNORECASE)
 
 
-@command("rapport", "report", role=Role.MANAGER)
+@command("rapport", "report", role=Role.MANAGER, slow="Jag bygger rapporten, den kommer här om en stund.")
 def report(ctx: Context, args: str) -> Reply:
     """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område och med diarienummer.
     Exempel: rapport T3 2018
@@ -51,5 +51,6 @@ def report(ctx: Context, args: str) -> Reply:
         built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per)
     except build.ReportError as exc:
         return Reply(str(exc), accepted=False)
+    # A report ordered in a shared channel is for the channel.
     return Reply(f"Rapporten byggs … klar: {built.title} ({period.code}), utkast i Word med uppgifterna per "
-                 f"{fmt.day(built.as_of)}. Filen: {built.path}", files=(built.path,))
+                 f"{fmt.day(built.as_of)}. Filen: {built.path}", files=(built.path,), public=True)

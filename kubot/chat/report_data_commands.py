@@ -9,12 +9,12 @@ from sqlmodel import col, select
 from kubot import economy, records
 from kubot.chat import values
 from kubot.chat.commands import _DATE, _NUMBER, _accepted, take_period
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import EmploymentForm
 from kubot.planfile import version_for_year
+from kubot.port import Reply
 
 # A comma followed by a word starts the next figure; a comma between digits is a decimal comma.
 _FIGURE_SEPARATOR = re.compile(r"[;,]\s*(?=[^\d\s−-])|\soch\s")
