@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from kubot import deadlines as deadline_rules
@@ -204,6 +205,7 @@ MAX_PLAN_CHARS = 5_000_000
 MAX_DEPTH = 40
 MAX_ALIASES = 500
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_EXPANSION = 10  # aliases may make the document at most ten times larger (plus a small allowance)
 
 
@@ -525,19 +527,23 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
                         description=g.description.strip(), area_id=area[g.area].id if g.area else None)
             session.add(goal)
             session.flush()
-            for i_index, spec in enumerate(g.indicators, start=1):
-                indicator = Indicator(
-                    plan_id=stored_id(version), goal_id=stored_id(goal), code=spec.code, position=i_index, name=spec.name,
-                    unit=spec.unit.value, direction=spec.direction.value, source=spec.source.value,
-                    networks=list(spec.networks), question_code=spec.question, timing=spec.timing.value,
-                    measured_month=spec.measured_month,
-                    responsible_id=staff_id(session, staff, spec.responsible),
-                    partly_met_from=spec.partly_met_from, prorate=spec.prorate,
-                )
-                session.add(indicator)
-                session.flush()
-                for year, value in _targets(spec.target, plan.first_year).items():
-                    session.add(IndicatorTarget(indicator_id=stored_id(indicator), year=year, value=value))
+            # One multi-row INSERT per goal instead of a round trip per indicator: the import holds
+            # the write lock, and everyone else's messages wait for it (bench/concurrency.py).
+            indicator_rows = [
+                {"plan_id": stored_id(version), "goal_id": stored_id(goal), "code": spec.code, "position": i_index,
+                 "name": spec.name, "unit": spec.unit.value, "direction": spec.direction.value, "source": spec.source.value,
+                 "networks": list(spec.networks), "question_code": spec.question, "timing": spec.timing.value,
+                 "measured_month": spec.measured_month, "responsible_id": staff_id(session, staff, spec.responsible),
+                 "partly_met_from": spec.partly_met_from, "prorate": spec.prorate}
+                for i_index, spec in enumerate(g.indicators, start=1)
+            ]
+            if indicator_rows:
+                ids = session.scalars(insert(Indicator).returning(col(Indicator.id), sort_by_parameter_order=True), indicator_rows).all()
+                targets = [{"indicator_id": id_, "year": year, "value": value}
+                           for id_, spec in zip(ids, g.indicators, strict=True)
+                           for year, value in _targets(spec.target, plan.first_year).items()]
+                if targets:
+                    session.execute(insert(IndicatorTarget), targets)
             for a_index, act in enumerate(g.activities, start=1):
                 session.add(Activity(plan_id=stored_id(version), goal_id=stored_id(goal), code=act.code, position=a_index, name=act.name,
                                      responsible_id=staff_id(session, staff, act.responsible)))
@@ -676,4 +682,4 @@ def dump(session: Session, year: int | None = None) -> str:
     if version is None:
         raise PlanFileError("databasen", ["det finns ingen plan inläst" + (f" som gäller {year}" if year else "")])
     data = to_spec(session, version).model_dump(by_alias=True, exclude_defaults=True)
-    return _HEADER + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110)
+    return _HEADER + yaml.dump(_plain(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=110)
