@@ -146,7 +146,7 @@ def pending_migrations(engine: Engine) -> list[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations; each runs in its own transaction, so a crash leaves the schema before it."""
+    """Apply pending migrations, all in one transaction: a crash leaves the schema as it was (see migrations/env.py)."""
     _clear_unversioned_leftovers(engine)
     command.upgrade(_alembic_config(engine), revision)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import kubot.models  # noqa: F401  (registers every table on the metadata)
@@ -25,8 +26,18 @@ def _ours(name: str | None, type_: str, parent_names: object) -> bool:
     return not (type_ == "table" and name == "apscheduler_jobs")
 
 
+MIGRATION_LOCK = 0x6B75626D  # "kubm": PostgreSQL advisory lock held while migrating
+
+
 def run_migrations_online() -> None:
-    with _engine().connect() as connection:
+    with _engine().connect() as connection, connection.begin():
+        # All pending migrations run in one transaction, DDL included (kubot.db gives SQLite real
+        # BEGINs for this): a start killed midway leaves the schema as it was. The transaction takes
+        # a lock before the current version is read, so two processes starting at once on a new
+        # database migrate one after the other instead of both creating the same tables. SQLite:
+        # the write lock of its first statement (BEGIN IMMEDIATE); PostgreSQL: an advisory lock.
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables instead.
         context.configure(
             connection=connection,
@@ -34,10 +45,7 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             include_name=_ours,
-            # Each migration in its own transaction, DDL included (kubot.db gives SQLite real
-            # BEGINs for this): a start killed mid-migration leaves the previous schema whole.
             transactional_ddl=True,
-            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -7,6 +7,8 @@ SQL statement of a real `kubot` process (tests/reliability/killpoint.py).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from kubot.journal import Origin
 from kubot.models import Entry, Event, PlanVersion, Staff
 from kubot.settings import Settings
 from tests.conftest import PLANS
-from tests.reliability.conftest import killed_at, kubot, statements_in
+from tests.reliability.conftest import ROOT, killed_at, kubot, kubot_env, statements_in
 
 FIRST_MESSAGE = ("say", "--as", "Ola Götesson", "händelse social: första start")
 
@@ -91,3 +93,12 @@ def test_a_chat_write_killed_midway_is_stored_whole_or_not_at_all(small_plan_eng
         events = session.exec(select(Event)).all()
     assert len(entries) == len(events) <= 3, "every stored entry has its event row, and no kill stored anything twice"
     assert {e.entry_id for e in events} == {e.id for e in entries}
+
+
+def test_several_processes_starting_at_once_on_a_new_database_all_start(fresh_url: Callable[[], str]) -> None:
+    url = fresh_url()
+    starting = [subprocess.Popen([sys.executable, "-m", "kubot", "db", "upgrade"], env=kubot_env(url), cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outcomes = [(p.wait(120), p.communicate()) for p in starting]
+    assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+    assert db.pending_migrations(db.make_engine(url)) == []
