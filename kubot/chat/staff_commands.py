@@ -39,7 +39,7 @@ def _set_access(ctx: Context, person: Staff, active: bool) -> Reply:
 def deactivate(ctx: Context, args: str) -> Reply:
     """Ta bort en persons tillgång till kubot direkt (administratörer); det personen registrerat finns kvar.
     Exempel: inaktivera Liselotte Karlsson
-    Exempel: inaktivera Maria Chef
+    Exempel: inaktivera Mattias Vejklint
     """
     person = _person(ctx, args)
     if person.id == ctx.actor.id:

@@ -33,11 +33,19 @@ from typing import Protocol
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, delete, or_, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+    SQLAlchemyError,
+)
 from sqlmodel import col
 
 from kubot import app, db
@@ -93,7 +101,7 @@ class AdvisoryLock:
             try:
                 self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
                 self.connection.commit()
-            except DBAPIError:
+            except SQLAlchemyError:
                 pass  # the connection is gone, and the server let go of the lock with it
             finally:
                 self.connection.invalidate()
@@ -163,9 +171,9 @@ class Runtime:
     sender: Sender
     lock: Lock
     clock: Callable[[], datetime]
-    scheduler: BlockingScheduler | None = None
+    scheduler: BackgroundScheduler | None = None
     lost_lock: bool = False
-    outage: DBAPIError | None = None  # the database error that stopped the scheduler, to be waited out
+    outage: SQLAlchemyError | None = None  # the database error that stopped the scheduler, to be waited out
 
 
 _runtime: Runtime | None = None
@@ -179,14 +187,23 @@ def _current() -> Runtime:
 
 
 def unreachable(exc: BaseException) -> bool:
-    """A database error that waiting can cure: the server is down, restarting, or the file busy."""
-    return isinstance(exc, OperationalError | InterfaceError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+    """A database error that waiting can cure: the server is down, restarting, or the file busy
+    (a connection that failed that way answers PendingRollbackError until it is rolled back)."""
+    return isinstance(exc, OperationalError | InterfaceError | PendingRollbackError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
-def _stop_for_outage(runtime: Runtime, exc: DBAPIError) -> None:
+def _shut_down(scheduler: BackgroundScheduler | None) -> None:
+    try:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    except SchedulerNotRunningError:
+        pass  # stopped already, from another thread
+
+
+def _stop_for_outage(runtime: Runtime, exc: SQLAlchemyError) -> None:
     runtime.outage = exc
-    if runtime.scheduler is not None:
-        runtime.scheduler.shutdown(wait=False)
+    _shut_down(runtime.scheduler)
 
 
 def _rides_out_outages(job: Callable[[], None]) -> Callable[[], None]:
@@ -197,7 +214,7 @@ def _rides_out_outages(job: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
             job()
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             if not unreachable(exc):
                 raise
             _stop_for_outage(_current(), exc)
@@ -236,8 +253,7 @@ def heartbeat_job() -> None:
     if not runtime.lock.alive():
         log.error("the worker lock was lost; stopping so that no second scheduler runs")
         runtime.lost_lock = True
-        if runtime.scheduler is not None:
-            runtime.scheduler.shutdown(wait=False)
+        _shut_down(runtime.scheduler)
 
 
 def check_seconds(settings: Settings) -> float:
@@ -245,10 +261,10 @@ def check_seconds(settings: Settings) -> float:
     return min(settings.worker_check_seconds, HEARTBEAT_SECONDS)
 
 
-def scheduler_for(runtime: Runtime) -> BlockingScheduler:
+def scheduler_for(runtime: Runtime) -> BackgroundScheduler:
     tz = runtime.settings.timezone
     at = runtime.settings.reminder_time
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone=tz,
         jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine, tablename=JOB_TABLE), "minne": MemoryJobStore()},
         job_defaults={"coalesce": True, "max_instances": 1},
@@ -306,7 +322,7 @@ def _started(settings: Settings, connection: _Connection) -> Engine | None:
             return engine
         except db.DatabaseUnavailable as exc:
             connection.lost(str(exc))
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             if not unreachable(exc):
                 raise
             connection.lost(_reason(exc))
@@ -323,7 +339,7 @@ def _reachable(engine: Engine, connection: _Connection) -> bool:
                 conn.execute(text("SELECT 1"))
             connection.back()
             return True
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             connection.lost(_reason(exc))
         if _stopping.wait(delay):
             return False
@@ -333,7 +349,7 @@ def _reachable(engine: Engine, connection: _Connection) -> bool:
 def _release(lock: Lock) -> None:
     try:
         lock.release()
-    except DBAPIError as exc:
+    except SQLAlchemyError as exc:
         # The database is gone: a PostgreSQL lock went with the connection, a SQLite lock row goes stale.
         log.warning("could not release the worker lock: %s", _reason(exc))
 
@@ -359,14 +375,20 @@ def _once(settings: Settings, at: datetime | None) -> int:
 
 
 def _serve(runtime: Runtime) -> None:
-    """The catch-up round, then the scheduler until it is stopped (by a signal, a lost lock or an outage)."""
+    """The catch-up round, then the scheduler until it stops (lost lock, outage) or the worker is stopped.
+
+    The scheduler runs in its own thread; this one only waits. A stop signal just sets _stopping,
+    so one that comes while the scheduler is still starting is not lost."""
     reminders_job()  # the catch-up: whatever came due while no worker ran
     if runtime.outage is not None or _stopping.is_set():
         return
-    runtime.scheduler = scheduler_for(runtime)
+    runtime.scheduler = scheduler = scheduler_for(runtime)
     settings = runtime.settings
+    scheduler.start()
     print(f"kubot worker kör (tidszon {settings.timezone.key}); påminnelser kl. {settings.reminder_time:%H:%M}.", flush=True)
-    runtime.scheduler.start()
+    while scheduler.running and not _stopping.wait(0.5):
+        pass
+    _shut_down(scheduler)
 
 
 def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -> int:
@@ -382,8 +404,6 @@ def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -
 
     def stop(*_: object) -> None:
         _stopping.set()
-        if _runtime is not None and _runtime.scheduler is not None and _runtime.scheduler.running:
-            _runtime.scheduler.shutdown(wait=False)
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
@@ -405,7 +425,7 @@ def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -
                 _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, lambda: datetime.now(UTC))
                 _serve(runtime)
                 outage = runtime.outage
-            except DBAPIError as exc:
+            except SQLAlchemyError as exc:
                 if not unreachable(exc):
                     raise
                 outage = exc

@@ -114,7 +114,11 @@ def test_the_worker_waits_out_a_stopped_postgresql_and_carries_on_when_it_return
         assert worker.poll() is None, "the same process carries on"
     finally:
         worker.send_signal(signal.SIGTERM)
-        code = worker.wait(30)
+        try:
+            code = worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            pytest.fail(f"the worker did not stop on SIGTERM:\n{out.text}")
     assert code == 0, out.text
     assert out.count("Databasen svarar inte") == 1 and out.count("Databasen svarar igen") == 1, out.text
     assert out.count("Påminnelser ") == 2, "a catch-up round at the start and again after the outage"
