@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot import formatting as fmt
-from kubot.port import Address, Outgoing
 from kubot.models import OutboxMessage
+from kubot.port import Address, Outgoing
 
 
 class OutboxSender:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from kubot.chat.lexicon import Lexicon, load
-from kubot.port import Reply
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.port import Reply
 
 if TYPE_CHECKING:
     from kubot.settings import Settings

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from kubot.port import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 from kubot.report import build, content
 
 _PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
