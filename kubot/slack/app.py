@@ -2,8 +2,9 @@
 chat core, and `kubot web` / `kubot socket` to run it.
 
 Slack wants an answer within 3 seconds. Commands, messages and clicks are acknowledged at once and
-answered afterwards (response_url or chat.postMessage); a form waits for the core, because a
-rejection must come back in the acknowledgement to show next to the field. Every request passes
+handled afterwards in kubot's own worker threads (so bolt's threads stay free to acknowledge the
+next request), answered through response_url or chat.postMessage; a form waits for the core,
+because a rejection must come back in the acknowledgement to show next to the field. Every request passes
 bolt's signature check first: a missing, wrong or stale signature gets 401 before any listener.
 Each Slack message, event, click and form submission reaches the core with an id of its own, so a
 retry or a double click is handled once.
@@ -18,6 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from wsgiref.types import StartResponse
@@ -40,6 +42,7 @@ from kubot.slack.sender import PLATFORM, SlackSender, is_direct, web_client
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+WORKERS = 4  # threads handling messages after their acknowledgement
 REJECTED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 
 
@@ -83,6 +86,9 @@ class SlackApp:
         sender = RoutingSender(engine, [SlackSender(self.client), OutboxSender(engine)])
         self.bot = Bot(engine, settings, clock=clock, sender=sender)
         self.health = Health()
+        self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
+        self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
+        self._homes_lock = threading.Lock()
         self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
                         logger=logging.getLogger("kubot.slack.bolt"))
         self.bolt.command("/kubot")(self.on_command)
@@ -99,6 +105,20 @@ class SlackApp:
         self.health.watch(self.client)
         threading.Thread(target=self.bot.resume, name="slack-resume", daemon=True).start()
 
+    def close(self) -> None:
+        """Finish what was acknowledged, then the slow commands under way."""
+        self.work.shutdown(wait=True)
+        self.bot.close()
+
+    def later(self, job: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                job()
+            except Exception:
+                log.exception("handling a Slack request after its acknowledgement failed")
+
+        self.work.submit(run)
+
     # --- talking to the core ---------------------------------------------------------------------------
 
     def handle(self, user: str, text: str, channel: str, message_id: str, thread: str | None = None) -> Reply:
@@ -106,8 +126,26 @@ class SlackApp:
         reply = self.bot.handle(Incoming(text=render.unescape(text), platform=PLATFORM, sender=user, channel=channel,
                                          message_id=message_id, thread=thread))
         if reply.accepted:
-            self.publish_home(user)
+            self.publish_home_soon(user)
         return reply
+
+    def publish_home_soon(self, user: str) -> None:
+        """Publish the user's home tab; entries in quick succession share one publication after the last."""
+        with self._homes_lock:
+            if user in self._homes:
+                self._homes[user] = True
+                return
+            self._homes[user] = False
+        self.later(lambda: self._publish_until_current(user))
+
+    def _publish_until_current(self, user: str) -> None:
+        while True:
+            self.publish_home(user)
+            with self._homes_lock:
+                if not self._homes[user]:
+                    del self._homes[user]
+                    return
+                self._homes[user] = False
 
     def publish_home(self, user: str) -> None:
         try:
@@ -142,32 +180,41 @@ class SlackApp:
     def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         text = render.unescape(body.get("text") or "").strip()
         user, channel = body["user_id"], body.get("channel_id", "")
-        if text.casefold() in forms.FORMS:
-            ack()
-            if self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
-                return
-        else:
-            ack()
-        reply = self.handle(user, text, channel, f"kommando:{body['trigger_id']}")
-        if not reply.repeated:
-            public = reply.public and not is_direct(channel)
-            respond(**render.message(reply.text, reply.actions), response_type="in_channel" if public else "ephemeral")
+        ack()
+        if text.casefold() in forms.FORMS and self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
+            return  # a form opens at once: its trigger id expires after 3 seconds
+
+        def run() -> None:
+            reply = self.handle(user, text, channel, f"kommando:{body['trigger_id']}")
+            if not reply.repeated:
+                public = reply.public and not is_direct(channel)
+                respond(**render.message(reply.text, reply.actions), response_type="in_channel" if public else "ephemeral")
+
+        self.later(run)
 
     def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return  # only people's own direct messages; channel messages reach kubot as mentions
-        reply = self.handle(event["user"], event.get("text", ""), event["channel"], f"händelse:{body.get('event_id')}")
-        self.answer(reply, event["user"], event["channel"])
+
+        def run() -> None:
+            reply = self.handle(event["user"], event.get("text", ""), event["channel"], f"händelse:{body.get('event_id')}")
+            self.answer(reply, event["user"], event["channel"])
+
+        self.later(run)
 
     def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         thread = event.get("thread_ts")
-        reply = self.handle(event["user"], render.without_mention(event.get("text", "")), event["channel"],
-                            f"händelse:{body.get('event_id')}", thread=thread)
-        self.answer(reply, event["user"], event["channel"], thread)
+
+        def run() -> None:
+            reply = self.handle(event["user"], render.without_mention(event.get("text", "")), event["channel"],
+                                f"händelse:{body.get('event_id')}", thread=thread)
+            self.answer(reply, event["user"], event["channel"], thread)
+
+        self.later(run)
 
     def on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            self.publish_home(event["user"])
+            self.publish_home_soon(event["user"])
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
@@ -181,8 +228,12 @@ class SlackApp:
             channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
             click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
             thread = (body.get("message") or {}).get("thread_ts")
-        reply = self.handle(user, action["value"], channel, click, thread=thread)
-        self.answer(reply, user, channel, thread)
+
+        def run() -> None:
+            reply = self.handle(user, action["value"], channel, click, thread=thread)
+            self.answer(reply, user, channel, thread)
+
+        self.later(run)
 
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
@@ -228,7 +279,7 @@ class SlackApp:
             ack(response_action="errors", errors={forms.field_for(values, order, reply.text): reply.text})
             return
         ack()
-        self.answer(reply, user, channel)
+        self.later(lambda: self.answer(reply, user, channel))
 
 
 # --- running it ------------------------------------------------------------------------------------------
@@ -261,7 +312,7 @@ def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
     try:
         waitress_serve(wsgi(slack), host=host, port=settings.port, threads=16, ident="kubot")
     finally:
-        slack.bot.close()
+        slack.close()
 
 
 def socket_mode(engine: Engine, settings: Settings) -> None:
@@ -273,4 +324,4 @@ def socket_mode(engine: Engine, settings: Settings) -> None:
     try:
         SocketModeHandler(slack.bolt, app_token=settings.slack_app_token).start()
     finally:
-        slack.bot.close()
+        slack.close()

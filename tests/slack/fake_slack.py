@@ -34,6 +34,7 @@ class FakeSlack:
         self.outside: set[str] = set()  # channels the bot is not in
         self.rate_limited: dict[str, int] = {}  # method → how many more calls get 429
         self.uploads: dict[str, bytes] = {}
+        self.token_rejected = False
         self.lock = threading.Lock()
         fake = self
 
@@ -94,6 +95,8 @@ class FakeSlack:
         if method in ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal") and channel in self.outside:
             return 200, {"ok": False, "error": "not_in_channel"}, {}
         match method:
+            case "auth.test" if self.token_rejected:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
             case "auth.test":
                 return 200, {"ok": True, "user_id": BOT_USER, "bot_id": "BKUBOT", "team_id": "T1", "user": "kubot"}, {}
             case "chat.postMessage":
