@@ -71,7 +71,7 @@ def _periods(today: date) -> list[tuple[str, str]]:
 
 def value(values: Values, block_id: str) -> str:
     """What was entered or chosen in a block, as text ("" when nothing)."""
-    state = next(iter(values.get(block_id, {}).values()), {})
+    state: Mapping[str, Any] = next(iter(values.get(block_id, {}).values()), {})
     if state.get("selected_option"):
         return str(state["selected_option"]["value"])
     if state.get("selected_date"):
