@@ -24,15 +24,18 @@ from datetime import UTC, datetime
 from typing import Any
 from wsgiref.types import StartResponse
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
-from sqlmodel import Session
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
 
+from kubot import db
 from kubot.chat.core import Bot, identify
 from kubot.chat.outbox import OutboxSender
+from kubot.models import Inbox
 from kubot.port import Incoming, Reply
 from kubot.routing import RoutingSender
 from kubot.settings import Settings
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WORKERS = 4  # threads handling messages after their acknowledgement
+QUEUED = 200  # acknowledged requests waiting at most; beyond it acknowledgements wait (Slack allows 3 s)
 REJECTED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 
 
@@ -89,6 +93,7 @@ class SlackApp:
         self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
         self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
         self._homes_lock = threading.Lock()
+        self._room = threading.BoundedSemaphore(QUEUED)
         self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
                         logger=logging.getLogger("kubot.slack.bolt"))
         self.bolt.command("/kubot")(self.on_command)
@@ -103,7 +108,12 @@ class SlackApp:
     def start(self) -> None:
         """Check the token in the background and tell askers of reports a restart cut off."""
         self.health.watch(self.client)
-        threading.Thread(target=self.bot.resume, name="slack-resume", daemon=True).start()
+
+        def resume() -> None:
+            self.recover()
+            self.bot.resume()
+
+        threading.Thread(target=resume, name="slack-resume", daemon=True).start()
 
     def close(self) -> None:
         """Finish what was acknowledged, then the slow commands under way."""
@@ -120,6 +130,51 @@ class SlackApp:
         self.work.submit(run)
 
     # --- talking to the core ---------------------------------------------------------------------------
+
+    def accept(self, request: dict[str, Any]) -> None:
+        """Keep an acknowledged request until it is handled, and handle it in kubot's threads.
+
+        `request`: user, text, channel, message_id, thread, and the response_url a command is answered at.
+        When many are waiting, this waits too, so acknowledgements slow down rather than work piling up."""
+        with db.session_scope(self.engine) as session:
+            row = Inbox(platform=PLATFORM, payload=request, received_at=datetime.now(UTC))
+            session.add(row)
+            session.flush()
+            number = row.id or 0
+        self._room.acquire()
+        self.work.submit(self._process, number, request, True)
+
+    def recover(self) -> int:
+        """Handle the requests a crash or restart left acknowledged but unhandled; returns how many."""
+        with Session(self.engine) as session:
+            left = [(row.id or 0, row.payload) for row in session.exec(select(Inbox).where(Inbox.platform == PLATFORM)
+                                                                       .order_by(col(Inbox.id)))]
+        for number, request in left:
+            self._process(number, request, False)
+        return len(left)
+
+    def _process(self, number: int, request: dict[str, Any], queued: bool) -> None:
+        try:
+            reply = self.handle(request["user"], request["text"], request["channel"], request["message_id"], request.get("thread"))
+            if not reply.repeated or not queued:  # after a crash the answer may not have reached the person
+                self._reply(reply, request)
+        except Exception:
+            log.exception("handling an acknowledged Slack request failed")
+        finally:
+            with db.session_scope(self.engine) as session:
+                session.exec(delete(Inbox).where(col(Inbox.id) == number))
+            if queued:
+                self._room.release()
+
+    def _reply(self, reply: Reply, request: dict[str, Any]) -> None:
+        if not reply.text:
+            return
+        if request.get("response_url"):
+            public = reply.public and not is_direct(request["channel"])
+            WebhookClient(request["response_url"]).send(**render.message(reply.text, reply.actions),
+                                                         response_type="in_channel" if public else "ephemeral")
+        else:
+            self.answer(reply, request["user"], request["channel"], request.get("thread"))
 
     def handle(self, user: str, text: str, channel: str, message_id: str, thread: str | None = None) -> Reply:
         people.learn(self.engine, self.client, user)
@@ -160,7 +215,7 @@ class SlackApp:
 
     def answer(self, reply: Reply, user: str, channel: str, thread: str | None = None) -> None:
         """A reply in the conversation it answers: to the asker alone in a shared channel unless it is public."""
-        if reply.repeated or not reply.text:
+        if not reply.text:
             return
         shown = render.message(reply.text, reply.actions)
         if not channel:
@@ -177,47 +232,34 @@ class SlackApp:
 
     # --- listeners --------------------------------------------------------------------------------------
 
-    def on_command(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
         text = render.unescape(body.get("text") or "").strip()
         user, channel = body["user_id"], body.get("channel_id", "")
-        ack()
-        if text.casefold() in forms.FORMS and self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
+        request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{body['trigger_id']}",
+                   "response_url": body.get("response_url")}
+        if text.casefold() in forms.FORMS:
+            ack()
+            if not self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
+                self.accept(request)  # not someone kubot knows: the core says whom to ask
             return  # a form opens at once: its trigger id expires after 3 seconds
-
-        def run() -> None:
-            reply = self.handle(user, text, channel, f"kommando:{body['trigger_id']}")
-            if not reply.repeated:
-                public = reply.public and not is_direct(channel)
-                respond(**render.message(reply.text, reply.actions), response_type="in_channel" if public else "ephemeral")
-
-        self.later(run)
+        self.accept(request)
+        ack()
 
     def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return  # only people's own direct messages; channel messages reach kubot as mentions
-
-        def run() -> None:
-            reply = self.handle(event["user"], event.get("text", ""), event["channel"], f"händelse:{body.get('event_id')}")
-            self.answer(reply, event["user"], event["channel"])
-
-        self.later(run)
+        self.accept({"user": event["user"], "text": event.get("text", ""), "channel": event["channel"],
+                     "message_id": f"händelse:{body.get('event_id')}"})
 
     def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        thread = event.get("thread_ts")
-
-        def run() -> None:
-            reply = self.handle(event["user"], render.without_mention(event.get("text", "")), event["channel"],
-                                f"händelse:{body.get('event_id')}", thread=thread)
-            self.answer(reply, event["user"], event["channel"], thread)
-
-        self.later(run)
+        self.accept({"user": event["user"], "text": render.without_mention(event.get("text", "")), "channel": event["channel"],
+                     "message_id": f"händelse:{body.get('event_id')}", "thread": event.get("thread_ts")})
 
     def on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
             self.publish_home_soon(event["user"])
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
         user = body["user"]["id"]
         container = body.get("container", {})
         if container.get("type") == "view":
@@ -228,12 +270,8 @@ class SlackApp:
             channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
             click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
             thread = (body.get("message") or {}).get("thread_ts")
-
-        def run() -> None:
-            reply = self.handle(user, action["value"], channel, click, thread=thread)
-            self.answer(reply, user, channel, thread)
-
-        self.later(run)
+        self.accept({"user": user, "text": action["value"], "channel": channel, "message_id": click, "thread": thread})
+        ack()
 
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
@@ -279,7 +317,8 @@ class SlackApp:
             ack(response_action="errors", errors={forms.field_for(values, order, reply.text): reply.text})
             return
         ack()
-        self.later(lambda: self.answer(reply, user, channel))
+        if not reply.repeated:
+            self.later(lambda: self.answer(reply, user, channel))
 
 
 # --- running it ------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from kubot.models import ChatIdentity, Entry, HandledMessage
+from kubot import db
+from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox
 from tests.slack.conftest import Kubot
 from tests.slack.fake_slack import FakeSlack
 
@@ -124,3 +125,20 @@ def test_the_home_tab_shows_what_i_owe_and_lets_a_manager_see_the_organisation(k
     [home] = fake.wait_for("views.publish")
     shown = json.dumps(home.params["view"], ensure_ascii=False)
     assert "Hej Maria!" in shown and "Läget per strategiskt mål" in shown and "Beställ rapport" in shown
+
+
+def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart(kubot: Kubot, small_plan_engine: Engine) -> None:
+    kubot.dm(LISE, ENTRY, event_id="Ev7")
+    kubot.fake.wait_for("chat.postMessage")
+    with db.session_scope(small_plan_engine) as session:
+        # What a process killed after the acknowledgements leaves: one request it had handled, one it had not.
+        for event_id, text in (("Ev7", ENTRY), ("Ev8", "närvaro PKS 2022-04-07 2 av 3")):
+            session.add(Inbox(platform="slack", payload={"user": LISE, "text": text, "channel": "D0DM",
+                                                         "message_id": f"händelse:{event_id}"}))
+    assert kubot.app.recover() == 2
+    answers = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 3)]
+    assert answers[1] == answers[0], "the handled one is answered again, from what was stored, and not stored twice"
+    assert "PKS 2022-04-07: närvaro 2 av 3" in answers[2]
+    assert entries(small_plan_engine) == 2
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Inbox)).all() == []
