@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -21,9 +22,10 @@ from kubot.chat import commands as _commands  # noqa: F401  (registers the comma
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
+from kubot.chat import followups, questions
 from kubot.chat.messages import Incoming, Reply
-from kubot.chat.registry import COMMANDS, Context, Usage, unique_commands
-from kubot.chat.values import ValueProblem
+from kubot.chat.registry import COMMANDS, Command, Context, Usage
+from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
 from kubot.models import ChatIdentity, Staff
 from kubot.models.plan import Role
@@ -32,6 +34,8 @@ from kubot.settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
+# How close (rapidfuzz ratio) a first word must be to a command's name to be taken as a typo of it.
+COMMAND_TYPO_SCORE = 75
 _PREFIX = re.compile(r"^\s*(?:/kubot\b|@?kubot\b[:,]?)\s*", re.IGNORECASE)
 
 
@@ -74,14 +78,22 @@ class Bot:
                      f"Be {who} att lägga till dig i kubot.", accepted=False)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> Reply:
-        word, _, rest = text.partition(" ")
-        command = COMMANDS.get(word.lower().rstrip(":"))
+        now = self.clock()
+        if chat := questions.small_talk(text, actor.name.split()[0]):
+            return Reply(chat)
+        if kind := followups.answer_kind(text):
+            remembered = followups.recall(session, actor, kind, now)
+            if remembered is None:
+                return Reply("Jag har inget förslag som väntar på svar just nu. Skriv hela meddelandet, eller ”hjälp”."
+                             if kind == followups.YES else "Det finns inget mer att visa just nu.", accepted=False)
+            text = remembered
+        text = questions.as_command(text) or text
+        word, rest = _first_word(text)
+        command = COMMANDS.get(word.lower().rstrip(":!?.,"))
         if command is None:
-            names = ", ".join(c.name for c in unique_commands())
-            return Reply(f"Jag förstår inte ”{word[:40]}”. Det här kan jag: {names}. Skriv ”hjälp <kommando>” för exempel.",
-                         accepted=False)
+            return self._unknown(session, actor, word, rest, now)
         origin = Origin(actor=actor, channel=message.platform, message_id=message.message_id, message_text=message.text[:MAX_MESSAGE_LENGTH])
-        context = Context(session=session, actor=actor, origin=origin, now=self.clock(), settings=self.settings)
+        context = Context(session=session, actor=actor, origin=origin, now=now, settings=self.settings)
         if not context.has_role(command.role):
             allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
             return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
@@ -91,9 +103,39 @@ class Bot:
             return command.handler(context, rest.strip())
         except (Usage, ValueProblem, RecordError, JournalError) as problem:
             savepoint.rollback()
-            examples = command.examples[:2]
-            hint = ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples and not isinstance(problem, JournalError) else ""
-            return Reply(f"{problem}{hint}", accepted=False)
+            if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
+                followups.remember(session, actor, followups.YES, text.replace(problem.query, problem.codes[0], 1), now)
+                return Reply(f"{problem} Svara ”ja” så gör jag det.", accepted=False)
+            return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
+
+    def _unknown(self, session: Session, actor: Staff, word: str, rest: str, now: datetime) -> Reply:
+        """A message that starts with no command: a typo gets "Menade du …?", anything else a short hint."""
+        near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
+        if near is not None:
+            meant = COMMANDS[near[0]].name
+            followups.remember(session, actor, followups.YES, f"{meant} {rest}".strip(), now)
+            return Reply(f"Menade du {meant}? Svara ”ja” så gör jag det.", accepted=False)
+        return Reply(f"Jag förstår inte ”{word[:40]}”. Skriv ”hjälp” för att se vad jag kan, till exempel "
+                     "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The command word and the rest; a hyphenated command may be written with spaces ("inte min uppgift")."""
+    for name in COMMANDS:
+        if "-" in name and (match := re.match(re.escape(name).replace(r"\-", "[- ]") + r"(?!\S)", text, re.IGNORECASE)):
+            return name, text[match.end():]
+    word, _, rest = text.partition(" ")
+    return word, rest
+
+
+def _examples(command: Command, problem: Exception, message: str) -> str:
+    """The command's examples after a problem with the message's form; never for problems with its
+    content (a duplicate, a permission), never the refused message itself."""
+    if not isinstance(problem, Usage | ValueProblem) or isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem):
+        return ""
+    refused = " ".join(message.casefold().split())
+    examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]
+    return ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples else ""
 
 
 def _roles_at_least(role: Role) -> list[str]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
+from kubot.chat import grammar
 from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models.plan import Role
-from kubot.periods import Period, PeriodError
 from kubot.report import build, content
 
-_PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 
 
@@ -21,17 +20,12 @@ def report(ctx: Context, args: str) -> Reply:
     Exempel: rapport T2 2018 Barn och unga
     Exempel: rapport T3 2018 dnr RJL 2017/1522
     """
-    match = _PERIOD.match(args)
-    if match is None:
-        raise Usage("Skriv vilken period rapporten gäller: T1, T2 eller T3 och året, t.ex. ”rapport T2 2022”.")
-    try:
-        period = Period.parse(match.group(1))
-    except PeriodError as exc:
-        raise Usage(str(exc)) from exc
-    rest = args[match.end():].strip()
-    dnr_match = _DNR.search(rest)
+    dnr_match = _DNR.search(args)
     dnr = dnr_match.group(1).strip() if dnr_match else None
-    area_text = (rest[: dnr_match.start()] if dnr_match else rest).strip()
+    head = grammar.tidy(args[: dnr_match.start()] if dnr_match else args)
+    period, area_text = grammar.take_period(head, ctx.today, year_alone=True)
+    if period is None:
+        raise Usage("Skriv vilken period rapporten gäller: T1, T2 eller T3 och året, t.ex. ”rapport T2 2022”.")
     area = ctx.lexicon(period.year).area(area_text) if area_text else None
     author = f"{ctx.actor.name}, {ctx.actor.title}" if ctx.actor.title else ctx.actor.name
     request = content.Request(period, area=area, dnr=dnr, author=author)

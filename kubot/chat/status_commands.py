@@ -6,6 +6,7 @@ answers only read, so no snapshot is stored (the CLI, the scheduler and reports 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -13,8 +14,9 @@ from sqlmodel import select
 
 from kubot import evaluation
 from kubot import formatting as fmt
+from kubot.chat import followups, grammar
 from kubot.chat.commands import take_period
-from kubot.chat.messages import Reply
+from kubot.chat.messages import Action, Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal
@@ -89,10 +91,28 @@ def _with_sub_areas(ctx: Context, code: str) -> set[str]:
     return found
 
 
-def _listed(lines: list[str]) -> str:
-    shown = lines[:MAX_LINES]
-    more = f"\n… och {len(lines) - len(shown)} till." if len(lines) > len(shown) else ""
-    return "\n".join(shown) + more
+_PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
+
+
+def _take_page(text: str) -> tuple[int, str]:
+    """"sida 2" in a message: which page of a long list to show (1 without it)."""
+    match = _PAGE.search(text)
+    if match is None:
+        return 1, text
+    return max(int(match.group(1)), 1), (text[: match.start()] + text[match.end():]).strip()
+
+
+def _listed(ctx: Context, lines: list[str], page: int, again: str) -> tuple[str, tuple[Action, ...]]:
+    """One page of a long list. When more follow, "mer" (or the button) shows the next page of `again`."""
+    start = (page - 1) * MAX_LINES
+    shown = lines[start: start + MAX_LINES]
+    left = len(lines) - start - len(shown)
+    if left <= 0:
+        return "\n".join(shown), ()
+    next_page = f"{again} sida {page + 1}".strip()
+    followups.remember(ctx.session, ctx.actor, followups.MORE, next_page, ctx.now)
+    text = "\n".join(shown) + f"\n… och {left} till. Skriv ”mer” för att se nästa {min(left, MAX_LINES)}."
+    return text, (Action("Visa fler", next_page),)
 
 
 def _counts(verdicts: Iterable[IndicatorVerdict]) -> str:
@@ -107,6 +127,7 @@ def status(ctx: Context, args: str) -> Reply:
     Exempel: status narvaro-pks T2 2022
     Exempel: status missbruk T3 2022
     """
+    page, args = _take_page(grammar.tidy(args))
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
@@ -120,7 +141,8 @@ def status(ctx: Context, args: str) -> Reply:
         lines = ["Inga mätetal här."]
     summary = f"\nHela planen: {_counts(snapshot.indicators)}."
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings)
-    return Reply(f"{head}\n{_listed(lines)}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.")
+    listed, more = _listed(ctx, lines, page, f"status {rest.strip()} {period.code}")
+    return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
 
 @command("varför", "varfor", "why")
@@ -167,6 +189,7 @@ def missing(ctx: Context, args: str) -> Reply:
     Exempel: saknas T2 2022
     Exempel: saknas missbruk T2 2022
     """
+    page, args = _take_page(grammar.tidy(args))
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
@@ -185,7 +208,8 @@ def missing(ctx: Context, args: str) -> Reply:
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
-    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{_listed(lines)}{note}")
+    listed, more = _listed(ctx, lines, page, f"saknas {rest.strip()} {period.code}")
+    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
 
 
 def _due_note(due: Due, snapshot: Snapshot) -> str:

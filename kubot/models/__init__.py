@@ -4,7 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`, which Alemb
 """
 
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
-from kubot.models.journal import Change, Entry
+from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
     Activity,
     Area,
@@ -41,7 +41,7 @@ from kubot.models.records import (
 __all__ = [
     "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
     "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
-    "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
+    "Goal", "Indicator", "PendingReply", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
     "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
     "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock",
 ]
