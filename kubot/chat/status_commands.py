@@ -18,8 +18,8 @@ from kubot.chat import followups, grammar
 from kubot.chat.commands import take_period
 from kubot.chat.messages import Action, Reply
 from kubot.chat.registry import Context, Usage, command
-from kubot.chat.values import NoMatch
-from kubot.models import Area, Goal, StrategicGoal
+from kubot.chat.values import NoMatch, ValueProblem
+from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.reminders import digest
@@ -218,3 +218,30 @@ def _due_note(due: Due, snapshot: Snapshot) -> str:
     if due == Due.OPEN:
         return "perioden pågår"
     return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
+
+
+@command("ansvarig", "responsible")
+def responsible(ctx: Context, args: str) -> Reply:
+    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
+    Exempel: ansvarig narvaro-pks
+    Exempel: ansvarig missbruk
+    """
+    name = grammar.tidy(args)
+    if not name:
+        raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
+    lexicon = ctx.lexicon()
+    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
+    for kind, find, model in (("mätetalet", lexicon.indicator, Indicator), ("aktiviteten", lexicon.activity, Activity)):
+        try:
+            code = find(name)
+        except ValueProblem:
+            continue
+        item = ctx.session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+        who = people.get(item.responsible_id) if item and item.responsible_id else None
+        return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
+                     else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
+    area_code = lexicon.area(name)
+    staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
+    area_name = lexicon.areas[area_code][0]
+    return Reply(f"I området {area_name} arbetar {', '.join(staff)}." if staff
+                 else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör.")
