@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from kubot import facts, formatting as fmt, journal, records
+from kubot import facts, journal, records
+from kubot import formatting as fmt
 from kubot.chat import grammar, values
 from kubot.chat.lexicon import Lexicon
 from kubot.chat.messages import Reply
-from kubot.chat.registry import Context, Usage, command, unique_commands, COMMANDS
+from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
@@ -85,8 +86,8 @@ def attendance(ctx: Context, args: str) -> Reply:
     network_code = lexicon.network(network_text.strip())
     network = records.network(ctx.session, network_code)
     guests = {m.code: m.name for m in records.invited(ctx.session, network)}
-    common = dict(origin=ctx.origin, network_code=network_code, held_on=held_on, today=ctx.today,
-                  women=women, men=men, again=again)
+    common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
+              "women": women, "men": men, "again": again}
     if counted is not None:
         present, whole = counted
         if whole and whole != len(guests):
@@ -192,7 +193,7 @@ def activity(ctx: Context, args: str) -> Reply:
     head, comment = grammar.split_comment(args)
     head = grammar.tidy(head)
     folded = head.casefold()
-    for phrase, state in _STATES:
+    for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
         match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
         if match:
             name = head[: match.start()].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -38,10 +39,8 @@ def chat(bot: Bot, name: str, read: Callable[[str], str] | None = None, out: Tex
     """The interactive loop: a line in, kubot's reply out, until the person quits."""
     read = read or input
     out = out or sys.stdout
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history where the platform has it)
-    except ImportError:
-        pass
     print(GREETING.format(name=name), file=out)
     while True:
         try:

@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
+from kubot.chat import followups, questions
+from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
-from kubot.chat import followups, questions
 from kubot.chat.messages import Incoming, Reply
 from kubot.chat.registry import COMMANDS, Command, Context, Usage
 from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
@@ -131,7 +131,7 @@ def _first_word(text: str) -> tuple[str, str]:
 def _examples(command: Command, problem: Exception, message: str) -> str:
     """The command's examples after a problem with the message's form; never for problems with its
     content (a duplicate, a permission), never the refused message itself."""
-    if not isinstance(problem, Usage | ValueProblem) or isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem):
+    if not isinstance(problem, Usage | ValueProblem) or (isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem)):
         return ""
     refused = " ".join(message.casefold().split())
     examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]

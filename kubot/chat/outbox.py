@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db, formatting as fmt
+from kubot import db
+from kubot import formatting as fmt
 from kubot.chat.port import Outgoing
 from kubot.models import OutboxMessage
 

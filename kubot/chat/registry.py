@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
-from kubot.chat.values import ValueProblem
 from kubot.chat.messages import Reply
+from kubot.chat.values import ValueProblem
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role

@@ -6,15 +6,17 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from kubot import deadlines, evaluation, formatting as fmt, journal
+from kubot import deadlines, evaluation, journal, workdays
+from kubot import formatting as fmt
 from kubot.chat import grammar
 from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.reminders import delivery, digest, schedule, workdays
+from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
+
 
 def _period_arg(ctx: Context, text: str) -> tuple[Period | None, str]:
     return grammar.take_period(grammar.tidy(text), ctx.today, year_alone=True)

@@ -202,8 +202,9 @@ def missing(ctx: Context, args: str) -> Reply:
         indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
         activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
     open_due = (Due.MISSING, Due.OVERDUE, Due.OPEN)
+    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
     lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in [*indicators, *activities] if v.due in open_due]
+             for v in verdicts if v.due in open_due]
     later = [v for v in indicators if v.due == Due.LATER]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
@@ -236,7 +237,8 @@ def responsible(ctx: Context, args: str) -> Reply:
             code = find(name)
         except ValueProblem:
             continue
-        item = ctx.session.exec(select(model).where(model.code == code)).first()  # type: ignore[attr-defined]
+        item = ctx.session.exec(select(model).where(model.code == code)).first()
+        assert item is None or isinstance(item, Indicator | Activity)
         who = people.get(item.responsible_id) if item and item.responsible_id else None
         return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
                      else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")

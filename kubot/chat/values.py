@@ -31,13 +31,13 @@ __all__ = [
     "Ambiguous",
     "NoMatch",
     "ValueProblem",
+    "fold",
     "match_name",
     "parse_date",
     "parse_int",
     "parse_municipalities",
     "parse_number",
     "parse_percent",
-    "fold",
     "quoted",
 ]
 
