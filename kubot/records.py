@@ -57,6 +57,10 @@ class RecordError(ValueError):
     """A record that cannot be logged; the message is Swedish and says what to do instead."""
 
 
+class NotAllowed(RecordError):
+    """The person may not log this record (it belongs to someone else's area)."""
+
+
 class Duplicate(RecordError):
     """The record matches one already in force; `existing` is its entry."""
 

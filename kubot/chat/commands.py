@@ -12,13 +12,13 @@ from kubot import facts, journal, records
 from kubot import formatting as fmt
 from kubot.chat import grammar, values
 from kubot.chat.lexicon import Lexicon
-from kubot.chat.messages import Reply
 from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period
+from kubot.port import Reply
 
 
 def _accepted(ctx: Context, recorded: records.Recorded) -> Reply:
@@ -133,7 +133,7 @@ def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wh
         area = ctx.session.get(Area, area_id)
         area_id = area.parent_id if area else None
     owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
-    raise Usage(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
+    raise records.NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 
 

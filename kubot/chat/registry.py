@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
-from kubot.chat.messages import Reply
 from kubot.chat.values import ValueProblem
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.port import Reply
 
 if TYPE_CHECKING:
     from kubot.settings import Settings
@@ -63,6 +63,8 @@ class Command:
     aliases: tuple[str, ...]
     handler: Handler
     role: Role
+    # A slow command's acknowledgement; the core then finishes it in the background when it can.
+    slow: str | None = None
 
     @property
     def help(self) -> str:
@@ -84,13 +86,14 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role = Role.STAFF, comment: bool = False) -> Callable[[Handler], Handler]:
+def command(name: str, *aliases: str, role: Role = Role.STAFF, slow: str | None = None,
+            comment: bool = False) -> Callable[[Handler], Handler]:
     """Register a handler under its names. With `comment`, a message the handler cannot read
     whole is read again without its trailing comment (after a colon or in brackets), which
     the handler finds in `ctx.comment`: "närvaro PKS idag 12 av 13 (bra möte)"."""
 
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, _commented(handler) if comment else handler, role)
+        entry = Command(name, aliases, _commented(handler) if comment else handler, role, slow)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler

@@ -16,12 +16,12 @@ from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat import followups, grammar
 from kubot.chat.commands import take_period
-from kubot.chat.messages import Action, Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.periods import Period
 from kubot.planfile import version_for_year
+from kubot.port import Action, Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 
