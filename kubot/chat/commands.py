@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -212,9 +212,10 @@ def activity(ctx: Context, args: str) -> Reply:
 
 @command("kurs", "course", comment=True)
 def course(ctx: Context, args: str) -> Reply:
-    """Registrera en kurs: namn, datum, antal deltagare, ev. digital, pris per deltagare och externt pris.
+    """Registrera en kurs: namn, datum, antal deltagare eller deltagare per kommun (och externa), ev. digital, pris per deltagare och externt pris.
     Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
     Exempel: kurs GDPR 12 maj 30 deltagare digital pris 1 840 extern 4 999
+    Exempel: kurs Arkivering 2022-05-05 Aneby 3, Eksjö 2, externa 4
     """
     text = grammar.tidy(args)
     again, text = grammar.take_flag(text, *_AGAIN)
@@ -227,19 +228,31 @@ def course(ctx: Context, args: str) -> Reply:
         participants, name = grammar.take_count(name, ("deltagare", "deltagarna"), what="antal deltagare", minimum=1)
     if not name.strip():
         raise Usage("Skriv kursens namn före datumet.")
-    if participants is None:
-        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”.")
     digital, rest = grammar.take_flag(rest, "digital", "digitalt", "distans")
+    outside, rest = grammar.take_count(rest, ("externa", "övriga", "utanför länet"), what="antal externa deltagare")
     external, rest = grammar.take_amount(rest, "externt pris", "extern", "externt", what="det externa priset")
     price, rest = grammar.take_amount(rest, "pris", what="priset")
-    if price is None:
-        price, rest = grammar.take_amount(rest, what="priset")
-    _leftover(rest)
+    by_municipality = _participants_by_municipality(ctx, rest, held_on.year)
+    if participants is None and not by_municipality and outside is None:
+        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”, eller deltagare per kommun, t.ex. ”Aneby 3, Eksjö 2, externa 4”.")
     return _accepted(ctx, records.log_course(
         ctx.session, origin=ctx.origin, name=name.strip(), held_on=held_on, today=ctx.today, participants=participants,
-        digital=digital, price=float(price) if price is not None else None,
+        by_municipality=by_municipality, outside=outside or 0, digital=digital,
+        price=float(price) if price is not None else None,
         external_price=float(external) if external is not None else None, again=again,
     ))
+
+
+def _participants_by_municipality(ctx: Context, text: str, year: int) -> dict[str, int]:
+    """ "Aneby 3, Eksjö 2" → {"aneby": 3, "eksjo": 2}; anything else left over is refused."""
+    pairs = re.findall(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", text)
+    _leftover(re.sub(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", "", text).replace("och", ""))
+    municipalities = {code: (name,) for code, name in ctx.lexicon(year).municipalities.items()}
+    counts: dict[str, int] = {}
+    for name, count in pairs:
+        code = values.match_name(name.strip().removeprefix("och ").strip(), municipalities, kind="kommun")
+        counts[code] = counts.get(code, 0) + grammar.count(count, "antal deltagare")
+    return counts
 
 
 # Funders kubot knows by name, so "Digital välfärd Vinnova" splits without asking; funders of
@@ -254,11 +267,13 @@ def application(ctx: Context, args: str) -> Reply:
     """Registrera en ansökan om externa medel: projekt, finansiär, sökt belopp och ev. beslut.
     Exempel: ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000
     Exempel: ansökan "Brukarstyrda brukarrevisioner" Forte 4 916 220 avslag 2022-06-01
+    Exempel: ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2021-10-01 avslag 2022-01-20
     """
     text = grammar.tidy(args)
     if re.search(r"(?<!\S)[0-9]+\s*av\s*[0-9]+(?!\S)", text):
         raise Usage("”… av …” är en närvaro, inte en ansökan. Skriv projekt, finansiär och sökt belopp.")
     again, text = grammar.take_flag(text, *_AGAIN)
+    sent_on, text = _take_sent_on(ctx, text)
     decided_on, text = grammar.take_date(text, ctx.today)
     granted, text = grammar.take_amount(text, "beviljat", "beviljades", "beviljats", "beviljad", "beviljade", "bevilja",
                                         what="det beviljade beloppet")
@@ -270,8 +285,19 @@ def application(ctx: Context, args: str) -> Reply:
     return _accepted(ctx, records.log_application(
         ctx.session, origin=ctx.origin, project=project, funder=funder, sought=float(sought),
         granted=float(granted) if granted is not None else None, rejected=rejected,
-        decided_on=decided_on or ctx.today, today=ctx.today, again=again,
+        decided_on=decided_on or ctx.today, today=ctx.today, sent_on=sent_on, again=again,
     ))
+
+
+def _take_sent_on(ctx: Context, text: str) -> tuple[date | None, str]:
+    """"skickad 2021-10-01": the day the application was sent, and the text without it."""
+    sent_word = re.search(r"(?<!\S)skickad(?:es)?:?\s+", text, re.IGNORECASE)
+    if sent_word is None:
+        return None, text
+    found = grammar.split_at_date(text[sent_word.end():], ctx.today)
+    if found is None or found[0]:
+        raise Usage("Skriv datumet då ansökan skickades efter ”skickad”, t.ex. ”skickad 2022-10-01”.")
+    return found[1], f"{text[: sent_word.start()]} {found[2]}".strip()
 
 
 def _project_and_funder(ctx: Context, names: str) -> tuple[str, str]:
