@@ -41,12 +41,14 @@ def learn(engine: Engine, client: WebClient, user_id: str) -> None:
         return
     if not email:
         return
+    with Session(engine) as session:
+        person = session.exec(select(Staff).where(func.lower(Staff.email) == email.lower(), Staff.active)).first()
+    if person is None:
+        return
     try:
         with db.session_scope(engine) as session:
-            person = session.exec(select(Staff).where(func.lower(Staff.email) == email.lower(), Staff.active)).first()
-            if person is not None:
-                session.add(ChatIdentity(staff_id=person.id or 0, platform=PLATFORM, external_id=user_id))
-                log.info("Slack user %s matched to %s by e-mail", user_id, person.name)
+            session.add(ChatIdentity(staff_id=person.id or 0, platform=PLATFORM, external_id=user_id))
+        log.info("Slack user %s matched to %s by e-mail", user_id, person.name)
     except IntegrityError:
         pass  # matched by a request handled at the same moment
 
