@@ -21,7 +21,8 @@ from kubot.port import Reply
 from kubot.slack.sender import PLATFORM
 
 log = logging.getLogger(__name__)
-_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*")
+# Slack turns a typed @mention into <@U123|namn>; a bare @U123 (the id, as on the console) works too.
+_USER = re.compile(r"^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|@([UW][A-Z0-9]+)(?!\S))\s*")
 
 
 def known(engine: Engine, user_id: str) -> bool:
@@ -55,8 +56,8 @@ def learn(engine: Engine, client: WebClient, user_id: str) -> None:
 
 @command("koppla", "link", role=Role.ADMIN)
 def link(ctx: Context, args: str) -> Reply:
-    """Koppla en Slack-användare till en person i planen, när e-postadressen inte räcker.
-    Exempel: koppla @liselotte Liselotte Karlsson
+    """Koppla en Slack-användare till en person i planen, när e-postadressen inte räcker: nämn användaren med @.
+    Exempel: koppla @U0LISE Liselotte Karlsson
     """
     match = _USER.match(args)
     if match is None:
@@ -66,7 +67,7 @@ def link(ctx: Context, args: str) -> Reply:
     if person is None:
         people = ", ".join(ctx.session.exec(select(Staff.name).where(Staff.active).order_by(col(Staff.name)).limit(4)))
         raise Usage(f"Det finns ingen aktiv person som heter ”{name[:60]}” i planen. Personer i planen är t.ex. {people}.")
-    user_id = match.group(1)
+    user_id = match.group(1) or match.group(2)
     ctx.session.exec(delete(ChatIdentity).where(col(ChatIdentity.platform) == PLATFORM, col(ChatIdentity.external_id) == user_id))
     ctx.session.add(ChatIdentity(staff_id=person.id or 0, platform=PLATFORM, external_id=user_id))
     return Reply(f"Kopplat: Slack-användaren {user_id} är nu {person.name} i kubot.", accepted=True)

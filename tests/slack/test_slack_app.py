@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from kubot import db
-from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox
+from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox, Staff
 from tests.slack.conftest import Kubot
 from tests.slack.fake_slack import FakeSlack
 
@@ -142,3 +142,14 @@ def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart
     assert entries(small_plan_engine) == 2
     with Session(small_plan_engine) as session:
         assert session.exec(select(Inbox)).all() == []
+
+
+def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
+        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
+    kubot.dm("U0OLA", "koppla <@U0NYA|maria> maria chef")
+    [linked] = kubot.fake.wait_for("chat.postMessage")
+    assert linked.params["text"] == "Kopplat: Slack-användaren U0NYA är nu Maria Chef i kubot."
+    kubot.dm("U0NYA", "vem")
+    assert "Du är Maria Chef" in kubot.fake.wait_for("chat.postMessage", 2)[1].params["text"]
