@@ -79,6 +79,8 @@ class StaffSpec(_Model):
     role: Role = Field(default=Role.STAFF, alias="roll")
     title: str = Field(default="", alias="titel")
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
+    # A chat platform that reports its users' e-mail (Slack) recognises the person by it on first contact.
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")] | None = Field(default=None, alias="e-post")
     chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Text] = Field(default_factory=dict, alias="chatt")
     # aktiv: false keeps a person (and the authorship of their entries) but takes away their access.
     active: bool = Field(default=True, alias="aktiv")
@@ -478,7 +480,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     before = {p.name: (p.active, p.role) for p in session.exec(select(Staff))}
     staff: dict[str, Staff] = {}
     for s in plan.staff:
-        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, active=s.active)
+        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, email=s.email, active=s.active)
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=stored_id(area[code])))
@@ -647,7 +649,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
         staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),
-                              chat=chat.get(s.id or 0, {}), active=s.active)
+                              email=s.email, chat=chat.get(s.id or 0, {}), active=s.active)
                     for s in staff.values()),
         networks=tuple(
             NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),
