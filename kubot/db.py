@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _FairLock:
+    """A lock handed to waiters in the order they came. threading.Lock is not: under load a thread
+    that releases and at once asks again can keep others waiting for many turns."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held and not self._waiting:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over while timing out
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()  # still held: it passes straight to the next in line
+            else:
+                self._held = False
+
+
 class _SqliteWriters:
     """Write transactions on one SQLite engine, one at a time within this process.
 
@@ -74,7 +107,7 @@ class _SqliteWriters:
     HELD = "kubot_write_lock"
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = _FairLock()
 
     def begin(self, connection: Connection) -> None:
         if connection.get_execution_options().get(READ_ONLY):
