@@ -29,6 +29,8 @@ class Origin:
     channel: str
     message_id: str | None = None
     message_text: str = ""
+    # When the message was written (the chat core's clock); None means now.
+    at: datetime | None = None
 
 
 class JournalError(ValueError):
@@ -82,6 +84,7 @@ def record(
         channel=origin.channel,
         message_id=origin.message_id,
         message_text=origin.message_text,
+        created_at=origin.at or utcnow(),
     )
     try:
         with session.begin_nested():
