@@ -5,7 +5,7 @@ Importing this package registers every table on `SQLModel.metadata`, which Alemb
 
 from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
-from kubot.models.journal import Change, Entry
+from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
     Activity,
     Area,
@@ -68,6 +68,7 @@ __all__ = [
     "Network",
     "NetworkInvitee",
     "OutboxMessage",
+    "PendingReply",
     "PlanVersion",
     "SentMessage",
     "SlowJob",
