@@ -1,0 +1,53 @@
+"""Talking to kubot in Teams: personal chat, @mentions in channels, and the core behind both."""
+
+from __future__ import annotations
+
+from tests.teams.conftest import BOT, LISELOTTE, TENANT, Teams
+
+
+def test_help_in_personal_chat_is_answered_in_plain_swedish(teams: Teams) -> None:
+    [answer] = teams.say("hjälp")
+    assert "närvaro" in answer and "resultat" in answer
+    [reply] = teams.connector.sent()
+    assert reply["textFormat"] == "plain"
+    assert reply["conversation"]["id"] == f"a:personal-{LISELOTTE}"
+
+
+CHANNEL = {"conversationType": "channel", "isGroup": True, "tenantId": TENANT,
+           "id": "19:kommunal-utveckling@thread.tacv2;messageid=1700000000999"}
+MENTION = {"type": "mention", "text": "<at>kubot</at>", "mentioned": BOT}
+
+
+def test_a_mention_in_a_channel_is_stripped_and_answered_in_the_thread(teams: Teams) -> None:
+    body = teams.activity("<at>kubot</at> närvaro PKS 2022-11-21 3 av 3", conversation=CHANNEL, entities=[MENTION],
+                          channelData={"tenant": {"id": TENANT}, "teamsChannelId": "19:kommunal-utveckling@thread.tacv2",
+                                       "teamsTeamId": "19:team@thread.tacv2"})
+    assert teams.send(body)[0] == 202
+    [call] = [c for c in teams.connector.calls if "/activities" in c.path]
+    assert call.path == f"/v3/conversations/{CHANNEL['id']}/activities/{body['id']}", "a reply to the message, in its thread"
+    assert call.body["text"].startswith("Registrerat #") and "PKS" in call.body["text"]
+
+
+def test_a_mention_with_nothing_after_it_asks_for_a_command(teams: Teams) -> None:
+    [answer] = teams.say("<at>kubot</at>", conversation=CHANNEL, entities=[MENTION])
+    assert answer == "Skriv ett kommando, till exempel ”hjälp” för att se vad jag kan."
+
+
+def test_a_rejected_entry_comes_back_with_a_correct_example_and_stores_nothing(teams: Teams) -> None:
+    [answer] = teams.say("närvaro PKS 2022-11-21 12 av 13")
+    assert answer.startswith("PKS har 3 inbjudna, inte 13. Skriv t.ex. ”3 av 3”.")
+    assert "närvaro PKS 2022-03-10 12 av 13" in answer
+    [undo] = teams.say("ångra")
+    assert undo == "Du har inget registrerat som går att ångra."
+
+
+def test_a_teams_user_kubot_does_not_know_is_told_whom_to_ask(teams: Teams) -> None:
+    [answer] = teams.say("hjälp", sender="29:1stranger", name="Okänd Person")
+    assert answer.startswith("Hej! Jag känner inte igen dig") and "Ola Götesson" in answer
+
+
+def test_reply_buttons_are_card_actions_that_run_their_command(teams: Teams) -> None:
+    [registered] = teams.say("närvaro PKS 2022-11-21 3 av 3")
+    status, answer = teams.submit({"command": "ångra"}, verb="kubot.command")
+    assert status == 200 and answer["statusCode"] == 200
+    assert teams.connector.sent()[-1]["text"].startswith("Ångrat #")
