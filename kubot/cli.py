@@ -21,8 +21,9 @@ from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
-from kubot.report import build as report_build, content
 from kubot.reminders import delivery, schedule, worker
+from kubot.report import build as report_build
+from kubot.report import content
 from kubot.settings import Settings
 from kubot.teams import package as teams_package
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
@@ -219,7 +220,7 @@ def _evaluate(settings: Settings, period_words: list[str], on: date | None) -> i
 def summary(snapshot: Snapshot) -> str:
     """What an evaluation found, counted, for the CLI and the scheduler's log."""
     statuses = Counter(v.status for v in snapshot.indicators)
-    dues = Counter(v.due for v in (*snapshot.indicators, *snapshot.activities))
+    dues = Counter([v.due for v in snapshot.indicators] + [v.due for v in snapshot.activities])
     lines = [f"Bedömning #{snapshot.id} av {snapshot.period.label}, per {fmt.day(snapshot.as_of)}:",
              "Mätetal: " + ", ".join(f"{STATUS_SYMBOLS[s]} {statuses[s]} {s}" for s in Status if statuses[s]) + ".",
              "Rapportering: " + ", ".join(f"{dues[d]} {d}" for d in Due if dues[d]) + "."]

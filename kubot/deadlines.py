@@ -8,10 +8,10 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from kubot import formatting as fmt
+from kubot import workdays
 from kubot.journal import Origin, Recorded, is_active, record
 from kubot.models import Deadline, Entry
 from kubot.periods import Period
-from kubot.reminders import workdays
 
 
 class DeadlineError(ValueError):
@@ -21,7 +21,7 @@ class DeadlineError(ValueError):
 def deadline_for(session: Session, period: Period) -> date | None:
     """The deadline in force for `period`'s report, or None when none has been set."""
     return session.exec(
-        select(Deadline.due_on).join(Entry, is_active(Deadline.entry_id))
+        select(col(Deadline.due_on)).join(Entry, is_active(Deadline.entry_id))
         .where(Deadline.year == period.year, Deadline.tertial == period.tertial)
         .order_by(col(Deadline.entry_id).desc())
     ).first()

@@ -9,12 +9,12 @@ previous rules in force. One evaluation runs at a time per process.
 from __future__ import annotations
 
 import threading
-from string import Formatter
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from sqlalchemy import insert
@@ -26,7 +26,16 @@ from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
 from kubot.models import (
-    Activity, ActivityStatus, Area, Entry, Evaluation, Goal, Indicator, Municipality, Network, VerdictRecord,
+    Activity,
+    ActivityStatus,
+    Area,
+    Entry,
+    Evaluation,
+    Goal,
+    Indicator,
+    Municipality,
+    Network,
+    VerdictRecord,
 )
 from kubot.models.plan import Source, Timing, Unit
 from kubot.periods import TERTIAL_LAST_MONTH, Period
@@ -142,7 +151,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     trends = engine.run(TREND, trend_facts)
     dues = engine.run(DUE, due_facts)
     indicator_verdicts = tuple(
-        _indicator_verdict(g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due)  # type: ignore[arg-type]
+        _indicator_verdict(g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due)
         for g, status_fact, status, trend_fact, trend, due_fact, due
         in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
     )
@@ -151,7 +160,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
     activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in latest_status, TERTIAL_LAST_MONTH[period.tertial],
                                     period, today, deadline) for a in activities]
     activity_verdicts = tuple(
-        _activity_verdict(a, goals[a.goal_id], latest_status.get(a.code), fact, rule)  # type: ignore[arg-type]
+        _activity_verdict(a, goals[a.goal_id], latest_status.get(a.code), fact, rule)
         for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
     )
 
@@ -220,7 +229,7 @@ def _activity_statuses(session: Session, period: Period, deadline: date | None) 
     """The latest status of each activity logged in the tertial, or after it up to its report's deadline."""
     last_day = max(period.end, deadline) if deadline else period.end
     rows = session.exec(
-        select(ActivityStatus.activity_code, ActivityStatus.state, ActivityStatus.comment, ActivityStatus.reported_on)
+        select(col(ActivityStatus.activity_code), col(ActivityStatus.state), col(ActivityStatus.comment), col(ActivityStatus.reported_on))
         .join(Entry, is_active(ActivityStatus.entry_id))
         .where(col(ActivityStatus.reported_on).between(period.tertial_start, last_day))
         .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
@@ -324,7 +333,7 @@ def store(session: Session, snapshot: Snapshot, *, trigger: str, actor_id: int |
     session.add(run)
     session.flush()
     assert run.id is not None
-    rows = [
+    rows: list[dict[str, Any]] = [
         *({"subject": SUBJECT_INDICATOR, "code": v.code, "outcome": v.status.value, "due": v.due.value,
            "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.indicators),
         *({"subject": SUBJECT_ACTIVITY, "code": v.code, "outcome": v.state or "", "due": v.due.value,

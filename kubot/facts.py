@@ -24,14 +24,15 @@ from kubot.models import (
     FundingApplication,
     Indicator,
     IndicatorResult,
+    IndicatorTarget,
     Municipality,
     Network,
-    IndicatorTarget,
     SurveyQuestion,
     SurveyResponse,
     TargetChange,
 )
 from kubot.models.plan import Source
+from kubot.models.types import stored_id
 from kubot.periods import Period
 from kubot.records import invited
 
@@ -211,7 +212,7 @@ def targets_for(session: Session, indicators: Sequence[Indicator], year: int) ->
         .where(col(IndicatorTarget.indicator_id).in_([i.id for i in indicators]), IndicatorTarget.year <= year)
         .order_by(col(IndicatorTarget.year))
     ).all())
-    return {i.code: changed[i.code] if i.code in changed else planned.get(i.id) for i in indicators}
+    return {i.code: changed[i.code] if i.code in changed else planned.get(stored_id(i)) for i in indicators}
 
 
 def target_for(session: Session, indicator: Indicator, year: int) -> float | None:

@@ -23,8 +23,8 @@ departures from Babel's defaults, each because the organisation's published docu
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime

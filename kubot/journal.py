@@ -95,7 +95,7 @@ def record(
         return Recorded(earlier, duplicate=True)
     for row in rows:
         if "entry_id" in type(row).model_fields:
-            row.entry_id = entry.id  # type: ignore[attr-defined]
+            row.entry_id = entry.id
         session.add(row)
     session.flush()
     action = "skapad"

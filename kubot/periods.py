@@ -9,8 +9,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 TERTIAL_LAST_MONTH = {1: 4, 2: 8, 3: 12}
 TERTIAL_NAMES = {1: "januari–april", 2: "januari–augusti", 3: "januari–december"}

@@ -35,6 +35,7 @@ from kubot.models import (
     SurveyQuestion,
 )
 from kubot.models.plan import Direction, Role, Source, Timing, Unit
+from kubot.models.types import stored_id
 from kubot.periods import Period, PeriodError
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
@@ -236,7 +237,7 @@ _PYDANTIC_SV = {
 
 def _describe(error: Any) -> str:
     kind = error["type"]
-    if error["loc"] and error["loc"][-1] in {"float", "dict[int,float]"} or "målvärde" in error["loc"][-2:]:
+    if (error["loc"] and error["loc"][-1] in {"float", "dict[int,float]"}) or "målvärde" in error["loc"][-2:]:
         return f"ska vara ett tal, null eller ett värde per år som {{2022: 50, 2023: 55}} (fick {error['input']!r})"
     if kind == "enum":
         return f"har värdet {error['input']!r}; tillåtet är {error['ctx']['expected'].replace(' or ', ' eller ')}"
@@ -260,12 +261,12 @@ def load(text: str, source: str = "planen") -> PlanFile:
     try:
         plan = PlanFile.model_validate(data)
     except ValidationError as exc:
-        problems: dict[str, str] = {}
+        invalid: dict[str, str] = {}
         for error in exc.errors():
             # Union types add the tried alternative to the path; it means nothing to an administrator.
             path = [step for step in error["loc"] if not (isinstance(step, str) and ("[" in step or step in {"float", "int"}))]
-            problems.setdefault(_where(root, path), _describe(error))
-        raise PlanFileError(source, [f"{where}: {what}" for where, what in problems.items()]) from exc
+            invalid.setdefault(_where(root, path), _describe(error))
+        raise PlanFileError(source, [f"{where}: {what}" for where, what in invalid.items()]) from exc
     problems = [f"{_where(root, path)}: {message}" for path, message in _reference_problems(plan)]
     if problems:
         raise PlanFileError(source, problems)
@@ -285,16 +286,22 @@ def _duplicates(items: Iterable[tuple[Sequence[str | int], str]], kind: str) -> 
 
 def _reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
     problems: list[tuple[list[str | int], str]] = []
-    goals = [(["strategiska_mål", s, "mål", g], goal) for s, sg in enumerate(plan.strategic_goals) for g, goal in enumerate(sg.goals)]
-    indicators = [(path + ["mätetal", i, "kod"], ind) for path, goal in goals for i, ind in enumerate(goal.indicators)]
-    activities = [(path + ["aktiviteter", a, "kod"], act) for path, goal in goals for a, act in enumerate(goal.activities)]
+    goals: list[tuple[list[str | int], GoalSpec]] = [
+        (["strategiska_mål", s, "mål", g], goal) for s, sg in enumerate(plan.strategic_goals) for g, goal in enumerate(sg.goals)
+    ]
+    indicators: list[tuple[list[str | int], IndicatorSpec]] = [
+        ([*path, "mätetal", i, "kod"], ind) for path, goal in goals for i, ind in enumerate(goal.indicators)
+    ]
+    activities: list[tuple[list[str | int], ActivitySpec]] = [
+        ([*path, "aktiviteter", a, "kod"], act) for path, goal in goals for a, act in enumerate(goal.activities)
+    ]
     problems += _duplicates(((["kommuner", i, "kod"], m.code) for i, m in enumerate(plan.municipalities)), "kommunkoden")
     problems += _duplicates(((["områden", i, "kod"], a.code) for i, a in enumerate(plan.areas)), "områdeskoden")
     problems += _duplicates(((["personal", i, "namn"], s.name) for i, s in enumerate(plan.staff)), "namnet")
     problems += _duplicates(((["nätverk", i, "kod"], n.code) for i, n in enumerate(plan.networks)), "nätverkskoden")
     problems += _duplicates(((["enkätfrågor", i, "kod"], q.code) for i, q in enumerate(plan.questions)), "frågekoden")
     problems += _duplicates(((["strategiska_mål", i, "kod"], s.code) for i, s in enumerate(plan.strategic_goals)), "målkoden")
-    problems += _duplicates(((path + ["kod"], goal.code) for path, goal in goals), "målkoden")
+    problems += _duplicates((([*path, "kod"], goal.code) for path, goal in goals), "målkoden")
     problems += _duplicates(((path, ind.code) for path, ind in indicators), "mätetalskoden")
     problems += _duplicates(((path, act.code) for path, act in activities), "aktivitetskoden")
 
@@ -313,22 +320,22 @@ def _reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
             problems.append((path, f"{what} {value!r} finns inte i planen"))
 
     for i, person in enumerate(plan.staff):
-        for area in person.areas:
-            check(["personal", i, "områden"], area, known_areas, "området")
+        for code in person.areas:
+            check(["personal", i, "områden"], code, known_areas, "området")
     for i, network in enumerate(plan.networks):
         check(["nätverk", i, "område"], network.area, known_areas, "området")
         for code in network.invited if network.invited != "alla" else ():
             check(["nätverk", i, "inbjudna"], code, municipalities, "kommunen")
     for path, goal in goals:
-        check(path + ["område"], goal.area, known_areas, "området")
+        check([*path, "område"], goal.area, known_areas, "området")
     for path, ind in indicators:
         base = path[:-1]
-        check(base + ["ansvarig"], ind.responsible, staff, "personen")
-        check(base + ["fråga"], ind.question, questions, "enkätfrågan")
+        check([*base, "ansvarig"], ind.responsible, staff, "personen")
+        check([*base, "fråga"], ind.question, questions, "enkätfrågan")
         for code in ind.networks:
-            check(base + ["nätverk"], code, networks, "nätverket")
+            check([*base, "nätverk"], code, networks, "nätverket")
     for path, act in activities:
-        check(path[:-1] + ["ansvarig"], act.responsible, staff, "personen")
+        check([*path[:-1], "ansvarig"], act.responsible, staff, "personen")
     return problems
 
 
@@ -368,14 +375,14 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
     area: dict[str, Area] = {}
     for a in plan.areas:
         area[a.code] = _upsert(session, Area, "code", a.code, name=a.name, parent_id=area[a.parent].id if a.parent else None)
-    for a in session.exec(select(Area)):
-        area.setdefault(a.code, a)
+    for row in session.exec(select(Area)):
+        area.setdefault(row.code, row)
     staff: dict[str, Staff] = {}
     for s in plan.staff:
         person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title)
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
-            session.add(StaffArea(staff_id=person.id, area_id=area[code].id))
+            session.add(StaffArea(staff_id=person.id, area_id=stored_id(area[code])))
         session.exec(delete(ChatIdentity).where(col(ChatIdentity.staff_id) == person.id))
         for platform, external_id in s.chat.items():
             session.add(ChatIdentity(staff_id=person.id, platform=platform, external_id=external_id))
@@ -402,17 +409,17 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
     session.add(version)
     session.flush()
     for s_index, strategic in enumerate(plan.strategic_goals, start=1):
-        sg = StrategicGoal(plan_id=version.id, code=strategic.code, position=s_index, name=strategic.name)
+        sg = StrategicGoal(plan_id=stored_id(version), code=strategic.code, position=s_index, name=strategic.name)
         session.add(sg)
         session.flush()
         for g_index, g in enumerate(strategic.goals, start=1):
-            goal = Goal(plan_id=version.id, strategic_goal_id=sg.id, code=g.code, position=g_index, name=g.name,
+            goal = Goal(plan_id=stored_id(version), strategic_goal_id=stored_id(sg), code=g.code, position=g_index, name=g.name,
                         area_id=area[g.area].id if g.area else None)
             session.add(goal)
             session.flush()
             for i_index, spec in enumerate(g.indicators, start=1):
                 indicator = Indicator(
-                    plan_id=version.id, goal_id=goal.id, code=spec.code, position=i_index, name=spec.name,
+                    plan_id=stored_id(version), goal_id=stored_id(goal), code=spec.code, position=i_index, name=spec.name,
                     unit=spec.unit.value, direction=spec.direction.value, source=spec.source.value,
                     networks=list(spec.networks), question_code=spec.question, timing=spec.timing.value,
                     measured_month=spec.measured_month,
@@ -422,9 +429,9 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
                 session.add(indicator)
                 session.flush()
                 for year, value in _targets(spec.target, plan.first_year).items():
-                    session.add(IndicatorTarget(indicator_id=indicator.id, year=year, value=value))
+                    session.add(IndicatorTarget(indicator_id=stored_id(indicator), year=year, value=value))
             for a_index, act in enumerate(g.activities, start=1):
-                session.add(Activity(plan_id=version.id, goal_id=goal.id, code=act.code, position=a_index, name=act.name,
+                session.add(Activity(plan_id=stored_id(version), goal_id=stored_id(goal), code=act.code, position=a_index, name=act.name,
                                      responsible_id=staff_id(session, staff, act.responsible)))
     session.flush()
     record(

@@ -37,6 +37,7 @@ from kubot.models import (
 )
 from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, ApplicationStatus, EmploymentForm, ThreeK
+from kubot.models.types import stored_id
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 
@@ -107,7 +108,7 @@ def log_attendance(
         if value is not None and value < 0:
             raise RecordError(f"Antalet {label} kan inte vara negativt.")
     row = Attendance(
-        network_id=where.id, held_on=held_on, invited_count=len(guests), present_count=present_count,
+        network_id=stored_id(where), held_on=held_on, invited_count=len(guests), present_count=present_count,
         names_known=present is not None, women=women, men=men,
     )
     share = fmt.ratio_percent(present_count / len(guests)) if guests else "–"
@@ -119,7 +120,7 @@ def log_attendance(
     recorded = record(session, kind="närvaro", summary=summary, origin=origin, rows=[row])
     if present is not None and not recorded.duplicate:
         add_rows(session, recorded.entry, [
-            AttendancePresence(attendance_id=row.id, municipality_id=m.id, present=m.code in present) for m in guests
+            AttendancePresence(attendance_id=stored_id(row), municipality_id=stored_id(m), present=m.code in present) for m in guests
         ])
     return recorded
 
@@ -167,7 +168,7 @@ def log_course(
     recorded = record(session, kind="kurs", summary=summary, origin=origin, rows=[row])
     if by_municipality and not recorded.duplicate:
         add_rows(session, recorded.entry, [
-            CourseParticipants(course_id=row.id, municipality_id=known[code].id, count=count)
+            CourseParticipants(course_id=stored_id(row), municipality_id=stored_id(known[code]), count=count)
             for code, count in sorted(by_municipality.items()) if count
         ])
     return recorded
@@ -224,7 +225,7 @@ def log_survey(
         raise RecordError("Ange sex antal, ett per skalsteg 1–6, t.ex. ”0 1 3 4 6 5”, och ev. ”vet ej 2”.")
     if sum(counts) + dont_know == 0:
         raise RecordError("Enkäten har inga svar – ange antalet svar per skalsteg 1–6.")
-    row = SurveyResponse(year=year, question_id=question.id, network_id=where.id, n1=counts[0], n2=counts[1],
+    row = SurveyResponse(year=year, question_id=stored_id(question), network_id=stored_id(where), n1=counts[0], n2=counts[1],
                          n3=counts[2], n4=counts[3], n5=counts[4], n6=counts[5], dont_know=dont_know)
     answered = sum(counts)
     very = counts[4] + counts[5]
@@ -335,7 +336,7 @@ def log_economy(
     area = _area(session, area_code)
     if not abs(amount_tkr) <= MAX_AMOUNT / 1000:
         raise RecordError(f"{fmt.tkr(amount_tkr)} är inte ett rimligt belopp.")
-    row = EconomyLine(area_id=area.id, year=period.year, tertial=period.tertial, item=item.strip(), amount_tkr=amount_tkr)
+    row = EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item.strip(), amount_tkr=amount_tkr)
     summary = f"Ekonomi {area.name} {period.code}, {row.item}: {fmt.tkr(amount_tkr)}"
     return record(session, kind="ekonomi", summary=summary, origin=origin, rows=[row])
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite:///kubot.db"

@@ -21,7 +21,7 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
 import durable_rules_engine as durable
 
@@ -83,7 +83,13 @@ class RuleEngine:
             self.close()
             raise
 
-    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool = True) -> list[Rule | None]:
+    @overload
+    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: Literal[True] = True) -> list[Rule]: ...
+
+    @overload
+    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool) -> list[Rule | None]: ...
+
+    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool = True) -> list[Rule] | list[Rule | None]:
         """The rule of `ruleset` that matched each fact, in the facts' order (None: no rule matched).
 
         A fact with a field the ruleset does not declare raises RuleError, and so does a fact
@@ -95,7 +101,7 @@ class RuleEngine:
             return []
         declared = set(definition.fields)
         events = []
-        for position, fact in enumerate(facts):
+        for fact in facts:
             unknown = set(fact) - declared
             if unknown:
                 raise RuleError(f"{definition.path.name}: faktat har fält som regelverket inte känner: {', '.join(sorted(unknown))}.")

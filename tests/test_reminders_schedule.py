@@ -14,7 +14,8 @@ from kubot.chat import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Deadline, Entry
-from kubot.reminders import schedule, workdays
+from kubot import workdays
+from kubot.reminders import schedule
 from kubot.reminders.schedule import ReminderPlan
 from kubot.settings import Settings
 from tests.conftest import PLANS

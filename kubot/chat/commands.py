@@ -7,14 +7,15 @@ from datetime import date
 
 from sqlmodel import select
 
-from kubot import facts, formatting as fmt, journal, records
+from kubot import facts, journal, records
+from kubot import formatting as fmt
 from kubot.chat import values
-from kubot.chat.messages import Reply
-from kubot.chat.registry import Context, Usage, command, unique_commands, COMMANDS
+from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 
 _MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
 _DATE = re.compile(
@@ -91,8 +92,8 @@ def attendance(ctx: Context, args: str) -> Reply:
     network_code = lexicon.network(network_text)
     network = records.network(ctx.session, network_code)
     guests = {m.code: m.name for m in records.invited(ctx.session, network)}
-    common = dict(origin=ctx.origin, network_code=network_code, held_on=held_on, today=ctx.today,
-                  women=int(women.group(1)) if women else None, men=int(men.group(1)) if men else None)
+    common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
+              "women": int(women.group(1)) if women else None, "men": int(men.group(1)) if men else None}
     counted = re.match(r"(\d+)\s*(?:av|/)\s*(\d+)(?!\S)", who, re.IGNORECASE) or re.match(r"(\d+)(?!\S)", who)
     if counted:
         _leftover(who[counted.end():])
@@ -185,7 +186,7 @@ def activity(ctx: Context, args: str) -> Reply:
     """
     head, _, comment = args.partition(":")
     folded = head.casefold()
-    for phrase, state in _STATES:
+    for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
         match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
         if match:
             name = head[: match.start()].strip()

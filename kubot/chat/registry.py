@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from kubot.chat.lexicon import Lexicon, load
-from kubot.chat.messages import Reply
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.port import Reply
 
 if TYPE_CHECKING:
     from kubot.settings import Settings
@@ -59,6 +59,8 @@ class Command:
     aliases: tuple[str, ...]
     handler: Handler
     role: Role
+    # A slow command's acknowledgement; the core then finishes it in the background when it can.
+    slow: str | None = None
 
     @property
     def help(self) -> str:
@@ -80,9 +82,9 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role = Role.STAFF) -> Callable[[Handler], Handler]:
+def command(name: str, *aliases: str, role: Role = Role.STAFF, slow: str | None = None) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, handler, role)
+        entry = Command(name, aliases, handler, role, slow)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler

@@ -7,13 +7,14 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from kubot import deadlines, evaluation, formatting as fmt, journal
-from kubot.chat.messages import Reply
+from kubot import deadlines, evaluation, journal, workdays
+from kubot import formatting as fmt
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
-from kubot.reminders import delivery, digest, schedule, workdays
+from kubot.port import Reply
+from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 
 _PERIOD_AT_START = re.compile(r"^(t\s?\d[ -]?\d{4}|\d{4}[ -]?t\d)\s+(.+)$", re.IGNORECASE)

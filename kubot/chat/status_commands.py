@@ -14,12 +14,12 @@ from sqlmodel import select
 from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat.commands import take_period
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal
 from kubot.periods import Period
 from kubot.planfile import version_for_year
+from kubot.port import Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 
@@ -179,8 +179,9 @@ def missing(ctx: Context, args: str) -> Reply:
         indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
         activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
     open_due = (Due.MISSING, Due.OVERDUE, Due.OPEN)
+    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
     lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in [*indicators, *activities] if v.due in open_due]
+             for v in verdicts if v.due in open_due]
     later = [v for v in indicators if v.due == Due.LATER]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:

@@ -3,6 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
+from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry
 from kubot.models.plan import (
@@ -21,7 +22,6 @@ from kubot.models.plan import (
     StrategicGoal,
     SurveyQuestion,
 )
-from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
 from kubot.models.records import (
     ActivityStatus,
     Analysis,
@@ -37,11 +37,46 @@ from kubot.models.records import (
     SurveyResponse,
     TargetChange,
 )
+from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
 
 __all__ = [
-    "Activity", "ActivityStatus", "Analysis", "Area", "Attendance", "AttendancePresence", "Change",
-    "ChatIdentity", "Course", "CourseParticipants", "Deadline", "EconomyLine", "Entry", "Evaluation", "Event", "FundingApplication",
-    "Goal", "Indicator", "IndicatorResult", "IndicatorTarget", "Municipality", "Network", "NetworkInvitee",
-    "PlanVersion", "Staff", "StaffArea", "StaffFte", "StrategicGoal", "SurveyQuestion", "SurveyResponse", "TargetChange",
-    "VerdictRecord", "Dispatch", "OutboxMessage", "Snooze", "WorkerLock",
+    "Activity",
+    "ActivityStatus",
+    "Analysis",
+    "Area",
+    "Attendance",
+    "AttendancePresence",
+    "Change",
+    "ChatIdentity",
+    "Course",
+    "CourseParticipants",
+    "Deadline",
+    "Dispatch",
+    "EconomyLine",
+    "Entry",
+    "Evaluation",
+    "Event",
+    "FundingApplication",
+    "Goal",
+    "HandledMessage",
+    "Indicator",
+    "IndicatorResult",
+    "IndicatorTarget",
+    "Municipality",
+    "Network",
+    "NetworkInvitee",
+    "OutboxMessage",
+    "PlanVersion",
+    "SentMessage",
+    "SlowJob",
+    "Snooze",
+    "Staff",
+    "StaffArea",
+    "StaffFte",
+    "StrategicGoal",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "TargetChange",
+    "VerdictRecord",
+    "WorkerLock",
 ]

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, Column, String
 from sqlmodel import Field, SQLModel
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import UTCDateTime, entry_ref, utcnow
 
 
 class Deadline(SQLModel, table=True):
     """When the report for a period is due; the latest active entry for a period is in force."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = Field(foreign_key="entry.id", index=True)
+    entry_id: int = entry_ref()
     year: int = Field(index=True)
     tertial: int
     due_on: date

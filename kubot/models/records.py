@@ -8,6 +8,8 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
+from kubot.models.types import entry_ref
+
 
 class ActivityState(StrEnum):
     ON_TRACK = "pågår enligt plan"
@@ -38,13 +40,9 @@ class EmploymentForm(StrEnum):
     SECONDED = "tjänsteköp"
 
 
-def _entry() -> int:
-    return Field(foreign_key="entry.id", index=True)  # type: ignore[no-any-return]
-
-
 class Attendance(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     network_id: int = Field(foreign_key="network.id", index=True)
     held_on: date = Field(index=True)
     invited_count: int
@@ -64,7 +62,7 @@ class AttendancePresence(SQLModel, table=True):
 
 class Course(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     name: str
     held_on: date = Field(index=True)
     participants: int
@@ -81,7 +79,7 @@ class CourseParticipants(SQLModel, table=True):
 
 class FundingApplication(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     project: str
     funder: str
     sought: float
@@ -95,7 +93,7 @@ class SurveyResponse(SQLModel, table=True):
     """Answers to one survey question in one network: counts per step 1–6 and "vet ej"."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     year: int = Field(index=True)
     question_id: int = Field(foreign_key="surveyquestion.id")
     network_id: int = Field(foreign_key="network.id")
@@ -110,7 +108,7 @@ class SurveyResponse(SQLModel, table=True):
 
 class IndicatorResult(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     indicator_code: str = Field(sa_type=String(40), index=True)
     year: int = Field(index=True)
     tertial: int
@@ -122,7 +120,7 @@ class Analysis(SQLModel, table=True):
     """The analysis text printed beside an indicator's result, typed-in or derived."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     indicator_code: str = Field(sa_type=String(40), index=True)
     year: int = Field(index=True)
     tertial: int
@@ -131,7 +129,7 @@ class Analysis(SQLModel, table=True):
 
 class ActivityStatus(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     activity_code: str = Field(sa_type=String(40), index=True)
     reported_on: date = Field(index=True)
     state: str = Field(sa_type=String(40))
@@ -142,7 +140,7 @@ class Event(SQLModel, table=True):
     """An important event or example of an activity, for "Viktiga händelser" and the 3 K."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     area_id: int | None = Field(default=None, foreign_key="area.id")
     occurred_on: date = Field(index=True)
     three_k: str | None = Field(default=None, sa_type=String(30))
@@ -153,7 +151,7 @@ class EconomyLine(SQLModel, table=True):
     """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …"""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     area_id: int = Field(foreign_key="area.id")
     year: int = Field(index=True)
     tertial: int
@@ -165,7 +163,7 @@ class StaffFte(SQLModel, table=True):
     """Full-time equivalents (årsarbetare) by employment form at the end of a period."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     year: int = Field(index=True)
     tertial: int
     employment_form: str = Field(sa_type=String(20))
@@ -176,7 +174,7 @@ class TargetChange(SQLModel, table=True):
     """A target set in chat for one year; the latest active one overrides the plan file's."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = _entry()
+    entry_id: int = entry_ref()
     indicator_code: str = Field(sa_type=String(40), index=True)
     year: int
     value: float

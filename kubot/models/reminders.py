@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import UTCDateTime, entry_ref, utcnow
 
 
 class Snooze(SQLModel, table=True):
     """"Påminn mig imorgon": remind `staff_id` about a period's report again on `until`."""
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = Field(foreign_key="entry.id", index=True)
+    entry_id: int = entry_ref()
     staff_id: int = Field(foreign_key="staff.id", index=True)
     year: int
     tertial: int

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.engine import Dialect
+from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -29,8 +30,29 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def entry_ref() -> int:
+    """The journal entry a record row belongs to.
+
+    `journal.record` fills it in when it stores the rows, so a row is built without it; typed as
+    an int with a default so that constructors type-check without naming it.
+    """
+    return Field(foreign_key="entry.id", index=True)  # type: ignore[no-any-return]
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def stored_id(row: _Stored) -> int:
+    """The primary key of a row that has been flushed (a row not yet stored has none)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from kubot import formatting as fmt
-from kubot.chat.messages import Action
+from kubot import workdays
 from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
-from kubot.reminders import workdays
+from kubot.port import Action
 from kubot.verdicts import Due, Snapshot
 
 NOBODY = "Utan ansvarig"

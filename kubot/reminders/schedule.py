@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from kubot.reminders import workdays
+from kubot import workdays
 from kubot.settings import Settings
 
 # After the last slot a period's reminders stay current this long; a worker that comes back
 # later than that no longer chases a report that is long done with.
 CATCH_UP_WORKDAYS = 10
+
+
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class ReminderPlan:
     lead_days: tuple[int, ...] = (10, 5, 1)
     escalation_days: int = 1
     at: time = time(8, 30)
-    timezone: ZoneInfo = ZoneInfo("Europe/Stockholm")
+    timezone: ZoneInfo = _STOCKHOLM
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReminderPlan:

@@ -40,9 +40,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col
 
 from kubot import app, db
-from kubot.chat.port import Sender
 from kubot.models import WorkerLock
 from kubot.periods import Period
+from kubot.port import Sender
 from kubot.reminders import delivery
 from kubot.settings import Settings
 
@@ -110,7 +110,7 @@ class RowLock:
         mine = col(WorkerLock.holder) == self.holder
         condition = or_(mine, col(WorkerLock.heartbeat_at) < now - STALE_AFTER) if take_stale else mine
         with db.session_scope(self.engine) as session:
-            result = session.exec(update(WorkerLock).where(col(WorkerLock.name) == LOCK_NAME, condition)  # type: ignore[call-overload]
+            result = session.exec(update(WorkerLock).where(col(WorkerLock.name) == LOCK_NAME, condition)
                                   .values(holder=self.holder, heartbeat_at=now))
             return bool(result.rowcount)
 
@@ -129,7 +129,7 @@ class RowLock:
 
     def release(self) -> None:
         with db.session_scope(self.engine) as session:
-            session.exec(delete(WorkerLock).where(col(WorkerLock.holder) == self.holder))  # type: ignore[call-overload]
+            session.exec(delete(WorkerLock).where(col(WorkerLock.holder) == self.holder))
 
 
 def lock_for(engine: Engine) -> Lock:

@@ -77,7 +77,7 @@ def _exclusive(directory: Path, key: str) -> Iterator[None]:
 
 def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp", delete=False)  # noqa: SIM115 (closed below, renamed after)
     try:
         with handle:
             handle.write(data)

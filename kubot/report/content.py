@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kubot import derived, formatting as fmt
+from kubot import derived
+from kubot import formatting as fmt
 from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import TERTIAL_NAMES, Period
@@ -432,7 +433,7 @@ def _examples(strategic: StrategicGoalSpec, snapshot: Snapshot, plan: _Plan) -> 
 
 
 def _status_summary(verdicts: Iterable[IndicatorVerdict]) -> str:
-    counts = defaultdict(int)
+    counts: defaultdict[Status, int] = defaultdict(int)
     for verdict in verdicts:
         counts[Status.NO_RESULT if verdict.status == Status.NO_TARGET else verdict.status] += 1
     total = sum(counts.values())
@@ -506,8 +507,8 @@ def introduction(data: gather.ReportData, snapshot: Snapshot, plan: _Plan) -> li
     deadline = f" Sista dag för rapporteringen är {fmt.day(snapshot.deadline)}." if snapshot.deadline else ""
     blocks.append(Paragraph((Run(
         f"Bedömningarna kommer från kubots utvärdering{number}, gjord {made} med läget per "
-        f"{fmt.day(snapshot.as_of)}.{deadline} " + _status_summary(snapshot.indicator(i.code) for g in _covered(spec, plan)
-                                                                      for i in g.indicators if snapshot.indicator(i.code))),)))
+        f"{fmt.day(snapshot.as_of)}.{deadline} " + _status_summary(v for g in _covered(spec, plan) for i in g.indicators
+                                                                      if (v := snapshot.indicator(i.code)) is not None)),)))
     if snapshot.warnings:
         blocks.append(Paragraph.plain("Tidiga varningar från utvärderingen:"))
         blocks.append(Bullets(tuple(Paragraph.plain(w.text) for w in snapshot.warnings)))
@@ -562,7 +563,7 @@ def economy_chapter(number: int, data: gather.ReportData, plan: _Plan) -> list[B
     blocks: list[Block] = [Heading(f"{number} Ekonomi", 1)]
     lines = [line for line in data.economy if plan.covers_area(line.area)]
     if not lines:
-        return blocks + [_nothing(f"Inga ekonomiska uppgifter är registrerade för {data.period.label}.")]
+        return [*blocks, _nothing(f"Inga ekonomiska uppgifter är registrerade för {data.period.label}.")]
     items = list(dict.fromkeys(line.item for line in lines))
     areas = sorted(dict.fromkeys(line.area for line in lines), key=plan.group_order)
     amount = {(line.area, line.item): line.amount_tkr for line in lines}
@@ -604,10 +605,10 @@ def course_examples(number: int, data: gather.ReportData) -> list[Block]:
     blocks: list[Block] = [Heading(f"Bilaga {number}: Exempel på kurser som genererar en hög kostnadseffektivitet för länets kommuner", 1)]
     priced = [c for c in data.facts.courses if period.contains(c.day) and c.price is not None and c.external_price is not None]
     if not priced:
-        return blocks + [_nothing(f"Inga kurser med pris och externt jämförpris är registrerade för {period.label}.")]
+        return [*blocks, _nothing(f"Inga kurser med pris och externt jämförpris är registrerade för {period.label}.")]
     reductions = [(course, derived.cost_reduction([course], period)) for course in priced]
     examples = sorted(reductions, key=lambda item: (-item[1].numerator, item[0].name))[:COURSE_EXAMPLES]
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for course, reduction in examples:
         assert course.price is not None and course.external_price is not None
         rows.append((
@@ -635,7 +636,7 @@ def course_participants(number: int, data: gather.ReportData, plan: _Plan) -> li
     blocks: list[Block] = [Heading(f"Bilaga {number}: Deltagande på kurser fördelat på länets kommuner", 1)]
     total = derived.participant_count(data.facts.courses, period)
     if not total:
-        return blocks + [_nothing(f"Inga kurser är registrerade för {period.label}.")]
+        return [*blocks, _nothing(f"Inga kurser är registrerade för {period.label}.")]
     shares = derived.participants_by_municipality(data.facts.courses, period)
     rows = []
     for code, name in plan.municipalities.items():

@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -61,6 +62,14 @@ def open_template(path: Path | None) -> Document:
     return document
 
 
+def _text_width(section: Section) -> int:
+    """The width between the margins; a template section without a page size gets A4 with Word's margins."""
+    page = section.page_width if section.page_width is not None else Cm(21.0)
+    left = section.left_margin if section.left_margin is not None else Cm(2.5)
+    right = section.right_margin if section.right_margin is not None else Cm(2.5)
+    return page - left - right
+
+
 def _has_style(document: Document, name: str) -> bool:
     try:
         document.styles[name]
@@ -96,8 +105,7 @@ def render(report: Report, document: Document, *, built_in: bool) -> bytes:
 class _Writer:
     def __init__(self, document: Document) -> None:
         self.doc = document
-        section = document.sections[-1]
-        self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.text_width = _text_width(document.sections[-1])
         # Looking a style up by name scans every style in the document; do it once, not per paragraph.
         self.styles = {name: document.styles[name] for name in (*REQUIRED_STYLES, *OPTIONAL_STYLES) if _has_style(document, name)}
         self.caption = "Caption" if "Caption" in self.styles else "Normal"

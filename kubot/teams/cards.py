@@ -204,10 +204,10 @@ def options(session: Session, form: str, actor: Staff, today: date, preset: Mapp
         return Options({"indicator": indicators, "period": periods},
                        {"period": periods[0][0], **({"indicator": indicators[0][0]} if len(indicators) == 1 else {}), **preset})
     if form == "aktivitet":
-        query = select(Activity).where(Activity.plan_id == plan_id)
+        mine = select(Activity).where(Activity.plan_id == plan_id)
         if Role(actor.role) == Role.STAFF:
-            query = query.where(Activity.responsible_id == actor.id)
-        activities = [(a.code, a.name) for a in session.exec(query.order_by(col(Activity.position)))]
+            mine = mine.where(Activity.responsible_id == actor.id)
+        activities = [(a.code, a.name) for a in session.exec(mine.order_by(col(Activity.position)))]
         return Options({"activity": activities, "state": [(s.value, s.value) for s in ActivityState]}, dict(preset))
     if form == "kurs":
         return Options({}, {"date": today.isoformat(), **preset})

@@ -8,7 +8,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from kubot.chat.messages import Action
+from kubot.port import Action
 from kubot.teams.cards import Card
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"

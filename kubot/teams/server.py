@@ -31,9 +31,9 @@ from sqlmodel import Session
 
 from kubot import app as kubot_app
 from kubot.chat.core import Bot, identify
-from kubot.chat.messages import Incoming, Reply
 from kubot.chat.registry import COMMANDS
 from kubot.models import Staff
+from kubot.port import Incoming, Reply
 from kubot.settings import Settings
 from kubot.teams import cards, render
 
@@ -79,6 +79,8 @@ class TeamsAdapter:
         return await asyncio.to_thread(self.bot.handle, incoming)
 
     async def _show(self, context: TurnContext, reply: Reply) -> None:
+        if reply.repeated:
+            return  # Teams retried a message kubot has answered: the person saw the answer already
         personal = context.activity.conversation.conversation_type in (None, "personal")
         text = reply.text if personal or not reply.files else f"{reply.text}\n{PRIVATELY}"
         await context.send_activity(render.message(text, reply.actions))
@@ -94,7 +96,7 @@ class TeamsAdapter:
             for path in files:
                 await context.send_activity(render.file_consent(path))
             return
-        connector = context.services.get(ConnectorClientBase)
+        connector = _connector(context)
         tenant = activity.conversation.tenant_id
         personal = await connector.conversations.create_conversation(ConversationParameters(
             is_group=False, bot=activity.recipient, members=[activity.from_property], tenant_id=tenant,
@@ -189,6 +191,14 @@ class TeamsAdapter:
 
 def _staff(session: Session, sender: str) -> Staff | None:
     return identify(session, Incoming(text="", platform=PLATFORM, sender=sender))
+
+
+def _connector(context: TurnContext) -> ConnectorClientBase:
+    """The turn's Bot Connector client, with the turn's own credentials."""
+    found: ConnectorClientBase | None = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+    if found is None:
+        raise RuntimeError("the turn has no connector client")
+    return found
 
 
 def _notice(text: str) -> cards.Card:

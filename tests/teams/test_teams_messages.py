@@ -47,7 +47,7 @@ def test_a_teams_user_kubot_does_not_know_is_told_whom_to_ask(teams: Teams) -> N
 
 
 def test_reply_buttons_are_card_actions_that_run_their_command(teams: Teams) -> None:
-    [registered] = teams.say("närvaro PKS 2022-11-21 3 av 3")
+    [_registered] = teams.say("närvaro PKS 2022-11-21 3 av 3")
     status, answer = teams.submit({"command": "ångra"}, verb="kubot.command")
     assert status == 200 and answer["statusCode"] == 200
     assert teams.connector.sent()[-1]["text"].startswith("Ångrat #")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -29,10 +30,8 @@ def _listening(port: int, process: subprocess.Popen[str]) -> bool:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
             return True
         except OSError:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=0.1)
-            except subprocess.TimeoutExpired:
-                pass
     return False
 
 
