@@ -26,6 +26,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_mid
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, Connections
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
@@ -33,12 +34,16 @@ from kubot import app as kubot_app
 from kubot.chat.core import Bot, identify
 from kubot.chat.registry import COMMANDS
 from kubot.models import Staff
-from kubot.port import Incoming, Reply
+from kubot.port import Action, Incoming, Reply
 from kubot.settings import Settings
-from kubot.teams import cards, render
+from kubot.teams import cards, people, render
 
 log = logging.getLogger(__name__)
-PLATFORM = "teams"
+PLATFORM = people.PLATFORM
+REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
+WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna, "
+           "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
+           "du har kvar att rapportera, eller ”hjälp”.")
 PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
 EXAMPLES = "\nSå här kan det se ut:"  # how the core introduces examples after a problem
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
@@ -54,6 +59,38 @@ class TeamsAdapter:
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+
+    # --- every activity ---------------------------------------------------------------------
+
+    async def before_turn(self, context: TurnContext, _state: TurnState) -> bool:
+        """Remember where this activity came from (so kubot can write there later) and who sent it."""
+        activity = context.activity
+        if activity.conversation is None or activity.from_property is None or activity.type not in REMEMBERED:
+            return True
+        user = activity.from_property.id
+        found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
+        await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
+                                user if _personal(context) else None, found)
+        if not await asyncio.to_thread(people.known, self.bot.engine, user):
+            await self._learn(context, user)
+        return True
+
+    async def _learn(self, context: TurnContext, user: str) -> None:
+        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster."""
+        connector = _connector(context)
+        if not isinstance(connector, TeamsConnectorClient):
+            return
+        try:
+            member = await connector.get_conversation_member(context.activity.conversation.id.split(";")[0], user)
+        except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
+            log.warning("roster lookup for %s failed: %s", user, exc)
+            return
+        await asyncio.to_thread(people.learn, self.bot.engine, user, (member.email, member.user_principal_name))
+
+    async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
+        """The app was added to a personal chat: say hello (the reference is stored by then)."""
+        if _personal(context) and context.activity.action in (None, "add"):
+            await context.send_activity(render.message(WELCOME))
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -79,30 +116,8 @@ class TeamsAdapter:
         return await asyncio.to_thread(self.bot.handle, incoming)
 
     async def _show(self, context: TurnContext, reply: Reply) -> None:
-        if reply.repeated:
-            return  # Teams retried a message kubot has answered: the person saw the answer already
-        personal = context.activity.conversation.conversation_type in (None, "personal")
-        text = reply.text if personal or not reply.files else f"{reply.text}\n{PRIVATELY}"
-        await context.send_activity(render.message(text, reply.actions))
-        await self._files(context, reply.files)
-
-    async def _files(self, context: TurnContext, files: Sequence[Path]) -> None:
-        """Files go by consent, which Teams offers only in a personal chat: from a channel or group chat
-        they go to the asker's personal chat, so a draft is never shown to everyone there."""
-        if not files:
-            return
-        activity = context.activity
-        if activity.conversation.conversation_type in (None, "personal"):
-            for path in files:
-                await context.send_activity(render.file_consent(path))
-            return
-        connector = _connector(context)
-        tenant = activity.conversation.tenant_id
-        personal = await connector.conversations.create_conversation(ConversationParameters(
-            is_group=False, bot=activity.recipient, members=[activity.from_property], tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}}))
-        for path in files:
-            await connector.conversations.send_to_conversation(personal.id, render.file_consent(path))
+        if not reply.repeated:  # a repeated reply answers Teams' retry of a message the person saw answered
+            await send_reply(context, reply.text, reply.actions, reply.files)
 
     # --- forms ------------------------------------------------------------------------------
 
@@ -146,7 +161,8 @@ class TeamsAdapter:
         if reply.accepted is False:
             # The chat examples after the problem are for typing; the form's fields show the way instead.
             return await self._refresh(context, form, values, reply.text.split(EXAMPLES)[0])
-        await self._files(context, reply.files)
+        if not reply.repeated:
+            await send_files(context, reply.files)
         return _card_response(cards.done_card(form, reply.text))
 
     async def _refresh(self, context: TurnContext, form: str, values: Mapping[str, Any], problem: str) -> AdaptiveCardInvokeResponse:
@@ -189,6 +205,37 @@ class TeamsAdapter:
         await context.send_activity(render.message(FAILED))
 
 
+def _personal(context: TurnContext) -> bool:
+    return context.activity.conversation.conversation_type in (None, "personal")
+
+
+async def send_reply(context: TurnContext, text: str, actions: Sequence[Action] = (), files: Sequence[Path] = ()) -> None:
+    """A reply in the turn's conversation; its files follow by consent."""
+    if files and not _personal(context):
+        text = f"{text}\n{PRIVATELY}"
+    await context.send_activity(render.message(text, actions))
+    await send_files(context, files)
+
+
+async def send_files(context: TurnContext, files: Sequence[Path]) -> None:
+    """Files go by consent, which Teams offers only in a personal chat: from a channel or group chat
+    they go to the asker's personal chat, so a draft is never shown to everyone there."""
+    if not files:
+        return
+    if _personal(context):
+        for path in files:
+            await context.send_activity(render.file_consent(path))
+        return
+    activity = context.activity
+    connector = _connector(context)
+    tenant = activity.conversation.tenant_id
+    personal = await connector.conversations.create_conversation(ConversationParameters(
+        is_group=False, bot=activity.recipient, members=[activity.from_property], tenant_id=tenant,
+        channel_data={"tenant": {"id": tenant}}))
+    for path in files:
+        await connector.conversations.send_to_conversation(personal.id, render.file_consent(path))
+
+
 def _staff(session: Session, sender: str) -> Staff | None:
     return identify(session, Incoming(text="", platform=PLATFORM, sender=sender))
 
@@ -219,7 +266,9 @@ def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApp
     extension = TeamsAgentExtension(app)
     extension.file_consent.accept(teams.on_file_accept)
     extension.file_consent.decline(teams.on_file_decline)
+    app.before_turn(teams.before_turn)
     app.activity(ActivityTypes.message)(teams.on_message)
+    app.installation_update()(teams.on_installed)
     app.error(teams.on_error)
     adapter.on_turn_error = teams.on_error
     return app
@@ -261,5 +310,9 @@ def serve(settings: Settings) -> int:
     engine = kubot_app.start(settings)
     auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
     print(f"kubot lyssnar efter Teams på port {settings.port} (/api/messages).", flush=True)
-    web.run_app(web_app(Bot(engine, settings), auth), host="0.0.0.0", port=settings.port, print=None)
+    # Slow commands (a report) are answered at once and finished through the sender, like reminders.
+    bot = Bot(engine, settings, sender=kubot_app.sender(settings, engine))
+    bot.resume()
+    web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
+    bot.close()
     return 0
