@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from kubot.models import Change, Entry, Staff
 from kubot.models.plan import Role
@@ -167,13 +167,15 @@ def undo(session: Session, *, entry_id: int | None, origin: Origin) -> Entry:
     return entry
 
 
-def is_active(entry_id_column: Any) -> ColumnElement[bool]:
-    """SQL condition: the row's entry is neither undone nor replaced by a correction."""
-    return and_(
+def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> ColumnElement[bool]:
+    """SQL condition: the row's entry is neither undone nor replaced by a correction (and, with
+    `recorded_by`, was recorded by then – a report as of a cut-off leaves later entries out)."""
+    condition = and_(
         entry_id_column == Entry.id,
         Entry.undone_at.is_(None),  # type: ignore[union-attr]
         Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
     )
+    return condition if recorded_by is None else and_(condition, col(Entry.created_at) <= recorded_by)
 
 
 def history(session: Session, entry_id: int) -> list[Change]:

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from kubot import economy
 from kubot import formatting as fmt
 from kubot.journal import Origin, Recorded, add_rows, record
 from kubot.models import (
@@ -29,6 +30,7 @@ from kubot.models import (
     Indicator,
     IndicatorResult,
     Municipality,
+    NarrativeText,
     Network,
     NetworkInvitee,
     StaffFte,
@@ -137,15 +139,19 @@ def log_course(
     digital: bool = False,
     price: float | None = None,
     external_price: float | None = None,
+    outside: int = 0,
 ) -> Recorded:
-    """A course from Kurs och konferens, with participants and its price against an external one."""
+    """A course from Kurs och konferens, with participants (by municipality, `outside` for those from
+    elsewhere) and its price against an external one."""
     _not_future(held_on, today, "Kursdagen")
     by_municipality = dict(by_municipality or {})
     known = municipalities_by_code(session)
     if unknown := sorted(set(by_municipality) - set(known)):
         raise RecordError(f"Okända kommuner: {', '.join(unknown)}.")
-    if by_municipality:
-        total = sum(by_municipality.values())
+    if outside < 0 or any(count < 0 for count in by_municipality.values()):
+        raise RecordError("Antalet deltagare kan inte vara negativt.")
+    if by_municipality or outside:
+        total = sum(by_municipality.values()) + outside
         if participants is not None and participants != total:
             raise RecordError(f"Deltagarna per kommun blir {total}, men totalt angavs {participants}.")
         participants = total
@@ -163,6 +169,12 @@ def log_course(
         summary += f", pris {fmt.kronor(price)} per deltagare"
     if external_price is not None:
         summary += f", externt pris {fmt.kronor(external_price)}"
+    if by_municipality:
+        names = {code: m.name for code, m in known.items()}
+        shares = [f"{names[code]} {count}" for code, count in sorted(by_municipality.items(), key=lambda kv: names[kv[0]]) if count]
+        summary += " (" + ", ".join(shares + ([f"externa {outside}"] if outside else [])) + ")"
+    elif outside:
+        summary += f" (externa {outside})"
     if price is not None and external_price is not None:
         summary += f" (kostnadsreducering {fmt.kronor(participants * (external_price - price))})"
     recorded = record(session, kind="kurs", summary=summary, origin=origin, rows=[row])
@@ -185,9 +197,15 @@ def log_application(
     today: date,
     granted: float | None = None,
     rejected: bool = False,
+    sent_on: date | None = None,
 ) -> Recorded:
-    """A funding application: pending, granted (an amount) or rejected."""
+    """A funding application: pending, granted (an amount) or rejected.
+
+    It counts in the year it was `sent_on` (default: `decided_on`), with its decision once known.
+    """
     _not_future(decided_on, today, "Datumet")
+    if sent_on is not None and sent_on > decided_on:
+        raise RecordError(f"Ansökan skickades {fmt.day(sent_on)}, efter beslutet {fmt.day(decided_on)} – kontrollera datumen.")
     if not 0 < sought <= MAX_AMOUNT:
         raise RecordError(f"Sökt belopp {fmt.kronor(sought)} är inte rimligt.")
     if granted is not None and rejected:
@@ -196,13 +214,14 @@ def log_application(
         raise RecordError(f"Beviljat belopp ({fmt.kronor(granted)}) måste vara större än 0 och högst det sökta ({fmt.kronor(sought)}).")
     status = ApplicationStatus.REJECTED if rejected else ApplicationStatus.GRANTED if granted is not None else ApplicationStatus.PENDING
     row = FundingApplication(project=project.strip(), funder=funder.strip(), sought=sought, granted=granted,
-                             status=status.value, decided_on=decided_on)
+                             status=status.value, decided_on=decided_on, sent_on=sent_on)
     outcome = {
         ApplicationStatus.PENDING: "inget beslut ännu",
         ApplicationStatus.REJECTED: "avslag",
         ApplicationStatus.GRANTED: f"beviljat {fmt.kronor(granted or 0)} ({fmt.ratio_percent((granted or 0) / sought)})",
     }[status]
-    summary = f"Ansökan {row.project} till {row.funder} {fmt.day(decided_on)}: sökt {fmt.kronor(sought)}, {outcome}"
+    sent = f" (skickad {fmt.day(sent_on)})" if sent_on is not None and sent_on != decided_on else ""
+    summary = f"Ansökan {row.project} till {row.funder} {fmt.day(decided_on)}{sent}: sökt {fmt.kronor(sought)}, {outcome}"
     return record(session, kind="ansökan", summary=summary, origin=origin, rows=[row])
 
 
@@ -330,21 +349,53 @@ def log_event(
 
 
 def log_economy(
-    session: Session, *, origin: Origin, area_code: str, period: Period, item: str, amount_tkr: float
+    session: Session, *, origin: Origin, figures: Mapping[str, Mapping[str, float]], as_of: date, kind: str = "ekonomi",
+    summary_prefix: str = "Ekonomi",
 ) -> Recorded:
-    """One economy line in tkr for an area: budget, utfall, kvarvarande medel …"""
-    area = _area(session, area_code)
-    if not abs(amount_tkr) <= MAX_AMOUNT / 1000:
-        raise RecordError(f"{fmt.tkr(amount_tkr)} är inte ett rimligt belopp.")
-    row = EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item.strip(), amount_tkr=amount_tkr)
-    summary = f"Ekonomi {area.name} {period.code}, {row.item}: {fmt.tkr(amount_tkr)}"
-    return record(session, kind="ekonomi", summary=summary, origin=origin, rows=[row])
+    """The economy of one or more areas in tkr as of a day, under one entry (one `ångra` undoes it all).
+
+    `figures` maps area codes to typed items (`economy.ITEMS`); computed figures are refused.
+    """
+    if not figures:
+        raise RecordError("Ange minst en ekonomisk uppgift, t.ex. ”utfall 938”.")
+    rows = []
+    parts = []
+    period = Period.containing(as_of)
+    for area_code, items in figures.items():
+        area = _area(session, area_code)
+        if problems := economy.check(items):
+            raise RecordError(f"{area.name}: " + " ".join(problems))
+        if not items:
+            raise RecordError(f"{area.name}: ange minst en uppgift, t.ex. ”utfall 938”.")
+        for item, amount in items.items():
+            rows.append(EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item, amount_tkr=amount,
+                                    as_of=as_of))
+        figures_text = ", ".join(f"{item} {fmt.tkr(amount)}" for item, amount in items.items())
+        figures_of_area = economy.AreaEconomy(area.code, as_of, items)
+        computed = [(label, figures_of_area.value(label)) for label in ("disponibla medel", "kvarvarande medel")]
+        figures_text += "".join(f", {label} {fmt.tkr(value)}" for label, value in computed if value is not None)
+        parts.append(f"{area.name}: {figures_text}")
+    summary = f"{summary_prefix} per {fmt.day(as_of)} – " + "; ".join(parts)
+    return record(session, kind=kind, summary=summary, origin=origin, rows=rows)
 
 
-def log_staff_fte(session: Session, *, origin: Origin, period: Period, form: EmploymentForm, fte: float) -> Recorded:
-    """Full-time equivalents by employment form, for the staff table."""
-    if not 0 <= fte <= 10_000:
-        raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare är inte rimligt.")
-    row = StaffFte(year=period.year, tertial=period.tertial, employment_form=form.value, fte=fte)
-    summary = f"Årsarbetare {period.code}, {form.value}: {fmt.number(fte, decimals=1)}"
-    return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=[row])
+def log_text(session: Session, *, origin: Origin, section: str, title: str, period: Period, text: str) -> Recorded:
+    """A named section of report prose for a period; the latest one per section and period is printed."""
+    if not text.strip():
+        raise RecordError("Texten är tom – skriv texten efter kolon.")
+    row = NarrativeText(section=section, year=period.year, tertial=period.tertial, text=text.strip())
+    shown = row.text if len(row.text) <= 120 else row.text[:117].rstrip() + " …"
+    return record(session, kind="text", summary=f"Text ”{title}” {period.code}: {shown}", origin=origin, rows=[row])
+
+
+def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[EmploymentForm, float]) -> Recorded:
+    """Full-time equivalents (årsarbetare) by employment form for a year, for the staff table."""
+    if not ftes:
+        raise RecordError("Ange årsarbetare per anställningsform, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
+    for form, fte in ftes.items():
+        if not 0 <= fte <= 10_000:
+            raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare ({form.value}) är inte rimligt.")
+    rows = [StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()]
+    shown = ", ".join(f"{form.value} {fmt.number(fte, decimals=2)}" for form, fte in ftes.items())
+    summary = f"Årsarbetare {year}: {shown} – summa {fmt.number(sum(ftes.values()), decimals=2)}"
+    return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=rows)

@@ -205,26 +205,42 @@ def activity(ctx: Context, args: str) -> Reply:
 
 @command("kurs", "course")
 def course(ctx: Context, args: str) -> Reply:
-    """Registrera en kurs: namn, datum, antal deltagare, ev. digital, pris per deltagare och externt pris.
+    """Registrera en kurs: namn, datum, antal deltagare eller deltagare per kommun (och externa), ev. digital, pris per deltagare och externt pris.
     Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
     Exempel: kurs GDPR 12 maj 30 deltagare digital pris 1 840 extern 4 999
+    Exempel: kurs Arkivering 2022-05-05 Aneby 3, Eksjö 2, externa 4
     """
     name, held_on, rest = _split_at_date(ctx, args)
     if not name or held_on is None:
         raise Usage("Skriv kursens namn och sedan datum, t.ex. ”kurs GDPR 2022-05-12 30 deltagare”.")
     participants, rest = _take(r"(?<!\S)(\d+)\s*deltagare(?!\S)", rest)
-    if participants is None:
-        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”.")
     digital, rest = _take(r"(?<!\S)(digital|digitalt|distans)(?!\S)", rest)
     external, rest = _take(rf"(?<!\S)extern(?:t)?(?:\s+pris)?:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
     price, rest = _take(rf"(?<!\S)pris:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
-    _leftover(rest)
+    outside, rest = _take(r"(?<!\S)(?:externa|övriga|utanför länet):?\s*(\d+)(?!\S)", rest)
+    by_municipality = _participants_by_municipality(ctx, rest, held_on.year)
+    if participants is None and not by_municipality and outside is None:
+        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”, eller deltagare per kommun, t.ex. ”Aneby 3, Eksjö 2, externa 4”.")
     return _accepted(records.log_course(
         ctx.session, origin=ctx.origin, name=name, held_on=held_on, today=ctx.today,
-        participants=values.parse_int(participants.group(1), minimum=1, maximum=100_000, what="antal deltagare"),
+        participants=values.parse_int(participants.group(1), minimum=1, maximum=100_000, what="antal deltagare")
+        if participants else None,
+        by_municipality=by_municipality, outside=int(outside.group(1)) if outside else 0,
         digital=digital is not None, price=_number(price.group(1)) if price else None,
         external_price=_number(external.group(1)) if external else None,
     ))
+
+
+def _participants_by_municipality(ctx: Context, text: str, year: int) -> dict[str, int]:
+    """ "Aneby 3, Eksjö 2" → {"aneby": 3, "eksjo": 2}; anything else left over is refused."""
+    pairs = re.findall(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", text)
+    _leftover(re.sub(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", "", text).replace("och", ""))
+    municipalities = {code: (name,) for code, name in ctx.lexicon(year).municipalities.items()}
+    counts: dict[str, int] = {}
+    for name, count in pairs:
+        code = values.match_name(name.strip().removeprefix("och ").strip(), municipalities, kind="kommun")
+        counts[code] = counts.get(code, 0) + values.parse_int(count, maximum=100_000, what="antal deltagare")
+    return counts
 
 
 @command("ansökan", "ansokan", "application")
@@ -232,7 +248,16 @@ def application(ctx: Context, args: str) -> Reply:
     """Registrera en ansökan om externa medel: projekt, finansiär, sökt belopp och ev. beslut.
     Exempel: ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000
     Exempel: ansökan "Brukarstyrda brukarrevisioner" Forte 4 916 220 avslag 2022-06-01
+    Exempel: ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2021-10-01 avslag 2022-01-20
     """
+    sent_on = None
+    sent_word = re.search(r"(?<!\S)skickad(?:es)?:?\s+", args, re.IGNORECASE)
+    if sent_word is not None:
+        sent_date = _DATE.match(args, sent_word.end())
+        if sent_date is None:
+            raise Usage("Skriv datumet då ansökan skickades efter ”skickad”, t.ex. ”skickad 2022-10-01”.")
+        sent_on = values.parse_date(sent_date.group(1), ctx.today)
+        args = (args[: sent_word.start()] + " " + args[sent_date.end():]).strip()
     date_match, rest = _take(_DATE, args)
     decided_on = values.parse_date(date_match.group(1), ctx.today) if date_match else ctx.today
     granted, rest = _take(rf"(?<!\S)bevilja(?:t|de|ts)?:?\s*({_NUMBER})(?:\s*kr)?(?!\S)", rest)
@@ -253,7 +278,7 @@ def application(ctx: Context, args: str) -> Reply:
     return _accepted(records.log_application(
         ctx.session, origin=ctx.origin, project=project, funder=funder, sought=_number(sought.group(1)),
         granted=_number(granted.group(1)) if granted else None, rejected=rejected is not None,
-        decided_on=decided_on, today=ctx.today,
+        decided_on=decided_on, today=ctx.today, sent_on=sent_on,
     ))
 
 

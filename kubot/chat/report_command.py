@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kubot import formatting as fmt
+from kubot.chat import values
 from kubot.chat.registry import Context, Usage, command
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
@@ -12,6 +14,7 @@ from kubot.report import build, content
 
 _PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
+_PER = re.compile(r"(?:^|\s)per:?\s+(\d{4}-\d{1,2}-\d{1,2})(?!\S)", re.IGNORECASE)
 
 
 @command("rapport", "report", role=Role.MANAGER, slow="Jag bygger rapporten, den kommer här om en stund.")
@@ -20,6 +23,7 @@ def report(ctx: Context, args: str) -> Reply:
     Exempel: rapport T3 2018
     Exempel: rapport T2 2018 Barn och unga
     Exempel: rapport T3 2018 dnr RJL 2017/1522
+    Exempel: rapport T2 2018 per 2018-09-15
     """
     match = _PERIOD.match(args)
     if match is None:
@@ -29,6 +33,14 @@ def report(ctx: Context, args: str) -> Reply:
     except PeriodError as exc:
         raise Usage(str(exc)) from exc
     rest = args[match.end():].strip()
+    per_match = _PER.search(rest)
+    per = None
+    if per_match:
+        try:
+            per = values.parse_date(per_match.group(1), ctx.today)
+        except values.ValueProblem as exc:
+            raise Usage(str(exc)) from exc
+        rest = (rest[: per_match.start()] + " " + rest[per_match.end():]).strip()
     dnr_match = _DNR.search(rest)
     dnr = dnr_match.group(1).strip() if dnr_match else None
     area_text = (rest[: dnr_match.start()] if dnr_match else rest).strip()
@@ -36,10 +48,9 @@ def report(ctx: Context, args: str) -> Reply:
     author = f"{ctx.actor.name}, {ctx.actor.title}" if ctx.actor.title else ctx.actor.name
     request = content.Request(period, area=area, dnr=dnr, author=author)
     try:
-        built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id)
+        built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per)
     except build.ReportError as exc:
         return Reply(str(exc), accepted=False)
-    number = f" nr {built.snapshot_id}" if built.snapshot_id is not None else ""
     # A report ordered in a shared channel is for the channel.
-    return Reply(f"Rapporten byggs … klar: {built.title} ({period.code}), utkast i Word. "
-                 f"Bedömningarna kommer från utvärdering{number} som gjordes nu.", files=(built.path,), public=True)
+    return Reply(f"Rapporten byggs … klar: {built.title} ({period.code}), utkast i Word med uppgifterna per "
+                 f"{fmt.day(built.as_of)}. Filen: {built.path}", files=(built.path,), public=True)
