@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+
 from microsoft_agents.activity import ConversationReference
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
@@ -55,5 +56,5 @@ class TeamsSender:
         if self.settings.teams_app_id:
             await adapter.continue_conversation(self.settings.teams_app_id, reference.get_continuation_activity(), write)
         else:  # anonymous, only for local testing: the Emulator and Agents Playground take calls without a token
-            await adapter.continue_conversation_with_claims(ClaimsIdentity({}, False), reference.get_continuation_activity(), write)
+            await adapter.continue_conversation_with_claims(ClaimsIdentity(), reference.get_continuation_activity(), write)
 

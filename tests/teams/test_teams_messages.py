@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.teams.conftest import BOT, LISELOTTE, TENANT, Teams
+import threading
+
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.teams.conftest import BOT, LISELOTTE, OLA, TENANT, Teams
 
 
 def test_help_in_personal_chat_is_answered_in_plain_swedish(teams: Teams) -> None:
@@ -51,3 +56,24 @@ def test_reply_buttons_are_card_actions_that_run_their_command(teams: Teams) -> 
     status, answer = teams.submit({"command": "ångra"}, verb="kubot.command")
     assert status == 200 and answer["statusCode"] == 200
     assert teams.connector.sent()[-1]["text"].startswith("Ångrat #")
+
+
+def test_one_conversation_waiting_on_the_database_does_not_hold_up_another(teams: Teams, small_plan_engine: Engine) -> None:
+    if small_plan_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time; the point is that the event loop is not the bottleneck")
+    results: list[tuple[int, object]] = []
+    with small_plan_engine.connect() as blocker:
+        blocker.execute(text("LOCK TABLE attendance IN EXCLUSIVE MODE"))
+        waiting = threading.Thread(target=lambda: results.append(teams.send(teams.activity("närvaro PKS 2022-11-21 3 av 3"))))
+        waiting.start()
+        for _ in range(600):  # until Liselotte's entry waits for the lock (bounded)
+            if blocker.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                break
+            waiting.join(timeout=0.05)
+        [answer] = teams.say("hjälp", sender=OLA, name="Ola Götesson")
+        assert "närvaro" in answer, "Ola is answered while Liselotte's message waits"
+        assert waiting.is_alive() and results == []
+        blocker.rollback()
+    waiting.join(timeout=120)
+    assert results and results[0][0] == 202
+    assert teams.connector.sent(f"a:personal-{LISELOTTE}")[-1]["text"].startswith("Registrerat #")
