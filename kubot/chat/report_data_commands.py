@@ -7,8 +7,8 @@ import re
 from sqlmodel import col, select
 
 from kubot import economy, records
-from kubot.chat import values
-from kubot.chat.commands import _DATE, _NUMBER, _accepted, take_period
+from kubot.chat import grammar, values
+from kubot.chat.commands import _accepted, take_period
 from kubot.chat.registry import Context, Usage, command
 from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
@@ -18,7 +18,7 @@ from kubot.port import Reply
 
 # A comma followed by a word starts the next figure; a comma between digits is a decimal comma.
 _FIGURE_SEPARATOR = re.compile(r"[;,]\s*(?=[^\d\s−-])|\soch\s")
-_FIGURE = re.compile(rf"^(?P<word>[^\d−-]+?)\s*:?\s*(?P<amount>[−-]?\s?(?:{_NUMBER}))\s*(?:tkr)?$", re.IGNORECASE)
+_FIGURE = re.compile(rf"^(?P<word>[^\d−-]+?)\s*:?\s*(?P<amount>[−-]?\s?(?:{grammar.NUMBER}))\s*(?:tkr)?$", re.IGNORECASE)
 
 
 def parse_figures(text: str) -> dict[str, float]:
@@ -50,13 +50,12 @@ def economy_(ctx: Context, args: str) -> Reply:
     head, colon, rest = args.partition(":")
     if not colon or not rest.strip():
         raise Usage("Skriv område och datum före kolon och uppgifterna i tkr efter, t.ex. ”ekonomi Skola 2018-12-31: utfall 2 313”.")
-    day_match = _DATE.search(head)
-    as_of = values.parse_date(day_match.group(1), ctx.today) if day_match else ctx.today
-    area_text = (head[: day_match.start()] + head[day_match.end():]).strip() if day_match else head.strip()
+    day, area_text = grammar.take_date(head, ctx.today)
+    as_of = day or ctx.today
     if not area_text:
         raise Usage("Skriv vilket område ekonomin gäller.")
     area = ctx.lexicon(as_of.year).area(area_text)
-    return _accepted(records.log_economy(ctx.session, origin=ctx.origin, figures={area: parse_figures(rest)}, as_of=as_of))
+    return _accepted(ctx, records.log_economy(ctx.session, origin=ctx.origin, figures={area: parse_figures(rest)}, as_of=as_of))
 
 
 _FORMS = {"tillsvidare": EmploymentForm.PERMANENT, "tillsvidareanställda": EmploymentForm.PERMANENT,
@@ -79,15 +78,15 @@ def staff_fte(ctx: Context, args: str) -> Reply:
     if year > ctx.today.year:
         raise Usage(f"Året {year} har inte börjat än.")
     ftes: dict[EmploymentForm, float] = {}
-    for word, amount in re.findall(rf"([a-zåäö]+)\s*:?\s*({_NUMBER})", rest, re.IGNORECASE):
+    for word, amount in re.findall(rf"([a-zåäö]+)\s*:?\s*({grammar.NUMBER})", rest, re.IGNORECASE):
         form = _FORMS.get(word.casefold())
         if form is None:
             raise Usage(f"”{word}” är ingen anställningsform. Skriv tillsvidare, visstid eller tjänsteköp.")
         ftes[form] = float(values.parse_number(amount))
-    leftover = re.sub(rf"([a-zåäö]+)\s*:?\s*({_NUMBER})", "", rest, flags=re.IGNORECASE).strip(" ,;.")
+    leftover = re.sub(rf"([a-zåäö]+)\s*:?\s*({grammar.NUMBER})", "", rest, flags=re.IGNORECASE).strip(" ,;.")
     if leftover or not ftes:
         raise Usage("Skriv anställningsform och antal årsarbetare, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
-    return _accepted(records.log_staff_fte(ctx.session, origin=ctx.origin, year=year, ftes=ftes))
+    return _accepted(ctx, records.log_staff_fte(ctx.session, origin=ctx.origin, year=year, ftes=ftes))
 
 
 # The named sections of a report that have no data of their own, only text.
@@ -132,4 +131,4 @@ def text(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv avsnitt och period före kolon och texten efter, t.ex. ”text framtiden T3 2018: …”.")
     period, name = take_period(ctx, head)
     key, title = section_key(ctx, name, period.year)
-    return _accepted(records.log_text(ctx.session, origin=ctx.origin, section=key, title=title, period=period, text=body))
+    return _accepted(ctx, records.log_text(ctx.session, origin=ctx.origin, section=key, title=title, period=period, text=body))

@@ -6,7 +6,7 @@ Importing this package registers every table on `SQLModel.metadata`, which Alemb
 from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.conversations import ChatConversation
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
-from kubot.models.journal import Change, Entry
+from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
     Activity,
     Area,
@@ -70,6 +70,7 @@ __all__ = [
     "Network",
     "NetworkInvitee",
     "OutboxMessage",
+    "PendingReply",
     "PlanVersion",
     "SentMessage",
     "SlowJob",
