@@ -44,10 +44,7 @@ class RoutingSender:
         self.engine = engine
         self.senders = {s.platform: s for s in senders}
         self.clock = clock
-
-    @property
-    def platform(self) -> str:
-        return " eller ".join(self.senders)
+        self.platform = " eller ".join(self.senders)
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         """The first platform that reaches the person. Someone known on a configured platform that cannot
@@ -69,10 +66,10 @@ class RoutingSender:
             sender.send(message)
         except BaseException:
             with db.session_scope(self.engine) as session:
-                session.exec(delete(SentMessage).where(col(SentMessage.key) == message.key))  # type: ignore[call-overload]
+                session.exec(delete(SentMessage).where(col(SentMessage.key) == message.key))
             raise
         with db.session_scope(self.engine) as session:
-            session.exec(update(SentMessage).where(col(SentMessage.key) == message.key).values(sent_at=self.clock()))  # type: ignore[call-overload]
+            session.exec(update(SentMessage).where(col(SentMessage.key) == message.key).values(sent_at=self.clock()))
 
     def _claim(self, message: Outgoing) -> bool:
         now = self.clock()
@@ -82,7 +79,7 @@ class RoutingSender:
             return True
         except IntegrityError:
             with db.session_scope(self.engine) as session:
-                taken = session.exec(update(SentMessage).where(  # type: ignore[call-overload]
+                taken = session.exec(update(SentMessage).where(
                     col(SentMessage.key) == message.key, col(SentMessage.sent_at).is_(None),
                     col(SentMessage.claimed_at) < now - STALE_CLAIM).values(claimed_at=now))
                 return bool(taken.rowcount)

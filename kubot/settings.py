@@ -20,8 +20,11 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)  # Socket Mode
+    slack_api_url: str | None = None  # another Slack Web API address (the tests' own server)
+    port: int = 3000  # where `kubot web` (and, in its own process, `kubot teams`) listens
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
     # Reminders: working days before each report deadline, working days after it for the
@@ -34,7 +37,6 @@ class Settings:
     teams_app_secret: str | None = None
     teams_tenant_id: str | None = None
     teams_anonymous: bool = False  # accept requests without a token (Emulator, Agents Playground)
-    port: int = 3978
 
     @property
     def slack_configured(self) -> bool:
@@ -53,6 +55,9 @@ class Settings:
             timezone=ZoneInfo(env.get("KUBOT_TIMEZONE") or "Europe/Stockholm"),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            port=int(env.get("PORT") or 3000),
             report_template=Path(template) if template else None,
             report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
             reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
@@ -62,5 +67,4 @@ class Settings:
             teams_app_secret=env.get(f"{TEAMS_CONNECTION}CLIENTSECRET") or None,
             teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,
             teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
-            port=int(env.get("PORT") or 3978),
         )

@@ -3,7 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
-from kubot.models.chat import HandledMessage, SentMessage, SlowJob
+from kubot.models.chat import HandledMessage, Inbox, SentMessage, SlowJob
 from kubot.models.conversations import ChatConversation
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry, PendingReply
@@ -62,6 +62,7 @@ __all__ = [
     "FundingApplication",
     "Goal",
     "HandledMessage",
+    "Inbox",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",
