@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse, ConversationParameters
+from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationParameters
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware, start_agent_process
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
@@ -31,6 +31,7 @@ from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
 from kubot import app as kubot_app
+from kubot.chat import people as chat_people
 from kubot.chat.core import Bot, identify
 from kubot.chat.registry import COMMANDS
 from kubot.models import Staff
@@ -71,7 +72,7 @@ class TeamsAdapter:
         found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
         await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
                                 user if _personal(context) else None, found)
-        if not await asyncio.to_thread(people.known, self.bot.engine, user):
+        if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
             await self._learn(context, user)
         return True
 
@@ -85,7 +86,8 @@ class TeamsAdapter:
         except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
             log.warning("roster lookup for %s failed: %s", user, exc)
             return
-        await asyncio.to_thread(people.learn, self.bot.engine, user, (member.email, member.user_principal_name))
+        await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
+                                (member.email, member.user_principal_name))
 
     async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
         """The app was added to a personal chat: say hello (the reference is stored by then)."""
@@ -98,7 +100,7 @@ class TeamsAdapter:
         activity = context.activity
         if activity.value and not activity.text:
             return  # an old-style card submit; kubot's cards use Action.Execute
-        text = activity.remove_recipient_mention()  # in channels and group chats Teams requires the @mention
+        text = _mentions_as_port_text(activity)
         command = COMMANDS.get(text.strip().lower())
         if command is not None and command.name in cards.FORMS:
             # A form command with nothing after it opens the form, for people kubot knows.
@@ -203,6 +205,18 @@ class TeamsAdapter:
         # The SDK's own handler would show the exception text to the person; they get plain Swedish instead.
         log.error("Teams turn failed", exc_info=error)
         await context.send_activity(render.message(FAILED))
+
+
+def _mentions_as_port_text(activity: Activity) -> str:
+    """The text without the @mention of kubot (Teams requires it in channels and group chats), and other
+    people's mentions in the chat port's form <@id|namn> (how `koppla` knows whom an admin means)."""
+    text: str = activity.remove_recipient_mention()
+    bot = activity.recipient.id if activity.recipient else None
+    for mention in activity.get_mentions():
+        who = mention.mentioned
+        if who is not None and who.id != bot and mention.text:
+            text = text.replace(mention.text, f"<@{who.id}|{who.name or ''}>")
+    return text
 
 
 def _personal(context: TurnContext) -> bool:

@@ -77,3 +77,19 @@ def test_one_conversation_waiting_on_the_database_does_not_hold_up_another(teams
     waiting.join(timeout=120)
     assert results and results[0][0] == 202
     assert teams.connector.sent(f"a:personal-{LISELOTTE}")[-1]["text"].startswith("Registrerat #")
+
+
+def test_an_admin_links_a_teams_user_by_mentioning_them(teams: Teams) -> None:
+    newcomer = {"id": "29:1anna", "name": "Anna Nykvist"}
+    body = teams.activity("<at>kubot</at> koppla <at>Anna Nykvist</at> Maria Chef", sender=OLA, name="Ola Götesson",
+                          conversation=CHANNEL, entities=[MENTION, {"type": "mention", "text": "<at>Anna Nykvist</at>",
+                                                                    "mentioned": newcomer}])
+    assert teams.send(body)[0] == 202
+    assert teams.connector.sent()[-1]["text"] == "Kopplat: Teams-användaren 29:1anna är nu Maria Chef i kubot."
+    [answer] = teams.say("vem", sender="29:1anna", name="Anna Nykvist")
+    assert "Maria Chef" in answer
+
+
+def test_only_an_admin_may_link(teams: Teams) -> None:
+    [answer] = teams.say("koppla <@29:1anna|Anna> Maria Chef")
+    assert answer.startswith("”koppla” kan bara administratörer använda.")
