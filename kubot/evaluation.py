@@ -291,7 +291,7 @@ def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Ind
                     own[code] = targets[indicator.code]
         elif overall is None:
             overall = targets[indicator.code]
-    network_target = {code: target for code in names if (target := own[code] if code in own else overall) is not None}
+    network_target = {code: target for code in names if (target := own.get(code, overall)) is not None}
     meetings: dict[str, list[derived.AttendanceFact]] = defaultdict(list)
     for meeting in records.attendance:
         if period.contains(meeting.day) and meeting.network in network_target:

@@ -359,3 +359,14 @@ def _stored(bot: Bot, message: str) -> str:
 def test_every_help_example_written_another_way_stores_the_same_entry(sample_bot: Bot, variant: tuple[str, str]) -> None:
     canonical, written = variant
     assert _stored(sample_bot, written) == _stored(sample_bot, canonical), written
+
+
+def test_a_target_that_looks_like_a_year_is_read_as_the_value(sample_bot: Bot) -> None:
+    assert "Målvärde för kurser" in say(sample_bot, "målvärde kurser 2050 2022")
+    with db.session_scope(sample_bot.engine) as session:
+        assert facts.target_for(session, session.exec(select(Indicator).where(Indicator.code == "kurser")).one(), 2022) == 2050
+
+
+def test_a_report_may_name_the_area_before_the_period(sample_bot: Bot) -> None:
+    reply = console.say(sample_bot, ADMIN, "rapport missbruk T3 2018")
+    assert reply.accepted is not False and "T3 2018" in reply.text and reply.files, reply.text

@@ -17,7 +17,6 @@ from kubot.port import Reply
 from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 
-
 # A deadline set this many years ahead still shows in `påminnelser`.
 LOOK_AHEAD_YEARS = 5
 
