@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, db, economy_import, evaluation, planfile
+from kubot import app, db, demo, economy_import, evaluation, planfile
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
                         help="uppgifterna som de var detta datum (standard: rapportens deadline, annars periodens slut)")
     report.add_argument("--pdf", action="store_true", help="skriv också en PDF med sidnummer i innehållsförteckningen (LibreOffice)")
+    commands.add_parser("demo", help="läs in Verksamhetsberättelse 2018:s siffror som registreringar (för att prova rapporterna)")
     imports = commands.add_parser("import", help="importera uppgifter ur en fil")
     import_kinds = imports.add_subparsers(dest="import_kind", required=True, metavar="SLAG")
     import_economy = import_kinds.add_parser("ekonomi", help="ekonomin per område ur ett kalkylark (.xlsx eller .csv), i tkr")
@@ -160,6 +161,17 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
         except (report_pdf.PdfError, OSError, subprocess.SubprocessError) as exc:
             print(exc, file=sys.stderr)
             return 1
+    return 0
+
+
+def _demo(settings: Settings) -> int:
+    try:
+        sent, stored = demo.load(app.start(settings), settings)
+    except demo.DemoError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Demodata från Verksamhetsberättelse 2018: {sent} meddelanden, {stored} nya registreringar"
+          + (" (resten fanns redan)." if stored < sent else ".") + " Prova: kubot say --as \"Ola Götesson\" \"rapport T3 2018\"")
     return 0
 
 
@@ -310,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             period_text = f"{args.period} {args.year}" if args.year else args.period
             return _report(settings, period_text, args.area, args.out, args.dnr, args.author, args.per, args.pdf)
+        if args.command == "demo":
+            return _demo(settings)
         if args.command == "import":
             return _import_economy(settings, args.file, args.per, args.name)
         if args.command == "worker":

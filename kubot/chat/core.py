@@ -153,8 +153,9 @@ class Bot:
                      "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
 
     def _context(self, session: Session, actor: Staff, platform: str, message_id: str | None, text: str) -> Context:
-        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH])
-        return Context(session=session, actor=actor, origin=origin, now=self.clock(), settings=self.settings)
+        now = self.clock()
+        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH], at=now)
+        return Context(session=session, actor=actor, origin=origin, now=now, settings=self.settings)
 
     def _start(self, job_id: int) -> None:
         assert self._jobs is not None

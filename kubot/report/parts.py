@@ -171,7 +171,7 @@ class Context:
         return text or None
 
     def miss(self, what: str, owner: str | None = None) -> None:
-        self.missing.append((what, owner or self.plan.editor))
+        self.missing.append((what if len(what) <= 90 else what[:86].rstrip() + " …”", owner or self.plan.editor))
 
 
 # --- small pieces ----------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
         rows.append((Cell.of(status_run(verdict.status), Run(spec.name)), Cell.text(target), Cell.text(result), analysis))
     if not rows:
         return None
-    return Table(INDICATOR_HEADER, tuple(rows), widths=(3.4, 1.4, 1.4, 5.0), numeric=frozenset({1, 2}))
+    return Table(INDICATOR_HEADER, tuple(rows), widths=(3.3, 1.75, 1.75, 4.6), numeric=frozenset({1, 2}))
 
 
 def activity_table(ctx: Context, goal: GoalSpec) -> tuple[Table | None, list[str]]:
@@ -336,8 +336,8 @@ def application_table(ctx: Context) -> Table | None:
         _number_cell(fmt.kronor(share.denominator), bold=True), _number_cell(fmt.kronor(share.numerator), bold=True),
         Cell.text(f"{fmt.ratio_percent(share.value)} av sökt belopp" if share.value is not None else "–", bold=True),
     ))
-    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.2, 2.2, 1.9, 1.9, 2.2),
-                 numeric=frozenset({2, 3}), total=True, caption=f"Ansökningar om externa medel skickade {period.label}")
+    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.0, 2.6, 2.0, 2.0, 2.0),
+                 numeric=frozenset({2, 3}), total=True, small=True, caption=f"Ansökningar om externa medel skickade {period.label}")
 
 
 def staff_table(ctx: Context) -> Table | None:
