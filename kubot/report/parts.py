@@ -375,7 +375,7 @@ def accounts_table(ctx: Context) -> Table | None:
             for row in rows]
     body.append((Cell.text("Summa", bold=True), *(_number_cell(_tkr(economy.total(rows, c)), bold=True) for c in ACCOUNT_COLUMNS)))
     day = max(row.as_of for row in rows)
-    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.6, *(1.05 for _ in ACCOUNT_COLUMNS)),
+    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.2, *(1.05 for _ in ACCOUNT_COLUMNS)),
                  numeric=frozenset(range(1, len(ACCOUNT_COLUMNS) + 1)), total=True, small=True,
                  caption=f"Redovisning i tkr per {fmt.day(day)}")
 
@@ -395,7 +395,7 @@ def financing_table(ctx: Context) -> Table | None:
             for row in rows]
     body.append((Cell.text("Summa", bold=True), *(_number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS)))
     return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.4, 1.5, 1.3, 1.3, 1.6, 1.5),
-                 numeric=frozenset(range(1, 6)), total=True, caption="Finansiering per område (tkr)")
+                 numeric=frozenset(range(1, 6)), total=True, small=True, caption="Finansiering per område (tkr)")
 
 
 def payout_sentence(ctx: Context) -> Paragraph | None:
@@ -501,7 +501,7 @@ def course_examples(ctx: Context) -> list[Block]:
         Table(("Kurs", "Kostnad per deltagare via Kommunal utveckling", f"Antal del{SHY}tagare",
                "Kostnad per deltagare externt", f"Kostnads{SHY}reducering per deltagare",
                f"Kostnads{SHY}reducering per kurs", f"Kostnads{SHY}reducering i %"),
-              tuple(rows), widths=(2.8, 1.5, 1.2, 1.5, 1.5, 1.5, 1.4), numeric=frozenset(range(1, 7)), total=True, small=True),
+              tuple(rows), widths=(2.6, 1.5, 1.2, 1.5, 1.5, 1.5, 1.7), numeric=frozenset(range(1, 7)), total=True, small=True),
         Paragraph.plain(
             f"Sammanställningen visar de {len(examples)} kurser med störst kostnadsreducering av totalt "
             f"{derived.course_count(data.facts.courses, period)} kurser under perioden. Kostnader för resa och boende är inte inräknade."),
