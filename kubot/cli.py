@@ -28,6 +28,7 @@ from kubot.report import build as report_build
 from kubot.report import content
 from kubot.report import pdf as report_pdf
 from kubot.settings import Settings
+from kubot.teams import package as teams_package
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
@@ -85,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     reminders.add_argument("--dry-run", action="store_true", help="visa bara; skicka inget och spara inget")
     commands.add_parser("web", help="kör Slack-appen över HTTP på $PORT (/slack/events och /healthz)")
     commands.add_parser("socket", help="kör Slack-appen över Socket Mode (SLACK_APP_TOKEN), utan publik adress")
+    teams = commands.add_parser("teams", help="kör kubot i Microsoft Teams (/api/messages på $PORT), eller gör app-paketet")
+    teams_package = teams.add_subparsers(dest="teams_command", metavar="ÅTGÄRD").add_parser(
+        "package", help="gör Teams-appens paket (zip) att ladda upp i Teams administrationscenter")
+    teams_package.add_argument("--app-id", metavar="GUID", help="botens app-id (standard: CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
+    teams_package.add_argument("--domain", metavar="DOMÄN", required=True, help="domänen kubot nås på, t.ex. kubot.rjl.se")
+    teams_package.add_argument("--out", type=Path, default=Path("kubot-teams.zip"), metavar="FIL", help="standard: kubot-teams.zip")
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
@@ -124,6 +131,23 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
         print(f"\n● {item.kind} till {item.recipient}, {item.period.code} – {item.why} [{status}]")
         print("  " + item.message.text.replace("\n", "\n  "))
     return 0
+
+
+def _teams(settings: Settings, args: argparse.Namespace) -> int:
+    if args.teams_command == "package":
+        try:
+            out = teams_package.build(args.app_id or settings.teams_app_id, args.domain, args.out)
+        except teams_package.PackageError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"Teams-appens paket är skrivet till {out}. Ladda upp det i Teams administrationscenter under Hantera appar.")
+        return 0
+    try:
+        from kubot.teams import server
+    except ImportError:
+        print("Teams-stödet är inte installerat. Det kräver Python 3.12: pip install 'kubot[teams]'.", file=sys.stderr)
+        return 1
+    return server.serve(settings)
 
 
 def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
@@ -332,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reminders(settings, args.date, args.dry_run)
         if args.command == "outbox":
             return _outbox(settings, args.name, args.unread)
+        if args.command == "teams":
+            return _teams(settings, args)
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":

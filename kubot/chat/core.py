@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import followups, questions
+from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
