@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ from kubot.models import ChatIdentity, Staff
 from kubot.models.plan import Role
 from kubot.records import RecordError
 from kubot.settings import Settings
+from kubot.text import storable
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
@@ -36,8 +38,8 @@ _PREFIX = re.compile(r"^\s*(?:/kubot\b|@?kubot\b[:,]?)\s*", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
-    """Control characters out, every kind of space to one plain space, no leading command prefix."""
-    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} else ch for ch in text)
+    """Storable text (see `kubot.text`), every kind of space to one plain space, no leading command prefix."""
+    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} else ch for ch in storable(text))
     return _PREFIX.sub("", re.sub(r" +", " ", text).strip()).strip()
 
 
@@ -50,6 +52,8 @@ class Bot:
         self.clock = clock
 
     def handle(self, message: Incoming) -> Reply:
+        # Made safe once, here: the text is parsed, stored and quoted from this on.
+        message = replace(message, text=storable(message.text), sender=storable(message.sender))
         text = clean(message.text)
         if not text:
             return Reply("Skriv ett kommando, till exempel ”hjälp” för att se vad jag kan.", accepted=False)
