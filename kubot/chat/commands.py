@@ -11,7 +11,7 @@ from kubot import facts, journal, records
 from kubot import formatting as fmt
 from kubot.chat import values
 from kubot.chat.messages import Reply
-from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
+from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
@@ -72,7 +72,7 @@ def _leftover(text: str) -> None:
 
 # --- logging records -----------------------------------------------------------------------------
 
-@command("närvaro", "narvaro", "attendance")
+@command("närvaro", "narvaro", "attendance", role=Role.STAFF, scope=Scope.ANY_AREA)
 def attendance(ctx: Context, args: str) -> Reply:
     """Registrera närvaron vid ett nätverksmöte: nätverk, datum och vilka kommuner som var där.
     Exempel: närvaro PKS 2022-03-10 12 av 13
@@ -131,7 +131,7 @@ def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wh
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 
 
-@command("resultat", "result")
+@command("resultat", "result", role=Role.STAFF, scope=Scope.OWN_AREA)
 def result(ctx: Context, args: str) -> Reply:
     """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
     Exempel: resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
@@ -152,7 +152,7 @@ def result(ctx: Context, args: str) -> Reply:
                                         today=ctx.today, value=value, analysis=analysis))
 
 
-@command("analys", "analysis")
+@command("analys", "analysis", role=Role.STAFF, scope=Scope.OWN_AREA)
 def analysis(ctx: Context, args: str) -> Reply:
     """Skriv analystexten till ett mätetal för en period – den står bredvid resultatet i rapporten.
     Exempel: analys narvaro-pks T2 2022: PKS har sedan mätningarnas början legat över målvärdet på 80 %.
@@ -178,7 +178,7 @@ _STATES = [
 ]
 
 
-@command("aktivitet", "activity")
+@command("aktivitet", "activity", role=Role.STAFF, scope=Scope.OWN_AREA)
 def activity(ctx: Context, args: str) -> Reply:
     """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar.
     Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
@@ -203,7 +203,7 @@ def activity(ctx: Context, args: str) -> Reply:
                                                  reported_on=ctx.today, comment=comment))
 
 
-@command("kurs", "course")
+@command("kurs", "course", role=Role.STAFF, scope=Scope.ANY_AREA)
 def course(ctx: Context, args: str) -> Reply:
     """Registrera en kurs: namn, datum, antal deltagare, ev. digital, pris per deltagare och externt pris.
     Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
@@ -227,7 +227,7 @@ def course(ctx: Context, args: str) -> Reply:
     ))
 
 
-@command("ansökan", "ansokan", "application")
+@command("ansökan", "ansokan", "application", role=Role.STAFF, scope=Scope.ANY_AREA)
 def application(ctx: Context, args: str) -> Reply:
     """Registrera en ansökan om externa medel: projekt, finansiär, sökt belopp och ev. beslut.
     Exempel: ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000
@@ -257,7 +257,7 @@ def application(ctx: Context, args: str) -> Reply:
     ))
 
 
-@command("enkät", "enkat", "survey")
+@command("enkät", "enkat", "survey", role=Role.STAFF, scope=Scope.ANY_AREA)
 def survey(ctx: Context, args: str) -> Reply:
     """Registrera svaren på en enkätfråga i ett nätverk: antal svar per skalsteg 1–6, ev. ”vet ej” och år.
     Exempel: enkät samverkan-kommuner socialchefsnätverket 0 1 3 4 6 5 vet ej 2
@@ -288,7 +288,7 @@ _THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompet
             "kompetenshöjning": ThreeK.COMPETENCE, "kvalitet": ThreeK.QUALITY, "kvalitetshöjning": ThreeK.QUALITY}
 
 
-@command("händelse", "handelse", "event")
+@command("händelse", "handelse", "event", role=Role.STAFF, scope=Scope.ANY_AREA)
 def event(ctx: Context, args: str) -> Reply:
     """Registrera en viktig händelse eller ett exempel för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon.
     Exempel: händelse Barnahus kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.
@@ -305,7 +305,7 @@ def event(ctx: Context, args: str) -> Reply:
     ))
 
 
-@command("målvärde", "malvarde", "target", role=Role.ADMIN)
+@command("målvärde", "malvarde", "target", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def target(ctx: Context, args: str) -> Reply:
     """Sätt ett mätetals målvärde för ett år (administratörer).
     Exempel: målvärde nojd-medarbetare 50 2022
@@ -331,7 +331,7 @@ def target(ctx: Context, args: str) -> Reply:
 
 # --- questions and housekeeping ------------------------------------------------------------------
 
-@command("ångra", "angra", "undo")
+@command("ångra", "angra", "undo", role=Role.STAFF, scope=Scope.OWN_ENTRIES)
 def undo(ctx: Context, args: str) -> Reply:
     """Ångra din senaste registrering, eller en äldre med dess nummer.
     Exempel: ångra
@@ -344,7 +344,7 @@ def undo(ctx: Context, args: str) -> Reply:
     return Reply(f"Ångrat #{entry.id}: {entry.summary}", accepted=True)
 
 
-@command("vem", "whoami")
+@command("vem", "whoami", role=Role.STAFF, scope=Scope.READ)
 def whoami(ctx: Context, args: str) -> Reply:
     """Visa vem kubot tror att du är, din roll och dina områden.
     Exempel: vem
@@ -355,7 +355,7 @@ def whoami(ctx: Context, args: str) -> Reply:
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 
 
-@command("hjälp", "hjalp", "help", "?")
+@command("hjälp", "hjalp", "help", "?", role=Role.STAFF, scope=Scope.READ)
 def help_(ctx: Context, args: str) -> Reply:
     """Visa vad kubot kan, eller hjälp och exempel för ett kommando.
     Exempel: hjälp närvaro

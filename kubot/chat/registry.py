@@ -2,6 +2,9 @@
 
 The first docstring line is the one-line summary, lines starting with "Exempel:" are
 working examples shown in `hjälp`, and in rejections so people see a correct message.
+
+Every command declares who may use it (`role`) and for which part of the organisation
+(`scope`); the README's table and tests/test_access_matrix.py are checked against these.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
@@ -53,12 +57,28 @@ class Context:
 Handler = Callable[[Context, str], Reply]
 
 
+class Scope(Enum):
+    """For what a command may be used, once the role allows it; the value is the README's wording."""
+
+    READ = "läser bara"
+    ANY_AREA = "alla områden"
+    OWN_AREA = "eget ansvar eller eget område (chef och administratör: alla)"
+    OWN_ENTRIES = "egna registreringar (administratör: allas)"
+    SELF = "bara en själv"
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     aliases: tuple[str, ...]
     handler: Handler
-    role: Role
+    declared_role: Role | None
+    scope: Scope | None
+
+    @property
+    def role(self) -> Role:
+        # A command nobody has decided about is for administrators only, never open to everyone.
+        return self.declared_role or Role.ADMIN
 
     @property
     def help(self) -> str:
@@ -80,9 +100,11 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role = Role.STAFF) -> Callable[[Handler], Handler]:
+def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None) -> Callable[[Handler], Handler]:
+    """Register `handler` under `name` and `aliases`; `role` and `scope` must be given (the tests check)."""
+
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, handler, role)
+        entry = Command(name, aliases, handler, role, scope)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 
 from kubot.chat.messages import Reply
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
-from kubot.report import build, content
 
 _PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 
 
-@command("rapport", "report", role=Role.MANAGER)
+@command("rapport", "report", role=Role.MANAGER, scope=Scope.READ)
 def report(ctx: Context, args: str) -> Reply:
     """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område och med diarienummer.
     Exempel: rapport T3 2018
@@ -34,6 +33,10 @@ def report(ctx: Context, args: str) -> Reply:
     area_text = (rest[: dnr_match.start()] if dnr_match else rest).strip()
     area = ctx.lexicon(period.year).area(area_text) if area_text else None
     author = f"{ctx.actor.name}, {ctx.actor.title}" if ctx.actor.title else ctx.actor.name
+    # The report stack (python-docx, matplotlib) is loaded only when a report is ordered: every
+    # other message, and every `kubot say`, answers without paying for it.
+    from kubot.report import build, content
+
     request = content.Request(period, area=area, dnr=dnr, author=author)
     try:
         built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id)

@@ -15,9 +15,10 @@ from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat.commands import take_period
 from kubot.chat.messages import Reply
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal
+from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.reminders import digest
@@ -100,7 +101,7 @@ def _counts(verdicts: Iterable[IndicatorVerdict]) -> str:
     return ", ".join(f"{STATUS_SYMBOLS[s]} {counted[s]} {s}" for s in Status if counted[s])
 
 
-@command("status", "läge", "lage")
+@command("status", "läge", "lage", role=Role.STAFF, scope=Scope.READ)
 def status(ctx: Context, args: str) -> Reply:
     """Visa hur mätetalen ligger till: symbol, resultat mot målvärde och trend.
     Exempel: status
@@ -123,7 +124,7 @@ def status(ctx: Context, args: str) -> Reply:
     return Reply(f"{head}\n{_listed(lines)}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.")
 
 
-@command("varför", "varfor", "why")
+@command("varför", "varfor", "why", role=Role.STAFF, scope=Scope.READ)
 def why(ctx: Context, args: str) -> Reply:
     """Förklara hur ett mätetal eller en aktivitet bedömdes: vilken regel och vilka siffror.
     Exempel: varför narvaro-pks T2 2022
@@ -160,7 +161,7 @@ def why(ctx: Context, args: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-@command("saknas", "missing")
+@command("saknas", "missing", role=Role.STAFF, scope=Scope.READ)
 def missing(ctx: Context, args: str) -> Reply:
     """Visa vad du (eller ett område) har kvar att rapportera för perioden, och hur du rapporterar det.
     Exempel: saknas
