@@ -7,9 +7,10 @@ from sqlmodel import select
 
 from kubot import db, planfile
 from kubot.chat.outbox import OutboxSender
-from kubot.chat.port import Sender
 from kubot.journal import Origin
 from kubot.models import PlanVersion
+from kubot.port import Sender
+from kubot.routing import RoutingSender, platform_senders
 from kubot.settings import Settings
 
 
@@ -28,5 +29,5 @@ def start(settings: Settings) -> Engine:
 
 
 def sender(settings: Settings, engine: Engine) -> Sender:
-    """The configured way to reach people: the console outbox until a chat platform adapter is set up."""
-    return OutboxSender(engine)
+    """The way to reach people: each on the chat platform they are known on, else in the console outbox."""
+    return RoutingSender(engine, [*platform_senders(settings, engine), OutboxSender(engine)])

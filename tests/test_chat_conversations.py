@@ -151,7 +151,7 @@ def test_managers_report_for_every_area_and_may_order_reports(bot: Bot) -> None:
 
 
 def test_people_are_known_by_their_chat_identity_on_other_platforms(bot: Bot) -> None:
-    from kubot.chat.messages import Incoming
+    from kubot.port import Incoming
 
     reply = bot.handle(Incoming(text="vem", platform="slack", sender="U0LISE", channel="D1", message_id="1"))
     assert "Du är Liselotte Karlsson" in reply.text

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, select
 
 from kubot.chat import outbox
-from kubot.chat.port import Outgoing
+from kubot.port import Outgoing
 from kubot.models import Dispatch, OutboxMessage
 from kubot.periods import Period
 from kubot.reminders import delivery, worker

@@ -49,7 +49,7 @@ def test_any_text_made_storable_fits_a_word_document_and_utf8(raw: str) -> None:
 
 
 def test_clean_message_text_has_no_unsafe_characters() -> None:
-    assert clean("/kubot  händelse\x00 missbruk:\uffff text") == "händelse missbruk: text"
+    assert clean("  händelse\x00 missbruk:\uffff\u00a0text ") == "händelse missbruk: text"
 
 
 def test_event_text_with_noncharacters_and_nul_is_stored_clean_and_fits_a_report(bot: Bot, small_plan_engine: Engine) -> None:

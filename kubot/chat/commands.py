@@ -10,12 +10,12 @@ from sqlmodel import select
 from kubot import facts, journal, records
 from kubot import formatting as fmt
 from kubot.chat import values
-from kubot.chat.messages import Reply
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 
 _MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
 _DATE = re.compile(

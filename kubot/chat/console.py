@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from sqlmodel import Session, select
+
+from kubot.chat import core
 from kubot.chat.core import Bot
-from kubot.chat.messages import Incoming, Reply
+from kubot.models import Staff
+from kubot.port import Incoming, Reply
 
 PLATFORM = "console"
+# People used to the Slack command type it on the console too.
+_PREFIX = re.compile(r"^\s*(?:/kubot\b|@?kubot\b[:,]?)\s*", re.IGNORECASE)
 GREETING = """\
 Hej {name}! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna.
 Prova till exempel:
@@ -31,8 +38,17 @@ def render(reply: Reply) -> str:
     return text
 
 
+def by_name(session: Session, message: Incoming) -> Staff | None:
+    """On the console people say who they are by their name in the plan."""
+    wanted = message.sender.strip().casefold()
+    return next((s for s in session.exec(select(Staff).where(Staff.active)) if s.name.casefold() == wanted), None)
+
+
+core.recognise(PLATFORM, by_name)
+
+
 def say(bot: Bot, name: str, text: str) -> Reply:
-    return bot.handle(Incoming(text=text, platform=PLATFORM, sender=name, channel=PLATFORM))
+    return bot.handle(Incoming(text=_PREFIX.sub("", text, count=1), platform=PLATFORM, sender=name, channel=PLATFORM))
 
 
 def chat(bot: Bot, name: str, read: Callable[[str], str] | None = None, out: TextIO | None = None) -> None:

@@ -2,7 +2,13 @@
 
 Adapters (console, Slack, …) translate their platform's events into `Incoming` and
 render the `Reply`. Everything a message does happens in one database transaction:
-a rejected or failed message writes nothing.
+a rejected or failed message writes nothing. A message with a platform id is handled
+once: the id is recorded in that same transaction, so a retried event or a double
+click gets no second run, whatever the command does.
+
+A slow command (one that declares it, like `rapport`) is acknowledged at once when the
+bot has a `Sender`: its result is delivered later to the same conversation. The job is
+stored first, so one that a restart cuts off is reported to its asker by `resume`.
 """
 
 from __future__ import annotations
@@ -11,45 +17,60 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.messages import Incoming, Reply
-from kubot.chat.registry import COMMANDS, Context, Usage, unique_commands
+from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
 from kubot.chat.values import ValueProblem
 from kubot.journal import JournalError, Origin
-from kubot.models import ChatIdentity, Staff
+from kubot.models import ChatIdentity, HandledMessage, SlowJob, Staff
 from kubot.models.plan import Role
+from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
 from kubot.settings import Settings
 from kubot.text import storable
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
-_PREFIX = re.compile(r"^\s*(?:/kubot\b|@?kubot\b[:,]?)\s*", re.IGNORECASE)
+FAILED = ("Något gick fel hos mig, och inget sparades. Försök igen om en stund; "
+          "kvarstår felet, kontakta en administratör.")
+Identify = Callable[[Session, Incoming], Staff | None]
+# Platforms that recognise people their own way when they have no chat identity (the console: by name).
+_RECOGNISERS: dict[str, Identify] = {}
+
+
+def recognise(platform: str, how: Identify) -> None:
+    """Let `platform` recognise a sender without a chat identity its own way."""
+    _RECOGNISERS[platform] = how
 
 
 def clean(text: str) -> str:
-    """Storable text (see `kubot.text`), every kind of space to one plain space, no leading command prefix."""
+    """Storable text (see `kubot.text`), every kind of space to one plain space."""
     text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} else ch for ch in storable(text))
-    return _PREFIX.sub("", re.sub(r" +", " ", text).strip()).strip()
+    return re.sub(r" +", " ", text).strip()
 
 
 class Bot:
     """Answers chat messages on behalf of the people in the plan."""
 
-    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 sender: Sender | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.clock = clock
+        self.sender = sender
+        self._jobs = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kubot-jobb") if sender else None
+        self._running: set[Future[None]] = set()
 
     def handle(self, message: Incoming) -> Reply:
         # Made safe once, here: the text is parsed, stored and quoted from this on.
@@ -60,16 +81,32 @@ class Bot:
         if len(text) > MAX_MESSAGE_LENGTH:
             return Reply(f"Meddelandet är för långt ({len(text)} tecken). Skriv högst {MAX_MESSAGE_LENGTH} tecken per meddelande.",
                          accepted=False)
+        job: int | None = None
         try:
             with db.session_scope(self.engine) as session:
+                handled = _first_time(session, message)
                 actor = identify(session, message)
                 if actor is None:
-                    return self._stranger(session, message)
-                return self._run(session, actor, message, text)
+                    reply = self._stranger(session, message)
+                else:
+                    reply, job = self._run(session, actor, message, text)
+                if handled is not None:
+                    handled.accepted, handled.reply = reply.accepted, reply.text
+                    session.add(handled)
+        except _HandledBefore:
+            return self._earlier(message)
         except Exception:
             log.exception("message failed: %r", message)
-            return Reply("Något gick fel hos mig, och inget sparades. Försök igen om en stund; "
-                         "kvarstår felet, kontakta en administratör.", accepted=False)
+            return Reply(FAILED, accepted=False)
+        if job is not None:
+            self._start(job)
+        return reply
+
+    def _earlier(self, message: Incoming) -> Reply:
+        with Session(self.engine) as session:
+            row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
+                                                            HandledMessage.message_id == message.message_id)).one()
+        return Reply(row.reply, accepted=row.accepted, repeated=True)
 
     def _stranger(self, session: Session, message: Incoming) -> Reply:
         admins = session.exec(select(Staff.name).where(Staff.role == Role.ADMIN, Staff.active)).all()
@@ -77,27 +114,117 @@ class Bot:
         return Reply(f"Hej! Jag känner inte igen dig ({message.sender}), så jag kan inte ta emot registreringar från dig. "
                      f"Be {who} att lägga till dig i kubot.", accepted=False)
 
-    def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> Reply:
+    def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
         word, _, rest = text.partition(" ")
         command = COMMANDS.get(word.lower().rstrip(":"))
         if command is None:
             names = ", ".join(c.name for c in unique_commands())
             return Reply(f"Jag förstår inte ”{word[:40]}”. Det här kan jag: {names}. Skriv ”hjälp <kommando>” för exempel.",
-                         accepted=False)
-        origin = Origin(actor=actor, channel=message.platform, message_id=message.message_id, message_text=message.text[:MAX_MESSAGE_LENGTH])
-        context = Context(session=session, actor=actor, origin=origin, now=self.clock(), settings=self.settings)
+                         accepted=False), None
+        context = self._context(session, actor, message.platform, message.message_id, message.text)
         if not context.has_role(command.role):
             allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
             return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
-                         f"Fråga {', '.join(allowed[:3]) or 'en administratör'}.", accepted=False)
-        savepoint = session.begin_nested()
+                         f"Fråga {', '.join(allowed[:3]) or 'en administratör'}.", accepted=False), None
+        if command.slow and self.sender is not None:
+            job = SlowJob(actor_id=actor.id or 0, platform=message.platform, address=message.sender, conversation=message.channel,
+                          thread=message.thread, message_id=message.message_id, text=text, created_at=self.clock())
+            session.add(job)
+            session.flush()
+            return Reply(command.slow), job.id
+        return _execute(context, command, rest), None
+
+    def _context(self, session: Session, actor: Staff, platform: str, message_id: str | None, text: str) -> Context:
+        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH])
+        return Context(session=session, actor=actor, origin=origin, now=self.clock(), settings=self.settings)
+
+    def _start(self, job_id: int) -> None:
+        assert self._jobs is not None
+        future = self._jobs.submit(self._finish, job_id)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
+
+    def _finish(self, job_id: int) -> None:
+        """Run a slow command, deliver its result to where it was asked, and only then call the job done."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            job = session.get_one(SlowJob, job_id)
+            name = session.get_one(Staff, job.actor_id).name
         try:
-            return command.handler(context, rest.strip())
-        except (Usage, ValueProblem, RecordError, JournalError) as problem:
-            savepoint.rollback()
-            examples = command.examples[:2]
-            hint = ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples and not isinstance(problem, JournalError) else ""
-            return Reply(f"{problem}{hint}", accepted=False)
+            with db.session_scope(self.engine) as session:
+                actor = session.get_one(Staff, job.actor_id)
+                word, _, rest = job.text.partition(" ")
+                context = self._context(session, actor, job.platform, job.message_id, job.text)
+                reply = _execute(context, COMMANDS[word.lower().rstrip(":")], rest)
+            state, problem = "done", ""
+        except Exception as exc:
+            log.exception("slow command failed: job %s", job_id)
+            reply = Reply(f"Jag kunde inte göra klart ”{job.text}”. {FAILED}", accepted=False)
+            state, problem = "failed", type(exc).__name__
+        self._deliver(job, name, reply, state, problem)
+
+    def _deliver(self, job: SlowJob, name: str, reply: Reply, state: str, problem: str) -> None:
+        assert self.sender is not None
+        try:
+            # The same key for the result and for a restart's notice: the person gets one of them.
+            self.sender.send(Outgoing(key=f"jobb:{job.id}", to=Address(job.platform, job.address), recipient=name,
+                                      text=reply.text, actions=reply.actions, files=reply.files,
+                                      conversation=job.conversation, thread=job.thread, public=reply.public))
+        except Exception as exc:
+            log.exception("could not deliver the result of job %s", job.id)
+            state, problem = "failed", problem or f"kunde inte levereras: {type(exc).__name__}"
+        with db.session_scope(self.engine) as session:
+            stored = session.get_one(SlowJob, job.id)
+            stored.state, stored.problem, stored.finished_at = state, problem, self.clock()
+            session.add(stored)
+
+    def resume(self) -> int:
+        """Tell the askers of jobs a restart cut off that they must ask again; returns how many there were."""
+        with db.session_scope(self.engine) as session:
+            cut_off = session.exec(select(SlowJob).where(SlowJob.state == "running").order_by(col(SlowJob.id))).all()
+            names = {s.id: s.name for s in session.exec(select(Staff))}
+        for job in cut_off:
+            notice = Reply(f"Jag startades om innan jag blev klar med ”{job.text}”, så det blev inget. Skriv ”{job.text}” igen.",
+                           accepted=False)
+            self._deliver(job, names[job.actor_id], notice, "interrupted", "avbrutet av omstart")
+        return len(cut_off)
+
+    def close(self) -> None:
+        """Wait for the slow commands under way to finish and deliver."""
+        wait(list(self._running))
+        if self._jobs is not None:
+            self._jobs.shutdown(wait=True)
+
+
+def _execute(context: Context, command: Command, rest: str) -> Reply:
+    """The command's reply; a problem with the message rolls back everything it did and answers with examples."""
+    savepoint = context.session.begin_nested()
+    try:
+        return command.handler(context, rest.strip())
+    except (Usage, ValueProblem, RecordError, JournalError) as problem:
+        savepoint.rollback()
+        examples = command.examples[:2]
+        hint = ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples and not isinstance(problem, JournalError) else ""
+        return Reply(f"{problem}{hint}", accepted=False)
+
+
+class _HandledBefore(Exception):
+    """The message's platform id is recorded already."""
+
+
+def _first_time(session: Session, message: Incoming) -> HandledMessage | None:
+    """The row that records this message as handled (None for a message without id); raises _HandledBefore for a repeat.
+
+    It is the transaction's first write, so a second transaction handling the same id waits for the first and
+    then fails on the unique constraint: of two deliveries at once, one runs."""
+    if message.message_id is None:
+        return None
+    row = HandledMessage(platform=message.platform, message_id=message.message_id)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise _HandledBefore from exc
+    return row
 
 
 def _roles_at_least(role: Role) -> list[str]:
@@ -106,12 +233,10 @@ def _roles_at_least(role: Role) -> list[str]:
 
 
 def identify(session: Session, message: Incoming) -> Staff | None:
-    """The staff member behind a message: by chat identity, or on the console by name."""
+    """The staff member behind a message: by chat identity, or as the platform recognises people."""
     found = session.exec(
         select(Staff).join(ChatIdentity).where(ChatIdentity.platform == message.platform,
                                                ChatIdentity.external_id == message.sender, Staff.active)
     ).first()
-    if found is None and message.platform == "console":
-        wanted = message.sender.strip().casefold()
-        found = next((s for s in session.exec(select(Staff).where(Staff.active)) if s.name.casefold() == wanted), None)
-    return found
+    recogniser = _RECOGNISERS.get(message.platform)
+    return found if found is not None or recogniser is None else recogniser(session, message)

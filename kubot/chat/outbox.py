@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot import formatting as fmt
-from kubot.chat.port import Outgoing
 from kubot.models import OutboxMessage
+from kubot.port import Address, Outgoing
 
 
 class OutboxSender:
@@ -29,13 +29,16 @@ class OutboxSender:
         self.engine = engine
         self.platform = platform
 
-    def address(self, name: str, identities: Mapping[str, str]) -> str | None:
-        return identities.get(self.platform) or (name if self.platform == "console" else None)
+    def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
+        found = identities.get(self.platform) or (name if self.platform == "console" else None)
+        return Address(self.platform, found) if found else None
 
     def send(self, message: Outgoing) -> None:
+        # One conversation per person on the console, so where it was asked does not matter; files are named.
+        text = message.text + "".join(f"\n  Fil: {path}" for path in message.files)
         try:
             with db.session_scope(self.engine) as session:
-                session.add(OutboxMessage(key=message.key, address=message.address, text=message.text,
+                session.add(OutboxMessage(key=message.key, address=message.to.id, text=text,
                                           actions=[asdict(a) for a in message.actions]))
         except IntegrityError:
             # Delivered before a crash kept the ledger from recording it; it is there already.

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from kubot.chat.lexicon import Lexicon, load
-from kubot.chat.messages import Reply
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
+from kubot.port import Reply
 
 if TYPE_CHECKING:
     from kubot.settings import Settings
@@ -74,6 +74,8 @@ class Command:
     handler: Handler
     declared_role: Role | None
     scope: Scope | None
+    # A slow command's acknowledgement; the core then finishes it in the background when it can.
+    slow: str | None = None
 
     @property
     def role(self) -> Role:
@@ -100,11 +102,12 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None) -> Callable[[Handler], Handler]:
+def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None,
+            slow: str | None = None) -> Callable[[Handler], Handler]:
     """Register `handler` under `name` and `aliases`; `role` and `scope` must be given (the tests check)."""
 
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, handler, role, scope)
+        entry = Command(name, aliases, handler, role, scope, slow)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler

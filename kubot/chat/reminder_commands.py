@@ -9,11 +9,11 @@ from sqlmodel import col, select
 
 from kubot import deadlines, evaluation, journal, workdays
 from kubot import formatting as fmt
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.port import Reply
 
 _PERIOD = re.compile(r"^\s*(t\s?\d\s*[-/]?\s*\d{4}|\d{4}\s*[-/]?\s*t\s?\d|\d{4})(?!\S)", re.IGNORECASE)
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 
 
-@command("rapport", "report", role=Role.MANAGER, scope=Scope.READ)
+@command("rapport", "report", role=Role.MANAGER, scope=Scope.READ, slow="Jag bygger rapporten, den kommer här om en stund.")
 def report(ctx: Context, args: str) -> Reply:
     """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område och med diarienummer.
     Exempel: rapport T3 2018
@@ -43,5 +43,6 @@ def report(ctx: Context, args: str) -> Reply:
     except build.ReportError as exc:
         return Reply(str(exc), accepted=False)
     number = f" nr {built.snapshot_id}" if built.snapshot_id is not None else ""
+    # A report ordered in a shared channel is for the channel.
     return Reply(f"Rapporten byggs … klar: {built.title} ({period.code}), utkast i Word. "
-                 f"Bedömningarna kommer från utvärdering{number} som gjordes nu.", files=(built.path,))
+                 f"Bedömningarna kommer från utvärdering{number} som gjordes nu.", files=(built.path,), public=True)

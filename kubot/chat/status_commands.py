@@ -14,13 +14,13 @@ from sqlmodel import select
 from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat.commands import take_period
-from kubot.chat.messages import Reply
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch
 from kubot.models import Area, Goal, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
+from kubot.port import Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 

@@ -3,6 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
+from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry
 from kubot.models.plan import (
@@ -57,6 +58,7 @@ __all__ = [
     "Event",
     "FundingApplication",
     "Goal",
+    "HandledMessage",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",
@@ -65,6 +67,8 @@ __all__ = [
     "NetworkInvitee",
     "OutboxMessage",
     "PlanVersion",
+    "SentMessage",
+    "SlowJob",
     "Snooze",
     "Staff",
     "StaffArea",

@@ -103,6 +103,8 @@ class Staff(SQLModel, table=True):
     name: str = Field(unique=True)
     role: str = Field(default=Role.STAFF, sa_type=String(20))
     title: str = ""
+    # Where a chat platform's user is matched to the person on first contact (Slack reports it).
+    email: str | None = Field(default=None, sa_type=String(200))
     active: bool = True
 
 

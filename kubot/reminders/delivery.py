@@ -29,14 +29,13 @@ from sqlmodel import Session, col, select
 
 from kubot import db, evaluation
 from kubot import formatting as fmt
-from kubot.chat.messages import Action
-from kubot.chat.port import Outgoing, Sender
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
 from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
+from kubot.port import Action, Outgoing, Sender
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 from kubot.settings import Settings
@@ -276,11 +275,11 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
             if address is None:
                 _unreachable(engine, row, person, sender.platform, people, now)
                 continue
-            sender.send(Outgoing(key=row.key, address=address, recipient=person.name, text=row.text,
+            sender.send(Outgoing(key=row.key, to=address, recipient=person.name, text=row.text,
                                  actions=tuple(Action(**a) for a in row.actions)))
             with db.session_scope(engine) as session:
                 session.exec(update(Dispatch).where(col(Dispatch.id) == row.id, col(Dispatch.delivered_at).is_(None))
-                             .values(delivered_at=now, address=address, platform=sender.platform))
+                             .values(delivered_at=now, address=address.id, platform=address.platform))
             delivered += 1
     return delivered
 

@@ -12,10 +12,10 @@ from datetime import date
 
 from kubot import formatting as fmt
 from kubot import workdays
-from kubot.chat.messages import Action
 from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
+from kubot.port import Action
 from kubot.verdicts import Due, Snapshot
 
 NOBODY = "Utan ansvarig"

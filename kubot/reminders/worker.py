@@ -40,9 +40,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import col
 
 from kubot import app, db
-from kubot.chat.port import Sender
 from kubot.models import WorkerLock
 from kubot.periods import Period
+from kubot.port import Sender
 from kubot.reminders import delivery
 from kubot.settings import Settings
 

@@ -1,0 +1,100 @@
+"""The chat port: the types every chat platform adapter and the domain speak, and nothing else.
+
+Messages come in as `Incoming` and the chat core answers with a `Reply`; messages kubot
+starts itself (reminders, the result of a slow command) go out as `Outgoing` through a
+`Sender`. Text is plain: each adapter renders it for its platform (escaping, buttons, files),
+so a placeholder like ‹värde› or a user's own `<` survives every platform unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+
+@dataclass(frozen=True)
+class Action:
+    """A follow-up an adapter may offer as a button; clicking sends `command` as a message."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message from a person, as any chat platform delivers it.
+
+    `channel` is the conversation it was written in (a channel, a direct message) and `thread`
+    the thread inside it, if any. `message_id` is the platform's own id for the message, event or
+    click; the core handles each id once, so a retried delivery or a double click does nothing more.
+    """
+
+    text: str
+    platform: str
+    sender: str
+    channel: str = ""
+    message_id: str | None = None
+    thread: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """kubot's answer. `accepted` is True for a stored entry, False for a rejected message, None otherwise.
+
+    A reply is private to the asker unless `public`: in a shared channel the adapter shows a private
+    reply to the asker alone. `repeated` marks the answer to a message handled before (a platform's
+    retry, a double click): the adapter should show nothing new.
+    """
+
+    text: str
+    accepted: bool | None = None
+    actions: tuple[Action, ...] = ()
+    files: tuple[Path, ...] = ()
+    public: bool = False
+    repeated: bool = False
+
+
+class Address(NamedTuple):
+    """A person on one chat platform: the platform's name and its id for them."""
+
+    platform: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message kubot starts, to one person. `key` is unique per message: a sender given the same
+    key twice must deliver it once, which is what makes a retried delivery after a crash harmless.
+
+    Without a `conversation` it is a direct message to `to`; with one it goes into that conversation
+    (and `thread`), shown to everyone there when `public`, else to `to` alone.
+    """
+
+    key: str
+    to: Address
+    recipient: str
+    text: str
+    actions: tuple[Action, ...] = ()
+    files: tuple[Path, ...] = ()
+    conversation: str = ""
+    thread: str | None = None
+    public: bool = False
+
+
+class Sender(Protocol):
+    """A chat platform's way to reach people."""
+
+    @property
+    def platform(self) -> str:
+        """The platform's name ("console", "slack", …); a class attribute satisfies it."""
+        ...
+
+    def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
+        """Where `name` is reached, from their chat identities per platform; None when they cannot be."""
+        ...
+
+    def send(self, message: Outgoing) -> None:
+        """Deliver the message, once per key; raise if it could not be delivered."""
+        ...

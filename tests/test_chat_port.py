@@ -1,0 +1,176 @@
+"""The chat port as real platforms need it: each platform message handled once, slow commands
+acknowledged at once and finished in the background, replies placed where they were asked."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from kubot import db
+from kubot.chat import console  # noqa: F401  (the console recognises people by name)
+from kubot.chat.core import Bot
+from kubot.chat.outbox import OutboxSender
+from kubot.models import Entry, HandledMessage, OutboxMessage, SlowJob, Staff
+from kubot.port import Address, Incoming, Outgoing
+from kubot.routing import RoutingSender
+from kubot.settings import Settings
+from tests.conftest import NOW
+
+
+class Recording:
+    """A platform that keeps what it was asked to deliver; every key it is given is delivered."""
+
+    platform = "console"
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+        self.lock = threading.Lock()
+
+    def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
+        return Address(self.platform, name)
+
+    def send(self, message: Outgoing) -> None:
+        with self.lock:
+            self.sent.append(message)
+
+
+def said(text: str, message_id: str, who: str = "Maria Chef", channel: str = "C-ledning") -> Incoming:
+    return Incoming(text=text, platform="console", sender=who, channel=channel, message_id=message_id, thread="1700.1")
+
+
+def count(engine: Engine, table: type) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def test_a_retried_message_is_stored_once_and_the_retry_shows_nothing_new(small_plan_engine: Engine, bot: Bot) -> None:
+    first = bot.handle(said("närvaro PKS 2022-03-10 3 av 3", "ev-1", who="Ola Götesson"))
+    again = bot.handle(said("närvaro PKS 2022-03-10 3 av 3", "ev-1", who="Ola Götesson"))
+    assert first.accepted and not first.repeated and "Registrerat" in first.text
+    assert again.repeated and again.text == first.text
+    assert count(small_plan_engine, Entry) == 2  # the plan import's entry and this one
+
+
+def test_a_double_clicked_read_only_command_runs_once(small_plan_engine: Engine, bot: Bot) -> None:
+    first = bot.handle(said("saknas T2 2022", "klick-7"))
+    second = bot.handle(said("saknas T2 2022", "klick-7"))
+    assert not first.repeated and second.repeated
+    assert count(small_plan_engine, HandledMessage) == 1
+
+
+def test_a_rejected_message_is_remembered_as_handled_too(bot: Bot) -> None:
+    first = bot.handle(said("närvaro PKS igår 40 av 3", "ev-2", who="Ola Götesson"))
+    assert first.accepted is False
+    assert bot.handle(said("närvaro PKS igår 40 av 3", "ev-2", who="Ola Götesson")).repeated
+
+
+def test_the_same_message_delivered_twice_at_once_runs_once(small_plan_engine: Engine, bot: Bot) -> None:
+    replies = []
+    threads = [threading.Thread(target=lambda: replies.append(bot.handle(said("närvaro PKS 2022-03-10 3 av 3", "ev-3", who="Ola Götesson"))))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.repeated for r in replies) == [False, True, True, True]
+    assert count(small_plan_engine, Entry) == 2
+
+
+def slow_bot(engine: Engine, tmp_path: Path, sender: Recording, report_dir: Path | None = None) -> Bot:
+    return Bot(engine, Settings(report_dir=report_dir or tmp_path / "rapporter"), clock=lambda: NOW, sender=sender)
+
+
+def test_a_report_ordered_in_a_channel_is_acknowledged_at_once_and_lands_in_that_channel(small_plan_engine: Engine, tmp_path: Path) -> None:
+    sender = Recording()
+    bot = slow_bot(small_plan_engine, tmp_path, sender)
+    ack = bot.handle(said("rapport T2 2022", "ev-10"))
+    assert ack.text == "Jag bygger rapporten, den kommer här om en stund." and not ack.public
+    bot.close()
+    [result] = sender.sent
+    assert result.to == Address("console", "Maria Chef") and result.conversation == "C-ledning" and result.thread == "1700.1"
+    assert result.public and "Rapporten byggs … klar" in result.text
+    assert [f.suffix for f in result.files] == [".docx"] and result.files[0].is_file()
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(SlowJob.state)).all() == ["done"]
+
+
+def test_a_retried_report_order_builds_one_report(small_plan_engine: Engine, tmp_path: Path) -> None:
+    sender = Recording()
+    bot = slow_bot(small_plan_engine, tmp_path, sender)
+    assert not bot.handle(said("rapport T2 2022", "ev-11")).repeated
+    assert bot.handle(said("rapport T2 2022", "ev-11")).repeated
+    bot.close()
+    assert len(sender.sent) == 1 and count(small_plan_engine, SlowJob) == 1
+    assert len(list((tmp_path / "rapporter").glob("*.docx"))) == 1
+
+
+def test_a_slow_command_that_fails_tells_the_asker_to_try_again(small_plan_engine: Engine, tmp_path: Path) -> None:
+    sender = Recording()
+    blocked = tmp_path / "inte-en-mapp"
+    blocked.write_text("en fil där rapportmappen skulle vara")
+    bot = slow_bot(small_plan_engine, tmp_path, sender, report_dir=blocked / "rapporter")
+    bot.handle(said("rapport T2 2022", "ev-12"))
+    bot.close()
+    [notice] = sender.sent
+    assert notice.text.startswith("Jag kunde inte göra klart ”rapport T2 2022”.") and "Försök igen" in notice.text
+    assert notice.conversation == "C-ledning" and not notice.files
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(SlowJob.state)).all() == ["failed"]
+
+
+def test_a_slow_command_cut_off_by_a_restart_is_reported_once_after_the_restart(small_plan_engine: Engine, tmp_path: Path) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        maria = session.exec(select(Staff).where(Staff.name == "Maria Chef")).one()
+        # What a process killed while building leaves behind.
+        session.add(SlowJob(actor_id=maria.id or 0, platform="console", address="Maria Chef", conversation="C-ledning",
+                            text="rapport T2 2022", created_at=NOW))
+    sender = Recording()
+    restarted = slow_bot(small_plan_engine, tmp_path, sender)
+    assert restarted.resume() == 1
+    assert restarted.resume() == 0
+    [notice] = sender.sent
+    assert notice.to == Address("console", "Maria Chef") and notice.conversation == "C-ledning"
+    assert "startades om" in notice.text and "Skriv ”rapport T2 2022” igen" in notice.text
+
+
+def test_without_a_sender_a_slow_command_answers_when_done(bot: Bot) -> None:
+    reply = console.say(bot, "Maria Chef", "rapport T2 2022")
+    assert reply.text.startswith("Rapporten byggs … klar") and reply.files
+
+
+def test_entries_are_answered_privately_and_reports_publicly(bot: Bot) -> None:
+    assert not console.say(bot, "Ola Götesson", "närvaro PKS 2022-03-10 3 av 3").public
+    assert console.say(bot, "Maria Chef", "rapport T2 2022").public
+
+
+def test_the_routing_sender_reaches_each_person_on_their_platform_once_per_key(small_plan_engine: Engine) -> None:
+    slack_stand_in = OutboxSender(small_plan_engine, platform="slack")
+    routing = RoutingSender(small_plan_engine, [slack_stand_in, OutboxSender(small_plan_engine)])
+    liselotte = routing.address("Liselotte Karlsson", {"slack": "U0LISE"})
+    ola = routing.address("Ola Götesson", {})
+    assert liselotte == Address("slack", "U0LISE") and ola == Address("console", "Ola Götesson")
+    for _ in range(2):
+        routing.send(Outgoing(key="k1", to=liselotte, recipient="Liselotte Karlsson", text="hej"))
+        routing.send(Outgoing(key="k2", to=ola, recipient="Ola Götesson", text="hej"))
+    with Session(small_plan_engine) as session:
+        assert sorted(session.exec(select(OutboxMessage.address))) == ["Ola Götesson", "U0LISE"]
+
+
+def test_a_delivery_that_fails_can_be_retried(small_plan_engine: Engine) -> None:
+    class Down(Recording):
+        def send(self, message: Outgoing) -> None:
+            raise ConnectionError("nere")
+
+    message = Outgoing(key="k3", to=Address("console", "Ola Götesson"), recipient="Ola Götesson", text="hej")
+    try:
+        RoutingSender(small_plan_engine, [Down()]).send(message)
+    except ConnectionError:
+        pass
+    up = Recording()
+    RoutingSender(small_plan_engine, [up], clock=lambda: datetime.now(UTC)).send(message)
+    assert [m.key for m in up.sent] == ["k3"]
