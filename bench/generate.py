@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from kubot import records
+from kubot import economy, records
 from kubot.journal import Origin
 from kubot.models import Activity, Area, Indicator, Network, StaffFte, SurveyQuestion
 from kubot.models.plan import Source, Timing, Unit
@@ -30,7 +30,6 @@ ORIGIN = Origin(actor=None, channel="bench")
 COURSES = ("Motiverande samtal", "GDPR", "Arbete på väg nivå 1-2", "Diplomerad upphandlare", "Molntjänster",
            "Entreprenadjuridik", "Gallra och bevara", "Kurs för överförmyndare", "Psykisk ohälsa hos äldre", "MI fördjupning")
 FUNDERS = ("ESF-rådet", "Forte", "FORSS", "Vinnova", "Sveriges kulturråd", "MUCF", "Socialstyrelsen")
-ECONOMY_ITEMS = ("ingående medel", "erhållna medel", "budget", "utfall", "kvarvarande medel")
 COMMENTS = ("Arbetet går enligt planen.", "Två av fem träffar genomförda.", "Utbildningen genomfördes för 40 deltagare.",
             "Förseningar på grund av vakanta tjänster.", "Klart och redovisat för styrgruppen.")
 
@@ -113,16 +112,13 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
             records.log_event(session, origin=ORIGIN, area_code=area.code, occurred_on=_day(rng, year, last),
                               text=f"Viktig händelse inom {area.name}.", three_k=rng.choice([None, *ThreeK]))
             counts["händelse"] += 1
-        for area in areas:
-            if area.parent_id is None:
-                for item in ECONOMY_ITEMS:
-                    records.log_economy(session, origin=ORIGIN, area_code=area.code, period=period, item=item,
-                                        amount_tkr=rng.randrange(100, 40_000))
-                    counts["ekonomi"] += 1
+        records.log_economy(session, origin=ORIGIN, as_of=period.end, figures={
+            area.code: {item: float(rng.randrange(100, 40_000)) for item in economy.ITEMS}
+            for area in areas if area.parent_id is None})
+        counts["ekonomi"] += 1
         for earlier in range(year - 2, year + 1):
             if session.exec(select(StaffFte).where(StaffFte.year == earlier)).first() is None:
-                for form in EmploymentForm:
-                    records.log_staff_fte(session, origin=ORIGIN, period=Period(earlier, period.tertial), form=form,
-                                          fte=round(rng.uniform(5, 25), 1))
-                    counts["årsarbetare"] += 1
+                records.log_staff_fte(session, origin=ORIGIN, year=earlier,
+                                      ftes={form: round(rng.uniform(5, 25), 1) for form in EmploymentForm})
+                counts["årsarbetare"] += 1
     return counts

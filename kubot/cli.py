@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -62,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, metavar="FIL", help="fil att skriva till (standard: KUBOT_REPORT_DIR)")
     report.add_argument("--dnr", metavar="DNR", help="diarienummer till titelsidan")
     report.add_argument("--author", metavar="NAMN", help="författare på titelsidan")
+    report.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
+                        help="uppgifterna som de var detta datum (standard: rapportens deadline, annars periodens slut)")
+    report.add_argument("--pdf", action="store_true", help="skriv också en PDF med sidnummer i innehållsförteckningen (LibreOffice)")
+    imports = commands.add_parser("import", help="importera uppgifter ur en fil")
+    import_kinds = imports.add_subparsers(dest="import_kind", required=True, metavar="SLAG")
+    import_economy = import_kinds.add_parser("ekonomi", help="ekonomin per område ur ett kalkylark (.xlsx eller .csv), i tkr")
+    import_economy.add_argument("file", type=Path, metavar="FIL")
+    import_economy.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
+                                help="datumet uppgifterna gäller, om filen saknar kolumnen datum")
+    import_economy.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
     worker_cmd = commands.add_parser("worker", help="kör schemaläggaren: påminnelser och nattlig utvärdering")
     worker_cmd.add_argument("--once", action="store_true", help="gör en omgång (ikappkörning) och avsluta")
     worker_cmd.add_argument("--at", type=datetime.fromisoformat, metavar="TIDPUNKT",
@@ -123,7 +134,7 @@ def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
 
 
 def _report(settings: Settings, period_text: str, area_text: str | None, out: Path | None, dnr: str | None,
-            author: str | None) -> int:
+            author: str | None, per: date | None = None, pdf: bool = False) -> int:
     try:
         period = Period.parse(period_text)
     except PeriodError as exc:
@@ -131,17 +142,47 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
         return 1
     from kubot.report import build as report_build  # the report stack only when a report is built
     from kubot.report import content
+    from kubot.report import pdf as report_pdf
 
     engine = app.start(settings)
     with db.session_scope(engine) as session:
         try:
             area = lexicon.load(session, period.year).area(area_text) if area_text else None
             request = content.Request(period, area=area, dnr=dnr, author=author or "")
-            built = report_build.build(session, request, settings, now=datetime.now(UTC), trigger="cli", out=out)
+            built = report_build.build(session, request, settings, now=datetime.now(UTC), trigger="cli", out=out, per=per)
         except (ValueProblem, report_build.ReportError) as exc:
             print(exc, file=sys.stderr)
             return 1
     print(f"{built.title} ({period.code}) är skriven till {built.path}")
+    if pdf:
+        try:
+            print(f"PDF: {report_pdf.convert(built.path)}")
+        except (report_pdf.PdfError, OSError, subprocess.SubprocessError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    return 0
+
+
+def _import_economy(settings: Settings, file: Path, per: date | None, name: str | None) -> int:
+    if not file.is_file():
+        print(f"Filen {file} finns inte.", file=sys.stderr)
+        return 1
+    from kubot import economy_import  # openpyxl (and numpy under it) only when a file is imported
+
+    engine = app.start(settings)
+    try:
+        with db.session_scope(engine) as session:
+            actor = session.exec(select(Staff).where(Staff.name == name)).first() if name else None
+            if name and actor is None:
+                print(f"{name} finns inte bland personalen i planen.", file=sys.stderr)
+                return 1
+            recorded = economy_import.import_file(session, file, Origin(actor, "cli", message_text=f"import ekonomi {file.name}"),
+                                                  per)
+    except economy_import.ImportError_ as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for item in recorded:
+        print(f"Registrerat #{item.entry.id}: {item.entry.summary}\nÅngra med: ångra {item.entry.id}")
     return 0
 
 
@@ -266,7 +307,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _plan_export(settings, args.year, args.out)
         if args.command == "report":
             period_text = f"{args.period} {args.year}" if args.year else args.period
-            return _report(settings, period_text, args.area, args.out, args.dnr, args.author)
+            return _report(settings, period_text, args.area, args.out, args.dnr, args.author, args.per, args.pdf)
+        if args.command == "import":
+            return _import_economy(settings, args.file, args.per, args.name)
         if args.command == "worker":
             return _worker(settings, args.once, args.at)
         if args.command == "reminders":

@@ -83,7 +83,7 @@ class CourseFact:
 
 @dataclass(frozen=True)
 class ApplicationFact:
-    """A funding application; `day` is the decision date, or the submission date while pending."""
+    """A funding application; `day` is when it was sent (it counts in that period), `decided` when it was decided."""
 
     project: str
     funder: str
@@ -91,6 +91,7 @@ class ApplicationFact:
     granted: float | None
     status: str
     day: date
+    decided: date | None = None
 
     def __post_init__(self) -> None:
         # A misspelt status or a grant without an amount would silently drop out of every share.

@@ -38,6 +38,7 @@ from kubot.models import (
     VerdictRecord,
 )
 from kubot.models.plan import Source, Timing, Unit
+from kubot.models.records import ActivityState
 from kubot.periods import TERTIAL_LAST_MONTH, Period
 from kubot.planfile import version_for_year
 from kubot.verdicts import (
@@ -113,11 +114,16 @@ class _IndicatorFacts:
 
 def evaluate(
     session: Session, period: Period, *, today: date, trigger: str, actor_id: int | None = None,
-    engine: RuleEngine | None = None,
+    engine: RuleEngine | None = None, cutoff: date | None = None, recorded_by: datetime | None = None,
 ) -> Snapshot:
-    """Judge every indicator and activity of the plan in force for `period`, as known on `today`; store it."""
+    """Judge every indicator and activity of the plan in force for `period`, as known on `today`; store it.
+
+    With `cutoff`, records dated later do not count (decisions made later are still pending); with
+    `recorded_by`, neither do entries recorded later – a report as of a cut-off is reproducible.
+    """
     with _evaluation_lock:
-        snapshot = judge(session, period, today=today, engine=engine or rules_in_force())
+        snapshot = judge(session, period, today=today, engine=engine or rules_in_force(), cutoff=cutoff,
+                         recorded_by=recorded_by)
         return store(session, snapshot, trigger=trigger, actor_id=actor_id)
 
 
@@ -128,7 +134,8 @@ def current(session: Session, period: Period, *, today: date) -> Snapshot:
         return judge(session, period, today=today, engine=rules_in_force())
 
 
-def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) -> Snapshot:
+def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, cutoff: date | None = None,
+          recorded_by: datetime | None = None) -> Snapshot:
     """The verdicts for `period` without storing them."""
     version = version_for_year(session, period.year)
     plan_id = version.id if version else -1
@@ -139,7 +146,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
              for g in session.exec(select(Goal).where(Goal.plan_id == plan_id))}
     municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
-    records = facts_.load(session, period.year - 1, period.year)
+    records = facts_.load(session, period.year - 1, period.year, as_of=cutoff, recorded_by=recorded_by)
     targets = facts_.targets_for(session, indicators, period.year)
     previous_targets = facts_.targets_for(session, indicators, period.year - 1)
     gathered = [_gather(i, records, period, targets[i.code], previous_targets[i.code]) for i in indicators]
@@ -156,11 +163,17 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
         in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
     )
 
-    latest_status = _activity_statuses(session, period, deadline)
-    activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in latest_status, TERTIAL_LAST_MONTH[period.tertial],
+    # A status is owed once per tertial, but what the report shows carries over through the year: an
+    # activity done in April is still done in August. Done and cancelled activities owe nothing more.
+    reported = _activity_statuses(session, period.tertial_start, max(period.end, deadline) if deadline else period.end,
+                                  recorded_by)
+    in_year = _activity_statuses(session, period.start, cutoff or (max(period.end, deadline) if deadline else period.end),
+                                 recorded_by)
+    finished = {code for code, logged in in_year.items() if logged.state in FINISHED_STATES}
+    activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in reported or a.code in finished, TERTIAL_LAST_MONTH[period.tertial],
                                     period, today, deadline) for a in activities]
     activity_verdicts = tuple(
-        _activity_verdict(a, goals[a.goal_id], latest_status.get(a.code), fact, rule)
+        _activity_verdict(a, goals[a.goal_id], in_year.get(a.code), fact, rule)
         for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
     )
 
@@ -171,7 +184,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine) 
                                       strict=True)
         if rule is not None
     )
-    return Snapshot(period=period, made_at=datetime.now(UTC), as_of=today, deadline=deadline,
+    return Snapshot(period=period, made_at=datetime.now(UTC), as_of=min(today, cutoff) if cutoff else today, deadline=deadline,
                     indicators=indicator_verdicts, activities=activity_verdicts, warnings=warnings)
 
 
@@ -181,10 +194,31 @@ def _gather(indicator: Indicator, records: facts_.Facts, period: Period, annual:
     # Pro-rating only makes sense for counts that grow through the year, and only when the plan asks.
     if annual is not None and indicator.prorate and not period.is_annual and indicator.unit in (Unit.COUNT, Unit.KRONOR):
         target = annual * period.fraction_of_year
-    previous = facts_.indicator_value(indicator, records, period.previous_year(), previous_annual).value
+    earlier = period.previous_year()
+    previous = facts_.indicator_value(indicator, records, earlier, previous_annual).value if _has_data(indicator, records, earlier) else None
     analysis = records.analyses.get((indicator.code, period.year, period.tertial), "")
+    if not _measured_by(indicator, period):
+        # The survey is answered in November: a January–August report shows no result, whatever was logged since.
+        return _IndicatorFacts(indicator, facts_.IndicatorValue(None), None, target, annual, analysis)
     return _IndicatorFacts(indicator, facts_.indicator_value(indicator, records, period, target), previous, target,
                            annual, analysis)
+
+
+def _measured_by(indicator: Indicator, period: Period) -> bool:
+    """Whether a yearly measurement is made by the end of `period` (always so for the whole year)."""
+    return period.is_annual or not indicator.measured_month or indicator.measured_month <= TERTIAL_LAST_MONTH[period.tertial]
+
+
+_COURSE_SOURCES = frozenset({Source.COURSES_COUNT, Source.COURSE_PARTICIPANTS, Source.COURSES_DIGITAL_SHARE,
+                             Source.COURSE_COST_REDUCTION_KR, Source.COURSE_COST_REDUCTION_PERCENT})
+
+
+def _has_data(indicator: Indicator, records: facts_.Facts, period: Period) -> bool:
+    """Whether anything was logged for `period` that the indicator is computed from: a trend needs two periods with data,
+    and a year in which no course was logged is not a year with 0 courses."""
+    if Source(indicator.source) in _COURSE_SOURCES:
+        return any(period.contains(course.day) for course in records.courses)
+    return _measured_by(indicator, period)
 
 
 def _status_fact(g: _IndicatorFacts, engine: RuleEngine) -> dict[str, Any]:
@@ -225,13 +259,16 @@ class _LoggedStatus:
     reported_on: date
 
 
-def _activity_statuses(session: Session, period: Period, deadline: date | None) -> dict[str, _LoggedStatus]:
-    """The latest status of each activity logged in the tertial, or after it up to its report's deadline."""
-    last_day = max(period.end, deadline) if deadline else period.end
+FINISHED_STATES = frozenset({ActivityState.DONE.value, ActivityState.CANCELLED.value})
+
+
+def _activity_statuses(session: Session, first_day: date, last_day: date,
+                       recorded_by: datetime | None) -> dict[str, _LoggedStatus]:
+    """The latest status of each activity reported from `first_day` to `last_day`."""
     rows = session.exec(
         select(col(ActivityStatus.activity_code), col(ActivityStatus.state), col(ActivityStatus.comment), col(ActivityStatus.reported_on))
-        .join(Entry, is_active(ActivityStatus.entry_id))
-        .where(col(ActivityStatus.reported_on).between(period.tertial_start, last_day))
+        .join(Entry, is_active(ActivityStatus.entry_id, recorded_by))
+        .where(col(ActivityStatus.reported_on).between(first_day, last_day))
         .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
     )
     return {code: _LoggedStatus(state, comment, reported_on) for code, state, comment, reported_on in rows}

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from kubot import derived
@@ -56,16 +58,25 @@ class Facts:
     analyses: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
 
-def load(session: Session, first_year: int, last_year: int) -> Facts:
-    """All active records dated in `first_year`..`last_year` (inclusive)."""
+def load(session: Session, first_year: int, last_year: int, *, as_of: date | None = None,
+         recorded_by: datetime | None = None) -> Facts:
+    """All active records dated in `first_year`..`last_year` (inclusive).
+
+    With `as_of`, records dated later do not count and an application's decision counts only
+    if it was made by then (before, it is pending); with `recorded_by`, entries recorded later
+    do not count either – so a report made as of a cut-off can be made again with the same numbers.
+    """
     facts = Facts()
     start, end = Period(first_year, 1).start, Period(last_year, 3).end
+    if as_of is not None:
+        end = min(end, as_of)
+
     municipality_code = {m.id: m.code for m in session.exec(select(Municipality))}
     networks = {n.id: n for n in session.exec(select(Network))}
     invited_codes: dict[int, frozenset[str]] = {}
 
     meetings = session.exec(
-        select(Attendance).join(Entry, is_active(Attendance.entry_id))
+        select(Attendance).join(Entry, is_active(Attendance.entry_id, recorded_by))
         .where(col(Attendance.held_on).between(start, end)).order_by(col(Attendance.held_on))
     ).all()
     presence: dict[int, set[str]] = defaultdict(set)
@@ -91,7 +102,7 @@ def load(session: Session, first_year: int, last_year: int) -> Facts:
         ))
 
     courses = session.exec(
-        select(Course).join(Entry, is_active(Course.entry_id)).where(col(Course.held_on).between(start, end))
+        select(Course).join(Entry, is_active(Course.entry_id, recorded_by)).where(col(Course.held_on).between(start, end))
     ).all()
     by_course: dict[int, dict[str, int]] = defaultdict(dict)
     for cp in session.exec(select(CourseParticipants).where(col(CourseParticipants.course_id).in_([c.id for c in courses]))):
@@ -102,35 +113,41 @@ def load(session: Session, first_year: int, last_year: int) -> Facts:
         for c in courses
     ]
 
-    facts.applications = [
-        derived.ApplicationFact(project=a.project, funder=a.funder, sought=a.sought, granted=a.granted, status=a.status,
-                                day=a.decided_on)
-        for a in session.exec(
-            select(FundingApplication).join(Entry, is_active(FundingApplication.entry_id))
-            .where(col(FundingApplication.decided_on).between(start, end))
-        )
-    ]
+    # An application counts in the year it was sent; its decision only once it was made (by `as_of`).
+    # The same application logged again (same project, funder and sending day) is the later entry's.
+    applications: dict[tuple[str, str, date], derived.ApplicationFact] = {}
+    for application in session.exec(
+        select(FundingApplication).join(Entry, is_active(FundingApplication.entry_id, recorded_by))
+        .where(func.coalesce(FundingApplication.sent_on, FundingApplication.decided_on).between(start, end))
+        .order_by(col(FundingApplication.entry_id))
+    ):
+        sent = application.sent_on or application.decided_on
+        known = as_of is None or application.decided_on <= as_of
+        applications[(application.project.casefold(), application.funder.casefold(), sent)] = derived.ApplicationFact(
+            project=application.project, funder=application.funder, sought=application.sought, granted=application.granted if known else None,
+            status=application.status if known else "pending", day=sent, decided=application.decided_on if known and application.status != "pending" else None)
+    facts.applications = list(applications.values())
 
     questions = {q.id: q.code for q in session.exec(select(SurveyQuestion))}
     facts.surveys = [
         derived.SurveyFact(question=questions[s.question_id], network=networks[s.network_id].code, year=s.year,
                            counts=(s.n1, s.n2, s.n3, s.n4, s.n5, s.n6), dont_know=s.dont_know)
         for s in session.exec(
-            select(SurveyResponse).join(Entry, is_active(SurveyResponse.entry_id))
+            select(SurveyResponse).join(Entry, is_active(SurveyResponse.entry_id, recorded_by))
             .where(col(SurveyResponse.year).between(first_year, last_year))
         )
     ]
 
     # Later entries win: a result reported twice for the same period means the second is the current one.
     for r in session.exec(
-        select(IndicatorResult).join(Entry, is_active(IndicatorResult.entry_id))
+        select(IndicatorResult).join(Entry, is_active(IndicatorResult.entry_id, recorded_by))
         .where(col(IndicatorResult.year).between(first_year, last_year)).order_by(col(IndicatorResult.entry_id))
     ):
         facts.results[(r.indicator_code, r.year, r.tertial)] = TypedResult(r.value, r.analysis, r.entry_id)
         if r.analysis:
             facts.analyses[(r.indicator_code, r.year, r.tertial)] = r.analysis
     for a in session.exec(
-        select(Analysis).join(Entry, is_active(Analysis.entry_id))
+        select(Analysis).join(Entry, is_active(Analysis.entry_id, recorded_by))
         .where(col(Analysis.year).between(first_year, last_year)).order_by(col(Analysis.entry_id))
     ):
         facts.analyses[(a.indicator_code, a.year, a.tertial)] = a.text

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from kubot.models import Change, Entry, Staff
 from kubot.models.plan import Role
@@ -30,6 +30,8 @@ class Origin:
     channel: str
     message_id: str | None = None
     message_text: str = ""
+    # The entry this write corrects ("rätta 12 …"): the new entry replaces it.
+    corrects: Entry | None = None
 
 
 class JournalError(ValueError):
@@ -76,6 +78,7 @@ def record(
     earlier = _existing(session, origin)
     if earlier is not None:
         return Recorded(earlier, duplicate=True)
+    replaces = replaces or origin.corrects
     entry = Entry(
         kind=kind,
         summary=summary,
@@ -133,48 +136,63 @@ def add_rows(session: Session, entry: Entry, rows: Sequence[SQLModel]) -> None:
     )
 
 
-def undo(session: Session, *, entry_id: int | None, origin: Origin) -> Entry:
-    """Undo the actor's entry `entry_id`, or their latest active entry when None.
+def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str) -> Entry:
+    """Entry `entry_id` if `actor` may `verb` ("ångra", "rätta") it: their own, or any for an admin, and still in force.
 
-    Only the author or an admin may undo an entry: a user must never be able to erase
+    Only the author or an admin may change an entry: a user must never be able to erase
     someone else's report by mistake.
     """
-    actor = origin.actor
     if actor is None:
-        raise JournalError("Bara kända användare kan ångra.")
-    if entry_id is None:
-        entry = session.exec(
-            select(Entry)
-            .where(Entry.actor_id == actor.id, Entry.undone_at.is_(None), Entry.replaced_by_id.is_(None))  # type: ignore[union-attr]
-            .order_by(Entry.id.desc())  # type: ignore[union-attr]
-        ).first()
-        if entry is None:
-            raise JournalError("Du har inget registrerat som går att ångra.")
-    else:
-        entry = session.get(Entry, entry_id)
-        if entry is None:
-            raise JournalError(f"Det finns ingen registrering #{entry_id}.")
-        if entry.actor_id != actor.id and actor.role != Role.ADMIN:
-            raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller en administratör, kan ångra den.")
-        if entry.undone_at is not None:
-            raise JournalError(f"#{entry_id} är redan ångrad.")
-        if entry.replaced_by_id is not None:
-            raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; ångra den i stället.")
+        raise JournalError(f"Bara kända användare kan {verb}.")
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise JournalError(f"Det finns ingen registrering #{entry_id}.")
+    if entry.actor_id != actor.id and actor.role != Role.ADMIN:
+        raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller en administratör, kan {verb} den.")
+    if entry.undone_at is not None:
+        raise JournalError(f"#{entry_id} är redan ångrad.")
+    if entry.replaced_by_id is not None:
+        raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; {verb} den i stället.")
+    return entry
+
+
+def latest(session: Session, actor: Staff) -> Entry | None:
+    """The actor's latest entry, whether still in force or not."""
+    return session.exec(
+        select(Entry).where(Entry.actor_id == actor.id).order_by(Entry.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def undo(session: Session, *, entry_id: int, origin: Origin) -> Entry:
+    """Undo entry `entry_id` (see `own_entry` for who may)."""
+    entry = own_entry(session, entry_id, origin.actor, "ångra")
     entry.undone_at = utcnow()
-    entry.undone_by_id = actor.id
+    entry.undone_by_id = origin.actor.id if origin.actor else None
     session.add(entry)
-    session.add(Change(entry_id=entry.id, action="ångrad", actor_id=actor.id, channel=origin.channel, detail={}))
+    session.add(Change(entry_id=entry.id, action="ångrad", actor_id=entry.undone_by_id, channel=origin.channel, detail={}))
     session.flush()
     return entry
 
 
-def is_active(entry_id_column: Any) -> ColumnElement[bool]:
-    """SQL condition: the row's entry is neither undone nor replaced by a correction."""
-    return and_(
+def comment(session: Session, entry: Entry, text: str) -> None:
+    """Keep the person's short note with an entry they just made; it shows in the entry's summary."""
+    entry.comment = text.strip()
+    entry.summary += f" (kommentar: {entry.comment})"
+    session.add(entry)
+    session.add(Change(entry_id=entry.id, action="kommentar", actor_id=entry.actor_id, channel=entry.channel,
+                       detail={"comment": entry.comment}))
+    session.flush()
+
+
+def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> ColumnElement[bool]:
+    """SQL condition: the row's entry is neither undone nor replaced by a correction (and, with
+    `recorded_by`, was recorded by then – a report as of a cut-off leaves later entries out)."""
+    condition = and_(
         entry_id_column == Entry.id,
         Entry.undone_at.is_(None),  # type: ignore[union-attr]
         Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
     )
+    return condition if recorded_by is None else and_(condition, col(Entry.created_at) <= recorded_by)
 
 
 def history(session: Session, entry_id: int) -> list[Change]:

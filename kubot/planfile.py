@@ -133,6 +133,8 @@ class GoalSpec(_Model):
     code: Code = Field(alias="kod")
     name: Text = Field(alias="namn")
     area: Code | None = Field(default=None, alias="område")
+    # Prose that opens the goal's section in the report, written by the organisation.
+    description: str = Field(default="", alias="beskrivning")
     indicators: tuple[IndicatorSpec, ...] = Field(default=(), alias="mätetal")
     activities: tuple[ActivitySpec, ...] = Field(default=(), alias="aktiviteter")
 
@@ -140,6 +142,8 @@ class GoalSpec(_Model):
 class StrategicGoalSpec(_Model):
     code: Code = Field(alias="kod")
     name: Text = Field(alias="namn")
+    # Prose that opens the strategic goal's chapter in the report.
+    description: str = Field(default="", alias="beskrivning")
     goals: tuple[GoalSpec, ...] = Field(default=(), alias="mål")
 
 
@@ -409,12 +413,13 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
     session.add(version)
     session.flush()
     for s_index, strategic in enumerate(plan.strategic_goals, start=1):
-        sg = StrategicGoal(plan_id=stored_id(version), code=strategic.code, position=s_index, name=strategic.name)
+        sg = StrategicGoal(plan_id=stored_id(version), code=strategic.code, position=s_index, name=strategic.name,
+                           description=strategic.description.strip())
         session.add(sg)
         session.flush()
         for g_index, g in enumerate(strategic.goals, start=1):
             goal = Goal(plan_id=stored_id(version), strategic_goal_id=stored_id(sg), code=g.code, position=g_index, name=g.name,
-                        area_id=area[g.area].id if g.area else None)
+                        description=g.description.strip(), area_id=area[g.area].id if g.area else None)
             session.add(goal)
             session.flush()
             for i_index, spec in enumerate(g.indicators, start=1):
@@ -521,8 +526,8 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
                 ActivitySpec(code=a.code, name=a.name, responsible=name_of(a.responsible_id))
                 for a in session.exec(select(Activity).where(Activity.goal_id == g.id).order_by(col(Activity.position)))
             ]
-            goals.append(GoalSpec(code=g.code, name=g.name, area=area_code(g.area_id), indicators=tuple(indicators), activities=tuple(activities)))
-        strategic.append(StrategicGoalSpec(code=sg.code, name=sg.name, goals=tuple(goals)))
+            goals.append(GoalSpec(code=g.code, name=g.name, area=area_code(g.area_id), description=g.description, indicators=tuple(indicators), activities=tuple(activities)))
+        strategic.append(StrategicGoalSpec(code=sg.code, name=sg.name, description=sg.description, goals=tuple(goals)))
     return PlanFile(
         name=version.name,
         first_year=version.first_year,

@@ -8,10 +8,14 @@ that a chat reply can echo. A rejected record raises `RecordError` and writes no
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
 
+from kubot import economy
 from kubot import formatting as fmt
 from kubot.journal import Origin, Recorded, add_rows, record
 from kubot.models import (
@@ -24,11 +28,13 @@ from kubot.models import (
     Course,
     CourseParticipants,
     EconomyLine,
+    Entry,
     Event,
     FundingApplication,
     Indicator,
     IndicatorResult,
     Municipality,
+    NarrativeText,
     Network,
     NetworkInvitee,
     StaffFte,
@@ -42,10 +48,49 @@ from kubot.periods import Period
 from kubot.planfile import version_for_year
 
 MAX_AMOUNT = 10_000_000_000
+# More people than this at one meeting, or answers to one survey question, is a typing mistake.
+MAX_PEOPLE = 100_000
+# Attendance counts municipalities, the gender split counts people: a municipality may send
+# several, but more than this many people per municipality present is a typing mistake.
+MAX_PEOPLE_PER_MUNICIPALITY = 20
 
 
 class RecordError(ValueError):
     """A record that cannot be logged; the message is Swedish and says what to do instead."""
+
+
+class NotAllowed(RecordError):
+    """The person may not log this record (it belongs to someone else's area)."""
+
+
+class Duplicate(RecordError):
+    """The record matches one already in force; `existing` is its entry."""
+
+    def __init__(self, message: str, existing: Entry) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def _in_force(session: Session, origin: Origin, model: type[SQLModel], *where: Any) -> list[Entry]:
+    """Entries in force whose `model` rows meet `where`, apart from the entry `origin` corrects."""
+    query = (select(Entry).join(model, model.entry_id == Entry.id)  # type: ignore[attr-defined]
+             .where(Entry.undone_at.is_(None), Entry.replaced_by_id.is_(None), *where)  # type: ignore[union-attr]
+             .order_by(col(Entry.id)))
+    if origin.corrects is not None:
+        query = query.where(Entry.id != origin.corrects.id)
+    return list({entry.id: entry for entry in session.exec(query)}.values())
+
+
+def _refuse_twice(existing: list[Entry], origin: Origin, what: str, again_hint: str) -> None:
+    """Refuse a record that is already there, unless this is a retry of the very message that stored it."""
+    for entry in existing:
+        if origin.message_id is not None and (entry.channel, entry.message_id) == (origin.channel, origin.message_id):
+            continue
+        raise Duplicate(
+            f"{what} finns redan: #{entry.id} {entry.summary}. Vill du ändra den, skriv ”rätta {entry.id}” följt av "
+            f"hela meddelandet som det ska vara. {again_hint}",
+            entry,
+        )
 
 
 def network(session: Session, code: str) -> Network:
@@ -88,8 +133,12 @@ def log_attendance(
     present_count: int | None = None,
     women: int | None = None,
     men: int | None = None,
+    again: bool = False,
 ) -> Recorded:
-    """A network meeting: who of the invited came, by name or by count, and optionally by gender."""
+    """A network meeting: who of the invited came, by name or by count, and optionally by gender.
+
+    A second meeting of the same network on the same day is refused as a duplicate unless `again`.
+    """
     where = network(session, network_code)
     _not_future(held_on, today, "Mötet")
     guests = invited(session, where)
@@ -105,8 +154,16 @@ def log_attendance(
     if not 0 <= present_count <= len(guests):
         raise RecordError(f"{where.name} har {len(guests)} inbjudna – {present_count} närvarande går inte.")
     for label, value in (("kvinnor", women), ("män", men)):
-        if value is not None and value < 0:
-            raise RecordError(f"Antalet {label} kan inte vara negativt.")
+        if value is not None and not 0 <= value <= MAX_PEOPLE:
+            raise RecordError(f"Antalet {label} ska vara mellan 0 och {fmt.number(MAX_PEOPLE)}, inte {fmt.number(value)}.")
+    people = (women or 0) + (men or 0)
+    if people > present_count * MAX_PEOPLE_PER_MUNICIPALITY:
+        raise RecordError(f"Kvinnor och män blir {fmt.number(people)} från {present_count} närvarande kommuner – högst "
+                          f"{MAX_PEOPLE_PER_MUNICIPALITY} personer per närvarande kommun går.")
+    if not again:
+        _refuse_twice(_in_force(session, origin, Attendance, Attendance.network_id == where.id, Attendance.held_on == held_on),
+                      origin, f"Mötet i {where.name} {fmt.day(held_on)}",
+                      "Var det ett möte till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.")
     row = Attendance(
         network_id=stored_id(where), held_on=held_on, invited_count=len(guests), present_count=present_count,
         names_known=present is not None, women=women, men=men,
@@ -137,20 +194,32 @@ def log_course(
     digital: bool = False,
     price: float | None = None,
     external_price: float | None = None,
+    outside: int = 0,
+    again: bool = False,
 ) -> Recorded:
-    """A course from Kurs och konferens, with participants and its price against an external one."""
+    """A course from Kurs och konferens, with participants (by municipality, `outside` for those from
+    elsewhere) and its price against an external one.
+
+    The same course name on the same day is refused as a duplicate unless `again`.
+    """
     _not_future(held_on, today, "Kursdagen")
+    if not again:
+        _refuse_twice(_in_force(session, origin, Course, func.lower(Course.name) == name.strip().lower(), Course.held_on == held_on),
+                      origin, f"Kursen ”{name.strip()}” {fmt.day(held_on)}",
+                      "Var det ett kurstillfälle till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.")
     by_municipality = dict(by_municipality or {})
     known = municipalities_by_code(session)
     if unknown := sorted(set(by_municipality) - set(known)):
         raise RecordError(f"Okända kommuner: {', '.join(unknown)}.")
-    if by_municipality:
-        total = sum(by_municipality.values())
+    if outside < 0 or any(count < 0 for count in by_municipality.values()):
+        raise RecordError("Antalet deltagare kan inte vara negativt.")
+    if by_municipality or outside:
+        total = sum(by_municipality.values()) + outside
         if participants is not None and participants != total:
             raise RecordError(f"Deltagarna per kommun blir {total}, men totalt angavs {participants}.")
         participants = total
-    if participants is None or participants <= 0:
-        raise RecordError("Ange antalet deltagare, t.ex. ”20 deltagare”.")
+    if participants is None or not 0 < participants <= MAX_PEOPLE:
+        raise RecordError(f"Antalet deltagare ska vara mellan 1 och {fmt.number(MAX_PEOPLE)}, t.ex. ”20 deltagare”.")
     for label, value in (("Priset", price), ("Det externa priset", external_price)):
         if value is not None and not 0 <= value <= MAX_AMOUNT:
             raise RecordError(f"{label} {fmt.kronor(value)} är inte rimligt.")
@@ -163,6 +232,12 @@ def log_course(
         summary += f", pris {fmt.kronor(price)} per deltagare"
     if external_price is not None:
         summary += f", externt pris {fmt.kronor(external_price)}"
+    if by_municipality:
+        names = {code: m.name for code, m in known.items()}
+        shares = [f"{names[code]} {count}" for code, count in sorted(by_municipality.items(), key=lambda kv: names[kv[0]]) if count]
+        summary += " (" + ", ".join(shares + ([f"externa {outside}"] if outside else [])) + ")"
+    elif outside:
+        summary += f" (externa {outside})"
     if price is not None and external_price is not None:
         summary += f" (kostnadsreducering {fmt.kronor(participants * (external_price - price))})"
     recorded = record(session, kind="kurs", summary=summary, origin=origin, rows=[row])
@@ -185,9 +260,25 @@ def log_application(
     today: date,
     granted: float | None = None,
     rejected: bool = False,
+    sent_on: date | None = None,
+    again: bool = False,
 ) -> Recorded:
-    """A funding application: pending, granted (an amount) or rejected."""
+    """A funding application: pending, granted (an amount) or rejected.
+
+    It counts in the year it was `sent_on` (default: `decided_on`), with its decision once known.
+    An application for the same project to the same funder is refused as a duplicate
+    unless `again`; a decision on it is recorded with `decide`.
+    """
     _not_future(decided_on, today, "Datumet")
+    if sent_on is not None and sent_on > decided_on:
+        raise RecordError(f"Ansökan skickades {fmt.day(sent_on)}, efter beslutet {fmt.day(decided_on)} – kontrollera datumen.")
+    if not again:
+        _refuse_twice(
+            _in_force(session, origin, FundingApplication, func.lower(FundingApplication.project) == project.strip().lower(),
+                      func.lower(FundingApplication.funder) == funder.strip().lower()),
+            origin, f"Ansökan för {project.strip()} till {funder.strip()}",
+            f"Kom ett beslut, skriv ”beslut {project.strip()} beviljat 500 000” eller ”beslut {project.strip()} avslag”. "
+            "Är det en ny ansökan för samma projekt, lägg till ordet ”ytterligare” sist.")
     if not 0 < sought <= MAX_AMOUNT:
         raise RecordError(f"Sökt belopp {fmt.kronor(sought)} är inte rimligt.")
     if granted is not None and rejected:
@@ -196,14 +287,33 @@ def log_application(
         raise RecordError(f"Beviljat belopp ({fmt.kronor(granted)}) måste vara större än 0 och högst det sökta ({fmt.kronor(sought)}).")
     status = ApplicationStatus.REJECTED if rejected else ApplicationStatus.GRANTED if granted is not None else ApplicationStatus.PENDING
     row = FundingApplication(project=project.strip(), funder=funder.strip(), sought=sought, granted=granted,
-                             status=status.value, decided_on=decided_on)
+                             status=status.value, decided_on=decided_on, sent_on=sent_on)
     outcome = {
         ApplicationStatus.PENDING: "inget beslut ännu",
         ApplicationStatus.REJECTED: "avslag",
         ApplicationStatus.GRANTED: f"beviljat {fmt.kronor(granted or 0)} ({fmt.ratio_percent((granted or 0) / sought)})",
     }[status]
-    summary = f"Ansökan {row.project} till {row.funder} {fmt.day(decided_on)}: sökt {fmt.kronor(sought)}, {outcome}"
+    sent = f" (skickad {fmt.day(sent_on)})" if sent_on is not None and sent_on != decided_on else ""
+    summary = f"Ansökan {row.project} till {row.funder} {fmt.day(decided_on)}{sent}: sökt {fmt.kronor(sought)}, {outcome}"
     return record(session, kind="ansökan", summary=summary, origin=origin, rows=[row])
+
+
+def applications_in_force(session: Session) -> list[tuple[FundingApplication, Entry]]:
+    """Every application in force, with its entry, oldest first."""
+    return list(session.exec(
+        select(FundingApplication, Entry).join(Entry, col(FundingApplication.entry_id) == Entry.id)
+        .where(Entry.undone_at.is_(None), Entry.replaced_by_id.is_(None))  # type: ignore[union-attr]
+        .order_by(col(Entry.id))
+    ).all())
+
+
+def decide(session: Session, *, origin: Origin, application: FundingApplication, decided_on: date, today: date,
+           granted: float | None = None, rejected: bool = False) -> Recorded:
+    """The decision on an application in force: a new entry that replaces the application's."""
+    entry = session.get(Entry, application.entry_id)
+    return log_application(session, origin=replace(origin, corrects=entry), project=application.project,
+                           funder=application.funder, sought=application.sought, decided_on=decided_on, today=today,
+                           granted=granted, rejected=rejected, sent_on=min(application.sent_on or application.decided_on, decided_on))
 
 
 def log_survey(
@@ -221,7 +331,7 @@ def log_survey(
     if question is None:
         raise RecordError(f"Enkätfrågan {question_code!r} finns inte i planen.")
     where = network(session, network_code)
-    if len(counts) != 6 or min(counts) < 0 or dont_know < 0:
+    if len(counts) != 6 or min(counts) < 0 or dont_know < 0 or max(*counts, dont_know) > MAX_PEOPLE:
         raise RecordError("Ange sex antal, ett per skalsteg 1–6, t.ex. ”0 1 3 4 6 5”, och ev. ”vet ej 2”.")
     if sum(counts) + dont_know == 0:
         raise RecordError("Enkäten har inga svar – ange antalet svar per skalsteg 1–6.")
@@ -284,7 +394,17 @@ def log_result(
     summary = f"{indicator.code} ”{indicator.name}” {period.code}: {fmt.in_unit(indicator.unit, value)}"
     if row.analysis:
         summary += f". Analys: {row.analysis}"
-    return record(session, kind="resultat", summary=summary, origin=origin, rows=[row])
+    # A result sent again for the same period is the new result: it replaces the old one, and says so.
+    earlier = origin.corrects
+    if earlier is None:
+        found = _in_force(session, origin, IndicatorResult, IndicatorResult.indicator_code == indicator.code,
+                          IndicatorResult.year == period.year, IndicatorResult.tertial == period.tertial)
+        earlier = next((e for e in found if (e.channel, e.message_id) != (origin.channel, origin.message_id)
+                        or origin.message_id is None), None)
+    if earlier is not None:
+        old = session.exec(select(IndicatorResult).where(IndicatorResult.entry_id == earlier.id)).first()
+        summary += f" (ersätter #{earlier.id}" + (f", som var {fmt.in_unit(indicator.unit, old.value)})" if old else ")")
+    return record(session, kind="resultat", summary=summary, origin=origin, rows=[row], replaces=earlier)
 
 
 def log_analysis(session: Session, *, origin: Origin, indicator_code: str, period: Period, text: str) -> Recorded:
@@ -330,21 +450,53 @@ def log_event(
 
 
 def log_economy(
-    session: Session, *, origin: Origin, area_code: str, period: Period, item: str, amount_tkr: float
+    session: Session, *, origin: Origin, figures: Mapping[str, Mapping[str, float]], as_of: date, kind: str = "ekonomi",
+    summary_prefix: str = "Ekonomi",
 ) -> Recorded:
-    """One economy line in tkr for an area: budget, utfall, kvarvarande medel …"""
-    area = _area(session, area_code)
-    if not abs(amount_tkr) <= MAX_AMOUNT / 1000:
-        raise RecordError(f"{fmt.tkr(amount_tkr)} är inte ett rimligt belopp.")
-    row = EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item.strip(), amount_tkr=amount_tkr)
-    summary = f"Ekonomi {area.name} {period.code}, {row.item}: {fmt.tkr(amount_tkr)}"
-    return record(session, kind="ekonomi", summary=summary, origin=origin, rows=[row])
+    """The economy of one or more areas in tkr as of a day, under one entry (one `ångra` undoes it all).
+
+    `figures` maps area codes to typed items (`economy.ITEMS`); computed figures are refused.
+    """
+    if not figures:
+        raise RecordError("Ange minst en ekonomisk uppgift, t.ex. ”utfall 938”.")
+    rows = []
+    parts = []
+    period = Period.containing(as_of)
+    for area_code, items in figures.items():
+        area = _area(session, area_code)
+        if problems := economy.check(items):
+            raise RecordError(f"{area.name}: " + " ".join(problems))
+        if not items:
+            raise RecordError(f"{area.name}: ange minst en uppgift, t.ex. ”utfall 938”.")
+        for item, amount in items.items():
+            rows.append(EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item, amount_tkr=amount,
+                                    as_of=as_of))
+        figures_text = ", ".join(f"{item} {fmt.tkr(amount)}" for item, amount in items.items())
+        figures_of_area = economy.AreaEconomy(area.code, as_of, items)
+        computed = [(label, figures_of_area.value(label)) for label in ("disponibla medel", "kvarvarande medel")]
+        figures_text += "".join(f", {label} {fmt.tkr(value)}" for label, value in computed if value is not None)
+        parts.append(f"{area.name}: {figures_text}")
+    summary = f"{summary_prefix} per {fmt.day(as_of)} – " + "; ".join(parts)
+    return record(session, kind=kind, summary=summary, origin=origin, rows=rows)
 
 
-def log_staff_fte(session: Session, *, origin: Origin, period: Period, form: EmploymentForm, fte: float) -> Recorded:
-    """Full-time equivalents by employment form, for the staff table."""
-    if not 0 <= fte <= 10_000:
-        raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare är inte rimligt.")
-    row = StaffFte(year=period.year, tertial=period.tertial, employment_form=form.value, fte=fte)
-    summary = f"Årsarbetare {period.code}, {form.value}: {fmt.number(fte, decimals=1)}"
-    return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=[row])
+def log_text(session: Session, *, origin: Origin, section: str, title: str, period: Period, text: str) -> Recorded:
+    """A named section of report prose for a period; the latest one per section and period is printed."""
+    if not text.strip():
+        raise RecordError("Texten är tom – skriv texten efter kolon.")
+    row = NarrativeText(section=section, year=period.year, tertial=period.tertial, text=text.strip())
+    shown = row.text if len(row.text) <= 120 else row.text[:117].rstrip() + " …"
+    return record(session, kind="text", summary=f"Text ”{title}” {period.code}: {shown}", origin=origin, rows=[row])
+
+
+def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[EmploymentForm, float]) -> Recorded:
+    """Full-time equivalents (årsarbetare) by employment form for a year, for the staff table."""
+    if not ftes:
+        raise RecordError("Ange årsarbetare per anställningsform, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
+    for form, fte in ftes.items():
+        if not 0 <= fte <= 10_000:
+            raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare ({form.value}) är inte rimligt.")
+    rows = [StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()]
+    shown = ", ".join(f"{form.value} {fmt.number(fte, decimals=2)}" for form, fte in ftes.items())
+    summary = f"Årsarbetare {year}: {shown} – summa {fmt.number(sum(ftes.values()), decimals=2)}"
+    return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=rows)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -109,11 +110,16 @@ def test_a_retried_report_order_builds_one_report(small_plan_engine: Engine, tmp
     assert len(list((tmp_path / "rapporter").glob("*.docx"))) == 1
 
 
-def test_a_slow_command_that_fails_tells_the_asker_to_try_again(small_plan_engine: Engine, tmp_path: Path) -> None:
+def test_a_slow_command_that_fails_tells_the_asker_to_try_again(small_plan_engine: Engine, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     sender = Recording()
-    blocked = tmp_path / "inte-en-mapp"
-    blocked.write_text("en fil där rapportmappen skulle vara")
-    bot = slow_bot(small_plan_engine, tmp_path, sender, report_dir=blocked / "rapporter")
+
+    def crash(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("injected fault while writing the document")
+
+    # A report directory that is a file is now answered with its reason; an unexpected fault is what this is about.
+    monkeypatch.setattr("kubot.report.document.render", crash)
+    bot = slow_bot(small_plan_engine, tmp_path, sender)
     bot.handle(said("rapport T2 2022", "ev-12"))
     bot.close()
     [notice] = sender.sent

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from kubot import facts, planfile
 from kubot.periods import Period
-from kubot.report import content, gather
-from kubot.report.model import Paragraph
+from kubot.report import content, gather, parts
+from kubot.report.model import Heading, Internal, Paragraph
 from kubot.verdicts import Due, IndicatorVerdict, Snapshot, Status, Trend
 from tests.conftest import PLANS
 
@@ -23,18 +23,18 @@ def _verdict(code: str, name: str, value: float | None, target: float | None, pr
                             explanation="", analysis=analysis, ratio=ratio)
 
 
-def _report(*verdicts: IndicatorVerdict) -> content.Report:
+def _report(*verdicts: IndicatorVerdict, period: Period = PERIOD) -> content.Report:
     plan = planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
-    data = gather.ReportData(period=PERIOD, plan=plan, facts=facts.Facts(), events=(), economy=(), staff_fte=())
-    snapshot = Snapshot(period=PERIOD, made_at=MADE, as_of=date(2022, 9, 5), deadline=date(2022, 9, 15),
+    data = gather.ReportData(period=period, plan=plan, facts=facts.Facts(), events=(), economy=(), staff_fte=())
+    snapshot = Snapshot(period=period, made_at=MADE, as_of=date(2022, 9, 5), deadline=date(2022, 9, 15),
                         indicators=verdicts, activities=(), warnings=(), id=7)
-    return content.build(data, snapshot, content.Request(PERIOD, dnr="RJL 2022/1"), made_at=MADE)
+    return content.build(data, snapshot, content.Request(period, dnr="RJL 2022/1"), made_at=MADE)
 
 
 def _indicator_rows(report: content.Report) -> dict[str, list[str]]:
     rows = {}
     for table in report.tables():
-        if table.header == content.INDICATOR_HEADER:
+        if table.header == parts.INDICATOR_HEADER:
             for row in table.rows:
                 rows[row[0].plain[2:]] = [cell.plain for cell in row]
     return rows
@@ -47,9 +47,9 @@ def test_a_missing_analysis_is_proposed_from_the_numbers_and_marked_as_a_proposa
     assert symbol.startswith("◆ ") and target == "80 %" and result == "68 % ↘"
     assert analysis == ("Förslag – skriv om: Resultatet 68 % (17 av 25) når inte målvärdet 80 %, men mätetalet är delvis "
                         "uppfyllt. Resultatet har minskat med 6 procentenheter jämfört med 2021 (74 %).")
-    table = next(t for t in report.tables() if t.header == content.INDICATOR_HEADER)
+    table = next(t for t in report.tables() if t.header == parts.INDICATOR_HEADER)
     proposal = table.rows[0][3].paragraphs[0].runs
-    assert proposal[0].text == content.PROPOSAL and all(run.italic for run in proposal)
+    assert proposal[0].text == parts.PROPOSAL and all(run.italic for run in proposal)
 
 
 def test_a_written_analysis_is_printed_as_written() -> None:
@@ -58,28 +58,46 @@ def test_a_written_analysis_is_printed_as_written() -> None:
     assert _indicator_rows(report)["Andel medarbetare som upplever god arbetsmiljö"][1:] == ["90 %", "90 % →", "Målet nås."]
 
 
-def test_a_survey_measured_in_november_says_so_instead_of_a_number() -> None:
-    report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None))
-    row = _indicator_rows(report)["Andel mycket nöjda med samverkan"]
-    assert row[0].startswith("○ ") and row[2] == "–"
-    assert row[3] == "Mätningen görs i november 2022; resultat finns inte för perioden."
+def test_a_delarsrapport_leaves_out_indicators_without_results_instead_of_printing_placeholders() -> None:
+    report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None),
+                     _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None))
+    rows = _indicator_rows(report)
+    assert "Andel mycket nöjda med samverkan" not in rows
+    assert rows["Andel medarbetare som upplever god arbetsmiljö"][2] == "90 %", "no arrow without an earlier result"
+    text = " ".join(b.text for b in report.blocks if isinstance(b, Paragraph))
+    assert "Mätningen görs" not in text and "Ingen status" not in text
 
 
-def test_sections_with_nothing_logged_say_so_in_one_line() -> None:
-    texts = [block.text for block in _report().blocks if isinstance(block, Paragraph)]
-    for line in ("Inga viktiga händelser är registrerade för T2 2022 (januari–augusti).",
-                 "Inga årsarbetare är registrerade för T2 2022 (januari–augusti).",
-                 "Inga ekonomiska uppgifter är registrerade för T2 2022 (januari–augusti).",
-                 "Inga kurser är registrerade för T2 2022 (januari–augusti)."):
-        assert any(text.startswith(line) for text in texts), line
+def test_sections_with_nothing_logged_are_left_out_and_listed_once_in_an_internal_note() -> None:
+    report = _report(period=Period(2022, 3))
+    headings = report.headings()
+    assert not any("Viktiga händelser" in h or "Medarbetare" in h or h.endswith("Ekonomi") for h in headings)
+    notes = [b for b in report.blocks if isinstance(b, Internal)]
+    assert len(notes) == 1 and report.blocks[0] is notes[0]
+    note = notes[0].text
+    assert note.startswith("INTERNT – ta bort före utskick.")
+    for missing in ("viktiga händelser", "årsarbetare", "ekonomin per område", "texten om framtiden"):
+        assert missing in note, missing
+    assert "Ola Götesson" in note or ":" in note, "each missing item names who can supply it"
+
+
+def test_chapters_sections_and_appendices_are_numbered_without_gaps() -> None:
+    headings = [b for b in _report(period=Period(2022, 3)).blocks if isinstance(b, Heading)]
+    chapters = [h.text for h in headings if h.level == 1 and h.kind == "chapter"]
+    assert [c.split()[0] for c in chapters] == [str(n) for n in range(1, len(chapters) + 1)]
+    appendices = [h.text for h in headings if h.kind == "appendix"]
+    assert appendices and appendices[0].startswith("Bilaga 1: Symbolförteckning")
 
 
 def test_the_title_page_names_the_report_period_and_snapshot() -> None:
-    page = _report().title_page
+    report = _report()
+    page = report.title_page
     assert page.title == "Delårsrapport januari–augusti 2022"
-    assert page.period == "Period: 2022-01-01 – 2022-08-31 (T2 2022)"
+    assert page.period == "Period: 2022-01-01 – 2022-08-31"
     assert "Dnr RJL 2022/1" in page.lines
-    assert page.draft.startswith("UTKAST – skapat av kubot 2022-09-05 10:00. Bedömningar från utvärdering nr 7")
+    assert page.draft.startswith("UTKAST – skapat av kubot 2022-09-05 10:00") and "utvärdering nr 7" in page.draft
+    body = " ".join(b.text for b in report.blocks if isinstance(b, Paragraph))
+    assert "utvärdering nr" not in body and "kubot" not in body, "generation details stay out of the body"
 
 
 def test_every_legend_symbol_has_its_own_shape() -> None:

@@ -36,7 +36,7 @@ from kubot.records import (
     log_staff_fte,
     log_survey,
 )
-from kubot.report import build, content
+from kubot.report import build, content, parts
 from kubot.settings import Settings
 
 NOW = datetime(2019, 1, 15, 9, 0, tzinfo=UTC)
@@ -100,12 +100,14 @@ def _log_2018_records(engine: Engine) -> None:
                   text="Fyra utbildningsinsatser om hedersrelaterat våld.")
         log_event(session, origin=o, area_code=None, occurred_on=date(2018, 12, 6),
                   text="Utvärderingen av verksamheten är presenterad för PKS.")
-        for item, amount in [("budget", 26_290), ("utfall", 20_408), ("kvarvarande medel", 45_337)]:
-            log_economy(session, origin=o, area_code="social", period=Period(2018, 3), item=item, amount_tkr=amount)
-        log_economy(session, origin=o, area_code="miljo", period=Period(2018, 3), item="utfall", amount_tkr=938)
+        # Bilaga 2 of the published report: social välfärd and Miljösamverkan, in tkr.
+        log_economy(session, origin=o, as_of=date(2018, 12, 31), figures={
+            "social": {"ingående medel": 35_367, "erhållna medel": 30_378, "budget förbrukning": 26_290,
+                       "utfall förbrukning": 20_408, "varav statliga": 32_564},
+            "miljo": {"ingående medel": 190, "erhållna medel": 800, "budget förbrukning": 990, "utfall förbrukning": 938}})
         for year, values in [(2016, (16, 11.5, 4)), (2018, (9.6, 22.5, 17))]:
-            for form, fte in zip((EmploymentForm.SECONDED, EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM), values, strict=True):
-                log_staff_fte(session, origin=o, period=Period(year, 3), form=form, fte=fte)
+            log_staff_fte(session, origin=o, year=year, ftes=dict(zip(
+                (EmploymentForm.SECONDED, EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM), values, strict=True)))
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +128,20 @@ def annual(scenario: tuple[Bot, Settings]) -> Path:
     return reply.files[0]
 
 
+def _plain(text: str) -> str:
+    """The text as formatted in chat: the document keeps "80 %", numbers and dates together with no-break
+    characters, and marks where long header words may break with soft hyphens."""
+    return text.replace("\u00a0", " ").replace("\u2011", "-").replace("\u00ad", "")
+
+
+def _text(path: Path) -> str:
+    return _plain("\n".join(p.text for p in docx.Document(str(path)).paragraphs))
+
+
 def _tables(path: Path, header: tuple[str, ...]) -> list[list[list[str]]]:
     found = []
     for table in docx.Document(str(path)).tables:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        rows = [[_plain(cell.text) for cell in row.cells] for row in table.rows]
         if tuple(rows[0]) == header:
             found.append(rows)
     return found
@@ -145,7 +157,7 @@ def _row(path: Path, header: tuple[str, ...], first_cell_contains: str) -> list[
 
 def test_chapters_follow_the_published_annual_report(annual: Path) -> None:
     document = docx.Document(str(annual))
-    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    headings = [_plain(p.text) for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     chapters = [h for h in headings if h[:1].isdigit() and "." not in h.split()[0]]
     assert chapters == [
         "1 Inledning",
@@ -158,30 +170,30 @@ def test_chapters_follow_the_published_annual_report(annual: Path) -> None:
         "8 Ekonomi",
     ]
     for expected in ("1.1 Utvärdering av Kommunal utvecklings verksamhet", "1.2 Viktiga händelser", "1.4 Medarbetare",
-                     "2.1 Exempel på aktiviteter", "2.2 Verksamheten söker aktivt externa projektmedel",
-                     "3.2 Samtliga kommuner har aktiva representanter i chefsnätverk eller liknande",
+                     "2.1 Verksamheten söker aktivt externa projektmedel",
+                     "3.1 Samtliga kommuner har aktiva representanter i chefsnätverk eller liknande",
                      "Bilaga 1: Symbolförteckning för mätetal och aktiviteter",
                      "Bilaga 2: Exempel på kurser som genererar en hög kostnadseffektivitet för länets kommuner",
-                     "Bilaga 3: Deltagande på kurser fördelat på länets kommuner"):
+                     "Bilaga 3: Deltagande på kurser 2018, fördelat på länets kommuner"):
         assert expected in headings
 
 
 def test_title_page_says_draft_diary_number_and_which_evaluation(annual: Path) -> None:
-    text = "\n".join(p.text for p in docx.Document(str(annual)).paragraphs[:12])
+    text = _plain("\n".join(p.text for p in docx.Document(str(annual)).paragraphs[:12]))
     assert "Verksamhetsberättelse 2018" in text and "UTKAST" in text and "Dnr RJL 2017/1522" in text
     assert "Ola Götesson, utvecklingschef" in text and "Period: 2018-01-01 – 2018-12-31" in text
     assert "skapat av kubot 2019-01-15 10:00" in text and "utvärdering nr " in text
 
 
 def test_indicator_rows_carry_coloured_symbols_trend_arrows_and_swedish_numbers(annual: Path) -> None:
-    header = content.INDICATOR_HEADER
+    header = parts.INDICATOR_HEADER
     count = _row(annual, header, "Beviljade projekt av sökta projekt")
-    assert count[0].startswith("● ") and count[1] == "50 %" and count[2] == "57,1 %"
+    assert count[0].startswith("● ") and count[1] == "50 %" and count[2] == "57 %", "whole per cent, as published"
     assert "8 av 14" in count[3] and count[3].startswith("Förslag – skriv om:")
     pks = _row(annual, header, "Närvaro vid PKS sammanträden")
-    assert pks[0].startswith("● ") and pks[2] == "93,6 % ↘"
+    assert pks[0].startswith("● ") and pks[2] == "94 % ↘"
     survey = _row(annual, header, "bidrag till samverkan mellan kommunerna")
-    assert survey[0].startswith("◆ ") and survey[2] == "81,0 % ↗" and "ökat med 3 procentenheter jämfört med 2017 (77,8 %)" in survey[3]
+    assert survey[0].startswith("◆ ") and survey[2] == "81 % ↗" and "ökat med 3 procentenheter jämfört med 2017 (78 %)" in survey[3]
     typed = _row(annual, header, "Andel nöjda medarbetare")
     assert typed[3] == "Resultatet från medarbetarenkäten 2018 visar att 90 % är nöjda."
     later = _row(annual, header, "Aktiviteter som på någon nivå")
@@ -192,14 +204,16 @@ def test_indicator_rows_carry_coloured_symbols_trend_arrows_and_swedish_numbers(
 
 
 def test_applications_staff_economy_and_courses_are_tabled_in_swedish_format(annual: Path) -> None:
-    total = _row(annual, ("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), "Summa beslutade")
+    total = _row(annual, ("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), "Summa: 14 ansökningar")
     assert total[2] == fmt.kronor(sum(a[2] for a in APPLICATIONS)) == "43 438 229 kr", "as published"
     assert total[3] == "19 790 819 kr" and total[1] == "8 av 14 beviljade"
     staff = _tables(annual, ("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa"))[0]
     assert staff[1:] == [["2016", "16,00", "11,50", "4,00", "31,50"], ["2018", "9,60", "22,50", "17,00", "49,10"]]
-    economy = _tables(annual, ("Område", "Budget", "Utfall", "Kvarvarande medel"))[0]
-    assert economy[1] == ["FoUrum social välfärd och hälso- och sjukvård", "26 290", "20 408", "45 337"]
-    assert economy[-1] == ["Summa", "26 290", "21 346", "45 337"]
+    economy = _tables(annual, ("Område", *(_plain(h) for h in parts.ACCOUNT_HEADERS)))[0]
+    # Disponibla and kvarvarande medel are computed, and match the published Bilaga 2 (65 745 and 45 337 tkr).
+    assert economy[1] == ["FoUrum social välfärd och hälso- och sjukvård", "35 367", "30 378", "65 745", "26 290", "20 408",
+                          "45 337", "32 564", ""]
+    assert economy[-1] == ["Summa", "35 557", "31 178", "66 735", "27 280", "21 346", "45 389", "32 564", ""]
     motiverande = _row(annual, _course_header(annual), "Motiverande samtal")
     assert motiverande[1:] == ["4 500 kr", "20", "7 500 kr", "3 000 kr", "60 000 kr", "40 %"]
     participants = _tables(annual, ("Kommun", "Antal deltagare", "Procent"))[0]
@@ -208,20 +222,26 @@ def test_applications_staff_economy_and_courses_are_tabled_in_swedish_format(ann
 
 def _course_header(path: Path) -> tuple[str, ...]:
     for table in docx.Document(str(path)).tables:
-        first = tuple(cell.text for cell in table.rows[0].cells)
+        first = tuple(_plain(cell.text) for cell in table.rows[0].cells)
         if first[0] == "Kurs":
             return first
     raise AssertionError("no course table")
 
 
-def test_examples_events_and_three_k_come_from_what_was_logged(annual: Path) -> None:
-    text = "\n".join(p.text for p in docx.Document(str(annual)).paragraphs)
-    assert "PKS sammanträden: Under 2018 har PKS haft totalt 6 sammanträden." in text
-    assert "2018-06-01: Fyra utbildningsinsatser om hedersrelaterat våld." in text
-    assert "Barnahus Jönköpings län" not in text or "FoUrum social välfärd och hälso- och sjukvård" in text
-    assert "Kompetenshöjning" in text
-    assert "Inga exempel är registrerade för perioden." in text, "an empty section says so in one line"
-    assert "Tidiga varningar från utvärderingen:" in text and "två möten i rad" in text
+def test_examples_events_and_three_k_come_from_what_was_logged_each_once(annual: Path) -> None:
+    text = _text(annual)
+    assert _row(annual, parts.ACTIVITY_HEADER, "PKS sammanträden")[1] == "Under 2018 har PKS haft totalt 6 sammanträden."
+    assert "Under 2018 har PKS haft totalt 6 sammanträden." not in text, "a tabled activity is not repeated as an example"
+    assert text.count("Fyra utbildningsinsatser om hedersrelaterat våld.") == 1, "a 3 K event is told once, under the 3 K"
+    assert "Kompetenshöjning" in text and "Utvärderingen av verksamheten är presenterad för PKS." in text
+    assert "Inga exempel är registrerade" not in text, "an empty section is left out"
+    warnings_at = text.index("Internt: tidiga varningar från utvärderingen")
+    assert "två möten i rad" in text[warnings_at:] and "två möten i rad" not in text[:warnings_at], "warnings go to the internal appendix"
+    assert text.count("INTERNT – ta bort före utskick.") == 2, "the note of what is missing, and the warnings"
+    paragraphs = docx.Document(str(annual)).paragraphs
+    note = next(i for i, p in enumerate(paragraphs) if p.text.startswith("INTERNT"))
+    first_chapter = next(i for i, p in enumerate(paragraphs) if p.style.name == "Heading 1" and p.text == "1 Inledning")
+    assert note < first_chapter, "what is missing is said once, before the first chapter"
 
 
 def test_the_legend_lists_every_symbol_with_its_meaning_in_colour_and_shape(annual: Path) -> None:
@@ -250,8 +270,8 @@ def test_the_pdf_made_by_libreoffice_shows_the_same_report(annual: Path, tmp_pat
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(annual)], check=True, capture_output=True, timeout=180)
     pdf = tmp_path / (annual.stem + ".pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    for expected in ("UTKAST", "1 Inledning", "2.2 Verksamheten söker aktivt externa projektmedel", "57,1 %", "93,6 %", "↘",
+    text = _plain(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+    for expected in ("UTKAST", "1 Inledning", "2.1 Verksamheten söker aktivt externa projektmedel", "57 %", "94 %", "↘",
                      "Symbolförteckning för mätetal", "resultatet når önskat målvärde", "Sida 2 av"):
         assert expected in text, expected
 
@@ -277,11 +297,10 @@ def test_impossible_periods_and_areas_get_a_clear_answer(scenario: tuple[Bot, Se
 
 def test_an_area_report_narrows_to_the_partnership(scenario: tuple[Bot, Settings]) -> None:
     bot, _ = scenario
-    reply = console.say(bot, ADMIN, "rapport T2 2018 Barn och unga")
+    reply = console.say(bot, ADMIN, "rapport T3 2018 Barn och unga")
     assert reply.files, reply.text
-    document = docx.Document(str(reply.files[0]))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "Delårsrapport januari–augusti 2018 – Barn och unga" in text
+    text = _text(reply.files[0])
+    assert "Verksamhetsberättelse 2018 – Barn och unga" in text
     assert "Rapporten gäller Barn och unga." in text
     assert "Verksamheten söker aktivt externa projektmedel" not in text
     assert "Kommunerna har nytta av det gemensamma arbetet som samordnas av FoUrum" in text
@@ -312,7 +331,7 @@ def test_two_requests_at_once_are_both_served_or_told_to_wait_and_no_file_is_bro
         thread.join()
     assert files and all("byggs redan" in text or text.startswith("Rapporten byggs") for text in replies), replies
     for path in files:
-        assert "Delårsrapport januari–april 2018" in "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        assert "Delårsrapport januari–april 2018" in _text(path)
     assert not list(settings.report_dir.glob(".*.tmp")), "no temporary files are left behind"
 
 
@@ -323,7 +342,7 @@ def test_kubot_report_writes_the_file_and_prints_its_path(scenario: tuple[Bot, S
     out = tmp_path / "vb.docx"
     assert main(["report", "T3", "2018", "--area", "miljo", "--out", str(out), "--dnr", "RJL 2018/7"]) == 0
     assert f"är skriven till {out}" in capsys.readouterr().out
-    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    text = _text(out)
     assert "Verksamhetsberättelse 2018 – Miljösamverkan Jönköpings län" in text and "Dnr RJL 2018/7" in text
     assert main(["report", "T9", "2018"]) == 1
     assert "ingen period" in capsys.readouterr().err

@@ -39,7 +39,7 @@ def test_why_explains_the_rule_and_the_numbers_in_plain_swedish(bot: Bot) -> Non
 def test_why_needs_an_indicator_and_says_so(bot: Bot) -> None:
     talk(bot, "Ola Götesson",
          ("varför", "Skriv vilket mätetal du vill ha förklarat"),
-         ("varför T9 2022", "är ingen period. Skriv till exempel T2 2022"),
+         ("varför T9 2022", "är ingen period – tertialen är T1, T2 eller T3. Skriv till exempel T2 2022"),
          ("varför finnsinte T2 2022", "finnsinte"))
 
 

@@ -21,17 +21,20 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
+from kubot.chat import followups, questions
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
+from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
-from kubot.chat.values import ValueProblem
+from kubot.chat.registry import COMMANDS, Command, Context, Usage
+from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
 from kubot.models import ChatIdentity, HandledMessage, SlowJob, Staff
 from kubot.models.plan import Role
@@ -45,6 +48,8 @@ MAX_MESSAGE_LENGTH = 2000
 FAILED = ("Något gick fel hos mig, och inget sparades. Försök igen om en stund; "
           "kvarstår felet, kontakta en administratör.")
 Identify = Callable[[Session, Incoming], Staff | None]
+# How close (rapidfuzz ratio) a first word must be to a command's name to be taken as a typo of it.
+COMMAND_TYPO_SCORE = 75
 # Platforms that recognise people their own way when they have no chat identity (the console: by name).
 _RECOGNISERS: dict[str, Identify] = {}
 
@@ -115,12 +120,19 @@ class Bot:
                      f"Be {who} att lägga till dig i kubot.", accepted=False)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
-        word, _, rest = text.partition(" ")
-        command = COMMANDS.get(word.lower().rstrip(":"))
+        if chat := questions.small_talk(text, actor.name.split()[0]):
+            return Reply(chat), None
+        if kind := followups.answer_kind(text):
+            remembered = followups.recall(session, actor, kind, self.clock())
+            if remembered is None:
+                return Reply("Jag har inget förslag som väntar på svar just nu. Skriv hela meddelandet, eller ”hjälp”."
+                             if kind == followups.YES else "Det finns inget mer att visa just nu.", accepted=False), None
+            text = remembered
+        text = questions.as_command(text) or text
+        word, rest = _first_word(text)
+        command = COMMANDS.get(word.lower().rstrip(":!?.,"))
         if command is None:
-            names = ", ".join(c.name for c in unique_commands())
-            return Reply(f"Jag förstår inte ”{word[:40]}”. Det här kan jag: {names}. Skriv ”hjälp <kommando>” för exempel.",
-                         accepted=False), None
+            return self._unknown(session, actor, word, rest), None
         context = self._context(session, actor, message.platform, message.message_id, message.text)
         if not context.has_role(command.role):
             allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
@@ -132,7 +144,17 @@ class Bot:
             session.add(job)
             session.flush()
             return Reply(command.slow), job.id
-        return _execute(context, command, rest), None
+        return _execute(context, command, rest, text), None
+
+    def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
+        """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a short hint."""
+        near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
+        if near is not None:
+            meant = COMMANDS[near[0]].name
+            followups.remember(session, actor, followups.YES, f"{meant} {rest}".strip(), self.clock())
+            return Reply(f"Menade du {meant}? Svara ”ja” så gör jag det.", accepted=False)
+        return Reply(f"Jag förstår inte ”{word[:40]}”. Skriv ”hjälp” för att se vad jag kan, till exempel "
+                     "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
 
     def _context(self, session: Session, actor: Staff, platform: str, message_id: str | None, text: str) -> Context:
         origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH])
@@ -152,9 +174,9 @@ class Bot:
         try:
             with db.session_scope(self.engine) as session:
                 actor = session.get_one(Staff, job.actor_id)
-                word, _, rest = job.text.partition(" ")
+                word, rest = _first_word(job.text)
                 context = self._context(session, actor, job.platform, job.message_id, job.text)
-                reply = _execute(context, COMMANDS[word.lower().rstrip(":")], rest)
+                reply = _execute(context, COMMANDS[word.lower().rstrip(":!?.,")], rest, job.text)
             state, problem = "done", ""
         except Exception as exc:
             log.exception("slow command failed: job %s", job_id)
@@ -195,16 +217,38 @@ class Bot:
             self._jobs.shutdown(wait=True)
 
 
-def _execute(context: Context, command: Command, rest: str) -> Reply:
-    """The command's reply; a problem with the message rolls back everything it did and answers with examples."""
+def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
+    """The command's reply; a problem with the message rolls back everything it did and answers with
+    what to do – a single "Menade du …?" can be answered "ja", a wrong form gets examples."""
     savepoint = context.session.begin_nested()
     try:
         return command.handler(context, rest.strip())
     except (Usage, ValueProblem, RecordError, JournalError) as problem:
         savepoint.rollback()
-        examples = command.examples[:2]
-        hint = ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples and not isinstance(problem, JournalError) else ""
-        return Reply(f"{problem}{hint}", accepted=False)
+        if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
+            corrected = text.replace(problem.query, problem.codes[0], 1)
+            followups.remember(context.session, context.actor, followups.YES, corrected, context.now)
+            return Reply(f"{problem} Svara ”ja” så gör jag det.", accepted=False)
+        return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The command word and the rest; a hyphenated command may be written with spaces ("inte min uppgift")."""
+    for name in COMMANDS:
+        if "-" in name and (match := re.match(re.escape(name).replace(r"\-", "[- ]") + r"(?!\S)", text, re.IGNORECASE)):
+            return name, text[match.end():]
+    word, _, rest = text.partition(" ")
+    return word, rest
+
+
+def _examples(command: Command, problem: Exception, message: str) -> str:
+    """The command's examples after a problem with the message's form; never for problems with its
+    content (a duplicate, a permission), never the refused message itself."""
+    if not isinstance(problem, Usage | ValueProblem) or (isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem)):
+        return ""
+    refused = " ".join(message.casefold().split())
+    examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]
+    return ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples else ""
 
 
 class _HandledBefore(Exception):

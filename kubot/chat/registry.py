@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
+from kubot.chat.values import ValueProblem
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
@@ -38,6 +40,8 @@ class Context:
     origin: Origin
     now: datetime
     settings: Settings
+    # A short note the person added after a colon or in brackets; stored with the entry.
+    comment: str = ""
     _lexicons: dict[int, Lexicon] = field(default_factory=dict)
 
     @property
@@ -102,17 +106,38 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None,
-            slow: str | None = None) -> Callable[[Handler], Handler]:
-    """Register `handler` under `name` and `aliases`; `role` and `scope` must be given (the tests check)."""
+def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None, slow: str | None = None,
+            comment: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler under its names; `role` and `scope` must be given (the tests check). With
+    `comment`, a message the handler cannot read whole is read again without its trailing comment
+    (after a colon or in brackets), which the handler finds in `ctx.comment`: "närvaro PKS idag 12 av 13 (bra möte)"."""
 
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, handler, role, scope, slow)
+        entry = Command(name, aliases, _commented(handler) if comment else handler, role, scope, slow)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler
 
     return register
+
+
+def _commented(handler: Handler) -> Handler:
+    def run(ctx: Context, args: str) -> Reply:
+        try:
+            return handler(ctx, args)
+        except (Usage, ValueProblem) as whole_problem:
+            head, comment = grammar.split_comment(args)
+            if not comment:
+                raise
+            ctx.comment = comment
+            try:
+                return handler(ctx, head)
+            except (Usage, ValueProblem):
+                ctx.comment = ""
+                raise whole_problem from None
+
+    run.__doc__ = handler.__doc__
+    return run
 
 
 def unique_commands() -> tuple[Command, ...]:

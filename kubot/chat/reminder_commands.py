@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from sqlmodel import col, select
 
 from kubot import deadlines, evaluation, journal, workdays
 from kubot import formatting as fmt
+from kubot.chat import grammar
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
-from kubot.periods import Period, PeriodError
+from kubot.periods import Period
 from kubot.port import Reply
 from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 
-_PERIOD_AT_START = re.compile(r"^(t\s?\d[ -]?\d{4}|\d{4}[ -]?t\d)\s+(.+)$", re.IGNORECASE)
-_PERIOD_AT_END = re.compile(r"(?<!\S)(t\s?[123][ -]?\d{4}|\d{4}[ -]?t[123])\s*$", re.IGNORECASE)
 
-
-def _period_arg(text: str) -> tuple[Period | None, str]:
-    match = _PERIOD_AT_END.search(text)
-    if match is None:
-        return None, text.strip()
-    try:
-        return Period.parse(match.group(1)), text[: match.start()].strip()
-    except PeriodError as exc:
-        raise Usage(str(exc)) from exc
+def _period_arg(ctx: Context, text: str) -> tuple[Period | None, str]:
+    return grammar.take_period(grammar.tidy(text), ctx.today, year_alone=True)
 
 
 def _plan(ctx: Context) -> ReminderPlan:
@@ -44,14 +35,9 @@ def deadline(ctx: Context, args: str) -> Reply:
     """Sätt när rapporten för en period ska vara klar; påminnelserna räknas från den (administratörer).
     Exempel: deadline T3 2022 2023-01-20
     """
-    match = _PERIOD_AT_START.match(args.strip())
-    if match is None:
+    period, day_text = grammar.take_period(grammar.tidy(args), ctx.today)
+    if period is None or not day_text:
         raise Usage("Skriv period och datum, t.ex. ”deadline T2 2023 2023-09-15”.")
-    period_text, day_text = match.groups()
-    try:
-        period = Period.parse(period_text)
-    except PeriodError as exc:
-        raise Usage(str(exc)) from exc
     try:
         due_on = date.fromisoformat(day_text)
     except ValueError as exc:
@@ -84,7 +70,7 @@ def reminders(ctx: Context, args: str) -> Reply:
     Exempel: påminnelser
     Exempel: påminnelser T3 2022
     """
-    period, rest = _period_arg(args)
+    period, rest = _period_arg(ctx, args)
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”.")
     in_play = delivery.periods_in_play(ctx.session, ctx.today)
@@ -137,7 +123,7 @@ def snooze(ctx: Context, args: str) -> Reply:
     Exempel: påminn imorgon
     Exempel: påminn imorgon T3 2022
     """
-    period, rest = _period_arg(args)
+    period, rest = _period_arg(ctx, args)
     if rest.casefold() not in {"imorgon", "i morgon", "mig imorgon", "mig i morgon", "tomorrow", ""}:
         raise Usage("Skriv ”påminn imorgon”, gärna med perioden: ”påminn imorgon T2 2023”.")
     period, _ = _reminded_period(ctx, period)
@@ -155,7 +141,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
     """Säg till administratören att det du påminns om inte är din uppgift att rapportera.
     Exempel: inte-min-uppgift T3 2022
     """
-    period, rest = _period_arg(args)
+    period, rest = _period_arg(ctx, args)
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”. Skriv ”inte-min-uppgift T2 2023”.")
     period, _ = _reminded_period(ctx, period)

@@ -6,6 +6,7 @@ answers only read, so no snapshot is stored (the CLI, the scheduler and reports 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -13,14 +14,15 @@ from sqlmodel import select
 
 from kubot import evaluation
 from kubot import formatting as fmt
+from kubot.chat import followups, grammar
 from kubot.chat.commands import take_period
 from kubot.chat.registry import Context, Scope, Usage, command
-from kubot.chat.values import NoMatch
-from kubot.models import Area, Goal, StrategicGoal
+from kubot.chat.values import NoMatch, ValueProblem
+from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
-from kubot.port import Reply
+from kubot.port import Action, Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 
@@ -90,10 +92,28 @@ def _with_sub_areas(ctx: Context, code: str) -> set[str]:
     return found
 
 
-def _listed(lines: list[str]) -> str:
-    shown = lines[:MAX_LINES]
-    more = f"\n… och {len(lines) - len(shown)} till." if len(lines) > len(shown) else ""
-    return "\n".join(shown) + more
+_PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
+
+
+def _take_page(text: str) -> tuple[int, str]:
+    """"sida 2" in a message: which page of a long list to show (1 without it)."""
+    match = _PAGE.search(text)
+    if match is None:
+        return 1, text
+    return max(int(match.group(1)), 1), (text[: match.start()] + text[match.end():]).strip()
+
+
+def _listed(ctx: Context, lines: list[str], page: int, again: str) -> tuple[str, tuple[Action, ...]]:
+    """One page of a long list. When more follow, "mer" (or the button) shows the next page of `again`."""
+    start = (page - 1) * MAX_LINES
+    shown = lines[start: start + MAX_LINES]
+    left = len(lines) - start - len(shown)
+    if left <= 0:
+        return "\n".join(shown), ()
+    next_page = f"{again} sida {page + 1}".strip()
+    followups.remember(ctx.session, ctx.actor, followups.MORE, next_page, ctx.now)
+    text = "\n".join(shown) + f"\n… och {left} till. Skriv ”mer” för att se nästa {min(left, MAX_LINES)}."
+    return text, (Action("Visa fler", next_page),)
 
 
 def _counts(verdicts: Iterable[IndicatorVerdict]) -> str:
@@ -108,6 +128,7 @@ def status(ctx: Context, args: str) -> Reply:
     Exempel: status narvaro-pks T2 2022
     Exempel: status missbruk T3 2022
     """
+    page, args = _take_page(grammar.tidy(args))
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
@@ -121,7 +142,8 @@ def status(ctx: Context, args: str) -> Reply:
         lines = ["Inga mätetal här."]
     summary = f"\nHela planen: {_counts(snapshot.indicators)}."
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings)
-    return Reply(f"{head}\n{_listed(lines)}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.")
+    listed, more = _listed(ctx, lines, page, f"status {rest.strip()} {period.code}")
+    return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
 
 @command("varför", "varfor", "why", role=Role.STAFF, scope=Scope.READ)
@@ -168,6 +190,7 @@ def missing(ctx: Context, args: str) -> Reply:
     Exempel: saknas T2 2022
     Exempel: saknas missbruk T2 2022
     """
+    page, args = _take_page(grammar.tidy(args))
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
@@ -187,7 +210,8 @@ def missing(ctx: Context, args: str) -> Reply:
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
-    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{_listed(lines)}{note}")
+    listed, more = _listed(ctx, lines, page, f"saknas {rest.strip()} {period.code}")
+    return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
 
 
 def _due_note(due: Due, snapshot: Snapshot) -> str:
@@ -196,3 +220,31 @@ def _due_note(due: Due, snapshot: Snapshot) -> str:
     if due == Due.OPEN:
         return "perioden pågår"
     return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
+
+
+@command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)
+def responsible(ctx: Context, args: str) -> Reply:
+    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
+    Exempel: ansvarig narvaro-pks
+    Exempel: ansvarig missbruk
+    """
+    name = grammar.tidy(args)
+    if not name:
+        raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
+    lexicon = ctx.lexicon()
+    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
+    for kind, find, model in (("mätetalet", lexicon.indicator, Indicator), ("aktiviteten", lexicon.activity, Activity)):
+        try:
+            code = find(name)
+        except ValueProblem:
+            continue
+        item = ctx.session.exec(select(model).where(model.code == code)).first()
+        assert item is None or isinstance(item, Indicator | Activity)
+        who = people.get(item.responsible_id) if item and item.responsible_id else None
+        return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
+                     else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
+    area_code = lexicon.area(name)
+    staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
+    area_name = lexicon.areas[area_code][0]
+    return Reply(f"I området {area_name} arbetar {', '.join(staff)}." if staff
+                 else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör.")

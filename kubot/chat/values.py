@@ -11,6 +11,7 @@ anything else, so the chat layer needs exactly one `except` clause.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import snowballstemmer
 from babel.dates import get_month_names
 from babel.lists import format_list
 from rapidfuzz import fuzz, process
@@ -29,12 +31,14 @@ __all__ = [
     "Ambiguous",
     "NoMatch",
     "ValueProblem",
+    "fold",
     "match_name",
     "parse_date",
     "parse_int",
     "parse_municipalities",
     "parse_number",
     "parse_percent",
+    "quoted",
 ]
 
 # Longer input than this cannot be one value; refusing it early keeps every parser fast.
@@ -49,6 +53,10 @@ NEXT_YEAR_AFTER_DAYS = 31
 # rapidfuzz WRatio scores: below MIN_SCORE a name is no real suggestion, and a name scoring
 # more than SCORE_SPREAD below the best one only makes "Menade du …?" longer.
 MIN_SCORE = 60
+# Shorter queries match a name only exactly, by stem or as the start of a word ("Hab"): "NaN"
+# or "av" is never found inside a name, and gets no "Menade du …?".
+MIN_PREFIX_LETTERS = 3
+MIN_FUZZY_LETTERS = 4
 SCORE_SPREAD = 10
 MAX_SUGGESTIONS = 3
 MAX_LISTED_ALTERNATIVES = 6
@@ -64,9 +72,11 @@ class ValueProblem(ValueError):
 class NoMatch(ValueProblem):
     """No candidate matches a name; `suggestions` holds up to three close names."""
 
-    def __init__(self, message: str, suggestions: list[str]) -> None:
+    def __init__(self, message: str, suggestions: list[str], *, query: str = "", codes: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.suggestions = suggestions
+        self.query = query
+        self.codes = list(codes)
 
 
 class Ambiguous(ValueProblem):
@@ -86,7 +96,7 @@ def _one_line(text: str) -> str:
     return " ".join(printable.split())
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """The user's text as it can be quoted back in a reply: one line, printable, short."""
     one_line = _one_line(text)
     short = one_line if len(one_line) <= 40 else one_line[:39] + "…"
@@ -99,10 +109,31 @@ def _without_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """A name reduced to lower-case words without diacritics or punctuation, for matching."""
     letters = "".join(ch if ch.isalnum() else " " for ch in _without_accents(text))
     return " ".join(letters.split())
+
+
+_STEMMER = snowballstemmer.stemmer("swedish")
+# Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
+_FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "omradet"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem(folded: str) -> str:
+    """Each word of a folded name without its inflection: "socialcheferna" → "socialchef", "psykiatrin" → "psykiatri".
+
+    The Swedish Snowball stemmer strips plural and most definite endings; the definite
+    "-n" after a vowel ("psykiatrin", "linjen") it leaves, so that is cut here.
+    """
+    words = []
+    for word in folded.split():
+        stem = _STEMMER.stemWord(word)
+        if len(stem) > 4 and stem.endswith("n") and stem[-2] in "aeiouy":
+            stem = stem[:-1]
+        words.append(stem)
+    return " ".join(words)
 
 
 def _capitalised(text: str) -> str:
@@ -119,11 +150,14 @@ _RELATIVE_DAYS = {
 }  # fmt: skip
 _YEAR = r"(?P<year>[0-9]{4}|[0-9]{2})"
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
-_DAY_SLASH_MONTH = re.compile(rf"(?P<day>[0-9]{{1,2}})/(?P<month>[0-9]{{1,2}})(?:\s*[-/ ]\s*{_YEAR})?")
+_DAY_SLASH_MONTH = re.compile(rf"(?P<day>[0-9]{{1,2}})(?P<mark>[/.])(?P<month>[0-9]{{1,2}})(?:\s*(?:(?P=mark)|[- ])\s*{_YEAR})?")
+# "i måndags", "förra torsdagen": the latest such weekday before today.
+_LAST_WEEKDAY = re.compile(r"(?:i (?P<short>man|tis|ons|tors|fre|lor|son)dags|forra (?P<long>man|tis|ons|tors|fre|lor|son)dag(?:en)?)")
+_WEEKDAYS = ("man", "tis", "ons", "tors", "fre", "lor", "son")
 _DAY_MONTH_NAME = re.compile(
     rf"(?P<day>[0-9]{{1,2}})(?::[ae]|[ae](?=\s))?\s*(?P<month_name>[a-z]+)\.?(?:\s*[-/ ]?\s*{_YEAR})?"
 )
-_DATE_EXAMPLES = "2022-05-12, 12/5 eller 12 maj"
+_DATE_EXAMPLES = "2022-05-12, 12/5, 12 maj eller i måndags"
 
 
 def _month_number(word: str) -> int | None:
@@ -168,7 +202,7 @@ def _checked_date(day: int, month: int, year: int | None, today: date) -> date:
 
 
 def parse_date(text: str, today: date) -> date:
-    """A date as people write it in a message: "2022-05-12", "12/5", "12 maj 2022", "igår".
+    """A date as people write it in a message: "2022-05-12", "12/5", "5.11", "12 maj 2022", "igår", "i måndags".
 
     Day/month without a year means this year, unless that lies more than a month ahead:
     in January, "20/12" is last December. Dates before 2000 and dates after `today` are
@@ -181,6 +215,9 @@ def parse_date(text: str, today: date) -> date:
         raise ValueProblem(f"Datumet saknas. Skriv till exempel {_DATE_EXAMPLES}.")
     if plain in _RELATIVE_DAYS:
         return today - timedelta(days=_RELATIVE_DAYS[plain])
+    if weekday := _LAST_WEEKDAY.fullmatch(plain):
+        wanted = _WEEKDAYS.index(weekday["short"] or weekday["long"])
+        return today - timedelta(days=(today.weekday() - wanted - 1) % 7 + 1)
     if match := _ISO_DATE.fullmatch(plain):
         return _checked_date(int(match["day"]), int(match["month"]), int(match["year"]), today)
     numeric = _DAY_SLASH_MONTH.fullmatch(plain)
@@ -191,7 +228,7 @@ def parse_date(text: str, today: date) -> date:
         year = match["year"]
         full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
         return _checked_date(int(match["day"]), month, full_year, today)
-    raise ValueProblem(f"Förstår inte datumet {_quoted(text)}. Skriv till exempel {_DATE_EXAMPLES}.")
+    raise ValueProblem(f"Förstår inte datumet {quoted(text)}. Skriv till exempel {_DATE_EXAMPLES}.")
 
 
 # ---------------------------------------------------------------------------- numbers
@@ -214,10 +251,10 @@ _FOREIGN_GROUPING = [
 def _check_size(text: str, integer: str, fraction: str) -> None:
     """Refuse figures too long to be anything but a typing mistake."""
     if len(integer.lstrip("0")) > MAX_INTEGER_DIGITS:
-        raise ValueProblem(f"Talet {_quoted(text)} är orimligt stort. Skriv till exempel 27 000 000.")
+        raise ValueProblem(f"Talet {quoted(text)} är orimligt stort. Skriv till exempel 27 000 000.")
     if len(fraction) > MAX_DECIMALS:
         raise ValueProblem(
-            f"Talet {_quoted(text)} har för många decimaler – högst {MAX_DECIMALS} går. Skriv till exempel 49,13."
+            f"Talet {quoted(text)} har för många decimaler – högst {MAX_DECIMALS} går. Skriv till exempel 49,13."
         )
 
 
@@ -250,7 +287,7 @@ def _read_decimal(text: str, unreadable: str) -> Decimal:
         as_thousands = formatting.number(Decimal(integer + fraction))
         as_decimal = formatting.number(Decimal(f"{integer}.{fraction}").normalize(), decimals=len(fraction.rstrip("0")))
         raise ValueProblem(
-            f"{_quoted(text)} kan betyda både {as_thousands} och {as_decimal}. Skriv {as_thousands} "
+            f"{quoted(text)} kan betyda både {as_thousands} och {as_decimal}. Skriv {as_thousands} "
             f"(med mellanslag) eller {as_decimal} (med komma)."
         )
     value = Decimal(f"{integer}.{fraction}" if fraction else integer)
@@ -271,7 +308,7 @@ def parse_number(text: str, *, allow_negative: bool = False) -> Decimal:
     thousands. Negative numbers are refused unless `allow_negative`, since most logged
     figures (participants, prices) cannot be negative and a stray "-" is a typo.
     """
-    value = _read_decimal(text, f"Förstår inte talet {_quoted(text)}. Skriv till exempel 4 500 eller 49,13.")
+    value = _read_decimal(text, f"Förstår inte talet {quoted(text)}. Skriv till exempel 4 500 eller 49,13.")
     if value < 0 and not allow_negative:
         positive = formatting.number(-value, decimals=_places(value))
         raise ValueProblem(
@@ -288,7 +325,7 @@ def parse_percent(text: str) -> Decimal:
         number_text = number_text[:-1]
     elif number_text[-7:].casefold() == "procent":
         number_text = number_text[:-7]
-    value = _read_decimal(number_text, f"Förstår inte andelen {_quoted(text)}. Skriv till exempel 79 % eller 49,13 %.")
+    value = _read_decimal(number_text, f"Förstår inte andelen {quoted(text)}. Skriv till exempel 79 % eller 49,13 %.")
     if not 0 <= value <= 100:
         raise ValueProblem(
             f"{formatting.percent(value, decimals=_places(value))} är inte en möjlig andel – en andel "
@@ -305,7 +342,7 @@ def parse_int(text: str, *, minimum: int = 0, maximum: int | None = None, what: 
         return formatting.number(max(upper, minimum))
 
     value = _read_decimal(
-        text, f"Förstår inte {_quoted(text)} som {what}. Skriv ett heltal, till exempel {example(12)}."
+        text, f"Förstår inte {quoted(text)} som {what}. Skriv ett heltal, till exempel {example(12)}."
     )
     whole = int(value)
     if value != whole:
@@ -348,9 +385,9 @@ class _Names:
         for code, names in candidates.items():
             # A bare string is a Sequence[str] of letters; read it as the one name it means.
             name_list = [names] if isinstance(names, str) else list(names)
-            folded = tuple(dict.fromkeys(f for f in map(_fold, name_list) if f))
+            folded = tuple(dict.fromkeys(f for f in map(fold, name_list) if f))
             display = next((shown for shown in map(_one_line, [*name_list, code]) if shown), "")
-            self.entries.append(_Entry(code, display, _fold(code), folded))
+            self.entries.append(_Entry(code, display, fold(code), folded))
         self.by_code: dict[str, list[_Entry]] = {}
         self.by_name: dict[str, list[_Entry]] = {}
         for entry in self.entries:
@@ -370,16 +407,33 @@ class _Names:
         return None
 
     def find(self, query: str) -> _Entry:
-        """Code, then name, then word prefix, then substring; the first step with hits decides."""
-        folded = _fold(query)
+        """Code, name, their stems, word prefix, then substring; the first step with hits decides.
+
+        Stems let definite and plural forms match ("socialcheferna", "psykiatrin",
+        "mix-gruppen"). A query without letters (a number, a unit) or of fewer than
+        `MIN_FUZZY_LETTERS` letters is never looked for inside names: "-1 %" or "NaN" is no name.
+        """
+        folded = fold(query)
         if not folded:
-            raise NoMatch(f"Namnet saknas. {self._example()}", [])
-        steps = (
+            raise NoMatch(f"Namnet saknas. {self._example()}", [], query=query)
+        letters = sum(ch.isalpha() for ch in folded)
+        if not letters:
+            raise NoMatch(f"{quoted(query)} är inget namn. {self._example()}", [], query=query)
+        plain = " ".join(word for word in folded.split() if word not in _FILLER_NAME_WORDS) or folded
+        stemmed = _stem(plain)
+        steps = [
             lambda entry: entry.folded_code == folded,
             lambda entry: folded in entry.folded_names,
-            lambda entry: any(f" {folded}" in f" {name}" for name in entry.folded_names),
-            lambda entry: any(folded in name for name in entry.folded_names),
-        )
+            lambda entry: plain in (entry.folded_code, *entry.folded_names),
+            lambda entry: stemmed in (_stem(entry.folded_code), *map(_stem, entry.folded_names)),
+        ]
+        if letters >= MIN_PREFIX_LETTERS:
+            steps += [
+                lambda entry: any(f" {folded}" in f" {name}" for name in entry.folded_names),
+                lambda entry: any(f" {_stem(folded)}" in f" {_stem(name)}" for name in entry.folded_names),
+            ]
+        if letters >= MIN_FUZZY_LETTERS:
+            steps.append(lambda entry: any(folded in name for name in entry.folded_names))
         for step in steps:
             found = [entry for entry in self.entries if step(entry)]
             if len(found) == 1:
@@ -397,7 +451,7 @@ class _Names:
         listed = ", ".join(labels[:MAX_LISTED_ALTERNATIVES])
         if len(labels) > MAX_LISTED_ALTERNATIVES:
             listed += f" och {len(labels) - MAX_LISTED_ALTERNATIVES} till"
-        return Ambiguous(f"{_quoted(query)} kan vara flera: {listed}. Skriv mer av namnet.", labels)
+        return Ambiguous(f"{quoted(query)} kan vara flera: {listed}. Skriv mer av namnet.", labels)
 
     def _example(self) -> str:
         if not self.entries:
@@ -406,13 +460,14 @@ class _Names:
 
     def _no_match(self, query: str, folded: str) -> NoMatch:
         none = "inget" if self.kind in NEUTER_KINDS else "ingen"
-        suggestions = self._suggestions(folded)
+        suggestions = self._suggestions(folded) if sum(ch.isalpha() for ch in folded) >= MIN_FUZZY_LETTERS else []
         hint = (
             f"Menade du {format_list(suggestions, style='or', locale=formatting.LOCALE)}?"
             if suggestions
             else self._example()
         )
-        return NoMatch(f"Hittar {none} {self.kind} som heter {_quoted(query)}. {hint}", suggestions)
+        codes = [entry.code for display in suggestions for entry in self.entries if entry.display == display]
+        return NoMatch(f"Hittar {none} {self.kind} som heter {quoted(query)}. {hint}", suggestions, query=query, codes=codes)
 
     def _suggestions(self, folded: str) -> list[str]:
         """Up to three names close to `folded`, best first, by rapidfuzz's weighted ratio."""
@@ -466,7 +521,7 @@ def _tokens(text: str) -> list[_Token]:
     for raw in re.findall(r"[,;&+]|[^\W_]+", unicodedata.normalize("NFC", text)):
         if raw in ",;&+":
             tokens.append(_Token(raw, raw, separator=True))
-        elif folded := _fold(raw):
+        elif folded := fold(raw):
             tokens.append(_Token(folded, raw))
     return tokens
 
@@ -532,7 +587,7 @@ def _all_except(tokens: list[_Token], text: str, names: _Names, example: str) ->
     first_name = names.entries[0].display
     if tokens[position].folded not in _EXCEPT:
         raise ValueProblem(
-            f"Förstår inte {_quoted(text)}. Skriv alla, alla utom {first_name} "
+            f"Förstår inte {quoted(text)}. Skriv alla, alla utom {first_name} "
             f"eller vilka kommuner det gäller, till exempel {example}."
         )
     excluded = _named_codes(tokens[position + 1 :], names)

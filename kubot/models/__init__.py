@@ -5,7 +5,7 @@ Importing this package registers every table on `SQLModel.metadata`, which Alemb
 
 from kubot.models.chat import HandledMessage, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
-from kubot.models.journal import Change, Entry
+from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
     Activity,
     Area,
@@ -33,6 +33,7 @@ from kubot.models.records import (
     Event,
     FundingApplication,
     IndicatorResult,
+    NarrativeText,
     StaffFte,
     SurveyResponse,
     TargetChange,
@@ -63,9 +64,11 @@ __all__ = [
     "IndicatorResult",
     "IndicatorTarget",
     "Municipality",
+    "NarrativeText",
     "Network",
     "NetworkInvitee",
     "OutboxMessage",
+    "PendingReply",
     "PlanVersion",
     "SentMessage",
     "SlowJob",

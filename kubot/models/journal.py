@@ -31,6 +31,8 @@ class Entry(SQLModel, table=True):
     undone_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     undone_by_id: int | None = Field(default=None, foreign_key="staff.id")
     replaced_by_id: int | None = Field(default=None, foreign_key="entry.id")
+    # A short note the person added to the message ("(bra möte)"), kept apart from the values.
+    comment: str = ""
 
     @property
     def active(self) -> bool:
@@ -45,3 +47,14 @@ class Change(SQLModel, table=True):
     channel: str = Field(sa_type=String(40))
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PendingReply(SQLModel, table=True):
+    """What a short answer from a person will mean: "ja" runs the message kubot suggested,
+    "mer" shows the next page of a long list. Kept in the database so it works across
+    processes and platforms; older than a few minutes it no longer counts."""
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    kind: str = Field(sa_type=String(10), primary_key=True)
+    text: str
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

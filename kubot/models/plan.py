@@ -148,6 +148,7 @@ class StrategicGoal(SQLModel, table=True):
     code: str = _code()
     position: int
     name: str
+    description: str = ""
 
 
 class Goal(SQLModel, table=True):
@@ -159,6 +160,7 @@ class Goal(SQLModel, table=True):
     position: int
     name: str
     area_id: int | None = Field(default=None, foreign_key="area.id")
+    description: str = ""
 
 
 class Indicator(SQLModel, table=True):

@@ -86,6 +86,8 @@ class FundingApplication(SQLModel, table=True):
     status: str = Field(default=ApplicationStatus.PENDING, sa_type=String(10))
     granted: float | None = None
     decided_on: date = Field(index=True)
+    # When the application was sent; it counts in that year. Older rows have only the decision date.
+    sent_on: date | None = None
     area_id: int | None = Field(default=None, foreign_key="area.id")
 
 
@@ -148,7 +150,10 @@ class Event(SQLModel, table=True):
 
 
 class EconomyLine(SQLModel, table=True):
-    """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …"""
+    """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …
+
+    `as_of` is the day the figures describe (the accounts' date); older rows have only the period.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
@@ -157,6 +162,7 @@ class EconomyLine(SQLModel, table=True):
     tertial: int
     item: str = Field(sa_type=String(40))
     amount_tkr: float
+    as_of: date | None = None
 
 
 class StaffFte(SQLModel, table=True):
@@ -178,3 +184,17 @@ class TargetChange(SQLModel, table=True):
     indicator_code: str = Field(sa_type=String(40), index=True)
     year: int
     value: float
+
+
+class NarrativeText(SQLModel, table=True):
+    """A named section of prose for a report period (inledning, framtiden, a chapter's analys …).
+
+    The latest active entry per section and period is the one the report prints.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = entry_ref()
+    section: str = Field(sa_type=String(60), index=True)
+    year: int = Field(index=True)
+    tertial: int
+    text: str

@@ -10,6 +10,7 @@ incomplete template is reported by name at once rather than as a crash halfway t
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,33 +26,93 @@ from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from kubot.report import charts
-from kubot.report.model import BarChart, Bullets, Cell, DistributionChart, Heading, Paragraph, Report, Run, Table
+from kubot.report.model import (
+    BarChart,
+    Bullets,
+    Cell,
+    DistributionChart,
+    Heading,
+    Internal,
+    Paragraph,
+    Report,
+    Run,
+    Table,
+)
 
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
 OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
 HEADER_FILL = "DCE6F0"
 DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
-TOC_PLACEHOLDER = "Innehållsförteckningen uppdateras när dokumentet öppnas i Word (eller högerklicka och välj Uppdatera fält)."
+INTERNAL_RED = RGBColor(0xB7, 0x1C, 0x1C)
+SYMBOL_FONT = "Segoe UI Symbol"
+SYMBOL_SIZE = Pt(10)
+SMALL = Pt(8)
+# A template larger than this, or one that unpacks to more than this many times its size, is refused before
+# python-docx unpacks it (a "zip bomb" would otherwise fill the memory first).
+TEMPLATE_MAX_BYTES = 50_000_000
+TEMPLATE_MAX_UNPACKED = 200_000_000
+TEMPLATE_MAX_RATIO = 100
+# Characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF) and the other
+# noncharacters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF): one of them in one entry must not stop every report.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
+NBSP = "\u00a0"
+NB_HYPHEN = "\u2011"
+# Where a line must not break: inside "43 438 229", between a number and "%", "kr" or "tkr", and inside a date.
+_GROUPED = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_UNIT = re.compile(r"(?<=\d) (?=(?:%|kr|tkr|procentenheter)(?![\w]))")
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 class TemplateError(ValueError):
     """The report template cannot be used; the message is Swedish and says what to do."""
 
 
+def clean(text: str) -> str:
+    """`text` without the characters a Word document cannot hold, so one bad entry never stops a report."""
+    return _NOT_XML.sub("", text)
+
+
+def typeset(text: str) -> str:
+    """Swedish typesetting: no line break inside "80 %", "43 438 229 kr" or "2018-12-31"."""
+    text = _UNIT.sub(NBSP, _GROUPED.sub(NBSP, clean(text)))
+    return _DATE.sub(lambda m: NB_HYPHEN.join(m.groups()), text)
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a template that is too big or unpacks to far more than its size, before anything is unpacked."""
+    size = path.stat().st_size
+    if size > TEMPLATE_MAX_BYTES:
+        raise TemplateError(f"Rapportmallen {path} är {size // 1_000_000} MB – en Word-mall är sällan över "
+                            f"{TEMPLATE_MAX_BYTES // 1_000_000} MB. Kontrollera KUBOT_REPORT_TEMPLATE.")
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
+                            "och ange den i KUBOT_REPORT_TEMPLATE.") from exc
+    if unpacked > TEMPLATE_MAX_UNPACKED or unpacked > TEMPLATE_MAX_RATIO * max(size, 1):
+        raise TemplateError(f"Rapportmallen {path} packas upp till {unpacked // 1_000_000} MB ur {max(size // 1000, 1)} kB – "
+                            "det är inte en vanlig Word-mall och används inte. Spara om mallen i Word.")
+
+
 def open_template(path: Path | None) -> Document:
     """The document to write the report into: the template with its body cleared, or a fresh default.
 
-    Raises TemplateError for a missing file, a file that is not a .docx, or missing styles.
+    Raises TemplateError for a missing file, a file that is not a .docx, a package that would unpack to
+    far more than its size, broken XML or missing styles.
     """
     if path is None:
         return docx.Document()
     if not path.is_file():
         raise TemplateError(f"Rapportmallen {path} finns inte. Ändra KUBOT_REPORT_TEMPLATE eller ta bort den för standardutseendet.")
+    _check_package(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
                             f"och ange den i KUBOT_REPORT_TEMPLATE. ({exc})") from exc
     missing = [name for name in REQUIRED_STYLES if not _has_style(document, name)]
@@ -94,7 +155,7 @@ def render(report: Report, document: Document, *, built_in: bool) -> bytes:
     writer.footer_page_numbers()
     writer.title_page(report)
     writer.table_of_contents(report)
-    for block in report.blocks:
+    for block in (*report.blocks, *report.internal):
         writer.block(block)
     writer.finish(report)
     buffer = io.BytesIO()
@@ -114,7 +175,7 @@ class _Writer:
 
     def add(self, text: str, style: str) -> DocxParagraph:
         """A paragraph in a style. Sets the style id directly: python-docx's own setter scans all styles each time."""
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.doc.add_paragraph(typeset(text))
         paragraph._p.get_or_add_pPr().style = self.styles[style].style_id
         return paragraph
 
@@ -133,7 +194,7 @@ class _Writer:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
         self.text_width = section.page_width - section.left_margin - section.right_margin
         header = section.header.paragraphs[0]
-        header.text = f"{report.title_page.organisation} – {report.title_page.title} – UTKAST"
+        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title} – UTKAST")
         header.runs[0].font.size = Pt(8)
         header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
         # Swedish spelling and hyphenation in Word for everything not marked otherwise.
@@ -144,6 +205,7 @@ class _Writer:
                 lang = OxmlElement("w:lang")
                 lang.set(qn("w:val"), "sv-SE")
                 rpr.append(lang)
+        _hyphenate(self.doc)
 
     def footer_page_numbers(self) -> None:
         """A page number in the footer, unless the template's footer already has one."""
@@ -162,34 +224,34 @@ class _Writer:
 
     def title_page(self, report: Report) -> None:
         page = report.title_page
-        organisation = self.doc.add_paragraph(page.organisation)
+        organisation = self.doc.add_paragraph(typeset(page.organisation))
         organisation.runs[0].font.size = Pt(14)
         organisation.paragraph_format.space_before = Pt(120)
         self.add(page.title, "Title")
-        self.doc.add_paragraph(page.period)
+        self.doc.add_paragraph(typeset(page.period))
         draft = self.doc.add_paragraph()
         mark = draft.add_run("UTKAST")
         mark.bold = True
         mark.font.size = Pt(28)
         mark.font.color.rgb = DRAFT_RED
         for line in page.lines:
-            self.doc.add_paragraph(line)
-        note = self.doc.add_paragraph(page.draft)
+            self.doc.add_paragraph(typeset(line))
+        note = self.doc.add_paragraph(typeset(page.draft))
         note.runs[0].italic = True
         note.runs[0].font.size = Pt(9)
 
     def table_of_contents(self, report: Report) -> None:
-        """A TOC field Word fills in on opening, pre-filled with the chapters for viewers that do not update fields."""
+        """A TOC field Word fills in (with page numbers) on opening, pre-filled with the chapters for viewers that
+        do not update fields; `kubot report --pdf` has LibreOffice update it when it writes the PDF."""
         heading = self.add("Innehållsförteckning", "TOC Heading" if "TOC Heading" in self.styles else "Heading 1")
         heading.paragraph_format.page_break_before = True
         entries = [block for block in report.blocks if isinstance(block, Heading) and block.level <= 2]
         first = self.doc.add_paragraph()
         _field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
-        first.add_run(TOC_PLACEHOLDER).italic = True
         last = first
-        for entry in entries:
-            last = self.doc.add_paragraph()
-            run = last.add_run(entry.text)
+        for index, entry in enumerate(entries):
+            last = first if index == 0 else self.doc.add_paragraph()
+            run = last.add_run(typeset(entry.text))
             run.bold = entry.level == 1
             last.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
             last.paragraph_format.space_after = Pt(0)
@@ -206,7 +268,8 @@ class _Writer:
         properties.title = report.title_page.title
         properties.author = "kubot"
         properties.subject = report.title_page.period
-        properties.comments = report.title_page.draft
+        properties.comments = report.title_page.properties or report.title_page.draft
+        properties.keywords = "utkast"
 
     # --- blocks ------------------------------------------------------------------------------
 
@@ -214,10 +277,13 @@ class _Writer:
         match block:
             case Heading():
                 paragraph = self.add(block.text, f"Heading {min(block.level, 2)}")
+                paragraph.paragraph_format.keep_with_next = True
                 if block.level == 1:
                     paragraph.paragraph_format.page_break_before = True
             case Paragraph():
                 _runs(self.doc.add_paragraph(), block.runs)
+            case Internal():
+                self.internal(block)
             case Bullets():
                 for item in block.items:
                     _runs(self.add("", "List Bullet"), item.runs)
@@ -225,10 +291,19 @@ class _Writer:
                 self.table(block)
             case BarChart() | DistributionChart():
                 self.add(block.title, self.caption).paragraph_format.keep_with_next = True
-                image = charts.render(block)
+                image = charts.render_cached(block)
                 self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
             case _:
                 raise TypeError(f"unknown report block {block!r}")
+
+    def internal(self, block: Internal) -> None:
+        """A clearly marked note for the sender: red, boxed, and tagged as internal."""
+        paragraph = self.doc.add_paragraph()
+        run = paragraph.add_run(typeset(block.text))
+        run.italic = True
+        run.font.color.rgb = INTERNAL_RED
+        run.font.size = Pt(9)
+        _box(paragraph, "B71C1C", "FDECEA")
 
     def table(self, table: Table) -> None:
         if table.caption:
@@ -251,23 +326,30 @@ class _Writer:
             cell.width = widths[index]
             _shade(cell, HEADER_FILL)
             paragraph = cell.paragraphs[0]
-            paragraph.add_run(title).bold = True
+            written = paragraph.add_run(clean(title))
+            written.bold = True
+            if table.small:
+                written.font.size = SMALL
             if index in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in table.rows:
             cells = grid.add_row().cells
             for index, (target, content) in enumerate(zip(cells, row, strict=True)):
                 target.width = widths[index]
-                _cell(target, content, right=index in table.numeric)
+                _cell(target, content, right=index in table.numeric, small=table.small)
         self.doc.add_paragraph()
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _runs(paragraph: DocxParagraph, runs: tuple[Run, ...]) -> None:
+def _runs(paragraph: DocxParagraph, runs: tuple[Run, ...], *, small: bool = False) -> None:
     for run in runs:
-        written = paragraph.add_run(run.text)
+        written = paragraph.add_run(typeset(run.text))
+        if small:
+            written.font.size = SMALL
+        if run.symbol:
+            _symbol_font(written)
         if run.bold:
             written.bold = True
         if run.italic:
@@ -276,10 +358,45 @@ def _runs(paragraph: DocxParagraph, runs: tuple[Run, ...]) -> None:
             written.font.color.rgb = RGBColor.from_string(run.colour)
 
 
-def _cell(target: _Cell, content: Cell, *, right: bool) -> None:
+def _symbol_font(run: Any) -> None:
+    """Every status symbol in one font and size: ●, ◆ and ■ otherwise come from different fallback fonts."""
+    run.font.size = SYMBOL_SIZE
+    fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), SYMBOL_FONT)
+
+
+def _hyphenate(document: Document) -> None:
+    """Automatic hyphenation (Swedish rules) so long words in narrow cells break at a syllable, not anywhere."""
+    settings = document.settings.element
+    if settings.find(qn("w:autoHyphenation")) is None:
+        flag = OxmlElement("w:autoHyphenation")
+        flag.set(qn("w:val"), "true")
+        settings.append(flag)
+
+
+def _box(paragraph: DocxParagraph, colour: str, fill: str) -> None:
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "8")
+        line.set(qn("w:space"), "4")
+        line.set(qn("w:color"), colour)
+        borders.append(line)
+    properties.append(borders)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _cell(target: _Cell, content: Cell, *, right: bool, small: bool = False) -> None:
     for index, paragraph in enumerate(content.paragraphs):
         written = target.paragraphs[0] if index == 0 else target.add_paragraph()
-        _runs(written, paragraph.runs)
+        _runs(written, paragraph.runs, small=small)
         if right:
             written.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 

@@ -8,14 +8,14 @@ thing was logged twice the later entry wins, as in `facts`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from kubot import facts
+from kubot import economy, facts
 from kubot.journal import is_active
-from kubot.models import Area, EconomyLine, Entry, Event, StaffFte
+from kubot.models import Area, EconomyLine, Entry, Event, NarrativeText, StaffFte
 from kubot.periods import Period
 from kubot.planfile import PlanFile, to_spec, version_for_year
 
@@ -28,13 +28,6 @@ class EventItem:
     area: str | None
     three_k: str | None
     text: str
-
-
-@dataclass(frozen=True)
-class EconomyItem:
-    area: str
-    item: str
-    amount_tkr: float
 
 
 @dataclass(frozen=True)
@@ -52,46 +45,86 @@ class ReportData:
     plan: PlanFile
     facts: facts.Facts
     events: tuple[EventItem, ...]
-    economy: tuple[EconomyItem, ...]
+    economy: tuple[economy.AreaEconomy, ...]
     staff_fte: tuple[FteItem, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    cutoff: date | None = None
+
+    @property
+    def as_of(self) -> date:
+        """The report's cut-off: records dated later do not count."""
+        return self.cutoff or self.period.end
 
 
 class NoPlan(LookupError):
     """No plan is in force for the report's year."""
 
 
-def load(session: Session, period: Period) -> ReportData:
+def load(session: Session, period: Period, cutoff: date | None = None, *, recorded_by: datetime | None = None) -> ReportData:
+    """What a report of `period` shows, as known on `cutoff` (default: the period's end); with `recorded_by`,
+    entries recorded later are left out."""
     version = version_for_year(session, period.year)
     if version is None:
         raise NoPlan(period.year)
+    as_of = cutoff or period.end
+    last_day = min(as_of, period.end)
     area_code = {a.id: a.code for a in session.exec(select(Area))}
     events = tuple(
         EventItem(e.occurred_on, area_code.get(e.area_id) if e.area_id else None, e.three_k, e.text)
         for e in session.exec(
-            select(Event).join(Entry, is_active(Event.entry_id))
-            .where(col(Event.occurred_on).between(period.start, period.end))
+            select(Event).join(Entry, is_active(Event.entry_id, recorded_by))
+            .where(col(Event.occurred_on).between(period.start, last_day))
             .order_by(col(Event.occurred_on), col(Event.id))
         )
     )
-    economy: dict[tuple[str, str], float] = {}
-    for line in session.exec(
-        select(EconomyLine).join(Entry, is_active(EconomyLine.entry_id))
-        .where(EconomyLine.year == period.year, EconomyLine.tertial == period.tertial)
-        .order_by(col(EconomyLine.entry_id))
-    ):
-        economy[(area_code[line.area_id], line.item)] = line.amount_tkr
-    staff: dict[tuple[int, str], float] = {}
-    for row in session.exec(
-        select(StaffFte).join(Entry, is_active(StaffFte.entry_id))
-        .where(col(StaffFte.year).between(period.year - STAFF_YEARS + 1, period.year), StaffFte.tertial == period.tertial)
-        .order_by(col(StaffFte.entry_id))
-    ):
-        staff[(row.year, row.employment_form)] = row.fte
     return ReportData(
         period=period,
         plan=to_spec(session, version),
-        facts=facts.load(session, period.year - 1, period.year),
+        facts=facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by),
         events=events,
-        economy=tuple(EconomyItem(area, item, amount) for (area, item), amount in economy.items()),
-        staff_fte=tuple(FteItem(year, form, fte) for (year, form), fte in sorted(staff.items())),
+        economy=_economy(session, period, as_of, area_code, recorded_by),
+        staff_fte=_staff(session, period, recorded_by),
+        texts=_texts(session, period, recorded_by),
+        cutoff=as_of,
     )
+
+
+def _economy(session: Session, period: Period, as_of: date, area_code: dict[int | None, str],
+             recorded_by: datetime | None) -> tuple[economy.AreaEconomy, ...]:
+    """Per area, the figures of its latest accounts date in the year up to `as_of`; later entries win per item."""
+    latest: dict[str, date] = {}
+    figures: dict[tuple[str, date], dict[str, float]] = {}
+    for line in session.exec(
+        select(EconomyLine).join(Entry, is_active(EconomyLine.entry_id, recorded_by))
+        .where(EconomyLine.year == period.year).order_by(col(EconomyLine.entry_id))
+    ):
+        day = line.as_of or Period(line.year, line.tertial).end
+        if day > as_of or line.item not in economy.ITEMS:
+            continue
+        area = area_code[line.area_id]
+        latest[area] = max(latest.get(area, day), day)
+        figures.setdefault((area, day), {})[line.item] = line.amount_tkr
+    return tuple(economy.AreaEconomy(area, day, figures[(area, day)]) for area, day in latest.items())
+
+
+def _staff(session: Session, period: Period, recorded_by: datetime | None) -> tuple[FteItem, ...]:
+    staff: dict[tuple[int, str], float] = {}
+    for row in session.exec(
+        select(StaffFte).join(Entry, is_active(StaffFte.entry_id, recorded_by))
+        .where(col(StaffFte.year).between(period.year - STAFF_YEARS + 1, period.year))
+        .order_by(col(StaffFte.entry_id))
+    ):
+        staff[(row.year, row.employment_form)] = row.fte
+    return tuple(FteItem(year, form, fte) for (year, form), fte in sorted(staff.items()))
+
+
+def _texts(session: Session, period: Period, recorded_by: datetime | None) -> dict[str, str]:
+    """The latest text of each named section for the period."""
+    texts: dict[str, str] = {}
+    for row in session.exec(
+        select(NarrativeText).join(Entry, is_active(NarrativeText.entry_id, recorded_by))
+        .where(NarrativeText.year == period.year, NarrativeText.tertial == period.tertial)
+        .order_by(col(NarrativeText.entry_id))
+    ):
+        texts[row.section] = row.text
+    return texts

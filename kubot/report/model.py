@@ -17,14 +17,22 @@ class Run:
     bold: bool = False
     italic: bool = False
     colour: str | None = None
+    # A status symbol: written in one symbol font and size so ●, ◆ and ■ look alike in weight.
+    symbol: bool = False
 
 
 @dataclass(frozen=True)
 class Heading:
-    """A numbered heading ("3.2 Samtliga kommuner …"); level 1 starts a chapter on a new page."""
+    """A heading; level 1 starts a chapter on a new page.
+
+    Chapters and their sections are numbered ("3.2 Samtliga kommuner …") and appendices named
+    ("Bilaga 2: …") once the report's sections are known, so leaving out an empty one leaves no gap.
+    `kind` is "chapter", "appendix" or "plain" (not numbered).
+    """
 
     text: str
     level: int
+    kind: str = "chapter"
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,13 @@ class Paragraph:
     @property
     def text(self) -> str:
         return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Internal:
+    """A note for the person who sends the report, clearly marked, to be deleted before sending."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,8 @@ class Table:
     numeric: frozenset[int] = frozenset()
     total: bool = False
     caption: str | None = None
+    # Many columns: a smaller font so figures and headers fit without breaking.
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +123,7 @@ class DistributionChart:
 
 
 Chart = BarChart | DistributionChart
-Block = Heading | Paragraph | Bullets | Table | Chart
+Block = Heading | Paragraph | Internal | Bullets | Table | Chart
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,8 @@ class TitlePage:
     period: str
     lines: tuple[str, ...]
     draft: str
+    # Generation details for the document properties (not printed in the body).
+    properties: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,7 @@ class Report:
     title_page: TitlePage
     blocks: tuple[Block, ...]
     file_stem: str
+    internal: tuple[Block, ...] = ()
 
     def headings(self, level: int | None = None) -> list[str]:
         return [b.text for b in self.blocks if isinstance(b, Heading) and (level is None or b.level == level)]
