@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import subprocess
 import sys
 from collections import Counter
@@ -80,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     reminders = commands.add_parser("reminders", help="visa vilka påminnelser som ska gå ut en dag, och varför")
     reminders.add_argument("--date", type=date.fromisoformat, metavar="DATUM", help="dagen (standard: i dag)")
     reminders.add_argument("--dry-run", action="store_true", help="visa bara; skicka inget och spara inget")
+    commands.add_parser("web", help="kör Slack-appen över HTTP på $PORT (/slack/events och /healthz)")
+    commands.add_parser("socket", help="kör Slack-appen över Socket Mode (SLACK_APP_TOKEN), utan publik adress")
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
@@ -283,6 +286,21 @@ def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
         print("\n\n".join(unread) + "\n")
 
 
+def _slack(settings: Settings, how: str) -> int:
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret if how == "web" else "-"),
+                                        ("SLACK_APP_TOKEN", settings.slack_app_token if how == "socket" else "-")) if not value]
+    if missing:
+        print(f"kubot {how} behöver {' och '.join(missing)}; se avsnittet om Slack i README.", file=sys.stderr)
+        return 2
+    from kubot.slack import app as slack_app  # only a Slack start loads slack-bolt
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = app.start(settings)
+    (slack_app.serve if how == "web" else slack_app.socket_mode)(engine, settings)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `kubot` command: every failure is one Swedish line; tracebacks go to the log file."""
     args = _parser().parse_args(argv)
@@ -322,8 +340,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             reply = console.say(Bot(app.start(settings), settings), args.name, args.message)
             print(console.render(reply))
             return 1 if reply.accepted is False else 0
-        if args.command is None and settings.slack_configured:
-            print("Slack är konfigurerat men Slack-appen finns inte i den här versionen; startar konsolen.", file=sys.stderr)
+        if args.command in ("web", "socket") or (args.command is None and settings.slack_configured):
+            return _slack(settings, "web" if args.command is None else args.command)
         return _console(settings, getattr(args, "name", None))
     except db.DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)

@@ -277,13 +277,21 @@ def _activity_statuses(session: Session, first_day: date, last_day: date,
 def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Indicator],
                    targets: Mapping[str, float | None], period: Period) -> list[tuple[str, dict[str, Any]]]:
     """The last two meetings of every network with an attendance target, for the early-warning rules."""
-    network_target: dict[str, float] = {}
     names = {n.code: n.name for n in session.exec(select(Network))}
+    # A network's own indicator decides its target, also when that indicator has none: only
+    # networks that no indicator names fall under an indicator over all networks.
+    own: dict[str, float | None] = {}
+    overall: float | None = None
     for indicator in indicators:
-        target = targets[indicator.code]
-        if indicator.source == Source.ATTENDANCE and target is not None:
-            for code in indicator.networks or names:
-                network_target.setdefault(code, target)
+        if indicator.source != Source.ATTENDANCE:
+            continue
+        if indicator.networks:
+            for code in indicator.networks:
+                if own.get(code) is None:
+                    own[code] = targets[indicator.code]
+        elif overall is None:
+            overall = targets[indicator.code]
+    network_target = {code: target for code in names if (target := own.get(code, overall)) is not None}
     meetings: dict[str, list[derived.AttendanceFact]] = defaultdict(list)
     for meeting in records.attendance:
         if period.contains(meeting.day) and meeting.network in network_target:

@@ -190,11 +190,13 @@ def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: 
             lowest = min(shares.values(), key=lambda r: r.value or 0.0)
             below = tuple(derived.municipalities_below(facts.attendance, period, target, networks)) if target is not None else ()
             return IndicatorValue(lowest.percent, lowest, below)
+        # A count over no records at all is no result ("inget resultat"), not a result of 0.
         case Source.COURSES_COUNT:
             count = derived.course_count(facts.courses, period)
-            return IndicatorValue(float(count))
+            return IndicatorValue(float(count) if count else None)
         case Source.COURSE_PARTICIPANTS:
-            return IndicatorValue(float(derived.participant_count(facts.courses, period)))
+            held = derived.course_count(facts.courses, period)
+            return IndicatorValue(float(derived.participant_count(facts.courses, period)) if held else None)
         case Source.COURSES_DIGITAL_SHARE:
             return _share(derived.digital_share(facts.courses, period))
         case Source.COURSE_COST_REDUCTION_KR:

@@ -77,6 +77,8 @@ class StaffSpec(_Model):
     role: Role = Field(default=Role.STAFF, alias="roll")
     title: str = Field(default="", alias="titel")
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
+    # A chat platform that reports its users' e-mail (Slack) recognises the person by it on first contact.
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")] | None = Field(default=None, alias="e-post")
     chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Text] = Field(default_factory=dict, alias="chatt")
 
 
@@ -383,7 +385,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> PlanVersion:
         area.setdefault(row.code, row)
     staff: dict[str, Staff] = {}
     for s in plan.staff:
-        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title)
+        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, email=s.email)
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=stored_id(area[code])))
@@ -536,7 +538,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
         staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),
-                              chat=chat.get(s.id or 0, {}))
+                              email=s.email, chat=chat.get(s.id or 0, {}))
                     for s in staff.values()),
         networks=tuple(
             NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),

@@ -377,7 +377,7 @@ def log_result(
     indicator = indicator_in_force(session, indicator_code, period.year)
     if indicator.source != Source.TYPED:
         raise RecordError(
-            f"{indicator.code} räknas fram ur registreringar ({Source(indicator.source).value}) och skrivs inte in. "
+            f"{indicator.code} räknas fram ur registreringar ({Source(indicator.source).label}) och skrivs inte in. "
             f"Skriv en analys i stället: analys {indicator.code} {period.code}: …"
         )
     if period.start > today:

@@ -43,10 +43,7 @@ class RoutingSender:
         self.engine = engine
         self.senders = {s.platform: s for s in senders}
         self.clock = clock
-
-    @property
-    def platform(self) -> str:
-        return " eller ".join(self.senders)
+        self.platform = " eller ".join(self.senders)
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         return next((found for s in self.senders.values() if (found := s.address(name, identities)) is not None), None)

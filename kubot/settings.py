@@ -32,8 +32,11 @@ class Settings:
 
     database_url: str = field(default_factory=default_database_url)
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)  # Socket Mode
+    slack_api_url: str | None = None  # another Slack Web API address (the tests' own server)
+    port: int = 3000  # where `kubot web` listens
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
     log_file: Path = field(default_factory=default_log_file)
@@ -56,6 +59,9 @@ class Settings:
             timezone=ZoneInfo(env.get("KUBOT_TIMEZONE") or "Europe/Stockholm"),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=env.get("SLACK_API_URL") or None,
+            port=int(env.get("PORT") or 3000),
             report_template=Path(template) if template else None,
             report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
             log_file=Path(env.get("KUBOT_LOG_FILE") or default_log_file()),

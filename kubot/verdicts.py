@@ -51,6 +51,11 @@ class Due(StrEnum):
         """Whether the responsible person should be asked for it now."""
         return self in (Due.MISSING, Due.OVERDUE)
 
+    @property
+    def outstanding(self) -> bool:
+        """Whether it is still to be reported: owed now, or due when the running period ends."""
+        return self.owed or self is Due.OPEN
+
 
 STATUS_SYMBOLS = {
     Status.MET: "●",
@@ -146,6 +151,13 @@ class Snapshot:
 
     def activity(self, code: str) -> ActivityVerdict | None:
         return next((v for v in self.activities if v.code == code), None)
+
+    def outstanding_for(self, staff_id: int) -> tuple[list[IndicatorVerdict], list[ActivityVerdict]]:
+        """What `staff_id` still has to report for the period, owed now or when it ends: what `saknas` lists."""
+        return (
+            [v for v in self.indicators if v.responsible_id == staff_id and v.due.outstanding],
+            [v for v in self.activities if v.responsible_id == staff_id and v.due.outstanding],
+        )
 
     def owed_by(self, staff_id: int) -> tuple[list[IndicatorVerdict], list[ActivityVerdict]]:
         """What `staff_id` still owes for the period: due verdicts that are missing or overdue."""

@@ -22,6 +22,7 @@ from kubot.chat.registry import Command, Scope, unique_commands
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.settings import Settings
+from kubot.slack import people as _slack_people  # noqa: F401  (registers "koppla": every command is in the table)
 
 NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)
 README = Path(__file__).parents[1] / "README.md"

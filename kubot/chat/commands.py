@@ -344,7 +344,8 @@ def decision(ctx: Context, args: str) -> Reply:
     if not applications:
         raise Usage("Det finns ingen ansökan att registrera ett beslut för. Registrera ansökan först med ”ansökan”.")
     chosen = values.match_name(name, applications, kind="ansökan")
-    application_row = next(a for a, _ in records.applications_in_force(ctx.session) if str(a.id) == chosen)
+    application_row, application_entry = next((a, e) for a, e in records.applications_in_force(ctx.session) if str(a.id) == chosen)
+    ctx.origin = replace(ctx.origin, corrects=application_entry)
     return _accepted(ctx, records.decide(ctx.session, origin=ctx.origin, application=application_row,
                                          decided_on=decided_on or ctx.today, today=ctx.today,
                                          granted=float(granted) if granted is not None else None, rejected=rejected))

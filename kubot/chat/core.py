@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -173,6 +173,9 @@ class Bot:
             name = session.get_one(Staff, job.actor_id).name
         try:
             with db.session_scope(self.engine) as session:
+                # Writing first makes this the writer from the start: SQLite cannot turn a transaction that
+                # has read into one that writes when another writer committed in between.
+                session.exec(update(SlowJob).where(col(SlowJob.id) == job_id).values(problem=""))
                 actor = session.get_one(Staff, job.actor_id)
                 word, rest = _first_word(job.text)
                 context = self._context(session, actor, job.platform, job.message_id, job.text)

@@ -17,6 +17,9 @@ from kubot.port import Reply
 from kubot.reminders import delivery, digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 
+# A deadline set this many years ahead still shows in `påminnelser`.
+LOOK_AHEAD_YEARS = 5
+
 
 def _period_arg(ctx: Context, text: str) -> tuple[Period | None, str]:
     return grammar.take_period(grammar.tidy(text), ctx.today, year_alone=True)
@@ -46,22 +49,32 @@ def deadline(ctx: Context, args: str) -> Reply:
         recorded = deadlines.set_deadline(ctx.session, origin=ctx.origin, period=period, due_on=due_on, today=ctx.today)
     except deadlines.DeadlineError as exc:
         raise Usage(str(exc)) from exc
-    slots = schedule.deadline_slots(due_on, _plan(ctx))
+    every = schedule.deadline_slots(due_on, _plan(ctx))
+    slots = schedule.usable_slots(due_on, _plan(ctx), period.end)
     reminders = [fmt.day(s.day) for s in slots if not s.escalation]
+    dropped = [fmt.day(s.day) for s in every if s not in slots]
     escalation = next(s for s in slots if s.escalation)
+    at = ctx.settings.reminder_time.strftime('%H:%M')
     lines = [f"Registrerat #{recorded.entry.id}: {recorded.entry.summary}"]
     note = deadlines.day_off_note(due_on)
     if note:
         lines.append(note)
-    lines.append(f"Påminnelser till de ansvariga: {', '.join(reminders)} kl. {ctx.settings.reminder_time.strftime('%H:%M')}; "
-                 f"efter deadline får cheferna en sammanställning {fmt.day(escalation.day)}.")
+    if reminders:
+        lines.append(f"Påminnelser till de ansvariga: {', '.join(reminders)} kl. {at}; "
+                     f"efter deadline får cheferna en sammanställning {fmt.day(escalation.day)}.")
+    else:
+        lines.append(f"Ingen påminnelse hinner gå ut mellan periodens slut och deadline; efter deadline får cheferna "
+                     f"en sammanställning {fmt.day(escalation.day)} kl. {at}.")
+    if dropped:
+        lines.append(f"Ingen påminnelse skickas {', '.join(dropped)}: då pågår perioden fortfarande (den slutar "
+                     f"{fmt.day(period.end)}), så inget är försenat än.")
     lines.append(f"Ångra med: ångra {recorded.entry.id}")
     return Reply("\n".join(lines), accepted=True)
 
 
 def _my_slots(ctx: Context, period: Period, due_on: date) -> list[Slot]:
     plan = _plan(ctx)
-    return schedule.deadline_slots(due_on, plan) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
+    return schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
 
 
 @command("påminnelser", "paminnelser", "reminders", role=Role.STAFF, scope=Scope.SELF)
@@ -73,7 +86,7 @@ def reminders(ctx: Context, args: str) -> Reply:
     period, rest = _period_arg(ctx, args)
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”.")
-    in_play = delivery.periods_in_play(ctx.session, ctx.today)
+    in_play = _with_later_deadlines(ctx, delivery.periods_in_play(ctx.session, ctx.today))
     if period is not None:
         due_on = deadlines.deadline_for(ctx.session, period)
         if due_on is None:
@@ -98,6 +111,13 @@ def reminders(ctx: Context, args: str) -> Reply:
     return Reply("\n".join(lines))
 
 
+def _with_later_deadlines(ctx: Context, in_play: list[tuple[Period, date]]) -> list[tuple[Period, date]]:
+    """The periods in play, and every later period whose deadline is already set."""
+    later = deadlines.deadlines_in_force(ctx.session, ctx.today.year, ctx.today.year + LOOK_AHEAD_YEARS)
+    known = {p for p, _ in in_play}
+    return in_play + sorted((p, d) for p, d in later.items() if d >= ctx.today and p not in known)
+
+
 def _reminded_period(ctx: Context, period: Period | None) -> tuple[Period, date]:
     """The period asked for, else the one whose reminders are running now, else the next to start."""
     plan = _plan(ctx)
@@ -107,8 +127,8 @@ def _reminded_period(ctx: Context, period: Period | None) -> tuple[Period, date]
         if due_on is None:
             raise Usage(f"Ingen deadline är satt för {period.code}, så det finns inga påminnelser för den.")
         in_play = [(period, due_on)]
-    running = [(p, d) for p, d in in_play if schedule.current(schedule.deadline_slots(d, plan), ctx.now, plan)]
-    coming = [(p, d) for p, d in in_play if schedule.upcoming(schedule.deadline_slots(d, plan), ctx.now)]
+    running = [(p, d) for p, d in in_play if schedule.current(schedule.usable_slots(d, plan, p.end), ctx.now, plan)]
+    coming = [(p, d) for p, d in in_play if schedule.upcoming(schedule.usable_slots(d, plan, p.end), ctx.now)]
     if running:
         return running[-1]
     if coming:
@@ -144,9 +164,13 @@ def not_mine(ctx: Context, args: str) -> Reply:
     period, rest = _period_arg(ctx, args)
     if rest:
         raise Usage(f"Jag förstod inte ”{rest[:60]}”. Skriv ”inte-min-uppgift T2 2023”.")
-    period, _ = _reminded_period(ctx, period)
+    if period is None:
+        try:
+            period, _ = _reminded_period(ctx, None)
+        except Usage:
+            period = Period.containing(ctx.today)
     snapshot = evaluation.current(ctx.session, period, today=ctx.today)
-    indicators, activities = snapshot.owed_by(ctx.actor.id or 0)
+    indicators, activities = snapshot.outstanding_for(ctx.actor.id or 0)
     if not indicators and not activities:
         return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")
     items = delivery.items_of(delivery.PlanRows.load(ctx.session, period.year), snapshot, [*indicators, *activities])

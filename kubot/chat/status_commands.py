@@ -141,17 +141,21 @@ def status(ctx: Context, args: str) -> Reply:
     if not lines:
         lines = ["Inga mätetal här."]
     summary = f"\nHela planen: {_counts(snapshot.indicators)}."
-    warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings)
+    # Only warnings about networks that the shown indicators measure against a target.
+    watched = {network for v in verdicts if v.target is not None for network in v.networks}
+    warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings if w.code in watched)
     listed, more = _listed(ctx, lines, page, f"status {rest.strip()} {period.code}")
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
 
 @command("varför", "varfor", "why", role=Role.STAFF, scope=Scope.READ)
 def why(ctx: Context, args: str) -> Reply:
-    """Förklara hur ett mätetal eller en aktivitet bedömdes: vilken regel och vilka siffror.
+    """Förklara hur ett mätetal eller en aktivitet bedömdes och med vilka siffror; ”detaljer” visar också reglerna.
     Exempel: varför narvaro-pks T2 2022
     Exempel: varför nojd-medarbetare
+    Exempel: varför narvaro-pks T2 2022 detaljer
     """
+    details, args = grammar.take_flag(grammar.tidy(args), "detaljer", "detaljerat")
     period, rest = take_period(ctx, args)
     if not rest.strip():
         raise Usage("Skriv vilket mätetal du vill ha förklarat, t.ex. ”varför narvaro-pks T2 2022”.")
@@ -163,12 +167,12 @@ def why(ctx: Context, args: str) -> Reply:
         activity = snapshot.activity(lexicon.activity(rest))
         assert activity is not None
         return Reply(f"{activity.code} – {activity.name}, {period.label}:\n{activity.explanation}\n"
-                     f"Rapportering: {activity.due} (regel rapportering/{activity.due_rule}).")
+                     f"Rapportering: {activity.due}{_rule('rapportering', activity.due_rule, details)}.")
     verdict = snapshot.indicator(code)
     assert verdict is not None
     lines = [
         f"{verdict.code} – {verdict.name}, {period.label}:",
-        f"{STATUS_SYMBOLS[verdict.status]} {verdict.status} enligt regeln status/{verdict.status_rule}.",
+        f"{STATUS_SYMBOLS[verdict.status]} {verdict.status}{_rule('status', verdict.status_rule, details)}.",
         f"Resultat {_value(verdict, verdict.value)}"
         + (f" ({fmt.number(verdict.ratio[0])} av {fmt.number(verdict.ratio[1])})" if verdict.ratio and verdict.ratio[1] else "")
         + f", målvärde {_value(verdict, verdict.target)}"
@@ -176,11 +180,16 @@ def why(ctx: Context, args: str) -> Reply:
         verdict.explanation,
     ]
     if verdict.trend:
-        lines.append(f"Trend {verdict.trend.arrow} {verdict.trend} enligt regeln trend/{verdict.trend_rule}.")
-    lines.append(f"Rapportering: {verdict.due} (regel rapportering/{verdict.due_rule}).")
+        lines.append(f"Trend {verdict.trend.arrow} {verdict.trend}{_rule('trend', verdict.trend_rule, details)}.")
+    lines.append(f"Rapportering: {verdict.due}{_rule('rapportering', verdict.due_rule, details)}.")
     if verdict.analysis:
         lines.append(f"Analys: {verdict.analysis}")
     return Reply("\n".join(lines))
+
+
+def _rule(kind: str, rule: str | None, details: bool) -> str:
+    """The rule behind a verdict, only when the person asked for the details."""
+    return f" (regel {kind}/{rule})" if details and rule else ""
 
 
 @command("saknas", "missing", role=Role.STAFF, scope=Scope.READ)
@@ -202,10 +211,9 @@ def missing(ctx: Context, args: str) -> Reply:
         whose = "dig"
         indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
         activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
-    open_due = (Due.MISSING, Due.OVERDUE, Due.OPEN)
     verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
     lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in verdicts if v.due in open_due]
+             for v in verdicts if v.due.outstanding]
     later = [v for v in indicators if v.due == Due.LATER]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:

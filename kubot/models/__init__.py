@@ -3,7 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
-from kubot.models.chat import HandledMessage, SentMessage, SlowJob
+from kubot.models.chat import HandledMessage, Inbox, SentMessage, SlowJob
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
@@ -60,6 +60,7 @@ __all__ = [
     "FundingApplication",
     "Goal",
     "HandledMessage",
+    "Inbox",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kubot.models.types import UTCDateTime, utcnow
@@ -53,3 +54,15 @@ class SentMessage(SQLModel, table=True):
     address: str = Field(sa_type=String(120))
     claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class Inbox(SQLModel, table=True):
+    """A platform request acknowledged before it is handled (Slack wants its answer within 3 seconds).
+
+    Kept until handled, so one a crash or restart cut off is handled when the adapter starts again;
+    the core's handled-message record keeps that second run from doing anything twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_type=String(20))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -159,7 +159,7 @@ def plan(session: Session, *, now: datetime, settings: Settings, evaluate: Evalu
     today = now.astimezone(settings.timezone).date()
     planned: list[Planned] = []
     for period, deadline in periods_in_play(session, today):
-        base = schedule.deadline_slots(deadline, reminder_plan)
+        base = schedule.usable_slots(deadline, reminder_plan, period.end)
         snoozed = snoozes(session, period, reminder_plan)
         if not any(schedule.current(base + extra, now, reminder_plan) for extra in [[], *snoozed.values()]):
             continue

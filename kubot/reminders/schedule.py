@@ -72,6 +72,12 @@ def deadline_slots(deadline: date, plan: ReminderPlan) -> list[Slot]:
     return sorted(slots)
 
 
+def usable_slots(deadline: date, plan: ReminderPlan, period_end: date) -> list[Slot]:
+    """The deadline's slots that really send something: the reminders after the period has ended
+    (before that nothing is owed yet, the period is still running) and the escalation."""
+    return [slot for slot in deadline_slots(deadline, plan) if slot.escalation or slot.day > period_end]
+
+
 def snooze_slot(day: date, plan: ReminderPlan) -> Slot:
     return Slot(plan.moment(day), day, f"påminn-{day.isoformat()}", "påminn")
 

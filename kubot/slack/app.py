@@ -1,0 +1,366 @@
+"""The Slack app: slack-bolt listeners that hand Slack's commands, messages, clicks and forms to the
+chat core, and `kubot web` / `kubot socket` to run it.
+
+Slack wants an answer within 3 seconds. Commands, messages and clicks are acknowledged at once and
+handled afterwards in kubot's own worker threads (so bolt's threads stay free to acknowledge the
+next request), answered through response_url or chat.postMessage; a form waits for the core,
+because a rejection must come back in the acknowledgement to show next to the field. Every request passes
+bolt's signature check first: a missing, wrong or stale signature gets 401 before any listener.
+Each Slack message, event, click and form submission reaches the core with an id of its own, so a
+retry or a double click is handled once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from wsgiref.types import StartResponse
+
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
+
+from kubot import db
+from kubot.chat.core import Bot, identify
+from kubot.chat.outbox import OutboxSender
+from kubot.models import Inbox
+from kubot.port import Incoming, Reply
+from kubot.routing import RoutingSender
+from kubot.settings import Settings
+from kubot.slack import forms, home, people, render
+from kubot.slack.sender import PLATFORM, SlackSender, is_direct, web_client
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+WORKERS = 4  # threads handling messages after their acknowledgement
+QUEUED = 200  # acknowledged requests waiting at most; beyond it acknowledgements wait (Slack allows 3 s)
+REJECTED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+class Health:
+    """What kubot knows about its Slack token, checked in the background so a start never waits for Slack."""
+
+    def __init__(self) -> None:
+        self.problem = ""
+
+    def watch(self, client: WebClient, attempts: int = 30, pause: float = 10.0) -> None:
+        def check() -> None:
+            for _ in range(attempts):
+                try:
+                    client.auth_test()
+                    self.problem = ""
+                    log.info("Slack accepts the bot token")
+                    return
+                except SlackApiError as exc:
+                    error = exc.response.get("error", "")
+                    if error in REJECTED:
+                        self.problem = f"Slack avvisar SLACK_BOT_TOKEN ({error}). Kontrollera token under OAuth & Permissions."
+                        log.error(self.problem)
+                        return
+                    log.warning("Slack answered auth.test with %s; trying again", error)
+                except Exception as exc:
+                    log.warning("Slack's Web API cannot be reached (%s); trying again in %.0f s", type(exc).__name__, pause)
+                time.sleep(pause)
+
+        threading.Thread(target=check, name="slack-token-check", daemon=True).start()
+
+
+class SlackApp:
+    """kubot in one Slack workspace."""
+
+    def __init__(self, engine: Engine, settings: Settings, client: WebClient | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.client = client or web_client(settings)
+        self.clock = clock
+        sender = RoutingSender(engine, [SlackSender(self.client), OutboxSender(engine)])
+        self.bot = Bot(engine, settings, clock=clock, sender=sender)
+        self.health = Health()
+        self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
+        self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
+        self._homes_lock = threading.Lock()
+        self._room = threading.BoundedSemaphore(QUEUED)
+        self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
+                        logger=logging.getLogger("kubot.slack.bolt"))
+        self.bolt.command("/kubot")(self.on_command)
+        self.bolt.event("message")(self.on_message)
+        self.bolt.event("app_mention")(self.on_mention)
+        self.bolt.event("app_home_opened")(self.on_home_opened)
+        self.bolt.action(re.compile(f"^{render.COMMAND_ACTION}"))(self.on_button)
+        self.bolt.action(re.compile(f"^{home.OPEN_FORM}"))(self.on_open_form)
+        self.bolt.action(forms.NETWORK_CHOSEN)(self.on_network_chosen)
+        self.bolt.view(forms.CALLBACK)(self.on_form)
+
+    def start(self) -> None:
+        """Check the token in the background and tell askers of reports a restart cut off."""
+        self.health.watch(self.client)
+
+        def resume() -> None:
+            self.recover()
+            self.bot.resume()
+
+        threading.Thread(target=resume, name="slack-resume", daemon=True).start()
+
+    def close(self) -> None:
+        """Finish what was acknowledged, then the slow commands under way."""
+        self.work.shutdown(wait=True)
+        self.bot.close()
+
+    def later(self, job: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                job()
+            except Exception:
+                log.exception("handling a Slack request after its acknowledgement failed")
+
+        self.work.submit(run)
+
+    # --- talking to the core ---------------------------------------------------------------------------
+
+    def accept(self, request: dict[str, Any]) -> None:
+        """Keep an acknowledged request until it is handled, and handle it in kubot's threads.
+
+        `request`: user, text, channel, message_id, thread, and the response_url a command is answered at.
+        When many are waiting, this waits too, so acknowledgements slow down rather than work piling up."""
+        with db.session_scope(self.engine) as session:
+            row = Inbox(platform=PLATFORM, payload=request, received_at=datetime.now(UTC))
+            session.add(row)
+            session.flush()
+            number = row.id or 0
+        self._room.acquire()
+        self.work.submit(self._process, number, request, True)
+
+    def recover(self) -> int:
+        """Handle the requests a crash or restart left acknowledged but unhandled; returns how many."""
+        with Session(self.engine) as session:
+            left = [(row.id or 0, row.payload) for row in session.exec(select(Inbox).where(Inbox.platform == PLATFORM)
+                                                                       .order_by(col(Inbox.id)))]
+        for number, request in left:
+            self._process(number, request, False)
+        return len(left)
+
+    def _process(self, number: int, request: dict[str, Any], queued: bool) -> None:
+        try:
+            reply = self.handle(request["user"], request["text"], request["channel"], request["message_id"], request.get("thread"))
+            if not reply.repeated or not queued:  # after a crash the answer may not have reached the person
+                self._reply(reply, request)
+        except Exception:
+            log.exception("handling an acknowledged Slack request failed")
+        finally:
+            with db.session_scope(self.engine) as session:
+                session.exec(delete(Inbox).where(col(Inbox.id) == number))
+            if queued:
+                self._room.release()
+
+    def _reply(self, reply: Reply, request: dict[str, Any]) -> None:
+        if not reply.text:
+            return
+        if request.get("response_url"):
+            public = reply.public and not is_direct(request["channel"])
+            WebhookClient(request["response_url"]).send(**render.message(reply.text, reply.actions),
+                                                         response_type="in_channel" if public else "ephemeral")
+        else:
+            self.answer(reply, request["user"], request["channel"], request.get("thread"))
+
+    def handle(self, user: str, text: str, channel: str, message_id: str, thread: str | None = None) -> Reply:
+        people.learn(self.engine, self.client, user)
+        reply = self.bot.handle(Incoming(text=render.unescape(text), platform=PLATFORM, sender=user, channel=channel,
+                                         message_id=message_id, thread=thread))
+        if reply.accepted:
+            self.publish_home_soon(user)
+        return reply
+
+    def publish_home_soon(self, user: str) -> None:
+        """Publish the user's home tab; entries in quick succession share one publication after the last."""
+        with self._homes_lock:
+            if user in self._homes:
+                self._homes[user] = True
+                return
+            self._homes[user] = False
+        self.later(lambda: self._publish_until_current(user))
+
+    def _publish_until_current(self, user: str) -> None:
+        while True:
+            self.publish_home(user)
+            with self._homes_lock:
+                if not self._homes[user]:
+                    del self._homes[user]
+                    return
+                self._homes[user] = False
+
+    def publish_home(self, user: str) -> None:
+        try:
+            actor = self._actor(user)
+            if actor is None:
+                return
+            with Session(self.engine) as session:
+                view = home.view(session, actor, self.clock().astimezone(self.settings.timezone).date())
+            self.client.views_publish(user_id=user, view=view)
+        except Exception:
+            log.exception("could not publish the home tab of %s", user)
+
+    def answer(self, reply: Reply, user: str, channel: str, thread: str | None = None) -> None:
+        """A reply in the conversation it answers: to the asker alone in a shared channel unless it is public."""
+        if not reply.text:
+            return
+        shown = render.message(reply.text, reply.actions)
+        if not channel:
+            self.client.chat_postMessage(channel=user, **shown)
+        elif reply.public or is_direct(channel):
+            self.client.chat_postMessage(channel=channel, thread_ts=thread, **shown)
+        else:
+            self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread, **shown)
+
+    def _actor(self, user: str) -> Any:
+        people.learn(self.engine, self.client, user)
+        with Session(self.engine, expire_on_commit=False) as session:
+            return identify(session, Incoming(text="", platform=PLATFORM, sender=user))
+
+    # --- listeners --------------------------------------------------------------------------------------
+
+    def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+        text = render.unescape(body.get("text") or "").strip()
+        user, channel = body["user_id"], body.get("channel_id", "")
+        request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{body['trigger_id']}",
+                   "response_url": body.get("response_url")}
+        if text.casefold() in forms.FORMS:
+            ack()
+            if not self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
+                self.accept(request)  # not someone kubot knows: the core says whom to ask
+            return  # a form opens at once: its trigger id expires after 3 seconds
+        self.accept(request)
+        ack()
+
+    def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return  # only people's own direct messages; channel messages reach kubot as mentions
+        self.accept({"user": event["user"], "text": event.get("text", ""), "channel": event["channel"],
+                     "message_id": f"händelse:{body.get('event_id')}"})
+
+    def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        self.accept({"user": event["user"], "text": render.without_mention(event.get("text", "")), "channel": event["channel"],
+                     "message_id": f"händelse:{body.get('event_id')}", "thread": event.get("thread_ts")})
+
+    def on_home_opened(self, event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            self.publish_home_soon(event["user"])
+
+    def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        container = body.get("container", {})
+        if container.get("type") == "view":
+            view = body.get("view") or {}
+            click = f"klick:{view.get('id')}:{view.get('hash')}:{action['action_id']}"
+            channel, thread = "", None
+        else:
+            channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
+            click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
+            thread = (body.get("message") or {}).get("thread_ts")
+        self.accept({"user": user, "text": action["value"], "channel": channel, "message_id": click, "thread": thread})
+        ack()
+
+    def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        wanted = json.loads(action["value"])
+        self.open_form(body["trigger_id"], body["user"]["id"], wanted["form"], "", wanted.get("fyll", {}))
+
+    def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str]) -> bool:
+        """Open form `kind`; False when the user is not known (the core then explains)."""
+        actor = self._actor(user)
+        if actor is None:
+            return False
+        with Session(self.engine) as session:
+            view = forms.view(session, actor, kind, self.clock().astimezone(self.settings.timezone).date(), channel, prefill)
+        self.client.views_open(trigger_id=trigger_id, view=view)
+        return True
+
+    def on_network_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        view = body["view"]
+        kind, channel = forms.metadata(view)
+        actor = self._actor(body["user"]["id"])
+        if actor is None:
+            return
+        with Session(self.engine) as session:
+            updated = forms.view(session, actor, kind, self.clock().astimezone(self.settings.timezone).date(), channel,
+                                 {"natverk": action["selected_option"]["value"]})
+        self.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+
+    def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        kind, channel = forms.metadata(view)
+        values = view["state"]["values"]
+        order = [b.get("block_id", "") for b in view.get("blocks", [])]
+        with Session(self.engine) as session:
+            try:
+                text = forms.FORMS[kind].compose(session, values)
+            except Exception as exc:  # a choice that no longer exists in the plan
+                ack(response_action="errors", errors={order[0]: str(exc)[:150] or "Välj igen."})
+                return
+        submitted = hashlib.sha256(text.encode()).hexdigest()[:16]
+        reply = self.handle(user, text, channel, f"formulär:{view['id']}:{submitted}")
+        if reply.accepted is False and not reply.repeated:
+            ack(response_action="errors", errors={forms.field_for(values, order, reply.text): reply.text})
+            return
+        ack()
+        if not reply.repeated:
+            self.later(lambda: self.answer(reply, user, channel))
+
+
+# --- running it ------------------------------------------------------------------------------------------
+
+def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The web application: Slack's requests at /slack/events, a health check at /healthz."""
+    events = SlackRequestHandler(slack.bolt, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == EVENTS_PATH:
+            return events(environ, start_response)
+        if path == HEALTH_PATH:
+            status, body = ("503 Service Unavailable", slack.health.problem) if slack.health.problem else ("200 OK", "ok")
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+            return [body.encode()]
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"not found"]
+
+    return application
+
+
+def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
+    """`kubot web`: the app over HTTP on $PORT, with waitress (a production WSGI server, one process, many threads)."""
+    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+
+    slack = SlackApp(engine, settings)
+    slack.start()
+    log.info("kubot web listens on port %s", settings.port)
+    try:
+        waitress_serve(wsgi(slack), host=host, port=settings.port, threads=16, ident="kubot")
+    finally:
+        slack.close()
+
+
+def socket_mode(engine: Engine, settings: Settings) -> None:
+    """`kubot socket`: the app over Slack's Socket Mode, for organisations without a public address."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    slack = SlackApp(engine, settings)
+    slack.start()
+    try:
+        SocketModeHandler(slack.bolt, app_token=settings.slack_app_token).start()
+    finally:
+        slack.close()

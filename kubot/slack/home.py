@@ -1,0 +1,95 @@
+"""The App Home tab: what I still owe this tertial (a button per item opens its form), my latest
+entries (with undo), and for managers and administrators the organisation at a glance."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kubot import evaluation
+from kubot import formatting as fmt
+from kubot.models import Entry, Goal, Staff, StrategicGoal
+from kubot.models.plan import Role, Source
+from kubot.periods import Period
+from kubot.planfile import version_for_year
+from kubot.slack.render import Block, button, plain
+from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, IndicatorVerdict, Status
+
+OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a form; value: JSON kind + prefill
+UNDO = "kubot-kommando-angra"  # an undo button sends "ångra N" like any command button
+LATEST = 5
+_FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
+                   Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
+                   Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs"}
+
+
+def form_for(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> tuple[str, dict[str, str]] | None:
+    """The form that reports what `verdict` lacks, with what it can fill in already; None when there is none."""
+    if isinstance(verdict, ActivityVerdict):
+        return "aktivitet", {"aktivitet": verdict.code}
+    kind = _FORM_OF_SOURCE.get(Source(verdict.source))
+    if kind == "resultat":
+        return kind, {"matetal": verdict.code, "period": period.code}
+    if kind == "närvaro":
+        return kind, {"natverk": verdict.networks[0]} if len(verdict.networks) == 1 else {}
+    return (kind, {}) if kind else None
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": plain(text)}
+
+
+def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
+    period = Period.containing(today)
+    blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}]
+    snapshot = evaluation.current(session, period, today=today) if version_for_year(session, period.year) else None
+    if snapshot is None:
+        blocks.append(_section(f"Det finns ingen plan för {period.year} ännu."))
+    else:
+        indicators, activities = snapshot.owed_by(actor.id or 0)
+        owed: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
+        due = f", senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else ""
+        blocks.append(_section(f"Det här saknas från dig för {period.label}{due}:" if owed
+                               else f"Inget saknas från dig för {period.label}. Bra jobbat!"))
+        for verdict in owed:
+            line: Block = _section(f"{verdict.code} – {verdict.name}")
+            form = form_for(verdict, period)
+            if form:
+                line["accessory"] = button("rapportera", f"{OPEN_FORM}-{verdict.code}"[:255],
+                                           json.dumps({"form": form[0], "fyll": form[1]}))
+            blocks.append(line)
+        if actor.role in (Role.MANAGER, Role.ADMIN):
+            blocks += [{"type": "divider"}, _section(f"Läget per strategiskt mål, {period.label}:"), *_overview(session, list(snapshot.indicators), period)]
+    entries = session.exec(select(Entry).where(Entry.actor_id == actor.id, col(Entry.undone_at).is_(None),
+                                               col(Entry.replaced_by_id).is_(None))
+                           .order_by(col(Entry.id).desc()).limit(LATEST)).all()
+    blocks += [{"type": "divider"}, _section("Dina senaste registreringar:" if entries else "Du har inte registrerat något ännu.")]
+    for entry in entries:
+        blocks.append({**_section(f"#{entry.id} {fmt.timestamp(entry.created_at)}: {entry.summary}"),
+                       "accessory": button("ångra", f"{UNDO}-{entry.id}", f"ångra {entry.id}")})
+    forms = [("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"), ("kurs", "Kurs")]
+    if actor.role in (Role.MANAGER, Role.ADMIN):
+        forms.append(("rapport", "Beställ rapport"))
+    blocks += [{"type": "divider"},
+               {"type": "actions", "elements": [button(label, f"{OPEN_FORM}-{kind}", json.dumps({"form": kind, "fyll": {}}))
+                                                for kind, label in forms]}]
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _overview(session: Session, verdicts: list[IndicatorVerdict], period: Period) -> list[Block]:
+    version = version_for_year(session, period.year)
+    goals = {g.code: g.strategic_goal_id for g in session.exec(select(Goal).where(Goal.plan_id == (version.id if version else -1)))}
+    per_goal: dict[int, Counter[Status]] = {}
+    for verdict in verdicts:
+        per_goal.setdefault(goals.get(verdict.goal, 0), Counter())[verdict.status] += 1
+    lines = []
+    for strategic in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1))
+                                  .order_by(col(StrategicGoal.position))):
+        counts = per_goal.get(strategic.id or 0, Counter())
+        shown = "  ".join(f"{STATUS_SYMBOLS[s]} {counts[s]}" for s in Status if counts[s]) or "inga mätetal"
+        lines.append(f"{strategic.name}: {shown}")
+    return [_section("\n".join(lines))] if lines else []

@@ -1,0 +1,155 @@
+"""kubot in Slack, seen from Slack: signed requests in, Web API calls out, and what people see."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from urllib.parse import urlencode
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from kubot import db
+from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox, Staff
+from tests.slack.conftest import Kubot
+from tests.slack.fake_slack import FakeSlack
+
+LISE = "U0LISE"  # Liselotte Karlsson's Slack id in the small plan
+MARIA = "U0MARIA"  # Maria Chef, known to Slack by her e-mail address
+ENTRY = "närvaro PKS 2022-03-10 3 av 3"
+
+
+def entries(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Entry)).one() - 1  # the plan import's entry
+
+
+def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot: Kubot, small_plan_engine: Engine) -> None:
+    body = urlencode({"command": "/kubot", "text": ENTRY, "user_id": LISE, "trigger_id": "t.1",
+                      "response_url": f"{kubot.fake.url}response/1"}).encode()
+    kind = "application/x-www-form-urlencoded"
+    forged = kubot.post(body, kind, {"X-Slack-Signature": "v0=" + "0" * 64})
+    missing = kubot.post(body, kind, sign=False)
+    stale = kubot.post(body, kind, timestamp=time.time() - 6 * 60)
+    assert [forged.status, missing.status, stale.status] == [401, 401, 401]
+    time.sleep(0.3)
+    assert kubot.fake.calls == [] and entries(small_plan_engine) == 0
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(HandledMessage)).all() == []
+
+
+def test_a_slash_command_is_acknowledged_and_answered_privately_where_it_was_asked(kubot: Kubot, small_plan_engine: Engine) -> None:
+    answer = kubot.command(LISE, ENTRY, channel="C0ALLMAN")
+    assert answer.status == 200
+    [response] = kubot.fake.wait_for("response/1")
+    assert response.params["response_type"] == "ephemeral"
+    assert "Registrerat" in response.params["text"] and "PKS 2022-03-10: närvaro 3 av 3" in response.params["text"]
+    assert entries(small_plan_engine) == 1
+    [home] = kubot.fake.wait_for("views.publish")
+    assert home.params["user_id"] == LISE and "PKS 2022-03-10" in json.dumps(home.params["view"], ensure_ascii=False)
+
+
+def test_a_direct_message_is_answered_in_the_conversation(kubot: Kubot) -> None:
+    kubot.dm(LISE, "vem")
+    [reply] = kubot.fake.wait_for("chat.postMessage")
+    assert reply.params["channel"] == "D0DM" and "Du är Liselotte Karlsson" in reply.params["text"]
+
+
+def test_a_retried_event_is_processed_once_and_answered_200(kubot: Kubot, small_plan_engine: Engine) -> None:
+    first = kubot.dm(LISE, ENTRY, event_id="Ev42")
+    kubot.fake.wait_for("chat.postMessage")
+    again = kubot.dm(LISE, ENTRY, event_id="Ev42", retry=1)
+    assert first.status == again.status == 200
+    time.sleep(0.5)
+    assert len(kubot.fake.of("chat.postMessage")) == 1 and entries(small_plan_engine) == 1
+
+
+def test_a_double_clicked_button_runs_once(kubot: Kubot, small_plan_engine: Engine) -> None:
+    assert kubot.click(LISE, ENTRY).status == 200
+    assert kubot.click(LISE, ENTRY).status == 200
+    kubot.fake.wait_for("chat.postMessage")
+    time.sleep(0.5)
+    assert len(kubot.fake.of("chat.postMessage")) == 1 and entries(small_plan_engine) == 1
+
+
+def test_a_mention_in_a_channel_is_answered_to_the_asker_alone(kubot: Kubot) -> None:
+    kubot.event({"type": "app_mention", "channel": "C0ALLMAN", "user": LISE, "text": "<@UKUBOT> vem", "ts": "1700000002.1"})
+    [reply] = kubot.fake.wait_for("chat.postEphemeral")
+    assert reply.params["channel"] == "C0ALLMAN" and reply.params["user"] == LISE and "Du är Liselotte Karlsson" in reply.params["text"]
+
+
+def test_someone_not_in_the_plan_is_told_whom_to_ask(kubot: Kubot, small_plan_engine: Engine) -> None:
+    kubot.fake.emails["U0OKAND"] = "okand@example.se"
+    kubot.dm("U0OKAND", ENTRY)
+    [reply] = kubot.fake.wait_for("chat.postMessage")
+    assert "känner inte igen dig" in reply.params["text"] and "Ola Götesson" in reply.params["text"]
+    assert entries(small_plan_engine) == 0
+
+
+def test_a_slack_user_is_recognised_by_their_email_and_remembered(kubot: Kubot, small_plan_engine: Engine) -> None:
+    kubot.fake.emails[MARIA] = "Maria.Chef@example.se"
+    kubot.dm(MARIA, "vem")
+    kubot.fake.wait_for("chat.postMessage")
+    kubot.dm(MARIA, "vem")
+    replies = kubot.fake.wait_for("chat.postMessage", 2)
+    assert all("Du är Maria Chef" in r.params["text"] for r in replies)
+    assert len(kubot.fake.of("users.info")) == 1, "the match is remembered"
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(ChatIdentity.platform).where(ChatIdentity.external_id == MARIA)).all() == ["slack"]
+
+
+def test_an_admin_links_a_slack_user_by_hand(kubot: Kubot) -> None:
+    kubot.fake.emails[MARIA] = "maria.chef@example.se"
+    kubot.dm(MARIA, "koppla <@U0NYA|nya> Ola Götesson")
+    [refused] = kubot.fake.wait_for("chat.postMessage")
+    assert "bara administratörer" in refused.params["text"]
+
+
+def test_text_that_looks_like_markup_is_shown_as_written(kubot: Kubot) -> None:
+    kubot.dm(LISE, "hjälp &lt;närvaro&gt; *fet*")
+    [reply] = kubot.fake.wait_for("chat.postMessage")
+    text = reply.params["text"]
+    assert "<" not in text.replace("&lt;", "") and ">" not in text.replace("&gt;", "")
+    assert all(block["text"]["type"] == "plain_text" for block in reply.params["blocks"] if block["type"] == "section")
+
+
+def test_the_health_check_answers(kubot: Kubot) -> None:
+    with urllib.request.urlopen(kubot.url + "/healthz", timeout=5) as response:
+        assert response.status == 200 and response.read() == b"ok"
+
+
+def test_the_home_tab_shows_what_i_owe_and_lets_a_manager_see_the_organisation(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = "maria.chef@example.se"
+    kubot.event({"type": "app_home_opened", "user": MARIA, "channel": "D0MARIA", "tab": "home"})
+    [home] = fake.wait_for("views.publish")
+    shown = json.dumps(home.params["view"], ensure_ascii=False)
+    assert "Hej Maria!" in shown and "Läget per strategiskt mål" in shown and "Beställ rapport" in shown
+
+
+def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart(kubot: Kubot, small_plan_engine: Engine) -> None:
+    kubot.dm(LISE, ENTRY, event_id="Ev7")
+    kubot.fake.wait_for("chat.postMessage")
+    with db.session_scope(small_plan_engine) as session:
+        # What a process killed after the acknowledgements leaves: one request it had handled, one it had not.
+        for event_id, text in (("Ev7", ENTRY), ("Ev8", "närvaro PKS 2022-04-07 2 av 3")):
+            session.add(Inbox(platform="slack", payload={"user": LISE, "text": text, "channel": "D0DM",
+                                                         "message_id": f"händelse:{event_id}"}))
+    assert kubot.app.recover() == 2
+    answers = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 3)]
+    assert answers[1] == answers[0], "the handled one is answered again, from what was stored, and not stored twice"
+    assert "PKS 2022-04-07: närvaro 2 av 3" in answers[2]
+    assert entries(small_plan_engine) == 2
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Inbox)).all() == []
+
+
+def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
+        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
+    kubot.dm("U0OLA", "koppla <@U0NYA|maria> maria chef")
+    [linked] = kubot.fake.wait_for("chat.postMessage")
+    assert linked.params["text"] == "Kopplat: Slack-användaren U0NYA är nu Maria Chef i kubot."
+    kubot.dm("U0NYA", "vem")
+    assert "Du är Maria Chef" in kubot.fake.wait_for("chat.postMessage", 2)[1].params["text"]

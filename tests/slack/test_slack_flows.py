@@ -1,0 +1,129 @@
+"""Forms, reports and reminders in Slack, end to end through the running app and the fake Slack."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from kubot import app
+from kubot.models import Attendance, Dispatch, OutboxMessage, SlowJob
+from kubot.reminders import delivery
+from kubot.settings import Settings
+from kubot.slack import forms
+from tests.slack.conftest import MARIA_EMAIL, Kubot
+from tests.slack.fake_slack import FakeSlack
+from tests.test_reminders_exactly_once import ESCALATION_DAY
+from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: the reminder plan, T2 2023 due 2023-09-15)
+
+MARIA = "U0MARIA"
+
+
+def selected(value: str) -> dict[str, Any]:
+    return {"a": {"type": "static_select", "selected_option": {"value": value}}}
+
+
+def typed(value: str) -> dict[str, Any]:
+    return {"a": {"type": "plain_text_input", "value": value}}
+
+
+def ticked(*values: str) -> dict[str, Any]:
+    return {"a": {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}}
+
+
+def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_ticked(kubot: Kubot, fake: FakeSlack,
+                                                                                      small_plan_engine: Engine) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    assert kubot.command(MARIA, "närvaro").status == 200
+    [opened] = fake.wait_for("views.open")
+    view = opened.params["view"]
+    assert view["callback_id"] == forms.CALLBACK and "kommuner-0" not in json.dumps(view)
+    kubot.interaction({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": MARIA}, "api_app_id": "A1",
+                       "trigger_id": "t.9", "container": {"type": "view", "view_id": "VFORM1"},
+                       "view": {**view, "id": "VFORM1", "hash": "h1"},
+                       "actions": [{"type": "static_select", "action_id": forms.NETWORK_CHOSEN, "block_id": "natverk",
+                                    "selected_option": {"value": "pks"}, "action_ts": "1"}]})
+    [updated] = fake.wait_for("views.update")
+    [group] = [b for b in updated.params["view"]["blocks"] if b.get("block_id") == "kommuner-0"]
+    invited = [o["value"] for o in group["element"]["initial_options"]]
+    assert len(invited) == 3, "PKS invites three municipalities, all ticked to begin with"
+
+    answer = kubot.submit(MARIA, updated.params["view"], {"natverk": selected("pks"), "datum": {"a": {"selected_date": "2022-03-10"}},
+                                                          "kommuner-0": ticked(*invited[:2]), "kvinnor": typed("2")})
+    assert answer.status == 200 and answer.body == "", "the form closes"
+    [confirmation] = fake.wait_for("chat.postMessage")
+    assert confirmation.params["channel"] == "D0DM" and f"frånvarande: {invited[2]}" in confirmation.params["text"]
+    with Session(small_plan_engine) as session:
+        [stored] = session.exec(select(Attendance)).all()
+        assert stored.women == 2
+
+
+def test_a_rejected_form_shows_the_problem_next_to_its_field_and_stores_nothing(kubot: Kubot, fake: FakeSlack,
+                                                                               small_plan_engine: Engine) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "närvaro")
+    [opened] = fake.wait_for("views.open")
+    answer = kubot.submit(MARIA, opened.params["view"], {"natverk": selected("pks"), "datum": {"a": {"selected_date": "2023-01-01"}},
+                                                         "kommuner-0": ticked("Aneby")})
+    errors = answer.json()
+    assert errors["response_action"] == "errors" and list(errors["errors"]) == ["datum"]
+    assert "ligger i framtiden" in errors["errors"]["datum"]
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Attendance)).all() == []
+    assert fake.of("chat.postMessage") == []
+
+
+def test_a_result_form_with_an_impossible_value_points_at_the_value(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "resultat")
+    [opened] = fake.wait_for("views.open")
+    answer = kubot.submit(MARIA, opened.params["view"], {"matetal": selected("arbetsmiljo"), "varde": typed("170"),
+                                                         "period": selected("T2 2022")})
+    assert list(answer.json()["errors"]) == ["varde"]
+
+
+def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file(kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "rapport T2 2022", channel="C0LEDNING")
+    [ack] = fake.wait_for("response/1")
+    assert ack.params["text"] == "Jag bygger rapporten, den kommer här om en stund."
+    [done] = fake.wait_for("files.completeUploadExternal", timeout=60)
+    assert done.params["channel_id"] == "C0LEDNING" and "Rapporten byggs … klar" in done.params["initial_comment"]
+    [upload] = fake.uploads.values()
+    assert upload.startswith(b"PK"), "a .docx is a zip file"
+    kubot.app.bot.close()
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(SlowJob.state)).all() == ["done"]
+
+
+def test_a_report_ordered_in_a_channel_the_bot_is_not_in_comes_by_direct_message(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    fake.outside.add("C0HEMLIG")
+    kubot.command(MARIA, "rapport T2 2022", channel="C0HEMLIG")
+    refused, delivered = fake.wait_for("files.completeUploadExternal", 2, timeout=60)
+    assert refused.params["channel_id"] == "C0HEMLIG"
+    assert delivered.params["channel_id"] == f"D{MARIA}"
+    assert "inte med i kanalen" in delivered.params["initial_comment"] and "/invite @kubot" in delivered.params["initial_comment"]
+
+
+def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:  # noqa: F811
+    settings = Settings(slack_bot_token="xoxb-test-token", slack_signing_secret="s", slack_api_url=fake.url)
+    fake.rate_limited["chat.postMessage"] = 1
+    sender = app.sender(settings, t2)
+    now = at(ESCALATION_DAY)
+    first = delivery.send_due(t2, settings, sender, now=now)
+    again = delivery.send_due(t2, settings, app.sender(settings, t2), now=now.replace(minute=45))
+    assert first.delivered == 5 and again.delivered == 0
+    posted = fake.of("chat.postMessage")
+    assert [c.params["channel"] for c in posted] == ["U0LISE"] and len(fake.of("chat.postMessage (429)")) == 1
+    assert "Hej Liselotte!" in posted[0].params["text"]
+    assert [b["elements"][0]["text"]["text"] for b in posted[0].params["blocks"] if b["type"] == "actions"] == ["rapportera"]
+    with Session(t2) as session:
+        outbox = Counter(session.exec(select(OutboxMessage.key)))
+        platforms = Counter(session.exec(select(Dispatch.platform)))
+    assert len(outbox) == 4 and set(outbox.values()) == {1}, "the others get theirs in the console outbox, once each"
+    assert platforms == Counter({"console": 4, "slack": 1})
