@@ -309,7 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyError, ValueError) as exc:  # a time zone, time or number that does not parse
         print(f"En inställning i miljön går inte att använda ({exc}). Se avsnittet Konfiguration i README.", file=sys.stderr)
         return 2
-    log_to_file(settings.log_file, also_stderr=args.command == "worker")
+    # Services (the worker, the Slack app) also log to stderr, which is what their operator reads.
+    service = args.command in ("worker", "web", "socket") or (args.command is None and settings.slack_configured)
+    log_to_file(settings.log_file, also_stderr=service)
     return guarded(lambda: _run(args, settings), database_url=settings.database_url, log_file=settings.log_file)
 
 
