@@ -359,3 +359,31 @@ def _stored(bot: Bot, message: str) -> str:
 def test_every_help_example_written_another_way_stores_the_same_entry(sample_bot: Bot, variant: tuple[str, str]) -> None:
     canonical, written = variant
     assert _stored(sample_bot, written) == _stored(sample_bot, canonical), written
+
+
+def test_a_target_that_looks_like_a_year_is_read_as_the_value(sample_bot: Bot) -> None:
+    assert "Målvärde för kurser" in say(sample_bot, "målvärde kurser 2050 2022")
+    with db.session_scope(sample_bot.engine) as session:
+        assert facts.target_for(session, session.exec(select(Indicator).where(Indicator.code == "kurser")).one(), 2022) == 2050
+
+
+def test_a_report_may_name_the_area_before_the_period(sample_bot: Bot) -> None:
+    reply = console.say(sample_bot, ADMIN, "rapport missbruk T3 2018")
+    assert reply.accepted is not False and "T3 2018" in reply.text and reply.files, reply.text
+
+
+_WORDS = st.sampled_from(["PKS", "pks-mötet", "idag", "i måndags", "12", "av", "13", "alla", "utom", "Habo", "T3", "T2/2022",
+                          "2022", "²", "①", "-1", "%", "NaN", ":", "(", ")", "kr", ":-", "deltagare", "st", "beviljat",
+                          "avslag", "ytterligare", "5.11", "31/2", "2 147 483 648", "kvinnor", "män", "ja", "mer", "#"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(sorted({c.name for c in unique_commands()} - {"rapport"})),
+       words=st.lists(st.one_of(_WORDS, st.text(max_size=6)), max_size=8))
+def test_any_words_after_any_command_get_a_swedish_answer_and_a_refusal_writes_nothing(
+        sample_bot: Bot, command: str, words: list[str]) -> None:
+    before = entries(sample_bot)
+    reply = console.say(sample_bot, ADMIN, " ".join([command, *words]))
+    assert "Något gick fel" not in reply.text, reply.text
+    if reply.accepted is False:
+        assert entries(sample_bot) == before

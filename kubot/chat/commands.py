@@ -358,10 +358,8 @@ def survey(ctx: Context, args: str) -> Reply:
     """
     text = grammar.tidy(args)
     dont_know, text = grammar.take_count(text, ("vet ej", "vet inte"), what="antal ”vet ej”")
-    year_match = re.search(r"(?<!\S)(?:år\s+)?(20[0-9]{2})$", text)
-    year = int(year_match.group(1)) if year_match else ctx.today.year
-    if year_match:
-        text = text[: year_match.start()].strip()
+    given_year, text = grammar.take_year(text)
+    year = given_year or ctx.today.year
     counts = re.search(r"(?<!\S)([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)$", text)
     if counts is None:
         raise Usage("Skriv sex antal, ett per skalsteg 1–6, efter fråga och nätverk.")
@@ -432,10 +430,8 @@ def target(ctx: Context, args: str) -> Reply:
     """Sätt ett mätetals målvärde för ett år (administratörer).
     Exempel: målvärde nojd-medarbetare 50 2022
     """
-    text = grammar.tidy(args)
-    year_match = re.search(r"(?<!\S)(?:år\s+)?(20[0-9]{2})$", text)
-    year = int(year_match.group(1)) if year_match else ctx.today.year
-    head = text[: year_match.start()].strip() if year_match else text
+    given_year, head = grammar.take_year(grammar.tidy(args))
+    year = given_year or ctx.today.year
     value_match = re.search(rf"(?<!\S)({grammar.NUMBER})\s*(?:%|procent)?$", head)
     if value_match is None:
         raise Usage("Skriv mätetalets kod, målvärdet och året.")

@@ -44,6 +44,7 @@ __all__ = [
     "take_percent",
     "take_period",
     "take_ratio",
+    "take_year",
     "tidy",
 ]
 
@@ -120,6 +121,13 @@ def latest_tertial(tertial: int, today: date) -> Period:
     """"T3" without a year: the current tertial, or the latest one that has begun."""
     this_year = Period(today.year, tertial)
     return this_year if this_year.tertial_start <= today else Period(today.year - 1, tertial)
+
+
+def take_year(text: str) -> tuple[int | None, str]:
+    """The last year standing alone ("2022", "år 2022"), and the text without it: in
+    "målvärde kurser 2050 2022" the target is 2050 and the year 2022."""
+    found = list(_YEAR_ALONE.finditer(text))
+    return (None, text) if not found else (int(found[-1]["year"]), _cut(text, found[-1]))
 
 
 def take_period(text: str, today: date, *, year_alone: bool = False) -> tuple[Period | None, str]:
