@@ -52,7 +52,7 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
         for _ in range(max(1, round(6 * scale))):
             present = frozenset(code for code in guests if rng.random() < base)
             women = rng.randrange(len(present) + 1)
-            records.log_attendance(session, origin=ORIGIN, network_code=network.code, held_on=_day(rng, year, last),
+            records.log_attendance(session, origin=ORIGIN, again=True, network_code=network.code, held_on=_day(rng, year, last),
                                    today=last, present=present, women=women, men=len(present) - women)
             counts["närvaro"] += 1
 
@@ -60,7 +60,7 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
         participants = {code: rng.randrange(0, 6) for code in rng.sample(sorted(municipalities), 5)}
         participants = {code: n for code, n in participants.items() if n} or {"jonkoping": 3}
         price = rng.choice((1840, 1945, 2050, 2850, 4110, 4500, 5150, 21300))
-        records.log_course(session, origin=ORIGIN, name=f"{COURSES[index % len(COURSES)]} {index + 1}",
+        records.log_course(session, origin=ORIGIN, again=True, name=f"{COURSES[index % len(COURSES)]} {index + 1}",
                            held_on=_day(rng, year, last), today=last, by_municipality=participants,
                            digital=rng.random() < 0.3, price=price if index % 3 else None,
                            external_price=round(price * rng.uniform(1.1, 2.4)) if index % 3 else None)
@@ -69,7 +69,7 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
     for index in range(round(14 * scale)):
         sought = rng.randrange(200_000, 27_000_000, 1000)
         outcome = rng.random()
-        records.log_application(session, origin=ORIGIN, project=f"Projekt {index + 1}", funder=rng.choice(FUNDERS),
+        records.log_application(session, origin=ORIGIN, again=True, project=f"Projekt {index + 1}", funder=rng.choice(FUNDERS),
                                 sought=sought, decided_on=_day(rng, year, last), today=last,
                                 granted=round(sought * rng.uniform(0.2, 1.0)) if outcome < 0.55 else None,
                                 rejected=0.55 <= outcome < 0.9)

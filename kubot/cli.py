@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, db, evaluation, planfile
+from kubot import app, db, demo, evaluation, planfile
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -27,6 +27,7 @@ from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
 from kubot.reminders import delivery, schedule, worker
 from kubot.settings import Settings
+from kubot.teams import package as teams_package
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
                         help="uppgifterna som de var detta datum (standard: rapportens deadline, annars periodens slut)")
     report.add_argument("--pdf", action="store_true", help="skriv också en PDF med sidnummer i innehållsförteckningen (LibreOffice)")
+    commands.add_parser("demo", help="läs in Verksamhetsberättelse 2018:s siffror som registreringar (för att prova rapporterna)")
     imports = commands.add_parser("import", help="importera uppgifter ur en fil")
     import_kinds = imports.add_subparsers(dest="import_kind", required=True, metavar="SLAG")
     import_economy = import_kinds.add_parser("ekonomi", help="ekonomin per område ur ett kalkylark (.xlsx eller .csv), i tkr")
@@ -83,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     reminders.add_argument("--dry-run", action="store_true", help="visa bara; skicka inget och spara inget")
     commands.add_parser("web", help="kör Slack-appen över HTTP på $PORT (/slack/events och /healthz)")
     commands.add_parser("socket", help="kör Slack-appen över Socket Mode (SLACK_APP_TOKEN), utan publik adress")
+    teams = commands.add_parser("teams", help="kör kubot i Microsoft Teams (/api/messages på $PORT), eller gör app-paketet")
+    teams_package = teams.add_subparsers(dest="teams_command", metavar="ÅTGÄRD").add_parser(
+        "package", help="gör Teams-appens paket (zip) att ladda upp i Teams administrationscenter")
+    teams_package.add_argument("--app-id", metavar="GUID", help="botens app-id (standard: CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
+    teams_package.add_argument("--domain", metavar="DOMÄN", required=True, help="domänen kubot nås på, t.ex. kubot.rjl.se")
+    teams_package.add_argument("--out", type=Path, default=Path("kubot-teams.zip"), metavar="FIL", help="standard: kubot-teams.zip")
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
@@ -124,6 +132,23 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
     return 0
 
 
+def _teams(settings: Settings, args: argparse.Namespace) -> int:
+    if args.teams_command == "package":
+        try:
+            out = teams_package.build(args.app_id or settings.teams_app_id, args.domain, args.out)
+        except teams_package.PackageError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"Teams-appens paket är skrivet till {out}. Ladda upp det i Teams administrationscenter under Hantera appar.")
+        return 0
+    try:
+        from kubot.teams import server
+    except ImportError:
+        print("Teams-stödet är inte installerat. Det kräver Python 3.12: pip install 'kubot[teams]'.", file=sys.stderr)
+        return 1
+    return server.serve(settings)
+
+
 def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
     engine = app.start(settings)
     with db.session_scope(engine) as session:
@@ -163,6 +188,17 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
         except (report_pdf.PdfError, OSError, subprocess.SubprocessError) as exc:
             print(exc, file=sys.stderr)
             return 1
+    return 0
+
+
+def _demo(settings: Settings) -> int:
+    try:
+        sent, stored = demo.load(app.start(settings), settings)
+    except demo.DemoError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Demodata från Verksamhetsberättelse 2018: {sent} meddelanden, {stored} nya registreringar"
+          + (" (resten fanns redan)." if stored < sent else ".") + " Prova: kubot say --as \"Ola Götesson\" \"rapport T3 2018\"")
     return 0
 
 
@@ -328,6 +364,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "report":
             period_text = f"{args.period} {args.year}" if args.year else args.period
             return _report(settings, period_text, args.area, args.out, args.dnr, args.author, args.per, args.pdf)
+        if args.command == "demo":
+            return _demo(settings)
         if args.command == "import":
             return _import_economy(settings, args.file, args.per, args.name)
         if args.command == "worker":
@@ -336,6 +374,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _reminders(settings, args.date, args.dry_run)
         if args.command == "outbox":
             return _outbox(settings, args.name, args.unread)
+        if args.command == "teams":
+            return _teams(settings, args)
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from kubot.models import Change, Entry, Staff
@@ -32,6 +33,8 @@ class Origin:
     message_text: str = ""
     # The entry this write corrects ("rätta 12 …"): the new entry replaces it.
     corrects: Entry | None = None
+    # When the message was written (the chat core's clock); None means now.
+    at: datetime | None = None
 
 
 class JournalError(ValueError):
@@ -86,6 +89,7 @@ def record(
         channel=origin.channel,
         message_id=origin.message_id,
         message_text=storable(origin.message_text),
+        created_at=origin.at or utcnow(),
     )
     try:
         with session.begin_nested():
@@ -185,14 +189,25 @@ def comment(session: Session, entry: Entry, text: str) -> None:
 
 
 def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> ColumnElement[bool]:
-    """SQL condition: the row's entry is neither undone nor replaced by a correction (and, with
-    `recorded_by`, was recorded by then – a report as of a cut-off leaves later entries out)."""
-    condition = and_(
+    """SQL condition: the row's entry is neither undone nor replaced by a correction.
+
+    With `recorded_by`, as things stood then: an entry recorded later does not count, and one
+    undone or corrected later still does – a report as of a cut-off can be made again unchanged.
+    """
+    if recorded_by is None:
+        return and_(
+            entry_id_column == Entry.id,
+            Entry.undone_at.is_(None),  # type: ignore[union-attr]
+            Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
+        )
+    replacement = aliased(Entry)
+    replaced_by_then = exists().where(col(replacement.id) == Entry.replaced_by_id, col(replacement.created_at) <= recorded_by)
+    return and_(
         entry_id_column == Entry.id,
-        Entry.undone_at.is_(None),  # type: ignore[union-attr]
-        Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
+        col(Entry.created_at) <= recorded_by,
+        or_(col(Entry.undone_at).is_(None), col(Entry.undone_at) > recorded_by),
+        ~replaced_by_then,
     )
-    return condition if recorded_by is None else and_(condition, col(Entry.created_at) <= recorded_by)
 
 
 def history(session: Session, entry_id: int) -> list[Change]:

@@ -27,6 +27,7 @@ from kubot.port import Address, Outgoing, Sender
 from kubot.settings import Settings
 
 STALE_CLAIM = timedelta(minutes=10)
+CONSOLE = "console"
 SenderFactory = Callable[[Settings, Engine], Sender | None]
 
 
@@ -46,7 +47,14 @@ class RoutingSender:
         self.platform = " eller ".join(self.senders)
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
-        return next((found for s in self.senders.values() if (found := s.address(name, identities)) is not None), None)
+        """The first platform that reaches the person. Someone known on a configured platform that cannot
+        reach them now (in Teams: never written to kubot) is unreachable rather than quietly left in the
+        console outbox, so the administrator is told; only people known on no configured platform fall back."""
+        platforms = [s for s in self.senders.values() if s.platform != CONSOLE]
+        found = next((found for s in platforms if (found := s.address(name, identities)) is not None), None)
+        if found is not None or any(s.platform in identities for s in platforms) or CONSOLE not in self.senders:
+            return found
+        return self.senders[CONSOLE].address(name, identities)
 
     def send(self, message: Outgoing) -> None:
         sender = self.senders.get(message.to.platform)

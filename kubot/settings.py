@@ -24,6 +24,7 @@ def default_log_file() -> Path:
 
 
 DEFAULT_REPORT_DIR = Path("rapporter")
+TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Settings:
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)  # Socket Mode
     slack_api_url: str | None = None  # another Slack Web API address (the tests' own server)
-    port: int = 3000  # where `kubot web` listens
+    port: int = 3000  # where `kubot web` (and, in its own process, `kubot teams`) listens
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
     log_file: Path = field(default_factory=default_log_file)
@@ -45,10 +46,19 @@ class Settings:
     reminder_days: tuple[int, ...] = (10, 5, 1)
     escalation_days: int = 1
     reminder_time: time = time(8, 30)
+    # Teams: the Azure bot registration, read under the Agents SDK's own variable names.
+    teams_app_id: str | None = None
+    teams_app_secret: str | None = None
+    teams_tenant_id: str | None = None
+    teams_anonymous: bool = False  # accept requests without a token (Emulator, Agents Playground)
 
     @property
     def slack_configured(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_app_id and self.teams_app_secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,4 +78,8 @@ class Settings:
             reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),
+            teams_app_id=env.get(f"{TEAMS_CONNECTION}CLIENTID") or None,
+            teams_app_secret=env.get(f"{TEAMS_CONNECTION}CLIENTSECRET") or None,
+            teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,
+            teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
         )

@@ -235,7 +235,7 @@ def test_examples_events_and_three_k_come_from_what_was_logged_each_once(annual:
     assert text.count("Fyra utbildningsinsatser om hedersrelaterat våld.") == 1, "a 3 K event is told once, under the 3 K"
     assert "Kompetenshöjning" in text and "Utvärderingen av verksamheten är presenterad för PKS." in text
     assert "Inga exempel är registrerade" not in text, "an empty section is left out"
-    warnings_at = text.index("Internt: tidiga varningar från utvärderingen")
+    warnings_at = text.index("Tidiga varningar från utvärderingen")
     assert "två möten i rad" in text[warnings_at:] and "två möten i rad" not in text[:warnings_at], "warnings go to the internal appendix"
     assert text.count("INTERNT – ta bort före utskick.") == 2, "the note of what is missing, and the warnings"
     paragraphs = docx.Document(str(annual)).paragraphs

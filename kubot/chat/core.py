@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import followups, questions
+from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
@@ -157,8 +158,9 @@ class Bot:
                      "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
 
     def _context(self, session: Session, actor: Staff, platform: str, message_id: str | None, text: str) -> Context:
-        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH])
-        return Context(session=session, actor=actor, origin=origin, now=self.clock(), settings=self.settings)
+        now = self.clock()
+        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH], at=now)
+        return Context(session=session, actor=actor, origin=origin, now=now, settings=self.settings)
 
     def _start(self, job_id: int) -> None:
         assert self._jobs is not None

@@ -144,7 +144,7 @@ def status(ctx: Context, args: str) -> Reply:
     # Only warnings about networks that the shown indicators measure against a target.
     watched = {network for v in verdicts if v.target is not None for network in v.networks}
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings if w.code in watched)
-    listed, more = _listed(ctx, lines, page, f"status {rest.strip()} {period.code}")
+    listed, more = _listed(ctx, lines, page, " ".join(["status", *rest.split(), period.code]))
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
 
@@ -218,7 +218,7 @@ def missing(ctx: Context, args: str) -> Reply:
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
-    listed, more = _listed(ctx, lines, page, f"saknas {rest.strip()} {period.code}")
+    listed, more = _listed(ctx, lines, page, " ".join(["saknas", *rest.split(), period.code]))
     return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
 
 

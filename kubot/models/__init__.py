@@ -4,6 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`, which Alemb
 """
 
 from kubot.models.chat import HandledMessage, Inbox, SentMessage, SlowJob
+from kubot.models.conversations import ChatConversation
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry, PendingReply
 from kubot.models.plan import (
@@ -48,6 +49,7 @@ __all__ = [
     "Attendance",
     "AttendancePresence",
     "Change",
+    "ChatConversation",
     "ChatIdentity",
     "Course",
     "CourseParticipants",

@@ -161,11 +161,18 @@ def describe_os_error(exc: OSError, target: Path) -> str:
     return f"Rapporten kunde inte sparas i {target}: {exc.strerror or exc}."
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long to look up is not a directory; writing it says why
+        return False
+
+
 def output_path(out: Path | None, default: Path) -> Path:
     """The file to write: `out` as given (a directory gets the default name inside it), else the default."""
     if out is None:
         return default
-    if out.is_dir():
+    if _is_dir(out):
         return out / default.name
     if out.suffix.lower() != ".docx":
         raise ReportError(f"Rapporten skrivs som Word-fil: ange ett namn som slutar på .docx, t.ex. {out.with_suffix('.docx').name}.")
@@ -188,7 +195,7 @@ def build(
     # Entries recorded up to the end of the cut-off day (Swedish time) count.
     recorded_by = datetime.combine(as_of + timedelta(days=1), time(), settings.timezone) if firm else None
     key = content.report_name(period) if request.area is None else f"{content.report_name(period)}-{request.area}"
-    target_dir = out.parent if out is not None and not out.is_dir() else out or settings.report_dir
+    target_dir = out.parent if out is not None and not _is_dir(out) else out or settings.report_dir
     with _exclusive(target_dir, content.slug(key)):
         snapshot = evaluation.evaluate(session, period, today=today, trigger=trigger, actor_id=actor_id, cutoff=as_of,
                                        recorded_by=recorded_by)

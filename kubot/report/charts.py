@@ -71,6 +71,11 @@ def _values(axes: object, bars: object, values: tuple[float | None, ...]) -> Non
     axes.bar_label(bars, labels=["" if v is None else fmt.percent(v) for v in values], fontsize=FONT - 1, padding=1.5)  # type: ignore[attr-defined]
 
 
+def _style(index: int, count: int) -> tuple[str, str]:
+    """The report's year is always the dark, solid bar; an earlier year the light, hatched one."""
+    return SERIES_STYLES[(index + max(2 - count, 0)) % len(SERIES_STYLES)]
+
+
 def _bars(chart: BarChart) -> Figure:
     count = len(chart.categories)
     if count >= HORIZONTAL_FROM:
@@ -83,7 +88,7 @@ def _bars(chart: BarChart) -> Figure:
     axes = figure.add_subplot()
     width = 0.8 / max(len(chart.series), 1)
     for index, series in enumerate(chart.series):
-        colour, hatch = SERIES_STYLES[index % len(SERIES_STYLES)]
+        colour, hatch = _style(index, len(chart.series))
         positions = [i + (index - (len(chart.series) - 1) / 2) * width for i in range(count)]
         heights = [value if value is not None else 0.0 for value in series.values]
         bars = axes.bar(positions, heights, width=width, color=colour, hatch=hatch, edgecolor="#37474F", linewidth=0.4,
@@ -115,7 +120,7 @@ def _horizontal_bars(chart: BarChart) -> Figure:
     axes = figure.add_subplot()
     width = 0.8 / groups
     for index, series in enumerate(chart.series):
-        colour, hatch = SERIES_STYLES[index % len(SERIES_STYLES)]
+        colour, hatch = _style(index, groups)
         positions = [i + (index - (groups - 1) / 2) * width for i in range(count)]
         widths = [value if value is not None else 0.0 for value in series.values]
         bars = axes.barh(positions, widths, height=width, color=colour, hatch=hatch, edgecolor="#37474F", linewidth=0.4,

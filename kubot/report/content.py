@@ -316,8 +316,8 @@ def missing_note(missing: list[tuple[str, str]]) -> Internal | None:
 def internal_appendix(snapshot: Snapshot) -> list[Block]:
     if not snapshot.warnings:
         return []
-    return [Heading("Internt: tidiga varningar från utvärderingen", 1, kind="plain"),
-            Internal(f"{INTERNAL_MARK} Varningarna är underlag för analysen och ska inte stå i rapporten."),
+    # Not a heading: the internal appendix must not appear in the table of contents.
+    return [Internal(f"{INTERNAL_MARK} Tidiga varningar från utvärderingen – underlag för analysen, inte för rapporten:"),
             Bullets(tuple(Paragraph.plain(w.text) for w in snapshot.warnings))]
 
 

@@ -50,6 +50,9 @@ INTERNAL_RED = RGBColor(0xB7, 0x1C, 0x1C)
 SYMBOL_FONT = "Segoe UI Symbol"
 SYMBOL_SIZE = Pt(10)
 SMALL = Pt(8)
+SMALL_HEADER = Pt(7)
+# Narrow cell margins (twentieths of a point) for tables with many columns, so figures and headers fit.
+SMALL_MARGIN = "45"
 # A template larger than this, or one that unpacks to more than this many times its size, is refused before
 # python-docx unpacks it (a "zip bomb" would otherwise fill the memory first).
 TEMPLATE_MAX_BYTES = 50_000_000
@@ -314,6 +317,8 @@ class _Writer:
             grid._tbl.tblStyle_val = self.grid.style_id
         else:
             _borders(grid._tbl)
+        if table.small:
+            _narrow_margins(grid._tbl)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         total = sum(table.widths)
         widths = [int(self.text_width * w / total) for w in table.widths]
@@ -329,7 +334,7 @@ class _Writer:
             written = paragraph.add_run(clean(title))
             written.bold = True
             if table.small:
-                written.font.size = SMALL
+                written.font.size = SMALL_HEADER
             if index in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in table.rows:
@@ -416,6 +421,25 @@ def _repeat_header(tr: Any) -> None:
     tr.get_or_add_trPr().append(flag)
 
 
+def _narrow_margins(tbl: Any) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        side = OxmlElement(f"w:{edge}")
+        side.set(qn("w:w"), SMALL_MARGIN)
+        side.set(qn("w:type"), "dxa")
+        margins.append(side)
+    _before_look(tbl.tblPr, margins)
+
+
+def _before_look(tbl_pr: Any, element: Any) -> None:
+    """Table properties are ordered in the schema; tblLook comes last, so new ones go before it."""
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        tbl_pr.append(element)
+    else:
+        look.addprevious(element)
+
+
 def _borders(tbl: Any) -> None:
     """Thin borders for templates without a "Table Grid" style."""
     borders = OxmlElement("w:tblBorders")
@@ -425,7 +449,7 @@ def _borders(tbl: Any) -> None:
         line.set(qn("w:sz"), "4")
         line.set(qn("w:color"), "A0A0A0")
         borders.append(line)
-    tbl.tblPr.append(borders)
+    _before_look(tbl.tblPr, borders)
 
 
 def _fld_char(kind: str) -> Any:

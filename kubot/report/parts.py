@@ -171,7 +171,7 @@ class Context:
         return text or None
 
     def miss(self, what: str, owner: str | None = None) -> None:
-        self.missing.append((what, owner or self.plan.editor))
+        self.missing.append((what if len(what) <= 90 else what[:86].rstrip() + " …”", owner or self.plan.editor))
 
 
 # --- small pieces ----------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
         rows.append((Cell.of(status_run(verdict.status), Run(spec.name)), Cell.text(target), Cell.text(result), analysis))
     if not rows:
         return None
-    return Table(INDICATOR_HEADER, tuple(rows), widths=(3.4, 1.4, 1.4, 5.0), numeric=frozenset({1, 2}))
+    return Table(INDICATOR_HEADER, tuple(rows), widths=(3.3, 1.75, 1.75, 4.6), numeric=frozenset({1, 2}))
 
 
 def activity_table(ctx: Context, goal: GoalSpec) -> tuple[Table | None, list[str]]:
@@ -336,8 +336,8 @@ def application_table(ctx: Context) -> Table | None:
         _number_cell(fmt.kronor(share.denominator), bold=True), _number_cell(fmt.kronor(share.numerator), bold=True),
         Cell.text(f"{fmt.ratio_percent(share.value)} av sökt belopp" if share.value is not None else "–", bold=True),
     ))
-    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.2, 2.2, 1.9, 1.9, 2.2),
-                 numeric=frozenset({2, 3}), total=True, caption=f"Ansökningar om externa medel skickade {period.label}")
+    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.0, 2.6, 2.0, 2.0, 2.0),
+                 numeric=frozenset({2, 3}), total=True, small=True, caption=f"Ansökningar om externa medel skickade {period.label}")
 
 
 def staff_table(ctx: Context) -> Table | None:
@@ -375,7 +375,7 @@ def accounts_table(ctx: Context) -> Table | None:
             for row in rows]
     body.append((Cell.text("Summa", bold=True), *(_number_cell(_tkr(economy.total(rows, c)), bold=True) for c in ACCOUNT_COLUMNS)))
     day = max(row.as_of for row in rows)
-    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.6, *(1.05 for _ in ACCOUNT_COLUMNS)),
+    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.2, *(1.05 for _ in ACCOUNT_COLUMNS)),
                  numeric=frozenset(range(1, len(ACCOUNT_COLUMNS) + 1)), total=True, small=True,
                  caption=f"Redovisning i tkr per {fmt.day(day)}")
 
@@ -395,7 +395,7 @@ def financing_table(ctx: Context) -> Table | None:
             for row in rows]
     body.append((Cell.text("Summa", bold=True), *(_number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS)))
     return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.4, 1.5, 1.3, 1.3, 1.6, 1.5),
-                 numeric=frozenset(range(1, 6)), total=True, caption="Finansiering per område (tkr)")
+                 numeric=frozenset(range(1, 6)), total=True, small=True, caption="Finansiering per område (tkr)")
 
 
 def payout_sentence(ctx: Context) -> Paragraph | None:
@@ -501,7 +501,7 @@ def course_examples(ctx: Context) -> list[Block]:
         Table(("Kurs", "Kostnad per deltagare via Kommunal utveckling", f"Antal del{SHY}tagare",
                "Kostnad per deltagare externt", f"Kostnads{SHY}reducering per deltagare",
                f"Kostnads{SHY}reducering per kurs", f"Kostnads{SHY}reducering i %"),
-              tuple(rows), widths=(2.8, 1.5, 1.2, 1.5, 1.5, 1.5, 1.4), numeric=frozenset(range(1, 7)), total=True, small=True),
+              tuple(rows), widths=(2.6, 1.5, 1.2, 1.5, 1.5, 1.5, 1.7), numeric=frozenset(range(1, 7)), total=True, small=True),
         Paragraph.plain(
             f"Sammanställningen visar de {len(examples)} kurser med störst kostnadsreducering av totalt "
             f"{derived.course_count(data.facts.courses, period)} kurser under perioden. Kostnader för resa och boende är inte inräknade."),

@@ -1,0 +1,332 @@
+"""`kubot teams`: the Teams adapter on the Microsoft 365 Agents SDK, serving /api/messages.
+
+Teams posts each activity to /api/messages with a Bot Framework token; the SDK's middleware
+checks it (signature, app id, issuer) before any handler runs and answers 401 otherwise.
+Replies go back through the Bot Connector at the activity's serviceUrl.
+
+The SDK is asynchronous and the chat core is not: every core call runs in a worker thread
+(`asyncio.to_thread`), so one person's slow database work never holds up another conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationParameters
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware, start_agent_process
+from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, Connections
+from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+from microsoft_agents.hosting.msteams import TeamsAgentExtension
+from sqlmodel import Session
+
+from kubot import app as kubot_app
+from kubot.chat import people as chat_people
+from kubot.chat.core import Bot, identify
+from kubot.chat.registry import COMMANDS
+from kubot.models import Staff
+from kubot.port import Action, Incoming, Reply
+from kubot.settings import Settings
+from kubot.teams import cards, people, render
+
+log = logging.getLogger(__name__)
+PLATFORM = people.PLATFORM
+REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
+WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna, "
+           "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
+           "du har kvar att rapportera, eller ”hjälp”.")
+PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
+EXAMPLES = "\nSå här kan det se ut:"  # how the core introduces examples after a problem
+FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
+
+
+def auth_configuration(app_id: str | None, tenant_id: str | None, secret: str | None, anonymous: bool) -> AgentAuthConfiguration:
+    """The SDK's view of the bot registration. Without an app id every token is refused (no audience matches)."""
+    return AgentAuthConfiguration(client_id=app_id, tenant_id=tenant_id, client_secret=secret, anonymous_allowed=anonymous)
+
+
+class TeamsAdapter:
+    """Turns Teams activities into chat-core messages and the core's replies into Teams activities."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    # --- every activity ---------------------------------------------------------------------
+
+    async def before_turn(self, context: TurnContext, _state: TurnState) -> bool:
+        """Remember where this activity came from (so kubot can write there later) and who sent it."""
+        activity = context.activity
+        if activity.conversation is None or activity.from_property is None or activity.type not in REMEMBERED:
+            return True
+        user = activity.from_property.id
+        found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
+        await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
+                                user if _personal(context) else None, found)
+        if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
+            await self._learn(context, user)
+        return True
+
+    async def _learn(self, context: TurnContext, user: str) -> None:
+        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster."""
+        connector = _connector(context)
+        if not isinstance(connector, TeamsConnectorClient):
+            return
+        try:
+            member = await connector.get_conversation_member(context.activity.conversation.id.split(";")[0], user)
+        except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
+            log.warning("roster lookup for %s failed: %s", user, exc)
+            return
+        await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
+                                (member.email, member.user_principal_name))
+
+    async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
+        """The app was added to a personal chat: say hello (the reference is stored by then)."""
+        if _personal(context) and context.activity.action in (None, "add"):
+            await context.send_activity(render.message(WELCOME))
+
+    # --- messages ---------------------------------------------------------------------------
+
+    async def on_message(self, context: TurnContext, _state: TurnState) -> None:
+        activity = context.activity
+        if activity.value and not activity.text:
+            return  # an old-style card submit; kubot's cards use Action.Execute
+        text = _mentions_as_port_text(activity)
+        command = COMMANDS.get(text.strip().lower())
+        if command is not None and command.name in cards.FORMS:
+            # A form command with nothing after it opens the form, for people kubot knows.
+            card = await self._form(context, command.name)
+            if card is not None:
+                await context.send_activity(render.card_message(card))
+                return
+        reply = await self._handle(context, text, activity.id)
+        await self._show(context, reply)
+
+    async def _handle(self, context: TurnContext, text: str, message_id: str | None) -> Reply:
+        activity = context.activity
+        incoming = Incoming(text=text, platform=PLATFORM, sender=activity.from_property.id,
+                            channel=activity.conversation.id, message_id=message_id)
+        return await asyncio.to_thread(self.bot.handle, incoming)
+
+    async def _show(self, context: TurnContext, reply: Reply) -> None:
+        if not reply.repeated:  # a repeated reply answers Teams' retry of a message the person saw answered
+            await send_reply(context, reply.text, reply.actions, reply.files)
+
+    # --- forms ------------------------------------------------------------------------------
+
+    async def _form(self, context: TurnContext, form: str, values: Mapping[str, Any] | None = None,
+                    problem: str | None = None) -> cards.Card | None:
+        options = await asyncio.to_thread(self._options, context.activity.from_property.id, form, values or {})
+        if options is None:
+            return None
+        about = cards.beside(form, problem) if problem else None
+        return cards.form_card(form, options, values, problem, about)
+
+    def _options(self, sender: str, form: str, preset: Mapping[str, Any]) -> cards.Options | None:
+        with Session(self.bot.engine) as session:
+            actor = _staff(session, sender)
+            if actor is None:
+                return None
+            today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
+            return cards.options(session, form, actor, today, {k: str(v) for k, v in preset.items() if k == "network" and v})
+
+    async def on_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        """A submitted form: compose its command, run it, and answer in the card itself."""
+        try:
+            return await self._submitted(context, dict(data or {}))
+        except Exception:
+            log.exception("form failed")
+            return _card_response(_notice(FAILED))
+
+    async def _submitted(self, context: TurnContext, values: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+        form = str(values.pop(cards.FORM_KEY, ""))
+        shown = values.pop(cards.SHOWN_KEY, None)
+        if form not in cards.FORMS:
+            return _card_response(_notice("Formuläret är för gammalt. Skriv kommandot i chatten i stället."))
+        if form == "närvaro" and values.get("network") != shown:
+            # Another network chosen: list its invitees instead before anything is registered.
+            values.pop("present", None)
+            return await self._refresh(context, form, values, "Kryssa i vilka av nätverkets inbjudna som var där.")
+        empty = cards.missing(form, values)
+        if empty is not None:
+            return await self._refresh(context, form, values, f"Fyll i {empty.label.lower()}.")
+        reply = await self._handle(context, cards.compose(form, values), context.activity.id)
+        if reply.accepted is False:
+            # The chat examples after the problem are for typing; the form's fields show the way instead.
+            return await self._refresh(context, form, values, reply.text.split(EXAMPLES)[0])
+        if not reply.repeated:
+            await send_files(context, reply.files)
+        return _card_response(cards.done_card(form, reply.text))
+
+    async def _refresh(self, context: TurnContext, form: str, values: Mapping[str, Any], problem: str) -> AdaptiveCardInvokeResponse:
+        """The same form again, as filled in, with the problem beside the field it is about."""
+        card = await self._form(context, form, values, problem)
+        return _card_response(card if card is not None else _notice(problem))
+
+    async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message."""
+        reply = await self._handle(context, str((data or {}).get("command", "")), context.activity.id)
+        await self._show(context, reply)
+        return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type="application/vnd.microsoft.activity.message",
+                                          value="Klart")
+
+    # --- files ------------------------------------------------------------------------------
+
+    async def on_file_accept(self, context: TurnContext, _state: TurnState, response: Any) -> None:
+        """The person accepted the file: upload it where Teams says, then show it in the chat."""
+        name = Path(str((response.context or {}).get("file", ""))).name
+        path = self.bot.settings.report_dir / name
+        upload = response.upload_info
+        if not name or not path.is_file() or upload is None:
+            await context.send_activity(render.message("Jag hittar inte filen längre. Beställ utkastet igen."))
+            return
+        content = await asyncio.to_thread(path.read_bytes)
+        headers = {"Content-Length": str(len(content)), "Content-Range": f"bytes 0-{len(content) - 1}/{len(content)}"}
+        async with aiohttp.ClientSession() as http, http.put(upload.upload_url, data=content, headers=headers) as answer:
+            if answer.status >= 300:
+                log.error("file upload refused: %s", answer.status)
+                await context.send_activity(render.message("Teams tog inte emot filen. Beställ utkastet igen om en stund."))
+                return
+        await context.send_activity(render.file_info(upload.model_dump(by_alias=True)))
+
+    async def on_file_decline(self, context: TurnContext, _state: TurnState, _response: Any) -> None:
+        await context.send_activity(render.message("Okej, jag skickar inte filen. Beställ utkastet igen när du vill ha det."))
+
+    async def on_error(self, context: TurnContext, error: Exception) -> None:
+        # The SDK's own handler would show the exception text to the person; they get plain Swedish instead.
+        log.error("Teams turn failed", exc_info=error)
+        await context.send_activity(render.message(FAILED))
+
+
+def _mentions_as_port_text(activity: Activity) -> str:
+    """The text without the @mention of kubot (Teams requires it in channels and group chats), and other
+    people's mentions in the chat port's form <@id|namn> (how `koppla` knows whom an admin means)."""
+    text: str = activity.remove_recipient_mention()
+    bot = activity.recipient.id if activity.recipient else None
+    for mention in activity.get_mentions():
+        who = mention.mentioned
+        if who is not None and who.id != bot and mention.text:
+            text = text.replace(mention.text, f"<@{who.id}|{who.name or ''}>")
+    return text
+
+
+def _personal(context: TurnContext) -> bool:
+    return context.activity.conversation.conversation_type in (None, "personal")
+
+
+async def send_reply(context: TurnContext, text: str, actions: Sequence[Action] = (), files: Sequence[Path] = ()) -> None:
+    """A reply in the turn's conversation; its files follow by consent."""
+    if files and not _personal(context):
+        text = f"{text}\n{PRIVATELY}"
+    await context.send_activity(render.message(text, actions))
+    await send_files(context, files)
+
+
+async def send_files(context: TurnContext, files: Sequence[Path]) -> None:
+    """Files go by consent, which Teams offers only in a personal chat: from a channel or group chat
+    they go to the asker's personal chat, so a draft is never shown to everyone there."""
+    if not files:
+        return
+    if _personal(context):
+        for path in files:
+            await context.send_activity(render.file_consent(path))
+        return
+    activity = context.activity
+    connector = _connector(context)
+    tenant = activity.conversation.tenant_id
+    personal = await connector.conversations.create_conversation(ConversationParameters(
+        is_group=False, bot=activity.recipient, members=[activity.from_property], tenant_id=tenant,
+        channel_data={"tenant": {"id": tenant}}))
+    for path in files:
+        await connector.conversations.send_to_conversation(personal.id, render.file_consent(path))
+
+
+def _staff(session: Session, sender: str) -> Staff | None:
+    return identify(session, Incoming(text="", platform=PLATFORM, sender=sender))
+
+
+def _connector(context: TurnContext) -> ConnectorClientBase:
+    """The turn's Bot Connector client, with the turn's own credentials."""
+    found: ConnectorClientBase | None = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+    if found is None:
+        raise RuntimeError("the turn has no connector client")
+    return found
+
+
+def _notice(text: str) -> cards.Card:
+    return {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": text, "wrap": True}]}
+
+
+def _card_response(card: cards.Card) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=render.ADAPTIVE_CARD, value=card)
+
+
+def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApplication[TurnState]:
+    """The SDK application with kubot's routes. It keeps no state of its own (the storage is the SDK's
+    required minimum): what kubot remembers is in its database."""
+    app = AgentApplication[TurnState](storage=MemoryStorage(), connection_manager=connections)
+    teams = TeamsAdapter(bot)
+    app.adaptive_card.action_execute(cards.VERB)(teams.on_form)
+    app.adaptive_card.action_execute(render.COMMAND_VERB)(teams.on_command_button)
+    extension = TeamsAgentExtension(app)
+    extension.file_consent.accept(teams.on_file_accept)
+    extension.file_consent.decline(teams.on_file_decline)
+    app.before_turn(teams.before_turn)
+    app.activity(ActivityTypes.message)(teams.on_message)
+    app.installation_update()(teams.on_installed)
+    app.error(teams.on_error)
+    adapter.on_turn_error = teams.on_error
+    return app
+
+
+def web_app(bot: Bot, auth: AgentAuthConfiguration, connections: Connections | None = None) -> web.Application:
+    """The aiohttp application: /api/messages behind the SDK's JWT check."""
+    connections = connections or MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth})
+    adapter = CloudAdapter(connection_manager=connections)
+    application = agent(bot, adapter, connections)
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await start_agent_process(request, application, adapter) or web.Response(status=HTTPStatus.ACCEPTED)
+
+    app = web.Application(middlewares=[jwt_authorization_middleware])
+    app["agent_configuration"] = auth
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
+def startup_notes(settings: Settings) -> list[str]:
+    """What `kubot teams` must say at start about how requests are checked."""
+    notes = []
+    if settings.teams_anonymous:
+        notes.append("VARNING: KUBOT_TEAMS_ANONYMOUS=1 – kubot tar emot meddelanden UTAN inloggningstoken. "
+                     "Det är bara till för lokala tester med Bot Framework Emulator eller Agents Playground; "
+                     "använd det aldrig i drift.")
+    if not settings.teams_configured:
+        notes.append("VARNING: Teams-botens app-id och hemlighet saknas (CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
+                     "och __CLIENTSECRET). " + ("Svar kan inte skickas till riktiga Teams." if settings.teams_anonymous
+                                                 else "Alla anrop nekas med 401 tills de är satta."))
+    return notes
+
+
+def serve(settings: Settings) -> int:
+    """Serve /api/messages on $PORT until stopped."""
+    for note in startup_notes(settings):
+        print(note, file=sys.stderr, flush=True)
+    engine = kubot_app.start(settings)
+    auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
+    print(f"kubot lyssnar efter Teams på port {settings.port} (/api/messages).", flush=True)
+    # Slow commands (a report) are answered at once and finished through the sender, like reminders.
+    bot = Bot(engine, settings, sender=kubot_app.sender(settings, engine))
+    bot.resume()
+    web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
+    bot.close()
+    return 0

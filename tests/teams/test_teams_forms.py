@@ -1,0 +1,131 @@
+"""Teams forms (Adaptive Cards): they compose the chat command, and a rejection comes back in the card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from kubot.models import Attendance, AttendancePresence, IndicatorResult, Municipality
+from tests.teams.conftest import MARIA, OLA, Teams, texts
+
+
+def _card(activity: dict[str, Any]) -> dict[str, Any]:
+    [attachment] = activity["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    return attachment["content"]
+
+
+def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in card["body"] if "id" in e}
+
+
+def _open(teams: Teams, command: str, **kw: Any) -> dict[str, Any]:
+    teams.say(command, **kw)
+    return _card(teams.connector.sent()[-1])
+
+
+def _submit(teams: Teams, card: dict[str, Any], who: dict[str, str] | None = None, **values: Any) -> dict[str, Any]:
+    """Fill in the card as Teams would (its presets, changed by `values`) and press its button."""
+    data = {**card["actions"][0]["data"], **{k: v.get("value", "") for k, v in _inputs(card).items()}, **values}
+    status, answer = teams.submit(data, **(who or {}))
+    assert status == 200 and answer["statusCode"] == 200
+    assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+    return answer["value"]
+
+
+def test_attendance_form_lists_the_networks_invitees_all_ticked(teams: Teams) -> None:
+    card = _open(teams, "närvaro")
+    fields = _inputs(card)
+    assert [c["title"] for c in fields["network"]["choices"]] == ["PKS", "Reko"]
+    assert fields["network"]["value"] == "pks"
+    assert fields["date"] == {**fields["date"], "type": "Input.Date", "value": "2022-11-23"}
+    present = fields["present"]
+    assert present["type"] == "Input.ChoiceSet" and present["isMultiSelect"] is True
+    assert present["value"] == ",".join(c["value"] for c in present["choices"])
+    assert len(present["choices"]) == 3
+
+
+def test_attendance_form_stores_the_ticked_municipalities(teams: Teams, small_plan_engine: Engine) -> None:
+    card = _open(teams, "närvaro")
+    choices = [c["value"] for c in _inputs(card)["present"]["choices"]]
+    done = _submit(teams, card, present=",".join(choices[:2]), date="2022-11-21", women="3")
+    assert texts(done)[1].startswith("Registrerat #") and "närvaro 2 av 3" in texts(done)[1]
+    assert "actions" not in done, "a registered form cannot be sent a second time"
+    with Session(small_plan_engine) as session:
+        attendance = session.exec(select(Attendance)).one()
+        present = session.exec(select(Municipality.name).join(AttendancePresence).where(
+            AttendancePresence.attendance_id == attendance.id, col(AttendancePresence.present)).order_by(col(Municipality.name))).all()
+    assert list(present) == sorted(choices[:2]) and attendance.women == 3
+
+
+def test_choosing_another_network_lists_its_invitees_before_anything_is_stored(teams: Teams,
+                                                                                small_plan_engine: Engine) -> None:
+    card = _open(teams, "närvaro")
+    refreshed = _submit(teams, card, network="reko")
+    fields = _inputs(refreshed)
+    assert fields["network"]["value"] == "reko"
+    reko = [c["title"] for c in fields["present"]["choices"]]
+    assert len(reko) == 3 and reko != [c["title"] for c in _inputs(card)["present"]["choices"]]
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Attendance)).all() == []
+
+
+def test_a_rejected_form_comes_back_filled_in_with_the_problem_beside_the_field(teams: Teams,
+                                                                                  small_plan_engine: Engine) -> None:
+    card = _open(teams, "närvaro")
+    again = _submit(teams, card, date="2022-12-24")
+    body = again["body"]
+    at = next(i for i, e in enumerate(body) if e.get("id") == "date")
+    assert body[at]["value"] == "2022-12-24", "what the person filled in is kept"
+    problem = body[at + 1]
+    assert problem["type"] == "TextBlock" and problem["color"] == "Attention"
+    assert "2022-12-24" in problem["text"] or "framtiden" in problem["text"]
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Attendance)).all() == []
+
+
+def test_result_form_offers_only_my_indicators_and_stores_the_result(teams: Teams, small_plan_engine: Engine) -> None:
+    card = _open(teams, "resultat")
+    fields = _inputs(card)
+    assert [c["value"] for c in fields["indicator"]["choices"]] == ["brukarrev", "handlaggningstid"]
+    assert fields["period"]["value"] == "T3 2022"
+    done = _submit(teams, card, indicator="brukarrev", value="4", analysis="Fyra av fem revisioner klara.")
+    assert texts(done)[1].startswith("Registrerat #")
+    with Session(small_plan_engine) as session:
+        result = session.exec(select(IndicatorResult)).one()
+    assert (result.indicator_code, result.value) == ("brukarrev", 4)
+
+
+def test_a_form_without_a_required_value_asks_for_it_beside_the_field(teams: Teams) -> None:
+    card = _open(teams, "resultat")
+    again = _submit(teams, card, indicator="brukarrev", value="")
+    body = again["body"]
+    at = next(i for i, e in enumerate(body) if e.get("id") == "value")
+    assert body[at + 1]["text"] == "Fyll i resultat."
+
+
+def test_activity_form_sets_the_status(teams: Teams) -> None:
+    card = _open(teams, "aktivitet", sender=OLA, name="Ola Götesson")
+    fields = _inputs(card)
+    assert [c["value"] for c in fields["activity"]["choices"]] == ["pks-moten"]
+    assert "pågår med problem" in [c["value"] for c in fields["state"]["choices"]]
+    done = _submit(teams, card, who={"sender": OLA, "name": "Ola Götesson"}, activity="pks-moten",
+                   state="pågår med problem", comment="ett möte inställt")
+    assert texts(done)[1].startswith("Registrerat #") and "pågår med problem" in texts(done)[1]
+
+
+def test_course_form_registers_the_course(teams: Teams) -> None:
+    card = _open(teams, "kurs")
+    done = _submit(teams, card, name="Motiverande samtal", date="2022-11-02", participants="20", digital="true",
+                   price="4 500", external="7 500")
+    assert texts(done)[1].startswith("Registrerat #") and "Motiverande samtal" in texts(done)[1]
+
+
+def test_report_form_is_only_for_managers(teams: Teams) -> None:
+    card = _open(teams, "rapport")
+    again = _submit(teams, card)
+    assert "”rapport” kan bara chefer och administratörer använda" in texts(again)[1]
+    card = _open(teams, "rapport", sender=MARIA, name="Maria Chef")
+    assert [c["value"] for c in _inputs(card)["period"]["choices"]][:2] == ["T3 2022", "T2 2022"]

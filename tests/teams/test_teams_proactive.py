@@ -1,0 +1,140 @@
+"""kubot writing first in Teams: conversation references, matching people, reminders and slow results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from kubot import app, db
+from kubot.chat.core import Bot
+from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
+from kubot.reminders import delivery
+from kubot.settings import Settings
+from kubot.teams import people
+from tests.conftest import NOW
+from tests.teams.conftest import LISELOTTE, OLA, TENANT, Teams, link, seen
+from tests.teams.connector import FakeConnector
+from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: reminder plan, T2 2023 due 2023-09-15)
+
+TEAMS = Settings(teams_anonymous=True)
+
+
+def test_a_first_message_stores_where_kubot_may_write_to_the_person(teams: Teams, small_plan_engine: Engine) -> None:
+    assert people.reference(small_plan_engine, person=LISELOTTE) is None
+    teams.say("vem")
+    stored = people.reference(small_plan_engine, person=LISELOTTE)
+    assert stored is not None
+    assert stored["conversation"]["id"] == f"a:personal-{LISELOTTE}" and stored["serviceUrl"] == teams.connector.url
+
+
+def test_installing_the_app_stores_the_reference_and_says_hello(teams: Teams, small_plan_engine: Engine) -> None:
+    body = teams.activity(None)
+    body.update(type="installationUpdate", action="add")
+    assert teams.send(body)[0] in (200, 202)
+    [hello] = teams.connector.sent()
+    assert hello["text"].startswith("Hej! Jag är kubot.")
+    assert people.reference(small_plan_engine, person=LISELOTTE) is not None
+
+
+def test_a_new_teams_user_is_matched_by_the_email_in_the_roster_and_remembered(teams: Teams,
+                                                                                small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        maria = session.exec(select(Staff).where(Staff.name == "Maria Chef")).one()
+        maria.email = "Maria.Chef@rjl.se"
+        session.add(maria)
+    newcomer = "29:1newmaria"
+    teams.connector.roster[newcomer] = {"id": newcomer, "name": "Maria Chef", "aadObjectId": "aad-m",
+                                        "email": "maria.chef@rjl.se", "userPrincipalName": "maria.chef@rjl.se",
+                                        "tenantId": TENANT}
+    [answer] = teams.say("vem", sender=newcomer, name="Maria Chef")
+    assert "Maria Chef" in answer and "känner inte igen" not in answer
+    with Session(small_plan_engine) as session:
+        identity = session.exec(select(ChatIdentity).where(ChatIdentity.external_id == newcomer)).one()
+        assert identity.platform == "teams" and identity.staff_id == maria.id
+    roster_calls = [c for c in teams.connector.calls if "/members/" in c.path]
+    teams.say("vem", sender=newcomer, name="Maria Chef")
+    assert [c for c in teams.connector.calls if "/members/" in c.path] == roster_calls, "asked once, then remembered"
+
+
+def test_a_teams_user_not_in_the_roster_by_a_known_address_stays_a_stranger(teams: Teams) -> None:
+    teams.connector.roster["29:1other"] = {"id": "29:1other", "name": "Annan", "email": "annan@example.org"}
+    [answer] = teams.say("vem", sender="29:1other", name="Annan")
+    assert answer.startswith("Hej! Jag känner inte igen dig")
+
+
+def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, small_plan_engine: Engine) -> None:
+    body = teams.activity("närvaro PKS 2022-11-21 3 av 3")
+    assert teams.send(body)[0] == 202
+    assert teams.send(body)[0] == 202, "Teams retries when it did not get the answer in time"
+    with Session(small_plan_engine) as session:
+        assert len(session.exec(select(Attendance)).all()) == 1
+    [reply] = teams.connector.sent()
+    assert reply["text"].startswith("Registrerat #")
+
+
+@pytest.fixture
+def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:  # noqa: F811
+    """The reminder plan with Ola and Liselotte in Teams; only Ola has written to kubot there."""
+    link(t2, "Ola Götesson", OLA)
+    link(t2, "Liselotte Karlsson", LISELOTTE)
+    teams = Teams(Bot(t2, TEAMS, clock=lambda: at(date(2023, 8, 31), time(10, 0))), connector)
+    teams.say("vem", sender=OLA, name="Ola Götesson")
+    connector.clear()
+    yield t2, teams
+    teams.stop()
+
+
+def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message_with_buttons(
+        reminded: tuple[Engine, Teams]) -> None:
+    engine, teams = reminded
+    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    to_ola = teams.connector.sent(f"a:personal-{OLA}")
+    reminder = next(a for a in to_ola if "T2 2023" in a["text"] and a.get("attachments"))
+    buttons = [(b["title"], b["data"]["command"]) for b in reminder["attachments"][0]["content"]["actions"]]
+    assert buttons == [("rapportera", "saknas T2 2023"), ("påminn mig imorgon", "påminn imorgon T2 2023"),
+                       ("inte min uppgift", "inte-min-uppgift T2 2023")]
+    status, _ = teams.submit({"command": "påminn imorgon T2 2023"}, verb="kubot.command", sender=OLA, name="Ola Götesson")
+    assert status == 200
+    assert teams.connector.sent(f"a:personal-{OLA}")[-1]["text"].startswith("Okej, jag påminner dig om rapporten för T2 2023")
+
+
+def test_a_teams_user_without_a_reference_is_reported_to_the_admin_with_the_text(reminded: tuple[Engine, Teams]) -> None:
+    engine, teams = reminded
+    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    assert teams.connector.sent(f"a:personal-{LISELOTTE}") == []
+    notice = next(seen(a) for a in teams.connector.sent(f"a:personal-{OLA}") if "Liselotte Karlsson" in seen(a))
+    assert notice.startswith("Jag kunde inte skicka en påminnelse till Liselotte Karlsson")
+    assert "brukarrev" in notice, "the reminder's own text, so the admin can pass it on"
+
+
+def test_a_worker_pass_reaches_each_teams_user_exactly_once(reminded: tuple[Engine, Teams]) -> None:
+    engine, teams = reminded
+    for moment in (at(date(2023, 9, 1)), at(date(2023, 9, 1), time(15, 0))):
+        delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=moment)
+    to_ola = [a for a in teams.connector.sent(f"a:personal-{OLA}") if a.get("attachments")]
+    assert len(to_ola) == 1
+    with Session(engine) as session:
+        ola = session.exec(select(Dispatch).where(Dispatch.kind == "påminnelse", Dispatch.platform == "teams")).one()
+    assert ola.address == OLA and ola.delivered_at is not None
+
+
+def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_same_chat(
+        small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path) -> None:
+    link(small_plan_engine, "Maria Chef", "29:1maria")
+    settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=app.sender(settings, small_plan_engine))
+    teams = Teams(bot, connector)
+    try:
+        [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
+        bot.close()  # waits for the report being built in the background
+    finally:
+        teams.stop()
+    assert ack == "Jag bygger rapporten, den kommer här om en stund."
+    later = connector.sent("a:personal-29:1maria")[1:]
+    assert later[0]["text"].startswith("Rapporten byggs … klar: Verksamhetsberättelse")
+    assert later[1]["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"

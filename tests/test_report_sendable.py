@@ -1,0 +1,170 @@
+"""Reports a manager can send, built from the demo year (Verksamhetsberättelse 2018 as chat entries).
+
+The files are opened again and read like a reader would: every section is there, nothing is
+said twice, no system language in the body, and the figures are the organisation's own
+(14 applications, 57 %, 945 520 kr). The delårsrapport has the lean shape, and a report as of
+a cut-off comes out the same when made again after later entries.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docx
+import pytest
+
+from kubot import app, demo, evaluation
+from kubot.chat import console
+from kubot.chat.core import Bot
+from kubot.db import session_scope
+from kubot.periods import Period
+from kubot.report import parts
+from kubot.settings import Settings
+
+ADMIN = "Ola Götesson"
+NOW = datetime(2019, 2, 20, 9, 0, tzinfo=UTC)
+SYSTEM_WORDS = ("kubot", "utvärdering nr", "Ansvarig:", "Registrera med", "Ingen status rapporterad", "Mätningen görs i",
+                "Inga enkätsvar", "registrerade för", "regel", "UTKAST –")
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u2011", "-").replace("\u00ad", "")
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
+    work = tmp_path_factory.mktemp("demo")
+    settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
+    engine = app.start(settings)
+    demo.load(engine, settings)
+    # What the delårsrapport needs besides the demo year: the economy as of August and its texts.
+    in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))
+    for message in ("ekonomi Miljösamverkan 2018-08-31: ingående 190, erhållna 600, budget 990, utfall 610",
+                    "text inledning T2 2018: Första delen av året har präglats av arbetet med den externa utvärderingen.",
+                    "text åtgärder T2 2018: Närvaron i nätverken följs upp med varje chefsnätverk under hösten."):
+        assert console.say(in_september, ADMIN, message).accepted, message
+    return Bot(engine, settings, clock=lambda: NOW), settings
+
+
+def _order(bot: Bot, message: str) -> Path:
+    reply = console.say(bot, ADMIN, message)
+    assert reply.files, reply.text
+    assert str(reply.files[0]) in reply.text and reply.files[0].is_absolute(), "the reply names the file with its full path"
+    return reply.files[0]
+
+
+@pytest.fixture(scope="module")
+def annual(year: tuple[Bot, Settings]) -> Path:
+    return _order(year[0], "rapport T3 2018 dnr RJL 2017/1522")
+
+
+@pytest.fixture(scope="module")
+def interim(year: tuple[Bot, Settings]) -> Path:
+    return _order(year[0], "rapport T2 2018")
+
+
+def _body(path: Path) -> list[str]:
+    """What a reader of the sent report reads: the paragraphs after the table of contents and the table cells,
+    without the internal notes the sender deletes."""
+    document = docx.Document(str(path))
+    paragraphs = [_plain(p.text) for p in document.paragraphs]
+    start = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1" and p.text.startswith("1 "))
+    cells = [_plain(cell.text) for table in document.tables for row in table.rows for cell in row.cells]
+    return [text for text in paragraphs[start:] + cells if text and not text.startswith("INTERNT")]
+
+
+def _tables(path: Path, first_header: str) -> list[list[list[str]]]:
+    return [[[_plain(c.text) for c in row.cells] for row in table.rows] for table in docx.Document(str(path)).tables
+            if _plain(table.rows[0].cells[0].text) == first_header]
+
+
+def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual: Path) -> None:
+    text = "\n".join(_body(annual))
+    headings = [_plain(p.text) for p in docx.Document(str(annual)).paragraphs if p.style.name.startswith("Heading")]
+    for section in ("1.4 Medarbetare", "1.5 Framtiden", "8 Ekonomi", "7.4 Pågående forskningsstudier", "3.5 Analys",
+                    "Bilaga 3: Deltagande på kurser 2018, fördelat på länets kommuner"):
+        assert section in headings, section
+    assert "Under 2019 påbörjas en ny mandatperiod" in text and "Närvaron vid olika chefsträffar når inte riktigt" in text
+    [staff] = _tables(annual, "År/anställningsform")
+    assert staff[-1] == ["2018", "9,60", "22,50", "17,00", "49,10"]
+    [accounts] = _tables(annual, "Område")[:1]
+    social = next(row for row in accounts if row[0].startswith("FoUrum social välfärd"))
+    assert social[1:8] == ["35 367", "30 378", "65 745", "26 290", "20 408", "45 337", "32 564"], "Bilaga 2, sums computed"
+    financing = next(t for t in _tables(annual, "Område") if "Andel kommunerna" in t[0])
+    assert next(row for row in financing if row[0] == "FoUrum fritid")[-1] == "88 %", "as published"
+    assert "Till länets kommuner har 1 757 tkr betalats ut under 2018." in text
+    [participants] = _tables(annual, "Kommun")
+    assert ["Jönköping", "319", "23,0 %"] in participants
+
+
+def test_the_annual_report_has_the_organisations_own_figures(annual: Path) -> None:
+    count = next(row for t in _tables(annual, "Mätetal") for row in t if row[0].endswith("Beviljade projekt av sökta projekt"))
+    assert count[2] == "57 %" and "(8 av 14)" in count[3]
+    [applications] = _tables(annual, "Projekt")
+    assert applications[-1][:4] == ["Summa: 14 ansökningar", "8 av 14 beviljade", "43 438 229 kr", "19 790 819 kr"]
+    [courses] = _tables(annual, "Kurs")
+    assert courses[-1][5] == "945 520 kr", "Bilaga 3's total, as published"
+    courses_row = next(row for t in _tables(annual, "Mätetal") for row in t if "Antal genomförda kurser" in row[0])
+    assert not re.search("[↗→↘]", courses_row[2]), "no arrow against 2017, when no course was logged"
+
+
+def test_nothing_is_said_twice_and_no_system_language_in_the_body(annual: Path, interim: Path) -> None:
+    for path in (annual, interim):
+        body = _body(path)
+        sentences = [s.strip() for text in body for s in re.split(r"(?<=[.!?])\s+", text)
+                     if len(s.strip()) > 30 and s.strip()[-1] in ".!?"]
+        repeated = {s for s in sentences if sentences.count(s) > 1}
+        assert not repeated, repeated
+        for word in SYSTEM_WORDS:
+            assert not any(word in text for text in body), (path.name, word)
+
+
+def test_the_delarsrapport_is_lean_and_shows_nothing_measured_later(interim: Path) -> None:
+    document = docx.Document(str(interim))
+    headings = [_plain(p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Delårsrapport januari–augusti 2018" in _plain(document.paragraphs[1].text)
+    assert not _tables(interim, "Aktiviteter"), "no activity tables in a delårsrapport"
+    assert not _tables(interim, "Kurs") and not _tables(interim, "Kommun"), "no course appendices"
+    results = [row[0] for t in _tables(interim, "Mätetal") for row in t[1:]]
+    assert results and not any("mycket nöjda" in name for name in results), "the November survey is not in a January–August report"
+    assert any(h.endswith("Ekonomi") for h in headings) and any(h.endswith("Åtgärder under resten av året") for h in headings)
+    assert "Första delen av året har präglats" in "\n".join(_body(interim))
+
+
+def test_a_status_reported_klar_in_march_is_still_klar_in_august(year: tuple[Bot, Settings]) -> None:
+    bot, _ = year
+    with session_scope(bot.engine) as session:
+        snapshot = evaluation.judge(session, Period(2018, 2), today=NOW.date(), engine=evaluation.rules_in_force(),
+                                    cutoff=Period(2018, 2).end)
+    strategy = snapshot.activity("a-forskningsstrategi")
+    assert strategy is not None and strategy.state == "klar"
+
+
+def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproducible(year: tuple[Bot, Settings]) -> None:
+    bot, _ = year
+    at_new_year = _order(bot, "rapport T3 2018 per 2018-12-31")
+    [applications] = _tables(at_new_year, "Projekt")
+    assert applications[-1][1] == "8 av 12 beviljade, 2 utan beslut", "two decisions came in January 2019"
+    first = _order(bot, "rapport T2 2018 per 2018-09-15")
+    late = Bot(bot.engine, bot.settings, clock=lambda: datetime(2018, 10, 20, 9, 0, tzinfo=UTC))
+    assert console.say(late, ADMIN, "närvaro PKS 2018-07-05 alla").accepted, "a meeting logged after the cut-off"
+    again = _order(bot, "rapport T2 2018 per 2018-09-15")
+    assert again != first
+    assert _tables(again, "Mätetal") == _tables(first, "Mätetal"), "entries recorded after the cut-off do not count"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed")
+def test_the_pdf_has_a_table_of_contents_with_page_numbers(annual: Path) -> None:
+    from kubot.report import pdf
+
+    made = pdf.convert(annual)
+    text = _plain(subprocess.run(["pdftotext", "-layout", str(made), "-"], check=True, capture_output=True, text=True).stdout)
+    contents = text[text.index("Innehållsförteckning"):text.index("1 Inledning\n")]
+    assert re.search(r"1 Inledning\.*\s*\d+", text[text.index("Innehållsförteckning"):]), "page numbers filled in"
+    assert "Innehållsförteckningen uppdateras" not in text
+    assert parts.ACCOUNT_HEADERS and "8 Ekonomi" in text and contents
