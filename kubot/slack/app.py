@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ from kubot import db
 from kubot.chat.core import Bot, identify
 from kubot.chat.outbox import OutboxSender
 from kubot.models import Inbox
+from kubot.periods import Period, PeriodError
 from kubot.port import Incoming, Reply
 from kubot.routing import RoutingSender
 from kubot.settings import Settings
@@ -261,6 +263,10 @@ class SlackApp:
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body["user"]["id"]
+        word, _, rest = action["value"].partition(" ")
+        if word.casefold() == "saknas" and self._show_owed(body["trigger_id"], user, rest):
+            ack()
+            return
         container = body.get("container", {})
         if container.get("type") == "view":
             view = body.get("view") or {}
@@ -276,16 +282,36 @@ class SlackApp:
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         wanted = json.loads(action["value"])
-        self.open_form(body["trigger_id"], body["user"]["id"], wanted["form"], "", wanted.get("fyll", {}))
+        on_top = (body.get("view") or {}).get("type") == "modal"
+        self.open_form(body["trigger_id"], body["user"]["id"], wanted["form"], "", wanted.get("fyll", {}), on_top)
 
-    def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str]) -> bool:
+    def _show_owed(self, trigger_id: str, user: str, period_text: str) -> bool:
+        """A reminder's "rapportera": what is missing, each item with the button that opens its form."""
+        actor = self._actor(user)
+        today = self.clock().astimezone(self.settings.timezone).date()
+        try:
+            period = Period.parse(period_text) if period_text.strip() else Period.containing(today)
+        except PeriodError:
+            return False  # the core explains what is wrong with it
+        if actor is None:
+            return False
+        with Session(self.engine) as session:
+            view = home.owed_view(session, actor, period, today)
+        self.client.views_open(trigger_id=trigger_id, view=view)
+        return True
+
+    def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
+                  on_top: bool = False) -> bool:
         """Open form `kind`; False when the user is not known (the core then explains)."""
         actor = self._actor(user)
         if actor is None:
             return False
         with Session(self.engine) as session:
             view = forms.view(session, actor, kind, self.clock().astimezone(self.settings.timezone).date(), channel, prefill)
-        self.client.views_open(trigger_id=trigger_id, view=view)
+        if on_top:  # from a button in a modal: the form goes on top of it
+            self.client.views_push(trigger_id=trigger_id, view=view)
+        else:
+            self.client.views_open(trigger_id=trigger_id, view=view)
         return True
 
     def on_network_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -347,6 +373,9 @@ def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
 
     slack = SlackApp(engine, settings)
     slack.start()
+    # Acknowledgements wait for the GIL while earlier messages are handled; switching threads more
+    # often than every 5 ms lets an acknowledgement through sooner.
+    sys.setswitchinterval(0.001)
     log.info("kubot web listens on port %s", settings.port)
     try:
         waitress_serve(wsgi(slack), host=host, port=settings.port, threads=16, ident="kubot")

@@ -17,11 +17,12 @@ from kubot.models.plan import Role, Source
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.slack.render import Block, button, plain
-from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, IndicatorVerdict, Status
+from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, IndicatorVerdict, Snapshot, Status
 
 OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a form; value: JSON kind + prefill
 UNDO = "kubot-kommando-angra"  # an undo button sends "ångra N" like any command button
 LATEST = 5
+MAX_BLOCKS = 100  # Slack's limit per view
 _FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
                    Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
                    Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs"}
@@ -43,27 +44,39 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": plain(text)}
 
 
+def _owed(session: Session, actor: Staff, period: Period, today: date) -> tuple[list[Block], Snapshot | None]:
+    """What the actor still owes for the period, a line per item with a button that opens its form."""
+    if version_for_year(session, period.year) is None:
+        return [_section(f"Det finns ingen plan för {period.year} ännu.")], None
+    snapshot = evaluation.current(session, period, today=today)
+    indicators, activities = snapshot.owed_by(actor.id or 0)
+    owed: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
+    due = f", senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else ""
+    blocks = [_section(f"Det här saknas från dig för {period.label}{due}:" if owed
+                       else f"Inget saknas från dig för {period.label}. Bra jobbat!")]
+    for verdict in owed:
+        line: Block = _section(f"{verdict.code} – {verdict.name}")
+        form = form_for(verdict, period)
+        if form:
+            line["accessory"] = button("rapportera", f"{OPEN_FORM}-{verdict.code}"[:255],
+                                       json.dumps({"form": form[0], "fyll": form[1]}))
+        blocks.append(line)
+    return blocks[:MAX_BLOCKS], snapshot
+
+
+def owed_view(session: Session, actor: Staff, period: Period, today: date) -> dict[str, Any]:
+    """The modal a reminder's "rapportera" opens: what is missing, each item with its form."""
+    blocks, _ = _owed(session, actor, period, today)
+    return {"type": "modal", "title": plain("Rapportera"), "close": plain("Stäng"), "blocks": blocks}
+
+
 def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     period = Period.containing(today)
-    blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}]
-    snapshot = evaluation.current(session, period, today=today) if version_for_year(session, period.year) else None
-    if snapshot is None:
-        blocks.append(_section(f"Det finns ingen plan för {period.year} ännu."))
-    else:
-        indicators, activities = snapshot.owed_by(actor.id or 0)
-        owed: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-        due = f", senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else ""
-        blocks.append(_section(f"Det här saknas från dig för {period.label}{due}:" if owed
-                               else f"Inget saknas från dig för {period.label}. Bra jobbat!"))
-        for verdict in owed:
-            line: Block = _section(f"{verdict.code} – {verdict.name}")
-            form = form_for(verdict, period)
-            if form:
-                line["accessory"] = button("rapportera", f"{OPEN_FORM}-{verdict.code}"[:255],
-                                           json.dumps({"form": form[0], "fyll": form[1]}))
-            blocks.append(line)
-        if actor.role in (Role.MANAGER, Role.ADMIN):
-            blocks += [{"type": "divider"}, _section(f"Läget per strategiskt mål, {period.label}:"), *_overview(session, list(snapshot.indicators), period)]
+    owed, snapshot = _owed(session, actor, period, today)
+    blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}, *owed]
+    if snapshot is not None and actor.role in (Role.MANAGER, Role.ADMIN):
+        blocks += [{"type": "divider"}, _section(f"Läget per strategiskt mål, {period.label}:"),
+                   *_overview(session, list(snapshot.indicators), period)]
     entries = session.exec(select(Entry).where(Entry.actor_id == actor.id, col(Entry.undone_at).is_(None),
                                                col(Entry.replaced_by_id).is_(None))
                            .order_by(col(Entry.id).desc()).limit(LATEST)).all()
@@ -77,7 +90,7 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     blocks += [{"type": "divider"},
                {"type": "actions", "elements": [button(label, f"{OPEN_FORM}-{kind}", json.dumps({"form": kind, "fyll": {}}))
                                                 for kind, label in forms]}]
-    return {"type": "home", "blocks": blocks[:100]}
+    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 
 def _overview(session: Session, verdicts: list[IndicatorVerdict], period: Period) -> list[Block]:

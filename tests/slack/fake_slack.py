@@ -103,7 +103,7 @@ class FakeSlack:
                 return 200, {"ok": True, "channel": channel, "ts": f"1700000000.{number:06d}", "message": {"text": params.get("text")}}, {}
             case "chat.postEphemeral":
                 return 200, {"ok": True, "message_ts": f"1700000000.{number:06d}"}, {}
-            case "views.open" | "views.publish" | "views.update":
+            case "views.open" | "views.publish" | "views.update" | "views.push":
                 return 200, {"ok": True, "view": {"id": f"V{number}", "hash": f"h{number}"}}, {}
             case "users.info":
                 user = params["user"]

@@ -25,6 +25,11 @@ def entries(engine: Engine) -> int:
         return session.exec(select(func.count()).select_from(Entry)).one() - 1  # the plan import's entry
 
 
+def inbox(engine: Engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(Inbox)).all())
+
+
 def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot: Kubot, small_plan_engine: Engine) -> None:
     body = urlencode({"command": "/kubot", "text": ENTRY, "user_id": LISE, "trigger_id": "t.1",
                       "response_url": f"{kubot.fake.url}response/1"}).encode()
@@ -130,6 +135,9 @@ def test_the_home_tab_shows_what_i_owe_and_lets_a_manager_see_the_organisation(k
 def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart(kubot: Kubot, small_plan_engine: Engine) -> None:
     kubot.dm(LISE, ENTRY, event_id="Ev7")
     kubot.fake.wait_for("chat.postMessage")
+    deadline = time.monotonic() + 10
+    while inbox(small_plan_engine) and time.monotonic() < deadline:
+        time.sleep(0.02)  # handled, and its inbox row about to go
     with db.session_scope(small_plan_engine) as session:
         # What a process killed after the acknowledgements leaves: one request it had handled, one it had not.
         for event_id, text in (("Ev7", ENTRY), ("Ev8", "närvaro PKS 2022-04-07 2 av 3")):
@@ -139,9 +147,7 @@ def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart
     answers = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 3)]
     assert answers[1] == answers[0], "the handled one is answered again, from what was stored, and not stored twice"
     assert "PKS 2022-04-07: närvaro 2 av 3" in answers[2]
-    assert entries(small_plan_engine) == 2
-    with Session(small_plan_engine) as session:
-        assert session.exec(select(Inbox)).all() == []
+    assert entries(small_plan_engine) == 2 and inbox(small_plan_engine) == 0
 
 
 def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan_engine: Engine) -> None:

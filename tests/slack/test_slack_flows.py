@@ -127,3 +127,20 @@ def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_lim
         platforms = Counter(session.exec(select(Dispatch.platform)))
     assert len(outbox) == 4 and set(outbox.values()) == {1}, "the others get theirs in the console outbox, once each"
     assert platforms == Counter({"console": 4, "slack": 1})
+
+
+def test_a_reminders_rapportera_button_lists_what_is_missing_and_opens_each_items_form(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.click(MARIA, "saknas T2 2022")
+    [opened] = fake.wait_for("views.open")
+    modal = opened.params["view"]
+    buttons = [b["accessory"] for b in modal["blocks"] if "accessory" in b]
+    assert modal["type"] == "modal" and "Det här saknas från dig för T2 2022" in json.dumps(modal, ensure_ascii=False)
+    assert buttons and all(b["text"]["text"] == "rapportera" for b in buttons)
+    kubot.interaction({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": MARIA}, "api_app_id": "A1",
+                       "trigger_id": "t.form", "container": {"type": "view", "view_id": "VLIST"},
+                       "view": {**modal, "id": "VLIST", "hash": "h1"},
+                       "actions": [{**buttons[0], "block_id": "b", "action_ts": "1"}]})
+    [pushed] = fake.wait_for("views.push")
+    assert pushed.params["view"]["callback_id"] == forms.CALLBACK
+    assert fake.of("chat.postMessage") == [] and fake.of("response/klick") == []
