@@ -20,7 +20,8 @@ def start(settings: Settings) -> Engine:
     A fresh database gets the bundled sample plan so a newcomer can use kubot at once.
     """
     engine = db.make_engine(settings.database_url)
-    db.upgrade(engine)
+    if db.pending_migrations(engine):  # a database already at the newest schema is only read (it may be read-only)
+        db.upgrade(engine)
     with db.session_scope(engine) as session:
         if session.exec(select(PlanVersion.id)).first() is None:
             planfile.apply(session, planfile.load(planfile.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))

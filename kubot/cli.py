@@ -14,26 +14,25 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, demo, economy_import, evaluation, planfile
+from kubot import app, data_commands, db, demo, evaluation, planfile
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
 from kubot.chat.values import ValueProblem
+from kubot.cli_errors import guarded, log_to_file
+from kubot.cli_parser import SwedishParser
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
 from kubot.reminders import delivery, schedule, worker
-from kubot.report import build as report_build
-from kubot.report import content
-from kubot.report import pdf as report_pdf
 from kubot.settings import Settings
 from kubot.teams import package as teams_package
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kubot", description="Kubot – mål- och resultatuppföljning i chatten.")
+    parser = SwedishParser(prog="kubot", description="Kubot – mål- och resultatuppföljning i chatten.")
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
 
     db_cmd = commands.add_parser("db", help="databasens schema")
@@ -170,6 +169,10 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
     except PeriodError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from kubot.report import build as report_build  # the report stack only when a report is built
+    from kubot.report import content
+    from kubot.report import pdf as report_pdf
+
     engine = app.start(settings)
     with db.session_scope(engine) as session:
         try:
@@ -204,6 +207,8 @@ def _import_economy(settings: Settings, file: Path, per: date | None, name: str 
     if not file.is_file():
         print(f"Filen {file} finns inte.", file=sys.stderr)
         return 1
+    from kubot import economy_import  # openpyxl (and numpy under it) only when a file is imported
+
     engine = app.start(settings)
     try:
         with db.session_scope(engine) as session:
@@ -284,6 +289,7 @@ def summary(snapshot: Snapshot) -> str:
 
 
 def _console(settings: Settings, name: str | None) -> int:
+    print(f"Databas: {db.describe(settings.database_url)}")
     engine = app.start(settings)
     bot = Bot(engine, settings)
     with db.session_scope(engine) as session:
@@ -333,12 +339,24 @@ def _slack(settings: Settings, how: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `kubot` command: every failure is one Swedish line; tracebacks go to the log file."""
     args = _parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except (KeyError, ValueError) as exc:  # a time zone, time or number that does not parse
+        print(f"En inställning i miljön går inte att använda ({exc}). Se avsnittet Konfiguration i README.", file=sys.stderr)
+        return 2
+    # Services (the worker, the Slack app) also log to stderr, which is what their operator reads.
+    service = args.command in ("worker", "web", "socket") or (args.command is None and settings.slack_configured)
+    log_to_file(settings.log_file, also_stderr=service)
+    return guarded(lambda: _run(args, settings), database_url=settings.database_url, log_file=settings.log_file)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.command == "db":
             db.upgrade(db.make_engine(settings.database_url))
-            print("Databasen har senaste schemat.")
+            print(f"Databasen {db.describe(settings.database_url)} har senaste schemat.")
             return 0
         if args.command == "plan" and args.plan_command == "import":
             return _plan_import(settings, args.file, args.check)

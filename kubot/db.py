@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel
 
@@ -33,6 +34,17 @@ def public_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "<ogiltig DATABASE_URL>"
+
+
+def describe(url: str) -> str:
+    """Which database `url` is, for people: the file of a SQLite database, otherwise the masked URL."""
+    try:
+        parsed = make_url(_driver_url(url))
+    except ArgumentError:
+        return public_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return str(Path(parsed.database).resolve())
+    return public_url(url)
 
 
 def _driver_url(url: str) -> str:
@@ -132,6 +144,19 @@ class _SqliteWriters:
         event.listen(engine, "rollback", self.end)
 
 
+def _sqlite_read_only(url: URL) -> URL | None:
+    """The read-only form of a SQLite URL whose file kubot may not write (a read-only volume, a
+    file only readable to this user), so the commands that only read still work; None otherwise."""
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        return None
+    path = Path(url.database).resolve()
+    if not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    # Without a writable folder SQLite cannot keep its lock files: "immutable" reads without them.
+    mode = "ro" if os.access(path.parent, os.W_OK) else "ro&immutable=1"
+    return make_url(f"sqlite:///file:{path}?mode={mode}&uri=true")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, checked to be reachable; raises DatabaseUnavailable otherwise."""
     try:
@@ -144,9 +169,11 @@ def make_engine(url: str) -> Engine:
                 Path(driver_url.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {exc.strerror}") from exc
-        engine = create_engine(driver_url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        _SqliteWriters().listen(engine)
+        read_only = _sqlite_read_only(driver_url)
+        engine = create_engine(read_only or driver_url, connect_args={"check_same_thread": False})
+        if read_only is None:  # the pragmas would write; a read-only file keeps the mode it has
+            event.listen(engine, "connect", _sqlite_pragmas)
+            _SqliteWriters().listen(engine)
     else:
         engine = create_engine(driver_url, pool_pre_ping=True)
     try:

@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 from kubot.models import Change, Entry, Staff
 from kubot.models.plan import Role
 from kubot.models.types import utcnow
+from kubot.text import storable
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def record(
         actor_id=origin.actor.id if origin.actor else None,
         channel=origin.channel,
         message_id=origin.message_id,
-        message_text=origin.message_text,
+        message_text=storable(origin.message_text),
         created_at=origin.at or utcnow(),
     )
     try:

@@ -86,7 +86,10 @@ class Outgoing:
 class Sender(Protocol):
     """A chat platform's way to reach people."""
 
-    platform: str
+    @property
+    def platform(self) -> str:
+        """The platform's name ("console", "slack", …); a class attribute satisfies it."""
+        ...
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         """Where `name` is reached, from their chat identities per platform; None when they cannot be."""

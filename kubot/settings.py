@@ -9,7 +9,20 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-DEFAULT_DATABASE_URL = "sqlite:///kubot.db"
+import platformdirs
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory (~/.local/share/kubot on Linux), so kubot finds
+    the same database from whichever folder it is started."""
+    return f"sqlite:///{platformdirs.user_data_path('kubot', appauthor=False) / 'kubot.db'}"
+
+
+def default_log_file() -> Path:
+    """The log file with the details of every error (~/.local/state/kubot/log/kubot.log on Linux)."""
+    return platformdirs.user_log_path("kubot", appauthor=False) / "kubot.log"
+
+
 DEFAULT_REPORT_DIR = Path("rapporter")
 TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 
@@ -18,7 +31,7 @@ TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 class Settings:
     """Kubot's configuration; build it with `Settings.from_env()`."""
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default_factory=default_database_url)
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Stockholm"))
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -27,6 +40,7 @@ class Settings:
     port: int = 3000  # where `kubot web` (and, in its own process, `kubot teams`) listens
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
+    log_file: Path = field(default_factory=default_log_file)
     # Reminders: working days before each report deadline, working days after it for the
     # escalation, and the local time they go out (outside the 02:00–03:00 DST change).
     reminder_days: tuple[int, ...] = (10, 5, 1)
@@ -53,7 +67,7 @@ class Settings:
         env = os.environ if env is None else env
         template = env.get("KUBOT_REPORT_TEMPLATE")
         return cls(
-            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=env.get("DATABASE_URL") or default_database_url(),
             timezone=ZoneInfo(env.get("KUBOT_TIMEZONE") or "Europe/Stockholm"),
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
@@ -62,6 +76,7 @@ class Settings:
             port=int(env.get("PORT") or 3000),
             report_template=Path(template) if template else None,
             report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
+            log_file=Path(env.get("KUBOT_LOG_FILE") or default_log_file()),
             reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),

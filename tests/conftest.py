@@ -38,6 +38,14 @@ NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)
 backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
 
 
+@pytest.fixture(autouse=True)
+def log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Commands run by the tests log to the test's own folder, not the user's log file."""
+    path = tmp_path / "logg" / "kubot.log"
+    monkeypatch.setenv("KUBOT_LOG_FILE", str(path))
+    return path
+
+
 @pytest.fixture(params=backends)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":

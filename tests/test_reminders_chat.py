@@ -73,6 +73,8 @@ def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_ur
     assert listed.startswith("Till Liselotte Karlsson (oläst) — 2") and "skriv: resultat brukarrev <värde> T2 2023" in listed
     assert main(["console", "--as", "Liselotte Karlsson"]) == 0
     shown = capsys.readouterr().out
+    database_line, shown = shown.split("\n", 1)
+    assert database_line.startswith("Databas: ")
     assert shown.startswith("Du har 1 nytt meddelande från kubot:") and "Hej Liselotte! Rapporten för T2 2023" in shown
     assert "[påminn mig imorgon] skriv: påminn imorgon T2 2023" in shown
     assert main(["console", "--as", "Liselotte Karlsson"]) == 0

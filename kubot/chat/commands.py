@@ -12,7 +12,7 @@ from kubot import facts, journal, records
 from kubot import formatting as fmt
 from kubot.chat import grammar, values
 from kubot.chat.lexicon import Lexicon
-from kubot.chat.registry import COMMANDS, Context, Usage, command, unique_commands
+from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
 from kubot.models import Area, Goal, Indicator, Staff, StaffArea
 from kubot.models.plan import Role
@@ -50,7 +50,7 @@ _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
 _AGAIN = ("ytterligare",)
 
 
-@command("närvaro", "narvaro", "attendance", comment=True)
+@command("närvaro", "narvaro", "attendance", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def attendance(ctx: Context, args: str) -> Reply:
     """Registrera närvaron vid ett nätverksmöte: nätverk, datum och vilka kommuner som var där.
     Exempel: närvaro PKS 2022-03-10 12 av 13
@@ -137,7 +137,7 @@ def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wh
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 
 
-@command("resultat", "result")
+@command("resultat", "result", role=Role.STAFF, scope=Scope.OWN_AREA)
 def result(ctx: Context, args: str) -> Reply:
     """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
     Exempel: resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
@@ -158,7 +158,7 @@ def result(ctx: Context, args: str) -> Reply:
                                              today=ctx.today, value=value, analysis=analysis_text))
 
 
-@command("analys", "analysis")
+@command("analys", "analysis", role=Role.STAFF, scope=Scope.OWN_AREA)
 def analysis(ctx: Context, args: str) -> Reply:
     """Skriv analystexten till ett mätetal för en period – den står bredvid resultatet i rapporten.
     Exempel: analys narvaro-pks T2 2022: PKS har sedan mätningarnas början legat över målvärdet på 80 %.
@@ -184,7 +184,7 @@ _STATES = [
 ]
 
 
-@command("aktivitet", "activity")
+@command("aktivitet", "activity", role=Role.STAFF, scope=Scope.OWN_AREA)
 def activity(ctx: Context, args: str) -> Reply:
     """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar.
     Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
@@ -210,7 +210,7 @@ def activity(ctx: Context, args: str) -> Reply:
                                                  reported_on=ctx.today, comment=comment))
 
 
-@command("kurs", "course", comment=True)
+@command("kurs", "course", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def course(ctx: Context, args: str) -> Reply:
     """Registrera en kurs: namn, datum, antal deltagare eller deltagare per kommun (och externa), ev. digital, pris per deltagare och externt pris.
     Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
@@ -262,7 +262,7 @@ KNOWN_FUNDERS = ("Vinnova", "Forte", "ESF-rådet", "Svenska ESF-rådet", "Allmä
                  "Vetenskapsrådet", "Skolverket", "MUCF", "Region Jönköpings län", "Europeiska socialfonden")
 
 
-@command("ansökan", "ansokan", "application", comment=True)
+@command("ansökan", "ansokan", "application", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def application(ctx: Context, args: str) -> Reply:
     """Registrera en ansökan om externa medel: projekt, finansiär, sökt belopp och ev. beslut.
     Exempel: ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000
@@ -324,7 +324,7 @@ def _project_and_funder(ctx: Context, names: str) -> tuple[str, str]:
                 f"Skriv projektet inom citattecken, så här: ansökan ”{' '.join(words[:-1])}” {words[-1]} och beloppet.")
 
 
-@command("beslut", "decision", comment=True)
+@command("beslut", "decision", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def decision(ctx: Context, args: str) -> Reply:
     """Registrera beslutet om en ansökan som redan finns: beviljat belopp eller avslag, ev. datum.
     Exempel: beslut KOSTA beviljat 500 000
@@ -351,7 +351,7 @@ def decision(ctx: Context, args: str) -> Reply:
                                          granted=float(granted) if granted is not None else None, rejected=rejected))
 
 
-@command("enkät", "enkat", "survey", comment=True)
+@command("enkät", "enkat", "survey", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def survey(ctx: Context, args: str) -> Reply:
     """Registrera svaren på en enkätfråga i ett nätverk: antal svar per skalsteg 1–6, ev. ”vet ej” och år.
     Exempel: enkät samverkan-kommuner socialchefsnätverket 0 1 3 4 6 5 vet ej 2
@@ -401,7 +401,7 @@ _THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompet
             "kompetenshöjning": ThreeK.COMPETENCE, "kvalitet": ThreeK.QUALITY, "kvalitetshöjning": ThreeK.QUALITY}
 
 
-@command("händelse", "handelse", "event")
+@command("händelse", "handelse", "event", role=Role.STAFF, scope=Scope.ANY_AREA)
 def event(ctx: Context, args: str) -> Reply:
     """Registrera en viktig händelse eller ett exempel för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon.
     Exempel: händelse Barnahus kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.
@@ -425,7 +425,7 @@ def _take_three_k(text: str) -> tuple[ThreeK | None, str]:
     return None, text
 
 
-@command("målvärde", "malvarde", "target", role=Role.ADMIN)
+@command("målvärde", "malvarde", "target", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def target(ctx: Context, args: str) -> Reply:
     """Sätt ett mätetals målvärde för ett år (administratörer).
     Exempel: målvärde nojd-medarbetare 50 2022
@@ -455,7 +455,7 @@ def target(ctx: Context, args: str) -> Reply:
 UNDO_RECENT = timedelta(minutes=10)
 
 
-@command("ångra", "angra", "undo")
+@command("ångra", "angra", "undo", role=Role.STAFF, scope=Scope.OWN_ENTRIES)
 def undo(ctx: Context, args: str) -> Reply:
     """Ångra din senaste registrering (om den är gjord nyss), eller en med dess nummer.
     Exempel: ångra
@@ -477,7 +477,7 @@ def undo(ctx: Context, args: str) -> Reply:
     return Reply(f"Ångrat #{entry.id}: {entry.summary}", accepted=True)
 
 
-@command("rätta", "ratta", "correct")
+@command("rätta", "ratta", "correct", role=Role.STAFF, scope=Scope.OWN_ENTRIES)
 def correct(ctx: Context, args: str) -> Reply:
     """Rätta en registrering: skriv dess nummer och hela meddelandet som det ska vara. Den gamla ersätts.
     Exempel: rätta 412 närvaro PKS 2022-03-10 11 av 13
@@ -501,7 +501,7 @@ def correct(ctx: Context, args: str) -> Reply:
     return kind_command.handler(ctx, text.strip())
 
 
-@command("vem", "whoami")
+@command("vem", "whoami", role=Role.STAFF, scope=Scope.READ)
 def whoami(ctx: Context, args: str) -> Reply:
     """Visa vem kubot tror att du är, din roll och dina områden.
     Exempel: vem
@@ -512,7 +512,7 @@ def whoami(ctx: Context, args: str) -> Reply:
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 
 
-@command("hjälp", "hjalp", "help", "?")
+@command("hjälp", "hjalp", "help", "?", role=Role.STAFF, scope=Scope.READ)
 def help_(ctx: Context, args: str) -> Reply:
     """Visa vad kubot kan, eller hjälp och exempel för ett kommando.
     Exempel: hjälp närvaro

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz, process
@@ -42,6 +43,7 @@ from kubot.models.plan import Role
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
 from kubot.settings import Settings
+from kubot.text import storable
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
@@ -60,8 +62,8 @@ def recognise(platform: str, how: Identify) -> None:
 
 
 def clean(text: str) -> str:
-    """Control characters out, every kind of space to one plain space."""
-    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} else ch for ch in text)
+    """Storable text (see `kubot.text`), every kind of space to one plain space."""
+    text = "".join(" " if unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} else ch for ch in storable(text))
     return re.sub(r" +", " ", text).strip()
 
 
@@ -78,6 +80,8 @@ class Bot:
         self._running: set[Future[None]] = set()
 
     def handle(self, message: Incoming) -> Reply:
+        # Made safe once, here: the text is parsed, stored and quoted from this on.
+        message = replace(message, text=storable(message.text), sender=storable(message.sender))
         text = clean(message.text)
         if not text:
             return Reply("Skriv ett kommando, till exempel ”hjälp” för att se vad jag kan.", accepted=False)

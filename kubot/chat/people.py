@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import ChatIdentity, Staff
 from kubot.models.plan import Role
 from kubot.port import Reply
@@ -49,7 +49,7 @@ def match_by_email(engine: Engine, platform: str, user_id: str, addresses: Itera
     return person.name
 
 
-@command("koppla", "link", role=Role.ADMIN)
+@command("koppla", "link", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def link(ctx: Context, args: str) -> Reply:
     """Koppla en chattanvändare till en person i planen, när e-postadressen inte räcker: nämn användaren med @.
     Exempel: koppla @U0LISE Liselotte Karlsson

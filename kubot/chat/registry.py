@@ -2,6 +2,9 @@
 
 The first docstring line is the one-line summary, lines starting with "Exempel:" are
 working examples shown in `hjälp`, and in rejections so people see a correct message.
+
+Every command declares who may use it (`role`) and for which part of the organisation
+(`scope`); the README's table and tests/test_access_matrix.py are checked against these.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
@@ -57,14 +61,30 @@ class Context:
 Handler = Callable[[Context, str], Reply]
 
 
+class Scope(Enum):
+    """For what a command may be used, once the role allows it; the value is the README's wording."""
+
+    READ = "läser bara"
+    ANY_AREA = "alla områden"
+    OWN_AREA = "eget ansvar eller eget område (chef och administratör: alla)"
+    OWN_ENTRIES = "egna registreringar (administratör: allas)"
+    SELF = "bara en själv"
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     aliases: tuple[str, ...]
     handler: Handler
-    role: Role
+    declared_role: Role | None
+    scope: Scope | None
     # A slow command's acknowledgement; the core then finishes it in the background when it can.
     slow: str | None = None
+
+    @property
+    def role(self) -> Role:
+        # A command nobody has decided about is for administrators only, never open to everyone.
+        return self.declared_role or Role.ADMIN
 
     @property
     def help(self) -> str:
@@ -86,14 +106,14 @@ class Usage(ValueError):
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *aliases: str, role: Role = Role.STAFF, slow: str | None = None,
+def command(name: str, *aliases: str, role: Role | None = None, scope: Scope | None = None, slow: str | None = None,
             comment: bool = False) -> Callable[[Handler], Handler]:
-    """Register a handler under its names. With `comment`, a message the handler cannot read
-    whole is read again without its trailing comment (after a colon or in brackets), which
-    the handler finds in `ctx.comment`: "närvaro PKS idag 12 av 13 (bra möte)"."""
+    """Register a handler under its names; `role` and `scope` must be given (the tests check). With
+    `comment`, a message the handler cannot read whole is read again without its trailing comment
+    (after a colon or in brackets), which the handler finds in `ctx.comment`: "närvaro PKS idag 12 av 13 (bra möte)"."""
 
     def register(handler: Handler) -> Handler:
-        entry = Command(name, aliases, _commented(handler) if comment else handler, role, slow)
+        entry = Command(name, aliases, _commented(handler) if comment else handler, role, scope, slow)
         for word in (name, *aliases):
             COMMANDS[word] = entry
         return handler

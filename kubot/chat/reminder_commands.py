@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from kubot import deadlines, evaluation, journal, workdays
 from kubot import formatting as fmt
 from kubot.chat import grammar
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
@@ -33,7 +33,7 @@ def _clock(slot: Slot) -> str:
     return f"{workdays.weekday_name(slot.day)} {fmt.day(slot.day)} kl. {slot.send_at.strftime('%H:%M')}"
 
 
-@command("deadline", "rapportdag", role=Role.ADMIN)
+@command("deadline", "rapportdag", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def deadline(ctx: Context, args: str) -> Reply:
     """Sätt när rapporten för en period ska vara klar; påminnelserna räknas från den (administratörer).
     Exempel: deadline T3 2022 2023-01-20
@@ -77,7 +77,7 @@ def _my_slots(ctx: Context, period: Period, due_on: date) -> list[Slot]:
     return schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
 
 
-@command("påminnelser", "paminnelser", "reminders")
+@command("påminnelser", "paminnelser", "reminders", role=Role.STAFF, scope=Scope.SELF)
 def reminders(ctx: Context, args: str) -> Reply:
     """Visa dina kommande påminnelser och de du redan fått, per rapport.
     Exempel: påminnelser
@@ -137,7 +137,7 @@ def _reminded_period(ctx: Context, period: Period | None) -> tuple[Period, date]
                 else f"Påminnelserna för {period.code} är avslutade.")
 
 
-@command("påminn", "paminn", "snooze")
+@command("påminn", "paminn", "snooze", role=Role.STAFF, scope=Scope.SELF)
 def snooze(ctx: Context, args: str) -> Reply:
     """Skjut upp påminnelsen om en rapport till nästa arbetsdag.
     Exempel: påminn imorgon
@@ -156,7 +156,7 @@ def snooze(ctx: Context, args: str) -> Reply:
                  f"Ångra med: ångra {recorded.entry.id}", accepted=True)
 
 
-@command("inte-min-uppgift", "intemin", "not-mine")
+@command("inte-min-uppgift", "intemin", "not-mine", role=Role.STAFF, scope=Scope.SELF)
 def not_mine(ctx: Context, args: str) -> Reply:
     """Säg till administratören att det du påminns om inte är din uppgift att rapportera.
     Exempel: inte-min-uppgift T3 2022

@@ -6,16 +6,15 @@ import re
 
 from kubot import formatting as fmt
 from kubot.chat import grammar
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models.plan import Role
 from kubot.port import Reply
-from kubot.report import build, content
 
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 _PER = re.compile(r"(?<!\S)per:?\s+", re.IGNORECASE)
 
 
-@command("rapport", "report", role=Role.MANAGER, slow="Jag bygger rapporten, den kommer här om en stund.")
+@command("rapport", "report", slow="Jag bygger rapporten, den kommer här om en stund.", role=Role.MANAGER, scope=Scope.READ)
 def report(ctx: Context, args: str) -> Reply:
     """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område och med diarienummer.
     Exempel: rapport T3 2018
@@ -37,6 +36,10 @@ def report(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilken period rapporten gäller: T1, T2 eller T3 och året, t.ex. ”rapport T2 2022”.")
     area = ctx.lexicon(period.year).area(area_text) if area_text else None
     author = f"{ctx.actor.name}, {ctx.actor.title}" if ctx.actor.title else ctx.actor.name
+    # The report stack (python-docx, matplotlib) is loaded only when a report is ordered: every
+    # other message, and every `kubot say`, answers without paying for it.
+    from kubot.report import build, content
+
     request = content.Request(period, area=area, dnr=dnr, author=author)
     try:
         built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per)

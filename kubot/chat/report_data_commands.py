@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from kubot import economy, records
 from kubot.chat import grammar, values
 from kubot.chat.commands import _accepted, take_period
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import EmploymentForm
@@ -41,7 +41,7 @@ def parse_figures(text: str) -> dict[str, float]:
     return figures
 
 
-@command("ekonomi", "economy", role=Role.MANAGER)
+@command("ekonomi", "economy", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def economy_(ctx: Context, args: str) -> Reply:
     """Registrera ett områdes ekonomi i tkr per ett datum (bokslutets kolumner; summor och andelar räknar kubot).
     Exempel: ekonomi Miljösamverkan 2018-12-31: ingående 190, erhållna 800, budget 990, utfall 938
@@ -63,7 +63,7 @@ _FORMS = {"tillsvidare": EmploymentForm.PERMANENT, "tillsvidareanställda": Empl
           "tjänsteköp": EmploymentForm.SECONDED, "tjansteköp": EmploymentForm.SECONDED, "tjanstekop": EmploymentForm.SECONDED}
 
 
-@command("årsarbetare", "arsarbetare", "fte", role=Role.MANAGER)
+@command("årsarbetare", "arsarbetare", "fte", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def staff_fte(ctx: Context, args: str) -> Reply:
     """Registrera antalet årsarbetare per anställningsform för ett år (tillsvidare, visstid, tjänsteköp).
     Exempel: årsarbetare 2018: tillsvidare 22,5 visstid 17 tjänsteköp 9,6
@@ -119,7 +119,7 @@ def section_key(ctx: Context, text: str, year: int) -> tuple[str, str]:
                 f"ett måls kod, eller ett strategiskt måls kod följt av en egen rubrik ({', '.join(sorted(strategic))}).")
 
 
-@command("text", role=Role.MANAGER)
+@command("text", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def text(ctx: Context, args: str) -> Reply:
     """Skriv ett avsnitt i rapporten för en period: inledning, utvärdering, medarbetare, framtiden, ekonomi, åtgärder, ”analys <strategiskt mål>”, ett måls kod, eller ett strategiskt måls kod med egen rubrik. Den senaste texten gäller.
     Exempel: text framtiden T3 2018: Under 2019 påbörjas en ny mandatperiod.

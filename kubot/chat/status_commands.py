@@ -16,9 +16,10 @@ from kubot import evaluation
 from kubot import formatting as fmt
 from kubot.chat import followups, grammar
 from kubot.chat.commands import take_period
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
+from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.port import Action, Reply
@@ -120,7 +121,7 @@ def _counts(verdicts: Iterable[IndicatorVerdict]) -> str:
     return ", ".join(f"{STATUS_SYMBOLS[s]} {counted[s]} {s}" for s in Status if counted[s])
 
 
-@command("status", "läge", "lage")
+@command("status", "läge", "lage", role=Role.STAFF, scope=Scope.READ)
 def status(ctx: Context, args: str) -> Reply:
     """Visa hur mätetalen ligger till: symbol, resultat mot målvärde och trend.
     Exempel: status
@@ -147,7 +148,7 @@ def status(ctx: Context, args: str) -> Reply:
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
 
-@command("varför", "varfor", "why")
+@command("varför", "varfor", "why", role=Role.STAFF, scope=Scope.READ)
 def why(ctx: Context, args: str) -> Reply:
     """Förklara hur ett mätetal eller en aktivitet bedömdes och med vilka siffror; ”detaljer” visar också reglerna.
     Exempel: varför narvaro-pks T2 2022
@@ -191,7 +192,7 @@ def _rule(kind: str, rule: str | None, details: bool) -> str:
     return f" (regel {kind}/{rule})" if details and rule else ""
 
 
-@command("saknas", "missing")
+@command("saknas", "missing", role=Role.STAFF, scope=Scope.READ)
 def missing(ctx: Context, args: str) -> Reply:
     """Visa vad du (eller ett område) har kvar att rapportera för perioden, och hur du rapporterar det.
     Exempel: saknas
@@ -229,7 +230,7 @@ def _due_note(due: Due, snapshot: Snapshot) -> str:
     return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
 
 
-@command("ansvarig", "responsible")
+@command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)
 def responsible(ctx: Context, args: str) -> Reply:
     """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
     Exempel: ansvarig narvaro-pks
