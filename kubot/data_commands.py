@@ -6,13 +6,14 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kubot.settings import Settings
 
 NAMES = ("export", "backup", "restore")
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     export = commands.add_parser("export", help="skriv ut alla registreringar och planen som Excel-bok och CSV-filer")
     export.add_argument("--out", type=Path, metavar="KATALOG", help="katalog att skriva till (standard: kubot-export-DATUM-TID)")
     backup = commands.add_parser("backup", help="ta en säkerhetskopia av hela databasen")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from kubot import journal
-from kubot.chat.registry import Context, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.port import Reply
@@ -35,7 +35,7 @@ def _set_access(ctx: Context, person: Staff, active: bool) -> Reply:
     return Reply(f"Registrerat #{recorded.entry.id}: {person.name} {what}.\nÅngra med: {undo}", accepted=True)
 
 
-@command("inaktivera", "deactivate", role=Role.ADMIN)
+@command("inaktivera", "deactivate", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def deactivate(ctx: Context, args: str) -> Reply:
     """Ta bort en persons tillgång till kubot direkt (administratörer); det personen registrerat finns kvar.
     Exempel: inaktivera Liselotte Karlsson
@@ -49,7 +49,7 @@ def deactivate(ctx: Context, args: str) -> Reply:
     return _set_access(ctx, person, active=False)
 
 
-@command("aktivera", "activate", role=Role.ADMIN)
+@command("aktivera", "activate", role=Role.ADMIN, scope=Scope.ANY_AREA)
 def activate(ctx: Context, args: str) -> Reply:
     """Ge en person tillgång till kubot igen (administratörer).
     Exempel: aktivera Liselotte Karlsson
