@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import InvalidOperation
@@ -60,6 +60,7 @@ class Cell:
 
 def _rows(path: Path) -> Iterator[list[Cell]]:
     suffix = path.suffix.lower()
+    name: Callable[[int], str]  # how a column is named in errors: "B" in Excel, "2" in a CSV file
     if suffix in (".xlsx", ".xlsm"):
         try:
             book = load_workbook(path, read_only=True, data_only=True)
