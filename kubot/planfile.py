@@ -80,8 +80,11 @@ class StaffSpec(_Model):
     title: str = Field(default="", alias="titel")
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
     # A chat platform that reports its users' e-mail (Slack) recognises the person by it on first contact.
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")] | None = Field(default=None, alias="e-post")
-    chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")], Text] = Field(default_factory=dict, alias="chatt")
+    # The lengths are the database columns' (models/plan.py): `--check` must refuse what PostgreSQL would.
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=200)] | None = Field(default=None, alias="e-post")
+    chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$", max_length=20)],
+               Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=120)]] = Field(
+        default_factory=dict, alias="chatt")
     # aktiv: false keeps a person (and the authorship of their entries) but takes away their access.
     active: bool = Field(default=True, alias="aktiv")
 
@@ -319,6 +322,10 @@ def _describe(error: Any) -> str:
         return f"har värdet {error['input']!r}; tillåtet är {error['ctx']['expected'].replace(' or ', ' eller ')}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
+    if kind == "string_too_long":
+        return f"är för lång: högst {error['ctx']['max_length']} tecken (fick {len(error['input'])})"
+    if kind == "string_pattern_mismatch" and "e-post" in error["loc"]:
+        return f"ska vara en e-postadress som namn@kommun.se (fick {error['input']!r})"
     text = _PYDANTIC_SV.get(kind, error["msg"])
     return f"{text} (fick {error['input']!r})" if kind not in {"missing", "extra_forbidden"} else text
 

@@ -39,6 +39,20 @@ def test_target_of_the_wrong_type_says_what_is_expected() -> None:
     assert "målvärde" in problem and "ska vara ett tal" in problem and "'fem'" in problem
 
 
+def test_values_longer_than_the_database_holds_are_refused_by_the_check() -> None:
+    long_id = "U" + "0" * 130
+    long_mail = "a" * 200 + "@kommun.se"
+    text = SMALL.replace("chatt: {slack: U0LISE}", f"chatt: {{slack: {long_id}}}, e-post: {long_mail}")
+    problems = problems_of(text)
+    assert any("chatt.slack" in p and "är för lång: högst 120 tecken" in p for p in problems)
+    assert any("e-post" in p and "är för lång: högst 200 tecken" in p for p in problems)
+
+
+def test_an_e_mail_address_without_at_sign_is_named_as_one() -> None:
+    [problem] = problems_of(SMALL.replace("chatt: {slack: U0LISE}", "e-post: liselotte.kommun.se"))
+    assert "ska vara en e-postadress" in problem and "'liselotte.kommun.se'" in problem
+
+
 def test_goal_in_an_area_that_does_not_exist_is_rejected() -> None:
     [problem] = problems_of(SMALL.replace("område: missbruk", "område: missbruket"))
     assert "området 'missbruket' finns inte i planen" in problem
