@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, demo, evaluation, planfile
+from kubot import app, data_commands, db, evaluation, planfile
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -25,9 +25,8 @@ from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
-from kubot.reminders import delivery, schedule, worker
+from kubot.reminders import delivery, schedule
 from kubot.settings import Settings
-from kubot.teams import package as teams_package
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
@@ -104,6 +103,8 @@ def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
         return 2
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=settings.timezone)
+    from kubot.reminders import worker  # APScheduler is for the worker only: `kubot say` starts without it
+
     return worker.run(settings, once=once, at=at)
 
 
@@ -135,6 +136,8 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
 
 def _teams(settings: Settings, args: argparse.Namespace) -> int:
     if args.teams_command == "package":
+        from kubot.teams import package as teams_package  # only for this command, not every start
+
         try:
             out = teams_package.build(args.app_id or settings.teams_app_id, args.domain, args.out)
         except teams_package.PackageError as exc:
@@ -193,6 +196,8 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
 
 
 def _demo(settings: Settings) -> int:
+    from kubot import demo  # only for this command, not every start
+
     try:
         sent, stored = demo.load(app.start(settings), settings)
     except demo.DemoError as exc:

@@ -8,18 +8,17 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel
 
 import kubot.models  # noqa: F401  (every table on the metadata, for _clear_unversioned_leftovers)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -186,17 +185,36 @@ def make_engine(url: str) -> Engine:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    # Alembic (with Mako and Pygments) is loaded only when the schema changes: a database at the
+    # newest schema is recognised without it, which is most of what makes `kubot say` start fast.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
     return config
 
 
+def newest_revision() -> str:
+    """The newest migration's revision: revision ids are their files' numbers (0001_…, 0002_…)."""
+    return max(path.name[:4] for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _applied(engine: Engine) -> set[str]:
+    if not inspect(engine).has_table("alembic_version"):
+        return set()
+    with engine.connect() as connection:
+        return set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
 def pending_migrations(engine: Engine) -> list[str]:
     """Revisions not yet applied to the database, oldest first."""
+    current = _applied(engine)
+    if current == {newest_revision()}:
+        return []
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config(engine))
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
     pending = []
     for revision in script.walk_revisions():
         if revision.revision in current:
@@ -207,6 +225,8 @@ def pending_migrations(engine: Engine) -> list[str]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply pending migrations, all in one transaction: a crash leaves the schema as it was (see migrations/env.py)."""
+    from alembic import command
+
     _clear_unversioned_leftovers(engine)
     command.upgrade(_alembic_config(engine), revision)
 
@@ -217,10 +237,8 @@ def _clear_unversioned_leftovers(engine: Engine) -> None:
     run again; with data in them only a person can decide, so say exactly what to do."""
     inspector = inspect(engine)
     present = set(inspector.get_table_names())
-    if "alembic_version" in present:
-        with engine.connect() as connection:
-            if MigrationContext.configure(connection).get_current_heads():
-                return
+    if "alembic_version" in present and _applied(engine):
+        return
     ours = [table for table in reversed(SQLModel.metadata.sorted_tables) if table.name in present]
     if not ours:
         return
@@ -237,6 +255,8 @@ def _clear_unversioned_leftovers(engine: Engine) -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(_alembic_config(engine), revision)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 _CATEGORIES = ("public", "de_facto")
 _WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
 @lru_cache(maxsize=32)
 def _days_off(year: int) -> dict[date, str]:
+    # Imported here: the holidays package takes a good part of a chat message's start-up, and
+    # most messages never count working days.
+    import holidays
+
     return dict(holidays.Sweden(years=year, categories=_CATEGORIES, language="sv"))
 
 

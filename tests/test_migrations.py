@@ -48,3 +48,16 @@ def test_downgrade_and_upgrade_again_leaves_a_working_schema(engine: Engine) -> 
     assert "entry" not in inspect(engine).get_table_names()
     db.upgrade(engine)
     assert db.pending_migrations(engine) == []
+
+
+def test_the_newest_migration_is_known_without_asking_alembic(engine: Engine) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    assert [r.revision for r in script.walk_revisions()] == sorted(
+        (p.name[:4] for p in (db.MIGRATIONS / "versions").glob("*.py")), reverse=True)
+    assert db.newest_revision() == script.get_current_head()
+    assert db.pending_migrations(engine) == []
