@@ -19,7 +19,10 @@ import textwrap
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Literal
 
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -98,13 +101,7 @@ def _bars(chart: BarChart) -> Figure:
         axes.axhline(chart.target, color="#C62828", linestyle="--", linewidth=1.0, label=f"Målvärde {fmt.percent(chart.target)}")
     axes.set_xticks(range(count), labels, fontsize=FONT)
     axes.set_ylim(0, 110)
-    axes.set_yticks(range(0, 101, 20))
-    axes.yaxis.set_major_formatter(_swedish_percent)
-    axes.tick_params(axis="y", labelsize=FONT)
-    axes.grid(axis="y", linewidth=0.3, color="#CFD8DC")
-    axes.set_axisbelow(True)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=FONT, frameon=False, ncols=len(chart.series) + 1, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    _percent_scale(axes, chart, axes.yaxis, "y")
     return figure
 
 
@@ -131,14 +128,20 @@ def _horizontal_bars(chart: BarChart) -> Figure:
     axes.set_yticks(range(count), labels, fontsize=FONT)
     axes.invert_yaxis()
     axes.set_xlim(0, 112)
-    axes.set_xticks(range(0, 101, 20))
-    axes.xaxis.set_major_formatter(_swedish_percent)
-    axes.tick_params(axis="x", labelsize=FONT)
-    axes.grid(axis="x", linewidth=0.3, color="#CFD8DC")
+    _percent_scale(axes, chart, axes.xaxis, "x")
+    return figure
+
+
+def _percent_scale(axes: Axes, chart: BarChart, value_axis: Axis, name: Literal["x", "y"]) -> None:
+    """The value axis in Swedish per cent with a light grid, and the legend above the plot:
+    the same for vertical and horizontal bars, whichever way the values run."""
+    value_axis.set_ticks(range(0, 101, 20))
+    value_axis.set_major_formatter(_swedish_percent)
+    axes.tick_params(axis=name, labelsize=FONT)
+    axes.grid(axis=name, linewidth=0.3, color="#CFD8DC")
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=FONT, frameon=False, ncols=len(chart.series) + 1, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return figure
 
 
 def _distribution(chart: DistributionChart) -> Figure:
