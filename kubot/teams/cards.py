@@ -45,7 +45,8 @@ def values(data: Mapping[str, Any]) -> dict[str, str]:
 
 def redrawn(form: Form, data: Mapping[str, Any]) -> Field | None:
     """The menu that redraws the form, if it was changed since the card was drawn."""
-    shown = data.get(SHOWN_KEY) or {}
+    shown = data.get(SHOWN_KEY)
+    shown = shown if isinstance(shown, Mapping) else {}  # a card sent before the forms were shared said less
     return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(shown.get(f.id) or "")), None)
 
 

@@ -150,7 +150,7 @@ class TeamsAdapter:
             return _card_response(_notice("Formuläret är för gammalt. Skriv kommandot i chatten i stället."))
         values: dict[str, str | list[str]] = {**cards.values(data)}
         form = await self._form(context, kind, values)
-        if form is None:  # not someone kubot knows: the core says whom to ask
+        if form is None:  # no longer someone kubot knows: the core says whom to ask
             reply = await self._handle(context, kind, context.activity.id)
             return _card_response(_notice(reply.text))
         if (menu := cards.redrawn(form, data)) is not None:
