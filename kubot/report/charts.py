@@ -155,10 +155,6 @@ def _bar_key(colour: str, hatch: str, label: str) -> Patch:
     return Patch(facecolor=colour, edgecolor=EDGE, linewidth=0.4, hatch=hatch, label=label)
 
 
-def _target_key(target: float) -> Line2D:
-    return Line2D([], [], color=TARGET_COLOUR, linestyle="--", linewidth=1.0, label=f"Målvärde {fmt.percent(target)}")
-
-
 def _value_axis(axes: Axes, name: Literal["x", "y"]) -> None:
     """Per cent in Swedish on the value axis with a light grid behind the bars."""
     value_axis = axes.xaxis if name == "x" else axes.yaxis
@@ -174,67 +170,58 @@ def _style(index: int, count: int) -> tuple[str, str]:
     return SERIES_STYLES[(index + max(2 - count, 0)) % len(SERIES_STYLES)]
 
 
-def _keys(chart: BarChart) -> list[Patch | Line2D]:
-    keys: list[Patch | Line2D] = [_target_key(chart.target)] if chart.target is not None else []
-    return keys + [_bar_key(*_style(i, len(chart.series)), s.label) for i, s in enumerate(chart.series)]
-
-
-def _bars(chart: BarChart) -> Figure:
-    """Few categories: bars side by side per category, the name wrapped under them."""
-    count, groups = len(chart.categories), max(len(chart.series), 1)
-    if count >= HORIZONTAL_FROM:
-        return _horizontal_bars(chart)
+def _vertical(chart: BarChart, groups: int) -> tuple[Figure, Axes, list[float], float]:
+    """Few categories: the bars of a category side by side, its name wrapped under them.
+    Returns the figure, the plot, the middle of each category and the thickness of a bar, in data units."""
+    count = len(chart.categories)
     left, right, top = _line_width(fmt.percent(100)) + TICK_SPACE, 0.3 * PT_PER_CM, LEGEND + 4
     slot = (WIDTH - left - right) / max(count, 1)
     labels = [_wrap(c, 0.92 * slot) for c in chart.categories]
     bottom = TICK_SPACE + max((len(lines) for lines in labels), default=1) * LINE + 4
     figure, axes = _figure(top + PLOT_HEIGHT + bottom, left=left, right=right, top=top, bottom=bottom)
-    width = 0.8 / groups
-    above = offset_copy(axes.transData, figure, y=VALUE_PAD, units="points")
-    for index, series in enumerate(chart.series):
-        positions = [i + (index - (groups - 1) / 2) * width for i in range(count)]
-        heights = [value or 0.0 for value in series.values]
-        _rectangles(axes, positions, width, [0.0] * count, heights, horizontal=False, colour=_style(index, groups)[0],
-                    hatch=_style(index, groups)[1])
-        for x, value in zip(positions, series.values, strict=True):
-            if value is not None:
-                axes.text(x, value, fmt.percent(value), fontsize=VALUE_FONT, ha="center", va="bottom", transform=above)
-    if chart.target is not None:
-        axes.axhline(chart.target, color=TARGET_COLOUR, linestyle="--", linewidth=1.0)
     axes.set_xticks(range(count), ["\n".join(lines) for lines in labels], fontsize=FONT)
     axes.set_xlim(-0.5, count - 0.5)
     axes.set_ylim(0, 110)
-    _value_axis(axes, "y")
-    axes.legend(handles=_keys(chart), fontsize=FONT, frameon=False, ncols=len(chart.series) + 1, loc="lower center",
-                bbox_to_anchor=(0.5, 1.0))
-    return figure
+    return figure, axes, [float(i) for i in range(count)], 0.8 / groups
 
 
-def _horizontal_bars(chart: BarChart) -> Figure:
-    """Many categories: one row per category with its full name, the bars side by side within the row."""
-    groups = max(len(chart.series), 1)
+def _horizontal(chart: BarChart, groups: int) -> tuple[Figure, Axes, list[float], float]:
+    """Many categories: one row per category with its full name, the bars side by side within the row.
+    The category axis counts points from the top, so each row is drawn where `_rows` put it."""
     labels = [_wrap(c, NAME_WIDTH) for c in chart.categories]
     centres, rows = _rows(labels, groups * BAR)
     top, bottom = LEGEND + 4, TICK_LABELS
     figure, axes = _figure(top + rows + bottom, left=_widest(labels) + TICK_SPACE, right=_half_hundred(), top=top,
                            bottom=bottom)
-    beside = offset_copy(axes.transData, figure, x=VALUE_PAD, units="points")
-    for index, series in enumerate(chart.series):
-        across = [c + (index - (groups - 1) / 2) * BAR for c in centres]
-        _rectangles(axes, across, BAR, [0.0] * len(centres), [value or 0.0 for value in series.values], horizontal=True,
-                    colour=_style(index, groups)[0], hatch=_style(index, groups)[1])
-        for y, value in zip(across, series.values, strict=True):
-            if value is not None:
-                axes.text(value, y, fmt.percent(value), fontsize=VALUE_FONT, ha="left", va="center_baseline",
-                          transform=beside)
-    if chart.target is not None:
-        axes.axvline(chart.target, color=TARGET_COLOUR, linestyle="--", linewidth=1.0)
     axes.set_yticks(centres, ["\n".join(lines) for lines in labels], fontsize=FONT)
-    axes.set_ylim(rows, 0)  # points from the top: row i is drawn where `_rows` put it
+    axes.set_ylim(rows, 0)
     axes.set_xlim(0, 112)  # room for "100 %" beside a full bar
-    _value_axis(axes, "x")
-    axes.legend(handles=_keys(chart), fontsize=FONT, frameon=False, ncols=len(chart.series) + 1, loc="lower center",
-                bbox_to_anchor=(0.5, 1.0))
+    return figure, axes, centres, BAR
+
+
+def _bars(chart: BarChart) -> Figure:
+    groups = max(len(chart.series), 1)
+    horizontal = len(chart.categories) >= HORIZONTAL_FROM
+    figure, axes, middles, thickness = (_horizontal if horizontal else _vertical)(chart, groups)
+    value_axis: Literal["x", "y"] = "x" if horizontal else "y"
+    # A bar's value just beyond its end: beside a horizontal bar, above a vertical one.
+    beyond = offset_copy(axes.transData, figure, x=VALUE_PAD * horizontal, y=VALUE_PAD * (not horizontal), units="points")
+    ha, va = ("left", "center_baseline") if horizontal else ("center", "bottom")
+    for index, series in enumerate(chart.series):
+        colour, hatch = _style(index, groups)
+        across = [m + (index - (groups - 1) / 2) * thickness for m in middles]
+        _rectangles(axes, across, thickness, [0.0] * len(across), [value or 0.0 for value in series.values],
+                    horizontal=horizontal, colour=colour, hatch=hatch)
+        for position, value in zip(across, series.values, strict=True):
+            if value is not None:
+                x, y = (value, position) if horizontal else (position, value)
+                axes.text(x, y, fmt.percent(value), fontsize=VALUE_FONT, transform=beyond, ha=ha, va=va)
+    keys: list[Patch | Line2D] = [_bar_key(*_style(i, groups), s.label) for i, s in enumerate(chart.series)]
+    if chart.target is not None:
+        keys.insert(0, (axes.axvline if horizontal else axes.axhline)(chart.target, color=TARGET_COLOUR, linestyle="--",
+                                                                      linewidth=1.0, label=f"Målvärde {fmt.percent(chart.target)}"))
+    _value_axis(axes, value_axis)
+    axes.legend(handles=keys, fontsize=FONT, frameon=False, ncols=len(keys), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return figure
 
 
