@@ -34,17 +34,18 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _pool(workers: int) -> ProcessPoolExecutor | None:
-    context: BaseContext
+def _context() -> BaseContext:
     if threading.active_count() == 1:
-        context = multiprocessing.get_context("fork")
-    else:
-        server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload([charts.__name__])
-        context = server
+        return multiprocessing.get_context("fork")
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload([charts.__name__])
+    return server
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
     try:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    except (OSError, ValueError, NotImplementedError):  # no process support here: draw in this process
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    except (OSError, ValueError, NotImplementedError):  # no such processes here (not Linux, no semaphores): draw here
         return None
 
 
