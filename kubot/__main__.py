@@ -1,3 +1,3 @@
-from kubot.cli import main
+from kubot.launch import main
 
 raise SystemExit(main())

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, evaluation, planfile
+from kubot import app, data_commands, db, evaluation, planfile, say_link
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -30,7 +30,7 @@ from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     parser = SwedishParser(prog="kubot", description="Kubot – mål- och resultatuppföljning i chatten.")
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
 
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     say = commands.add_parser("say", help="skicka ett meddelande och skriv ut svaret")
     say.add_argument("--as", dest="name", metavar="NAMN", required=True, help="vem som skriver")
     say.add_argument("message", metavar="MEDDELANDE")
+    say.add_argument("--message-id", help=argparse.SUPPRESS)  # set by kubot.launch: one id per message
 
     evaluate = commands.add_parser("evaluate", aliases=["bedöm"], help="bedöm alla mätetal för en period och spara resultatet")
     evaluate.add_argument("period", nargs="*", metavar="PERIOD", help="t.ex. T2 2022 (standard: tertialen vi är i)")
@@ -343,9 +344,16 @@ def _slack(settings: Settings, how: str) -> int:
     return 0
 
 
+def say(bot: Bot, args: argparse.Namespace) -> int:
+    """`kubot say`: one message, its reply printed; exit code 1 when the message was refused."""
+    reply = console.say(bot, args.name, args.message, message_id=args.message_id)
+    print(console.render(reply))
+    return 1 if reply.accepted is False else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `kubot` command: every failure is one Swedish line; tracebacks go to the log file."""
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
     except (KeyError, ValueError) as exc:  # a time zone, time or number that does not parse
@@ -387,9 +395,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":
-            reply = console.say(Bot(app.start(settings), settings), args.name, args.message)
-            print(console.render(reply))
-            return 1 if reply.accepted is False else 0
+            status = say(Bot(app.start(settings), settings), args)
+            say_link.start_server(settings)
+            return status
         if args.command in ("web", "socket") or (args.command is None and settings.slack_configured):
             return _slack(settings, "web" if args.command is None else args.command)
         return _console(settings, getattr(args, "name", None))

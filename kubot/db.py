@@ -35,15 +35,21 @@ def public_url(url: str) -> str:
         return "<ogiltig DATABASE_URL>"
 
 
-def describe(url: str) -> str:
-    """Which database `url` is, for people: the file of a SQLite database, otherwise the masked URL."""
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (resolved), or None for other databases and in-memory ones."""
     try:
         parsed = make_url(_driver_url(url))
     except ArgumentError:
-        return public_url(url)
+        return None
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return str(Path(parsed.database).resolve())
-    return public_url(url)
+        return Path(parsed.database).resolve()
+    return None
+
+
+def describe(url: str) -> str:
+    """Which database `url` is, for people: the file of a SQLite database, otherwise the masked URL."""
+    file = sqlite_file(url)
+    return str(file) if file else public_url(url)
 
 
 def _driver_url(url: str) -> str:
@@ -154,6 +160,11 @@ def _sqlite_read_only(url: URL) -> URL | None:
     # Without a writable folder SQLite cannot keep its lock files: "immutable" reads without them.
     mode = "ro" if os.access(path.parent, os.W_OK) else "ro&immutable=1"
     return make_url(f"sqlite:///file:{path}?mode={mode}&uri=true")
+
+
+def read_only(engine: Engine) -> bool:
+    """Whether `engine` was opened read-only (see _sqlite_read_only): it can answer what only reads."""
+    return engine.url.query.get("mode") == "ro"
 
 
 def make_engine(url: str) -> Engine:

@@ -143,19 +143,21 @@ def add_rows(session: Session, entry: Entry, rows: Sequence[SQLModel]) -> None:
     )
 
 
-def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str) -> Entry:
+def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str, *, managers: bool = False) -> Entry:
     """Entry `entry_id` if `actor` may `verb` ("ångra", "rätta") it: their own, or any for an admin, and still in force.
 
     Only the author or an admin may change an entry: a user must never be able to erase
-    someone else's report by mistake.
+    someone else's report by mistake. With `managers`, a manager may too (choosing a report's examples).
     """
     if actor is None:
         raise JournalError(f"Bara kända användare kan {verb}.")
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise JournalError(f"Det finns ingen registrering #{entry_id}.")
-    if entry.actor_id != actor.id and actor.role != Role.ADMIN:
-        raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller en administratör, kan {verb} den.")
+    allowed = (Role.ADMIN, Role.MANAGER) if managers else (Role.ADMIN,)
+    if entry.actor_id != actor.id and actor.role not in allowed:
+        who = "en chef eller en administratör" if managers else "en administratör"
+        raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller {who}, kan {verb} den.")
     if entry.undone_at is not None:
         raise JournalError(f"#{entry_id} är redan ångrad.")
     if entry.replaced_by_id is not None:

@@ -30,6 +30,7 @@ from kubot.models import (
     EconomyLine,
     Entry,
     Event,
+    ExampleMark,
     FundingApplication,
     Indicator,
     IndicatorResult,
@@ -38,6 +39,7 @@ from kubot.models import (
     Network,
     NetworkInvitee,
     StaffFte,
+    StrategicGoal,
     SurveyQuestion,
     SurveyResponse,
 )
@@ -418,14 +420,25 @@ def log_analysis(session: Session, *, origin: Origin, indicator_code: str, perio
 
 
 def log_activity_status(
-    session: Session, *, origin: Origin, activity_code: str, state: ActivityState, reported_on: date, comment: str = ""
+    session: Session, *, origin: Origin, activity_code: str, state: ActivityState, reported_on: date, comment: str = "",
+    example: bool = False,
 ) -> Recorded:
+    """An activity's status with its comment; with `example`, the comment is one of the report's examples.
+
+    A correction of a status that is an example stays one (when it still has a comment)."""
     activity = activity_in_force(session, activity_code, reported_on.year)
     row = ActivityStatus(activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip())
+    if example and not row.comment:
+        raise RecordError("Ett exempel i rapporten behöver en text: skriv den efter kolon, "
+                          "t.ex. ”aktivitet a-pks-sammantraden klar exempel: Under året har PKS haft sex sammanträden.”")
+    example = example or (bool(row.comment) and _kept_example(session, origin) is not None)
     summary = f"Aktivitet {activity.code} ”{activity.name}” {fmt.day(reported_on)}: {state.value}"
     if row.comment:
         summary += f" – {row.comment}"
-    return record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row])
+    if example:
+        summary += " (exempel i rapporten)"
+    return _with_mark(session, record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row]),
+                      ExampleMark(marked_entry_id=0) if example else None)
 
 
 def _area(session: Session, code: str) -> Area:
@@ -436,17 +449,123 @@ def _area(session: Session, code: str) -> Area:
 
 
 def log_event(
-    session: Session, *, origin: Origin, area_code: str | None, occurred_on: date, text: str, three_k: ThreeK | None = None
+    session: Session, *, origin: Origin, area_code: str | None, occurred_on: date, text: str, three_k: ThreeK | None = None,
+    example: bool = False, example_of: str | None = None,
 ) -> Recorded:
-    """An important event or example, for "Viktiga händelser" and the 3 K examples of the report."""
+    """An important event, for "Viktiga händelser" and the 3 K examples of the report; an `example` is told under
+    the strategic goal `example_of` (its code) instead. A corrected example stays one."""
     area = _area(session, area_code) if area_code else None
     if not text.strip():
         raise RecordError("Beskriv händelsen efter kolon.")
+    kept = _kept_example(session, origin)
+    example_of = example_of or (kept.strategic_goal if kept else None)
+    if example and not example_of:
+        raise RecordError(_which_goal(session, occurred_on.year, "händelsen", "händelse Barnahus exempel {code}: …"))
+    goal = strategic_goal(session, example_of, occurred_on.year, "händelsen", "händelse Barnahus exempel {code}: …")
     row = Event(area_id=area.id if area else None, occurred_on=occurred_on, three_k=three_k.value if three_k else None,
                 text=text.strip())
     summary = f"Händelse {fmt.day(occurred_on)}" + (f", {area.name}" if area else "") + (f" ({three_k.value})" if three_k else "")
     summary += f": {row.text}"
-    return record(session, kind="händelse", summary=summary, origin=origin, rows=[row])
+    if goal is not None:
+        summary += f" (exempel i rapporten under {goal.code})"
+    return _with_mark(session, record(session, kind="händelse", summary=summary, origin=origin, rows=[row]),
+                      ExampleMark(marked_entry_id=0, strategic_goal=goal.code) if goal is not None else None)
+
+
+# --- examples for the report ------------------------------------------------------------------------
+
+EXAMPLE_KINDS = ("aktivitet", "händelse")
+
+
+def example_marks(session: Session, entry_ids: list[int], origin: Origin | None = None) -> dict[int, ExampleMark]:
+    """The mark in force (the latest) for each of `entry_ids` that has one; a mark the message `origin` corrects does not count."""
+    query = (select(ExampleMark).join(Entry, col(ExampleMark.entry_id) == Entry.id)
+             .where(col(ExampleMark.marked_entry_id).in_(entry_ids), col(Entry.undone_at).is_(None),
+                    col(Entry.replaced_by_id).is_(None))
+             .order_by(col(ExampleMark.id)))
+    if origin is not None and origin.corrects is not None:
+        query = query.where(Entry.id != origin.corrects.id)
+    return {mark.marked_entry_id: mark for mark in session.exec(query)}
+
+
+def _kept_example(session: Session, origin: Origin) -> ExampleMark | None:
+    """The example mark of the entry `origin` corrects, when it is one: the correction keeps it."""
+    if origin.corrects is None or origin.corrects.id is None:
+        return None
+    mark = example_marks(session, [origin.corrects.id]).get(origin.corrects.id)
+    return mark if mark is not None and mark.shown else None
+
+
+def _with_mark(session: Session, recorded: Recorded, mark: ExampleMark | None) -> Recorded:
+    """Mark a status or event just recorded as an example; the mark belongs to its entry, so `ångra` undoes both."""
+    if mark is not None and not recorded.duplicate:
+        mark.entry_id = mark.marked_entry_id = stored_id(recorded.entry)
+        add_rows(session, recorded.entry, [mark])
+    return recorded
+
+
+def strategic_goals(session: Session, year: int) -> dict[str, str]:
+    """The strategic goals of the plan for `year`, code → name."""
+    version = version_for_year(session, year)
+    plan_id = version.id if version else -1
+    return {g.code: g.name for g in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id).order_by(col(StrategicGoal.id)))}
+
+
+def strategic_goal(session: Session, code: str | None, year: int, what: str, how: str) -> StrategicGoal | None:
+    """The strategic goal `code` names in the plan for `year` (None without a code); an unknown code is refused
+    with the codes there are and `how` to write one (a message with "{code}" in it)."""
+    if code is None:
+        return None
+    version = version_for_year(session, year)
+    found = session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1),
+                                                     func.lower(StrategicGoal.code) == code.strip().lower())).first()
+    if found is None:
+        raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {_which_goal(session, year, what, how)}")
+    return found
+
+
+def _which_goal(session: Session, year: int, what: str, how: str) -> str:
+    goals = strategic_goals(session, year)
+    listed = "; ".join(f"{code} ”{name}”" for code, name in goals.items())
+    example = how.format(code=next(iter(goals), "sm1"))
+    return f"Skriv vilket strategiskt mål {what} är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
+
+
+def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_goal_code: str | None, shown: bool) -> Recorded:
+    """Make an activity status or an event already logged one of the report's examples (`shown`), or no longer one.
+
+    An event names the strategic goal it is an example of; a status is an example under its activity's.
+    """
+    marked_id = stored_id(marked)
+    status = session.exec(select(ActivityStatus).where(ActivityStatus.entry_id == marked_id)).first()
+    event = session.exec(select(Event).where(Event.entry_id == marked_id)).first()
+    if status is None and event is None:
+        raise RecordError(f"#{marked_id} är en registrering av {marked.kind}. Bara en aktivitets status eller en händelse "
+                          "kan vara exempel i rapporten.")
+    current = example_marks(session, [marked_id], origin).get(marked_id)
+    if not shown:
+        if current is None or not current.shown:
+            raise RecordError(f"#{marked_id} är inget exempel i rapporten, så det finns inget att ta bort.")
+        row, summary = ExampleMark(marked_entry_id=marked_id, shown=False), f"Inte längre exempel i rapporten: #{marked_id} {marked.summary}"
+        return record(session, kind="exempel", summary=summary, origin=origin, rows=[row])
+    if current is not None and current.shown:
+        raise RecordError(f"#{marked_id} är redan ett exempel i rapporten. Ta bort det med ”exempel {marked_id} bort”.")
+    if status is not None:
+        if strategic_goal_code:
+            raise RecordError(f"En aktivitets status blir exempel under aktivitetens strategiska mål. Skriv bara ”exempel {marked_id}”.")
+        if not status.comment:
+            raise RecordError(f"#{marked_id} har ingen text att visa som exempel. Rätta den med en text efter kolon, "
+                              f"t.ex. ”rätta {marked_id} aktivitet {status.activity_code} {status.state}: …”, och skriv sedan ”exempel {marked_id}”.")
+        goal = None
+    else:
+        assert event is not None
+        how = f"exempel {marked_id} {{code}}"
+        if not strategic_goal_code:
+            raise RecordError(_which_goal(session, event.occurred_on.year, "händelsen", how))
+        goal = strategic_goal(session, strategic_goal_code, event.occurred_on.year, "händelsen", how)
+    under = f" under {goal.code}" if goal is not None else ""
+    row = ExampleMark(marked_entry_id=marked_id, strategic_goal=goal.code if goal is not None else None)
+    return record(session, kind="exempel", summary=f"Exempel i rapporten{under}: #{marked_id} {marked.summary}", origin=origin, rows=[row])
 
 
 def log_economy(

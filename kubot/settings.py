@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -23,6 +24,14 @@ def default_log_file() -> Path:
     return platformdirs.user_log_path("kubot", appauthor=False) / "kubot.log"
 
 
+def default_runtime_dir() -> Path:
+    """A directory only this user can enter ($XDG_RUNTIME_DIR/kubot, else one in /run or /tmp),
+    for the socket of the background process that answers `kubot say`."""
+    with warnings.catch_warnings():  # a missing $XDG_RUNTIME_DIR is normal on servers; the fallback is safe
+        warnings.simplefilter("ignore")
+        return platformdirs.user_runtime_path("kubot", appauthor=False)
+
+
 DEFAULT_REPORT_DIR = Path("rapporter")
 TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 
@@ -41,6 +50,10 @@ class Settings:
     report_template: Path | None = None
     report_dir: Path = DEFAULT_REPORT_DIR
     log_file: Path = field(default_factory=default_log_file)
+    # `kubot say` leaves a process behind that answers the next message at once, and ends after
+    # this many seconds without one; 0 answers every message in a process of its own.
+    say_idle_seconds: float = 600
+    runtime_dir: Path = field(default_factory=default_runtime_dir)
     # Reminders: working days before each report deadline, working days after it for the
     # escalation, and the local time they go out (outside the 02:00–03:00 DST change).
     reminder_days: tuple[int, ...] = (10, 5, 1)
@@ -77,6 +90,8 @@ class Settings:
             report_template=Path(template) if template else None,
             report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
             log_file=Path(env.get("KUBOT_LOG_FILE") or default_log_file()),
+            say_idle_seconds=float(env.get("KUBOT_SAY_IDLE") or 600),
+            runtime_dir=Path(env.get("KUBOT_RUNTIME_DIR") or default_runtime_dir()),
             reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),

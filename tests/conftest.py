@@ -46,6 +46,12 @@ def log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def say_in_its_own_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kubot say` in a test leaves no process behind (tests/test_say_server.py tests that process)."""
+    monkeypatch.setenv("KUBOT_SAY_IDLE", "0")
+
+
 @pytest.fixture(params=backends)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":

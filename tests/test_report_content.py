@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from kubot import facts, planfile
 from kubot.periods import Period
 from kubot.report import content, gather, parts
-from kubot.report.model import Heading, Internal, Paragraph
+from kubot.report.model import Bullets, Heading, Internal, Paragraph
 from kubot.verdicts import Due, IndicatorVerdict, Snapshot, Status, Trend
 from tests.conftest import PLANS
 
@@ -105,3 +105,26 @@ def test_every_legend_symbol_has_its_own_shape() -> None:
     assert [row[0].plain.strip() for row in indicators.rows] == ["●", "◆", "■", "○"]
     shapes = [row[0].plain.strip() for row in activities.rows]
     assert len(shapes) == 7 and len(set(shapes)) == 7
+
+
+def test_a_delarsrapport_prints_at_most_three_marked_examples_per_partnership_and_events_only_once() -> None:
+    plan = planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
+    marked = tuple(gather.ExampleItem(date(2022, 3, day), f"Exempel nummer {day} från missbruksområdet.", strategic_goal="sm1",
+                                      area="missbruk") for day in range(1, 6))
+    data = gather.ReportData(period=PERIOD, plan=plan, facts=facts.Facts(), staff_fte=(), economy=(), examples=marked,
+                             events=(gather.EventItem(date(2022, 4, 1), "missbruk", None, "En viktig händelse som inte är exempel."),))
+    snapshot = Snapshot(period=PERIOD, made_at=MADE, as_of=date(2022, 9, 5), deadline=None, indicators=(
+        _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None),),
+        activities=(), warnings=(), id=None)
+    report = content.build(data, snapshot, content.Request(PERIOD), made_at=MADE)
+    texts = [item.text for block in report.blocks if isinstance(block, Bullets) for item in block.items]
+    assert [t for t in texts if t.startswith("Exempel nummer")] == [f"Exempel nummer {day} från missbruksområdet." for day in (1, 2, 3)]
+    assert texts.count("En viktig händelse som inte är exempel.") == 1
+    assert any(isinstance(b, Heading) and b.text.endswith("Exempel på aktiviteter") for b in report.blocks)
+
+
+def test_a_chapter_without_a_marked_example_has_no_example_section_and_the_draft_says_how_to_mark_one() -> None:
+    report = _report(_verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None))
+    assert not any(isinstance(b, Heading) and "Exempel på aktiviteter" in b.text for b in report.blocks)
+    note = next(b for b in report.blocks if isinstance(b, Internal))
+    assert "exempel (”exempel <nummer>”) till ”Vi har ett starkt och jämbördigt partnerskap" in note.text

@@ -85,7 +85,7 @@ def _tables(path: Path, first_header: str) -> list[list[list[str]]]:
 def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual: Path) -> None:
     text = "\n".join(_body(annual))
     headings = [_plain(p.text) for p in docx.Document(str(annual)).paragraphs if p.style.name.startswith("Heading")]
-    for section in ("1.4 Medarbetare", "1.5 Framtiden", "8 Ekonomi", "7.4 Pågående forskningsstudier", "3.5 Analys",
+    for section in ("1.4 Medarbetare", "1.5 Framtiden", "8 Ekonomi", "7.5 Pågående forskningsstudier", "3.6 Analys",
                     "Bilaga 3: Deltagande på kurser 2018, fördelat på länets kommuner"):
         assert section in headings, section
     assert "Under 2019 påbörjas en ny mandatperiod" in text and "Närvaron vid olika chefsträffar når inte riktigt" in text
@@ -168,3 +168,34 @@ def test_the_pdf_has_a_table_of_contents_with_page_numbers(annual: Path) -> None
     assert re.search(r"1 Inledning\.*\s*\d+", text[text.index("Innehållsförteckning"):]), "page numbers filled in"
     assert "Innehållsförteckningen uppdateras" not in text
     assert parts.ACCOUNT_HEADERS and "8 Ekonomi" in text and contents
+
+
+def _example_sections(path: Path) -> list[str]:
+    """The text under each "Exempel på aktiviteter" heading, up to the next heading."""
+    sections: list[str] = []
+    for paragraph in docx.Document(str(path)).paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            if _plain(paragraph.text).endswith("Exempel på aktiviteter"):
+                sections.append("")
+            elif sections and not sections[-1].endswith("\x00"):
+                sections[-1] += "\x00"
+        elif sections and not sections[-1].endswith("\x00"):
+            sections[-1] += _plain(paragraph.text) + "\n"
+    return [section.rstrip("\x00") for section in sections]
+
+
+def test_examples_are_the_marked_statuses_and_events_each_printed_once(annual: Path, interim: Path) -> None:
+    marked_event = "FoUrum fritid har under året besökt länets kommuner i syfte att möta verksamheterna"
+    marked_status = "Ledningsgruppen beslutade 2018-03-05 att godkänna forskningsstrategin."
+    marked_three_k = "Utbildningen Motiverande samtal blev totalt 60 000 kronor billigare"
+    body, examples = "\n".join(_body(annual)), "\n".join(_example_sections(annual))
+    for marked in (marked_event, marked_status, marked_three_k):
+        assert body.count(marked) == 1 and marked in examples, marked
+    assert _tables(annual, parts.ACTIVITY_HEADER[0]) and any(
+        row[1] == parts.TOLD_AS_EXAMPLE for t in _tables(annual, parts.ACTIVITY_HEADER[0]) for row in t
+        if "Framtagande av forskningsstrategi" in row[0]), "the activity table points to the example instead of repeating it"
+    for unmarked in ("Under 2018 har PKS haft totalt 6 sammanträden.", "Hemsjukvårdsavtalet har genomgått en fördjupad uppföljning"):
+        assert unmarked in body and unmarked not in examples, unmarked
+    lean = "\n".join(_example_sections(interim))
+    assert "I augusti startade en ettårig lärlingsutbildning för badmästare." in lean
+    assert "handläggargrupper avseende värmepumpar" not in lean, "a December example is not in the January–August report"

@@ -29,7 +29,8 @@ def sample_bot(tmp_path: Path) -> Bot:
 def test_every_help_example_is_accepted_on_the_sample_plan(sample_bot: Bot) -> None:
     for command in unique_commands():
         for example in command.examples:
-            if example in ("ångra 412", "rätta 412 närvaro PKS 2022-03-10 11 av 13"):  # refer to an entry number that a fresh database does not have
+            if example in ("ångra 412", "rätta 412 närvaro PKS 2022-03-10 11 av 13", "exempel 412", "exempel 413 sm2", "exempel 412 bort"):
+                # they refer to an entry number that a fresh database does not have (tests/test_chat_examples.py uses them on real entries)
                 continue
             reply = console.say(sample_bot, ADMIN, example)
             assert reply.accepted is not False, f"{example!r} → {reply.text}"

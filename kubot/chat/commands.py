@@ -48,6 +48,8 @@ def _leftover(text: str) -> None:
 
 _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
 _AGAIN = ("ytterligare",)
+# The word that makes a status's comment or an event one of the report's examples.
+_EXAMPLE = ("exempel",)
 
 
 @command("närvaro", "narvaro", "attendance", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -186,12 +188,13 @@ _STATES = [
 
 @command("aktivitet", "activity", role=Role.STAFF, scope=Scope.OWN_AREA)
 def activity(ctx: Context, args: str) -> Reply:
-    """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar.
+    """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.
     Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
     Exempel: aktivitet a-pks-sammantraden klar
+    Exempel: aktivitet a-forskningsstrategi klar exempel: Ledningsgruppen har godkänt forskningsstrategin.
     """
     head, comment = grammar.split_comment(args)
-    head = grammar.tidy(head)
+    example, head = grammar.take_flag(grammar.tidy(head), *_EXAMPLE)
     folded = head.casefold()
     for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
         match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
@@ -207,7 +210,7 @@ def activity(ctx: Context, args: str) -> Reply:
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
     _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
     return _accepted(ctx, records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
-                                                 reported_on=ctx.today, comment=comment))
+                                                 reported_on=ctx.today, comment=comment, example=example))
 
 
 @command("kurs", "course", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -403,18 +406,34 @@ _THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompet
 
 @command("händelse", "handelse", "event", role=Role.STAFF, scope=Scope.ANY_AREA)
 def event(ctx: Context, args: str) -> Reply:
-    """Registrera en viktig händelse eller ett exempel för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon.
+    """Registrera en viktig händelse för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon. Med ”exempel” och ett strategiskt mål (sm1–sm6) blir den ett exempel under det målet.
     Exempel: händelse Barnahus kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.
+    Exempel: händelse Miljösamverkan exempel sm2: Styrgruppen består från och med i år av samtliga miljöchefer i länet.
     """
     head, text = grammar.split_comment(args)
     if not text:
         raise Usage("Skriv händelsen efter ett kolon.")
     day, head = grammar.take_date(grammar.tidy(head), ctx.today)
+    occurred_on = day or ctx.today
     kind, head = _take_three_k(head)
+    example, head = grammar.take_flag(head, *_EXAMPLE)
+    example_of, head = _take_strategic_goal(ctx, head, occurred_on.year)
+    if example_of and not example:
+        raise Usage(f"Ska händelsen vara ett exempel under {example_of}? Skriv då ordet exempel före målet, "
+                    f"t.ex. ”händelse Barnahus exempel {example_of}: …”.")
     return _accepted(ctx, records.log_event(
         ctx.session, origin=ctx.origin, area_code=ctx.lexicon().area(head) if head else None,
-        occurred_on=day or ctx.today, text=text, three_k=kind,
+        occurred_on=occurred_on, text=text, three_k=kind, example=example, example_of=example_of,
     ))
+
+
+def _take_strategic_goal(ctx: Context, text: str, year: int) -> tuple[str | None, str]:
+    """A strategic goal's code standing alone ("sm2"), and the text without it."""
+    for code in records.strategic_goals(ctx.session, year):
+        found, rest = grammar.take_flag(text, code)
+        if found:
+            return code, rest
+    return None, text
 
 
 def _take_three_k(text: str) -> tuple[ThreeK | None, str]:
@@ -499,6 +518,25 @@ def correct(ctx: Context, args: str) -> Reply:
         raise Usage(f"Skriv hur #{entry.id} ska vara efter numret, t.ex. ”rätta {entry.id} {entry.kind} …”.")
     ctx.origin = replace(ctx.origin, corrects=entry)
     return kind_command.handler(ctx, text.strip())
+
+
+@command("exempel", "example", role=Role.STAFF, scope=Scope.CHOSEN_ENTRIES)
+def example(ctx: Context, args: str) -> Reply:
+    """Gör en aktivitets status eller en händelse till ett exempel i rapporten (”Exempel på aktiviteter”), med dess nummer; en händelse också med sitt strategiska mål. ”bort” tar bort den ur exemplen.
+    Exempel: exempel 412
+    Exempel: exempel 413 sm2
+    Exempel: exempel 412 bort
+    """
+    removed, text = grammar.take_flag(grammar.tidy(args), "ta bort", "bort", "inte")
+    number_text, _, goal = text.strip().partition(" ")
+    if not number_text:
+        raise Usage("Skriv numret på statusen eller händelsen, t.ex. ”exempel 412”.")
+    number = grammar.entry_number(number_text)
+    if removed and goal.strip():
+        raise Usage(f"Skriv bara numret och ”bort”, t.ex. ”exempel {number} bort”.")
+    entry = journal.own_entry(ctx.session, number, ctx.actor, "markera", managers=True)
+    return _accepted(ctx, records.mark_example(ctx.session, origin=ctx.origin, marked=entry,
+                                               strategic_goal_code=goal.strip() or None, shown=not removed))
 
 
 @command("vem", "whoami", role=Role.STAFF, scope=Scope.READ)

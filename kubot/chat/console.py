@@ -47,8 +47,9 @@ def by_name(session: Session, message: Incoming) -> Staff | None:
 core.recognise(PLATFORM, by_name)
 
 
-def say(bot: Bot, name: str, text: str) -> Reply:
-    return bot.handle(Incoming(text=_PREFIX.sub("", text, count=1), platform=PLATFORM, sender=name, channel=PLATFORM))
+def say(bot: Bot, name: str, text: str, message_id: str | None = None) -> Reply:
+    return bot.handle(Incoming(text=_PREFIX.sub("", text, count=1), platform=PLATFORM, sender=name, channel=PLATFORM,
+                               message_id=message_id))
 
 
 def chat(bot: Bot, name: str, read: Callable[[str], str] | None = None, out: TextIO | None = None) -> None:

@@ -40,13 +40,17 @@ class Lexicon:
 
 
 def load(session: Session, year: int) -> Lexicon:
+    # Columns, not whole rows: this runs for every message, and building hundreds of model objects
+    # costs more than the rest of an answer.
     version = version_for_year(session, year)
     plan_id = version.id if version else -1
     return Lexicon(
-        networks={n.code: (n.name,) for n in session.exec(select(Network))},
-        municipalities={m.code: m.name for m in session.exec(select(Municipality))},
-        indicators={i.code: (i.name,) for i in session.exec(select(Indicator).where(Indicator.plan_id == plan_id))},
-        activities={a.code: (a.name,) for a in session.exec(select(Activity).where(Activity.plan_id == plan_id))},
-        areas={a.code: (a.name,) for a in session.exec(select(Area))},
-        questions={q.code: (q.text,) for q in session.exec(select(SurveyQuestion))},
+        networks={code: (name,) for code, name in session.exec(select(Network.code, Network.name))},
+        municipalities=dict(session.exec(select(Municipality.code, Municipality.name)).all()),
+        indicators={code: (name,) for code, name in session.exec(
+            select(Indicator.code, Indicator.name).where(Indicator.plan_id == plan_id))},
+        activities={code: (name,) for code, name in session.exec(
+            select(Activity.code, Activity.name).where(Activity.plan_id == plan_id))},
+        areas={code: (name,) for code, name in session.exec(select(Area.code, Area.name))},
+        questions={code: (text,) for code, text in session.exec(select(SurveyQuestion.code, SurveyQuestion.text))},
     )

@@ -68,6 +68,7 @@ class Scope(Enum):
     ANY_AREA = "alla områden"
     OWN_AREA = "eget ansvar eller eget område (chef och administratör: alla)"
     OWN_ENTRIES = "egna registreringar (administratör: allas)"
+    CHOSEN_ENTRIES = "egna registreringar (chef och administratör: allas)"
     SELF = "bara en själv"
 
 

@@ -149,6 +149,21 @@ class Event(SQLModel, table=True):
     text: str
 
 
+class ExampleMark(SQLModel, table=True):
+    """Marks an activity status or an event as an example for the report's "Exempel på aktiviteter", or unmarks it.
+
+    The latest mark in force for an entry decides. A mark written with the status or event itself
+    belongs to that entry, so undoing the entry undoes the mark; `exempel N` is an entry of its own.
+    An event names the strategic goal it is an example of; a status belongs to its activity's.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = entry_ref()
+    marked_entry_id: int = Field(foreign_key="entry.id", index=True)
+    strategic_goal: str | None = Field(default=None, sa_type=String(40))
+    shown: bool = True
+
+
 class EconomyLine(SQLModel, table=True):
     """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …
 

@@ -101,7 +101,8 @@ def evaluation_method(ctx: Context) -> list[Block]:
 
 
 def events(ctx: Context) -> list[Block]:
-    """Important events without a 3 K effect; those with one are told under the 3 K, not twice."""
+    """Important events without a 3 K effect; those with one are told under the 3 K, those marked as examples
+    under their strategic goal – each once."""
     plan = ctx.plan
     items = [e for e in ctx.data.events if plan.covers_area(e.area) and not e.three_k]
     if not items:
@@ -149,7 +150,7 @@ def future(ctx: Context) -> list[Block]:
     return []
 
 
-def _goal_blocks(ctx: Context, goal: GoalSpec, tabled: set[str], *, lean: bool) -> list[Block]:
+def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]], *, lean: bool) -> list[Block]:
     blocks: list[Block] = []
     table = parts.indicator_table(ctx, goal, only_results=lean)
     if table is not None:
@@ -166,10 +167,9 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, tabled: set[str], *, lean: bool) 
                 blocks.extend(parts.attendance_charts(ctx, spec, verdict.target))
             if spec.source == Source.SURVEY and (chart := parts.survey_chart(ctx, spec)) is not None:
                 blocks.append(chart)
-        activities, silent = parts.activity_table(ctx, goal)
+        activities, silent = parts.activity_table(ctx, goal, told)
         if activities is not None:
             blocks.append(activities)
-            tabled.update(spec.code for spec in goal.activities)
         if silent:
             blocks.append(Paragraph.plain(f"Ingen status är rapporterad under året för {parts.names_list(silent)}.", italic=True))
     own = [*parts.prose(goal.description), *parts.prose(ctx.text(f"mål:{goal.code}") or "")]
@@ -183,20 +183,24 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, tabled: set[str], *, lean: bool) 
 
 def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool) -> list[Block]:
     goals = ctx.plan.goals(strategic)
-    tabled: set[str] = set()
+    chosen = parts.chosen_examples(ctx, strategic, parts.EXAMPLES_PER_GROUP if lean else None)
+    told = frozenset((item.activity, item.text) for _, item in chosen if item.activity is not None)
     body: list[Block] = []
     for goal in goals:
-        body.extend(_goal_blocks(ctx, goal, tabled, lean=lean))
+        body.extend(_goal_blocks(ctx, goal, told, lean=lean))
     prefix = f"avsnitt:{strategic.code}:"
     for key, text in ctx.data.texts.items():
         if key.startswith(prefix) and text.strip():
             body.extend([Heading(key[len(prefix):], 2), *parts.prose(text)])
-    example_blocks = parts.examples(ctx, strategic, tabled, parts.EXAMPLES_PER_GROUP if lean else None)
+    example_blocks = parts.examples(ctx, chosen)
     analysis = ctx.text(f"analys:{strategic.code}")
     if analysis is None and goals and not lean:
         ctx.miss(f"analysen för ”{strategic.name}” (”text analys {strategic.code} {ctx.period.code} …”)")
     if not body and not example_blocks and analysis is None:
         return []
+    if not example_blocks:
+        # Examples are chosen, never guessed: without one the section is left out and the draft says how to add one.
+        ctx.miss(f"exempel (”exempel <nummer>”) till ”{strategic.name}”")
     blocks: list[Block] = [Heading(strategic.name, 1)]
     if strategic.description.strip():
         blocks.extend(parts.prose(strategic.description))

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from kubot import economy, facts
 from kubot.journal import is_active
-from kubot.models import Area, EconomyLine, Entry, Event, NarrativeText, StaffFte
+from kubot.models import ActivityStatus, Area, EconomyLine, Entry, Event, ExampleMark, NarrativeText, StaffFte
 from kubot.periods import Period
 from kubot.planfile import PlanFile, to_spec, version_for_year
 
@@ -28,6 +28,18 @@ class EventItem:
     area: str | None
     three_k: str | None
     text: str
+
+
+@dataclass(frozen=True)
+class ExampleItem:
+    """A status or event marked as an example: under its activity's strategic goal, or the one the event names."""
+
+    day: date
+    text: str
+    activity: str | None = None
+    state: str | None = None
+    strategic_goal: str | None = None
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class ReportData:
     staff_fte: tuple[FteItem, ...]
     texts: dict[str, str] = field(default_factory=dict)
     cutoff: date | None = None
+    examples: tuple[ExampleItem, ...] = ()
 
     @property
     def as_of(self) -> date:
@@ -69,24 +82,44 @@ def load(session: Session, period: Period, cutoff: date | None = None, *, record
     as_of = cutoff or period.end
     last_day = min(as_of, period.end)
     area_code = {a.id: a.code for a in session.exec(select(Area))}
-    events = tuple(
-        EventItem(e.occurred_on, area_code.get(e.area_id) if e.area_id else None, e.three_k, e.text)
-        for e in session.exec(
-            select(Event).join(Entry, is_active(Event.entry_id, recorded_by))
-            .where(col(Event.occurred_on).between(period.start, last_day))
-            .order_by(col(Event.occurred_on), col(Event.id))
+    marks = _example_marks(session, recorded_by)
+    events, examples = [], []
+    for e in session.exec(
+        select(Event).join(Entry, is_active(Event.entry_id, recorded_by))
+        .where(col(Event.occurred_on).between(period.start, last_day))
+        .order_by(col(Event.occurred_on), col(Event.id))
+    ):
+        area = area_code.get(e.area_id) if e.area_id else None
+        if (mark := marks.get(e.entry_id)) is not None:
+            examples.append(ExampleItem(e.occurred_on, e.text, strategic_goal=mark.strategic_goal, area=area))
+        else:
+            events.append(EventItem(e.occurred_on, area, e.three_k, e.text))
+    examples.extend(
+        ExampleItem(s.reported_on, s.comment, activity=s.activity_code, state=s.state)
+        for s in session.exec(
+            select(ActivityStatus).join(Entry, is_active(ActivityStatus.entry_id, recorded_by))
+            .where(col(ActivityStatus.entry_id).in_(list(marks)), col(ActivityStatus.reported_on).between(period.start, last_day))
         )
     )
     return ReportData(
         period=period,
         plan=to_spec(session, version),
         facts=facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by),
-        events=events,
+        events=tuple(events),
+        examples=tuple(sorted(examples, key=lambda item: item.day)),
         economy=_economy(session, period, as_of, area_code, recorded_by),
         staff_fte=_staff(session, period, recorded_by),
         texts=_texts(session, period, recorded_by),
         cutoff=as_of,
     )
+
+
+def _example_marks(session: Session, recorded_by: datetime | None) -> dict[int, ExampleMark]:
+    """The entries that are examples: the latest mark in force for each, when it marks rather than unmarks."""
+    latest: dict[int, ExampleMark] = {}
+    for mark in session.exec(select(ExampleMark).join(Entry, is_active(ExampleMark.entry_id, recorded_by)).order_by(col(ExampleMark.id))):
+        latest[mark.marked_entry_id] = mark
+    return {entry_id: mark for entry_id, mark in latest.items() if mark.shown}
 
 
 def _economy(session: Session, period: Period, as_of: date, area_code: dict[int | None, str],

@@ -297,8 +297,14 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
     return Table(INDICATOR_HEADER, tuple(rows), widths=(3.3, 1.75, 1.75, 4.6), numeric=frozenset({1, 2}))
 
 
-def activity_table(ctx: Context, goal: GoalSpec) -> tuple[Table | None, list[str]]:
-    """Aktiviteter | Analys for activities with a status in the year, and the names of those without one."""
+# An activity whose comment the chapter's examples print already points there instead of repeating it.
+TOLD_AS_EXAMPLE = "Beskrivs bland exemplen ovan."
+
+
+def activity_table(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]] = frozenset()) -> tuple[Table | None, list[str]]:
+    """Aktiviteter | Analys for activities with a status in the year, and the names of those without one.
+
+    `told` holds the (activity, comment) pairs printed as examples above, which the table does not repeat."""
     rows, silent = [], []
     for spec in goal.activities:
         verdict = ctx.snapshot.activity(spec.code)
@@ -308,6 +314,8 @@ def activity_table(ctx: Context, goal: GoalSpec) -> tuple[Table | None, list[str
             continue
         when = f" ({fmt.day(verdict.reported_on)})" if verdict.reported_on else ""
         comment = verdict.comment.strip() or f"Status: {verdict.state}{when}."
+        if (spec.code, comment) in told:
+            comment = TOLD_AS_EXAMPLE
         rows.append((Cell.of(activity_run(verdict.state), Run(spec.name)), Cell.text(comment)))
     table = Table(ACTIVITY_HEADER, tuple(rows), widths=(4.5, 6.5)) if rows else None
     return table, silent
@@ -542,24 +550,40 @@ def grouped_bullets(groups: dict[str | None, list[Paragraph]], plan: PlanView) -
     return blocks
 
 
-def examples(ctx: Context, strategic: StrategicGoalSpec, tabled: set[str], limit: int | None = None) -> list[Block]:
-    """Activities under the strategic goal that the report does not table, whose latest status has a comment.
-
-    The tabled activities already print their comment in the activity table; repeating it here is what
-    made the drafts read twice. By partnership (or area, in an area's report).
-    """
-    groups: defaultdict[str | None, list[Paragraph]] = defaultdict(list)
-    for goal in strategic.goals:
-        if not ctx.plan.covers_area(goal.area):
-            continue
-        for spec in goal.activities:
-            verdict = ctx.snapshot.activity(spec.code)
-            if spec.code in tabled or verdict is None or not verdict.comment.strip():
+def chosen_examples(ctx: Context, strategic: StrategicGoalSpec, limit: int | None = None) -> list[tuple[str | None, gather.ExampleItem]]:
+    """The statuses and events marked as examples under the strategic goal, each with its group: partnership
+    (or area, in an area's report), at most `limit` per group. A status is under its activity's strategic
+    goal, an event under the one it was marked for."""
+    goal_of = {spec.code: goal for goal in strategic.goals for spec in goal.activities}
+    chosen: list[tuple[str | None, gather.ExampleItem]] = []
+    per_group: defaultdict[str | None, int] = defaultdict(int)
+    for item in ctx.data.examples:
+        if item.activity is not None:
+            if item.activity not in goal_of:
                 continue
-            group = goal.area if ctx.plan.area else ctx.plan.partnership(goal.area)
-            if limit is None or len(groups[group]) < limit:
-                groups[group].append(Paragraph((activity_run(verdict.state), Run(f"{spec.name}: ", bold=True),
-                                                Run(verdict.comment.strip()))))
+            area = goal_of[item.activity].area
+        elif item.strategic_goal == strategic.code:
+            area = item.area
+        else:
+            continue
+        if not ctx.plan.covers_area(area):
+            continue
+        group = area if ctx.plan.area else ctx.plan.partnership(area)
+        if limit is None or per_group[group] < limit:
+            per_group[group] += 1
+            chosen.append((group, item))
+    return chosen
+
+
+def examples(ctx: Context, chosen: list[tuple[str | None, gather.ExampleItem]]) -> list[Block]:
+    """The chosen examples by group: an activity's with its symbol and name, an event's as its text."""
+    names = {spec.code: spec.name for strategic in ctx.data.plan.strategic_goals for goal in strategic.goals for spec in goal.activities}
+    groups: defaultdict[str | None, list[Paragraph]] = defaultdict(list)
+    for group, item in chosen:
+        if item.activity is not None:
+            groups[group].append(Paragraph((activity_run(item.state), Run(f"{names[item.activity]}: ", bold=True), Run(item.text))))
+        else:
+            groups[group].append(Paragraph.plain(item.text))
     return grouped_bullets(groups, ctx.plan)
 
 
