@@ -91,6 +91,9 @@ ACCEPTED_AS_PEOPLE_WRITE = [
     ("närvaro PKS 12 av 13 2022-09-07", "2022-09-07: närvaro 12 av 13"),
     # an uncertain split settled by a funder kubot knows
     ("ansökan Digital välfärd Vinnova 1 200 000 kr", "Ansökan Digital välfärd till Vinnova"),
+    # a meeting told without the command word: a network's name and a date
+    ("socialcheferna i måndags, alla utom Habo", "2022-11-21: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("pks-mötet igar 12 av 13 kommuner", "PKS – Primärkommunalt samverkansorgan 2022-11-22: närvaro 12 av 13"),
 ]
 
 
@@ -98,6 +101,19 @@ ACCEPTED_AS_PEOPLE_WRITE = [
 def test_everyday_swedish_is_understood(sample_bot: Bot, message: str, expected: str) -> None:
     reply = console.say(sample_bot, ADMIN, message)
     assert reply.accepted is not False and expected in reply.text, f"{message!r} → {reply.text!r}"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("psykiatrin igår alla", "kan vara flera"),  # which network is asked, as after "närvaro"
+    ("PKS igår", "Skriv vilka som var där"),
+    ("kan du hjälpa mig idag", "Jag förstår inte ”kan”"),  # a date alone does not make a meeting
+    ("pks 12 av 13", "Jag förstår inte ”pks”"),  # nor a network without a date
+])
+def test_a_message_without_command_word_is_a_meeting_only_when_it_names_a_network_and_a_date(
+        sample_bot: Bot, message: str, expected: str) -> None:
+    reply = console.say(sample_bot, ADMIN, message)
+    assert reply.accepted is False and expected in reply.text, f"{message!r} → {reply.text!r}"
+    assert entries(sample_bot) == 0
 
 
 def test_the_same_form_works_in_every_command_that_takes_it(sample_bot: Bot) -> None:
