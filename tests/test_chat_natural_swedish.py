@@ -320,6 +320,12 @@ def test_not_mine_and_missing_read_the_same_verdicts(sample_bot: Bot) -> None:
     assert first_code in handed_over
 
 
+def test_handing_back_many_tasks_is_answered_in_one_short_sentence(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "inte min uppgift T3 2022")
+    assert "uppgifter (" in reply and "med flera) för T3 2022 inte är din uppgift" in reply
+    assert len(reply) < 300
+
+
 # --- every help example, written the ways people write it --------------------------------------
 
 _STORING = ("närvaro", "resultat", "analys", "aktivitet", "kurs", "ansökan", "enkät", "händelse", "målvärde", "ekonomi",
