@@ -86,6 +86,8 @@ ACCEPTED_AS_PEOPLE_WRITE = [
     ("saknas 2022", "T3 2022"),
     ("saknas T3", "T3 2022"),
     ("resultat nojd-medarbetare 79 % T2/2022", "T2 2022: 79 %"),
+    ("resultat fn-omv-aktiva ja T3 2022", "T3 2022: ja"),
+    ("resultat fn-omv-aktiva nej T2 2022", "T2 2022: nej"),
     ("inte min uppgift T3 2022", "T3 2022"),
     ("närvaro 2022-09-06 PKS 12 av 13", "2022-09-06: närvaro 12 av 13"),
     ("närvaro PKS 12 av 13 2022-09-07", "2022-09-07: närvaro 12 av 13"),
