@@ -437,8 +437,7 @@ def log_activity_status(
         summary += f" – {row.comment}"
     if example:
         summary += " (exempel i rapporten)"
-    return _with_mark(session, record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row]),
-                      ExampleMark(marked_entry_id=0) if example else None)
+    return _with_mark(session, record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row]), example)
 
 
 def _area(session: Session, code: str) -> Area:
@@ -460,22 +459,19 @@ def log_event(
     kept = _kept_example(session, origin)
     example_of = example_of or (kept.strategic_goal if kept else None)
     if example and not example_of:
-        raise RecordError(_which_goal(session, occurred_on.year, "händelsen", "händelse Barnahus exempel {code}: …"))
-    goal = strategic_goal(session, example_of, occurred_on.year, "händelsen", "händelse Barnahus exempel {code}: …")
+        raise RecordError(_which_goal(session, occurred_on.year, "händelse Barnahus exempel {code}: …"))
+    goal = strategic_goal(session, example_of, occurred_on.year, "händelse Barnahus exempel {code}: …")
     row = Event(area_id=area.id if area else None, occurred_on=occurred_on, three_k=three_k.value if three_k else None,
                 text=text.strip())
     summary = f"Händelse {fmt.day(occurred_on)}" + (f", {area.name}" if area else "") + (f" ({three_k.value})" if three_k else "")
     summary += f": {row.text}"
     if goal is not None:
         summary += f" (exempel i rapporten under {goal.code})"
-    return _with_mark(session, record(session, kind="händelse", summary=summary, origin=origin, rows=[row]),
-                      ExampleMark(marked_entry_id=0, strategic_goal=goal.code) if goal is not None else None)
+    return _with_mark(session, record(session, kind="händelse", summary=summary, origin=origin, rows=[row]), goal is not None,
+                      goal.code if goal is not None else None)
 
 
 # --- examples for the report ------------------------------------------------------------------------
-
-EXAMPLE_KINDS = ("aktivitet", "händelse")
-
 
 def example_marks(session: Session, entry_ids: list[int], origin: Origin | None = None) -> dict[int, ExampleMark]:
     """The mark in force (the latest) for each of `entry_ids` that has one; a mark the message `origin` corrects does not count."""
@@ -496,11 +492,11 @@ def _kept_example(session: Session, origin: Origin) -> ExampleMark | None:
     return mark if mark is not None and mark.shown else None
 
 
-def _with_mark(session: Session, recorded: Recorded, mark: ExampleMark | None) -> Recorded:
-    """Mark a status or event just recorded as an example; the mark belongs to its entry, so `ångra` undoes both."""
-    if mark is not None and not recorded.duplicate:
-        mark.entry_id = mark.marked_entry_id = stored_id(recorded.entry)
-        add_rows(session, recorded.entry, [mark])
+def _with_mark(session: Session, recorded: Recorded, example: bool, strategic_goal_code: str | None = None) -> Recorded:
+    """Mark a status or event just recorded as an `example`; the mark belongs to its entry, so `ångra` undoes both."""
+    if example and not recorded.duplicate:
+        entry_id = stored_id(recorded.entry)
+        add_rows(session, recorded.entry, [ExampleMark(entry_id=entry_id, marked_entry_id=entry_id, strategic_goal=strategic_goal_code)])
     return recorded
 
 
@@ -511,7 +507,7 @@ def strategic_goals(session: Session, year: int) -> dict[str, str]:
     return {g.code: g.name for g in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id).order_by(col(StrategicGoal.id)))}
 
 
-def strategic_goal(session: Session, code: str | None, year: int, what: str, how: str) -> StrategicGoal | None:
+def strategic_goal(session: Session, code: str | None, year: int, how: str) -> StrategicGoal | None:
     """The strategic goal `code` names in the plan for `year` (None without a code); an unknown code is refused
     with the codes there are and `how` to write one (a message with "{code}" in it)."""
     if code is None:
@@ -520,15 +516,16 @@ def strategic_goal(session: Session, code: str | None, year: int, what: str, how
     found = session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1),
                                                      func.lower(StrategicGoal.code) == code.strip().lower())).first()
     if found is None:
-        raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {_which_goal(session, year, what, how)}")
+        raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {_which_goal(session, year, how)}")
     return found
 
 
-def _which_goal(session: Session, year: int, what: str, how: str) -> str:
+def _which_goal(session: Session, year: int, how: str) -> str:
+    """What to write when an event's strategic goal is missing or unknown: `how`, with the plan's first code, and every code."""
     goals = strategic_goals(session, year)
     listed = "; ".join(f"{code} ”{name}”" for code, name in goals.items())
     example = how.format(code=next(iter(goals), "sm1"))
-    return f"Skriv vilket strategiskt mål {what} är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
+    return f"Skriv vilket strategiskt mål händelsen är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
 
 
 def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_goal_code: str | None, shown: bool) -> Recorded:
@@ -561,8 +558,8 @@ def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_g
         assert event is not None
         how = f"exempel {marked_id} {{code}}"
         if not strategic_goal_code:
-            raise RecordError(_which_goal(session, event.occurred_on.year, "händelsen", how))
-        goal = strategic_goal(session, strategic_goal_code, event.occurred_on.year, "händelsen", how)
+            raise RecordError(_which_goal(session, event.occurred_on.year, how))
+        goal = strategic_goal(session, strategic_goal_code, event.occurred_on.year, how)
     under = f" under {goal.code}" if goal is not None else ""
     row = ExampleMark(marked_entry_id=marked_id, strategic_goal=goal.code if goal is not None else None)
     return record(session, kind="exempel", summary=f"Exempel i rapporten{under}: #{marked_id} {marked.summary}", origin=origin, rows=[row])
