@@ -86,11 +86,16 @@ ACCEPTED_AS_PEOPLE_WRITE = [
     ("saknas 2022", "T3 2022"),
     ("saknas T3", "T3 2022"),
     ("resultat nojd-medarbetare 79 % T2/2022", "T2 2022: 79 %"),
+    ("resultat fn-omv-aktiva ja T3 2022", "T3 2022: ja"),
+    ("resultat fn-omv-aktiva nej T2 2022", "T2 2022: nej"),
     ("inte min uppgift T3 2022", "T3 2022"),
     ("närvaro 2022-09-06 PKS 12 av 13", "2022-09-06: närvaro 12 av 13"),
     ("närvaro PKS 12 av 13 2022-09-07", "2022-09-07: närvaro 12 av 13"),
     # an uncertain split settled by a funder kubot knows
     ("ansökan Digital välfärd Vinnova 1 200 000 kr", "Ansökan Digital välfärd till Vinnova"),
+    # a meeting told without the command word: a network's name and a date
+    ("socialcheferna i måndags, alla utom Habo", "2022-11-21: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("pks-mötet igar 12 av 13 kommuner", "PKS – Primärkommunalt samverkansorgan 2022-11-22: närvaro 12 av 13"),
 ]
 
 
@@ -98,6 +103,19 @@ ACCEPTED_AS_PEOPLE_WRITE = [
 def test_everyday_swedish_is_understood(sample_bot: Bot, message: str, expected: str) -> None:
     reply = console.say(sample_bot, ADMIN, message)
     assert reply.accepted is not False and expected in reply.text, f"{message!r} → {reply.text!r}"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("psykiatrin igår alla", "kan vara flera"),  # which network is asked, as after "närvaro"
+    ("PKS igår", "Skriv vilka som var där"),
+    ("kan du hjälpa mig idag", "Jag förstår inte ”kan”"),  # a date alone does not make a meeting
+    ("pks 12 av 13", "Jag förstår inte ”pks”"),  # nor a network without a date
+])
+def test_a_message_without_command_word_is_a_meeting_only_when_it_names_a_network_and_a_date(
+        sample_bot: Bot, message: str, expected: str) -> None:
+    reply = console.say(sample_bot, ADMIN, message)
+    assert reply.accepted is False and expected in reply.text, f"{message!r} → {reply.text!r}"
+    assert entries(sample_bot) == 0
 
 
 def test_the_same_form_works_in_every_command_that_takes_it(sample_bot: Bot) -> None:
@@ -302,6 +320,12 @@ def test_not_mine_and_missing_read_the_same_verdicts(sample_bot: Bot) -> None:
     assert "Det här saknas för dig" in missing and "Jag har meddelat" in handed_over
     first_code = missing.splitlines()[1].removeprefix("• ").split(" – ")[0]
     assert first_code in handed_over
+
+
+def test_handing_back_many_tasks_is_answered_in_one_short_sentence(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "inte min uppgift T3 2022")
+    assert "uppgifter (" in reply and "med flera) för T3 2022 inte är din uppgift" in reply
+    assert len(reply) < 300
 
 
 # --- every help example, written the ways people write it --------------------------------------

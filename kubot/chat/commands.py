@@ -147,15 +147,14 @@ def result(ctx: Context, args: str) -> Reply:
     """
     head, analysis_text = grammar.split_comment(args)
     period, head = take_period(ctx, grammar.tidy(head))
-    value_match = re.search(rf"(?<!\S)({grammar.NUMBER})\s*(?:%|procent)?$|(?<!\S)(ja|nej)$", head, re.IGNORECASE)
-    if value_match is None:
+    split = grammar.split_last_value(head, yes_no=True)
+    if split is None:
         raise Usage("Skriv mätetalets kod och resultatet, t.ex. ”resultat nojd-medarbetare 79 % T2 2022”.")
-    name = head[: value_match.start()].strip()
+    name, raw = split
     if not name:
         raise Usage("Skriv vilket mätetal resultatet gäller, före värdet.")
     indicator = _indicator(ctx, name, period.year)
-    raw = value_match.group(1)
-    value = (1.0 if value_match.group(2).lower() == "ja" else 0.0) if raw is None else float(values.parse_number(raw))
+    value = {"ja": 1.0, "nej": 0.0}[raw] if raw in ("ja", "nej") else float(values.parse_number(raw))
     return _accepted(ctx, records.log_result(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period,
                                              today=ctx.today, value=value, analysis=analysis_text))
 
@@ -456,11 +455,12 @@ def target(ctx: Context, args: str) -> Reply:
     """
     given_year, head = grammar.take_year(grammar.tidy(args))
     year = given_year or ctx.today.year
-    value_match = re.search(rf"(?<!\S)({grammar.NUMBER})\s*(?:%|procent)?$", head)
-    if value_match is None:
+    split = grammar.split_last_value(head)
+    if split is None:
         raise Usage("Skriv mätetalets kod, målvärdet och året.")
-    indicator = records.indicator_in_force(ctx.session, ctx.lexicon(year).indicator(head[: value_match.start()].strip()), year)
-    value = float(values.parse_number(value_match.group(1), allow_negative=True))
+    name, raw = split
+    indicator = records.indicator_in_force(ctx.session, ctx.lexicon(year).indicator(name), year)
+    value = float(values.parse_number(raw, allow_negative=True))
     if indicator.unit == "procent" and not 0 <= value <= 100:
         raise Usage(f"{fmt.number(value)} % är inte ett möjligt målvärde för en andel – en andel ligger mellan 0 och 100 %.")
     if not abs(value) <= records.MAX_AMOUNT:

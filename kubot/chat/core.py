@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
-from kubot.chat import followups, questions
+from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
@@ -133,9 +133,11 @@ class Bot:
         text = questions.as_command(text) or text
         word, rest = _first_word(text)
         command = COMMANDS.get(word.lower().rstrip(":!?.,"))
+        context = self._context(session, actor, message.platform, message.message_id, message.text)
+        if command is None and _names_a_meeting(context, word, text):
+            command, rest = COMMANDS["närvaro"], text
         if command is None:
             return self._unknown(session, actor, word, rest), None
-        context = self._context(session, actor, message.platform, message.message_id, message.text)
         if not context.has_role(command.role):
             allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
             return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
@@ -236,6 +238,20 @@ def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
             followups.remember(context.session, context.actor, followups.YES, corrected, context.now)
             return Reply(f"{problem} Svara ”ja” så gör jag det.", accepted=False)
         return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
+
+
+def _names_a_meeting(context: Context, word: str, text: str) -> bool:
+    """Whether a message without a command word is a meeting's attendance: it starts with a network's
+    name and holds a date, as people write it ("socialcheferna i måndags, alla utom Habo")."""
+    try:
+        if grammar.split_at_date(text, context.today) is None:
+            return False
+        context.lexicon().network(word.rstrip(":,."))
+    except Ambiguous:
+        return True  # närvaro asks which of the networks
+    except ValueProblem:
+        return False
+    return True
 
 
 def _first_word(text: str) -> tuple[str, str]:

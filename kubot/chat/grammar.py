@@ -195,6 +195,18 @@ def count(written: str, what: str, minimum: int = 0) -> int:
     return values.parse_int(written, minimum=minimum, maximum=MAX_COUNT, what=what)
 
 
+_LAST_VALUE = re.compile(rf"{_START}(?:(?P<number>{NUMBER})\s*(?:%|procent)?|(?P<yes_no>ja|nej))$", re.IGNORECASE)
+
+
+def split_last_value(text: str, *, yes_no: bool = False) -> tuple[str, str] | None:
+    """What a value at the end of a message is about, and the value's text: "nojd-medarbetare 79 %"
+    → ("nojd-medarbetare", "79"); with `yes_no`, "ja" and "nej" count as values too. None without a value."""
+    match = _LAST_VALUE.search(text)
+    if match is None or (match["yes_no"] and not yes_no):
+        return None
+    return text[: match.start()].strip(), match["number"] or match["yes_no"].lower()
+
+
 def take_count(text: str, nouns: Iterable[str], *, what: str, minimum: int = 0) -> tuple[int | None, str]:
     """A count next to its noun: "kvinnor 5", "deltagare: 25", or else "25 deltagare", "25 st deltagare".
 

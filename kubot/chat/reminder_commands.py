@@ -184,5 +184,8 @@ def not_mine(ctx: Context, args: str) -> Reply:
         for head in heads:
             delivery.add_dispatch(ctx.session, f"inte-min:{head.id}:{recorded.entry.id}", "inte-min", head.id or 0, notice, ctx.now, period)
     who = ", ".join(h.name for h in heads) or "administratören"
-    return Reply(f"Jag har meddelat {who} att {', '.join(i.code for i in items)} för {period.code} inte är din uppgift "
+    codes = [i.code for i in items]
+    # The whole list is in the administrator's notice; a long one here would only hide the answer.
+    what = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} uppgifter ({', '.join(codes[:3])} med flera)"
+    return Reply(f"Jag har meddelat {who} att {what} för {period.code} inte är din uppgift "
                  f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)
