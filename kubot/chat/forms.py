@@ -27,6 +27,7 @@ from kubot.planfile import version_for_year
 Option = tuple[str, str]  # (value, what the person sees)
 Values = Mapping[str, str | Sequence[str]]  # field id → what was entered, or the values of the options ticked
 PER_MUNICIPALITY = "from-"  # id prefix of the course form's participant counts, one per municipality
+OUTSIDE = f"{PER_MUNICIPALITY}externa"  # and the count of those from elsewhere
 
 
 class Kind(StrEnum):
@@ -201,13 +202,13 @@ def _course(session: Session, actor: Staff | None, today: date, preset: Values) 
                   Kind.NOTE),
             *(Field(f"{PER_MUNICIPALITY}{m.code}", m.name, Kind.NUMBER, optional=True, about=(f"från {m.name}",))
               for m in places),
-            Field(f"{PER_MUNICIPALITY}externa", "Externa", Kind.NUMBER, optional=True, hint="deltagare från andra än dessa",
+            Field(OUTSIDE, "Externa", Kind.NUMBER, optional=True, hint="deltagare från andra än dessa",
                   about=("externa deltagare",)))
 
 
 def _course_command(form: Form, values: Values) -> str:
-    # The counts read "Aneby 3, Eksjö 2, externa 4", like a typed message (the field's label is the name).
-    counts = ", ".join(f"{f.label} {count}" for f in form.inputs
+    # The counts read "Aneby 3, Eksjö 2, externa 4", like a typed message (a municipality's field is labelled with its name).
+    counts = ", ".join(f"{'externa' if f.id == OUTSIDE else f.label} {count}" for f in form.inputs
                        if f.id.startswith(PER_MUNICIPALITY) and (count := text(values, f.id)))
     total = text(values, "participants")
     parts = ["kurs", text(values, "name"), text(values, "date"), f"{total} deltagare" if total else "",

@@ -1,0 +1,47 @@
+"""The chat forms described once for every platform: what a submitted form composes, and where the core's
+refusal of it is shown. (Slack and Teams drawing them: tests/slack, tests/teams.)"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from kubot.chat import console, forms
+from kubot.chat.core import Bot
+from tests.conftest import NOW, staff
+
+COURSE = {"name": "Arkivering", "date": "2022-05-05"}
+
+
+def _form(session: Session, kind: str, values: forms.Values | None = None) -> forms.Form:
+    return forms.build(session, kind, staff(session, "Liselotte Karlsson"), NOW.date(), values)
+
+
+def _refused(bot: Bot, kind: str, values: forms.Values) -> forms.Problem:
+    with Session(bot.engine) as session:
+        form = _form(session, kind, values)
+    reply = console.say(bot, "Liselotte Karlsson", forms.command(form, values))
+    assert reply.accepted is False, reply.text
+    return forms.refusal(form, values, reply.text)
+
+
+@pytest.mark.parametrize(("entered", "field"), [
+    ({"participants": "9", "price": "500", "external": "99 999 999 999"}, "external"),
+    ({"participants": "9", "price": "99 999 999 999", "external": "500"}, "price"),
+    ({"from-aneby": "3", "from-externa": "-4"}, "from-externa"),
+    ({"from-aneby": "3", "from-eksjo": "-2"}, "from-eksjo"),
+    ({"participants": "20", "from-aneby": "3"}, "participants"),
+    ({}, "participants"),
+])
+def test_a_refused_course_form_points_at_the_field_the_refusal_is_about(bot: Bot, entered: dict[str, str], field: str) -> None:
+    problem = _refused(bot, "kurs", {**COURSE, **entered})
+    assert problem.field == field, problem.text
+    assert "Så här kan det se ut" not in problem.text, "the examples are for typing; the form's fields show the way"
+
+
+def test_the_course_form_lists_every_municipality_of_the_plan_and_composes_the_typed_command(session: Session) -> None:
+    form = _form(session, "kurs")
+    counts = [f.label for f in form.inputs if f.id.startswith(forms.PER_MUNICIPALITY)]
+    assert counts == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"]
+    values = {**COURSE, "digital": "true", "from-aneby": "3", "from-rjl": "2", "from-externa": "4", "price": "4 500"}
+    assert forms.command(form, values) == "kurs Arkivering 2022-05-05 digital Aneby 3, Region Jönköpings län 2, externa 4 pris 4 500"
