@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,12 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from kubot.report import charts
+from kubot.report import charts, drawing
 from kubot.report.model import (
     BarChart,
     Bullets,
     Cell,
+    Chart,
     DistributionChart,
     Heading,
     Internal,
@@ -152,14 +154,16 @@ def _clear_body(document: Document) -> None:
 
 def render(report: Report, document: Document, *, built_in: bool) -> bytes:
     """The report as .docx bytes, written into `document` (from `open_template`)."""
-    writer = _Writer(document)
-    if built_in:
-        writer.built_in_look(report)
-    writer.footer_page_numbers()
-    writer.title_page(report)
-    writer.table_of_contents(report)
-    for block in (*report.blocks, *report.internal):
-        writer.block(block)
+    # The charts are drawn in the background while the text and tables are written.
+    with drawing.drawing(report.charts()) as image:
+        writer = _Writer(document, image)
+        if built_in:
+            writer.built_in_look(report)
+        writer.footer_page_numbers()
+        writer.title_page(report)
+        writer.table_of_contents(report)
+        for block in (*report.blocks, *report.internal):
+            writer.block(block)
     writer.finish(report)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -167,8 +171,9 @@ def render(report: Report, document: Document, *, built_in: bool) -> bytes:
 
 
 class _Writer:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, image: Callable[[Chart], charts.Image]) -> None:
         self.doc = document
+        self.image = image
         self.text_width = _text_width(document.sections[-1])
         # Looking a style up by name scans every style in the document; do it once, not per paragraph.
         self.styles = {name: document.styles[name] for name in (*REQUIRED_STYLES, *OPTIONAL_STYLES) if _has_style(document, name)}
@@ -294,7 +299,7 @@ class _Writer:
                 self.table(block)
             case BarChart() | DistributionChart():
                 self.add(block.title, self.caption).paragraph_format.keep_with_next = True
-                image = charts.render_cached(block)
+                image = self.image(block)
                 self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
             case _:
                 raise TypeError(f"unknown report block {block!r}")

@@ -1,0 +1,138 @@
+"""The report's charts as a reader sees them: full names, values on the bars, nothing cut off or
+overlapping; and the same images whether drawn here or in worker processes."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from kubot import formatting as fmt
+from kubot.report import charts, drawing
+from kubot.report.model import BarChart, Chart, DistributionChart, Series
+
+NETWORKS = (
+    "PKS – Primärkommunalt samverkansorgan",
+    "Myndighetsnätverket – chefer för myndighetsutövning inom funktionshinderomsorgen och äldreomsorgen",
+    "Nätverk för medicinskt ansvarig sjuksköterska (MAS) och medicinskt ansvarig för rehabilitering (MAR)",
+    "Chefsnätverk missbruk och beroende",
+    "Ledningsgrupp för personligt ombud",
+    "Styrgrupp Vård- och omsorgscollege",
+    "Nätverk chefer inom idrottsanläggningar",
+    "Socialchefsnätverket – styrgrupp för FoUrum social välfärd och hälso- och sjukvård",
+    "Länsnätverk psykiatri",
+    "Aneby",
+)
+ATTENDANCE = BarChart("Närvaro per nätverk", NETWORKS,
+                      (Series("2017", tuple(50.0 + 5 * i for i in range(10))), Series("2018", (100.0, 79.0, None, 8.0,
+                                                                                                  64.0, 35.0, 90.0, 59.0,
+                                                                                                  77.0, 0.0))),
+                      target=80.0)
+FEW = BarChart("Närvaro per område", NETWORKS[:4], (Series("2017", (62.0, 86.0, 85.0, None)), Series("2018", (79.0, 90.0,
+                                                                                                             59.0, 100.0))),
+               target=80.0)
+SURVEY = DistributionChart("Nöjdhet", (*NETWORKS, "Samtliga"),
+                           tuple((5.0, 14.0, 19.0, 33.0, 29.0, 0.0) if i % 2 else (0.0, 10.0, 30.0, 0.0, 0.0, 60.0)
+                                 for i in range(11)),
+                           (21, 12, 20, 17, 21, 15, 21, 32, 17, 1234, 369))
+
+
+def _drawn(chart: Chart) -> tuple[Figure, list[Text]]:
+    figure = charts.figure_for(chart)
+    FigureCanvasAgg(figure).draw()
+    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return figure, texts
+
+
+def _extent(text: Text) -> Bbox:
+    return text.get_window_extent()
+
+
+def _names(figure: Figure, horizontal: bool) -> list[Text]:
+    axes = figure.axes[0]
+    ticks = axes.get_yticklabels() if horizontal else axes.get_xticklabels()
+    return [t for t in ticks if t.get_text()]
+
+
+@pytest.mark.parametrize("chart", [ATTENDANCE, FEW, SURVEY], ids=["many categories", "few categories", "survey answers"])
+def test_no_text_of_a_chart_is_cut_off_at_the_edge_of_the_image(chart: Chart) -> None:
+    figure, texts = _drawn(chart)
+    image = figure.bbox
+    for text in texts:
+        box = _extent(text)
+        assert image.x0 - 0.5 <= box.x0 and box.x1 <= image.x1 + 0.5, f"{text.get_text()!r} runs off the side"
+        assert image.y0 - 0.5 <= box.y0 and box.y1 <= image.y1 + 0.5, f"{text.get_text()!r} runs off the top or bottom"
+
+
+@pytest.mark.parametrize(("chart", "horizontal"), [(ATTENDANCE, True), (FEW, False), (SURVEY, True)],
+                         ids=["many categories", "few categories", "survey answers"])
+def test_category_names_are_whole_and_do_not_overlap_each_other(chart: Chart, horizontal: bool) -> None:
+    figure, _ = _drawn(chart)
+    names = _names(figure, horizontal)
+    expected = chart.categories if isinstance(chart, BarChart) else chart.rows
+    shown = [" ".join(t.get_text().replace("\u00a0", " ").split("\n")) for t in names]
+    assert [s.split(" (n = ")[0] for s in shown] == list(expected)
+    boxes = [_extent(t) for t in names]
+    for first, second in itertools.pairwise(boxes):
+        assert not first.overlaps(second), "two names are drawn over each other"
+
+
+def test_many_categories_run_horizontally_and_each_survey_row_shows_its_number_of_answers() -> None:
+    figure, _ = _drawn(ATTENDANCE)
+    assert [t.get_text() for t in _names(figure, horizontal=True)][-1] == "Aneby"
+    survey, _ = _drawn(SURVEY)
+    assert "(n\u00a0=\u00a01\u00a0234)" in _names(survey, horizontal=True)[9].get_text()
+
+
+def test_every_bar_with_a_value_carries_it_and_a_missing_value_has_no_label() -> None:
+    _, texts = _drawn(FEW)
+    shown = [t.get_text() for t in texts]
+    for value in (62.0, 86.0, 85.0, 79.0, 90.0, 59.0, 100.0):
+        assert fmt.percent(value) in shown
+    assert "Målvärde 80 %" in shown and "2017" in shown and "2018" in shown
+    _, many = _drawn(ATTENDANCE)
+    # Ten 2017 values and nine 2018 values (one is missing), "80 %" and "100 %" also being tick labels.
+    values = [t.get_text() for t in many if t.get_fontsize() == charts.VALUE_FONT]
+    assert len(values) == 19
+
+
+def test_survey_shares_are_labelled_inside_segments_wide_enough_for_the_figure() -> None:
+    _, texts = _drawn(SURVEY)
+    values = [t.get_text() for t in texts if t.get_fontsize() == charts.VALUE_FONT]
+    # Per pair of rows: 14, 19, 33, 29 and 10, 30, 60 are labelled; 5 % is too narrow.
+    assert values.count("60 %") == 6 and values.count("33 %") == 5 and "5 %" not in values
+
+
+def test_charts_drawn_in_worker_processes_are_the_same_images_as_drawn_here() -> None:
+    wanted = [ATTENDANCE, FEW, SURVEY]
+    charts._cache.clear()
+    with drawing.drawing(wanted) as image:
+        pooled = [image(chart) for chart in wanted]
+    assert pooled == [charts.render(chart) for chart in wanted]
+    assert all(charts.is_cached(chart) for chart in wanted)
+
+
+def test_charts_drawn_for_a_report_built_in_a_server_thread_are_the_same_images() -> None:
+    wanted = [FEW, SURVEY]
+    charts._cache.clear()
+    drawn: list[charts.Image] = []
+
+    def build_in_thread() -> None:
+        with drawing.drawing(wanted) as image:
+            drawn.extend(image(chart) for chart in wanted)
+
+    # Another thread is running, as in the Slack and Teams servers: the workers do not come from a fork of this process.
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)
+    other.start()
+    worker = threading.Thread(target=build_in_thread)
+    worker.start()
+    worker.join()
+    waiting.set()
+    other.join()
+    assert drawn == [charts.render(chart) for chart in wanted]
