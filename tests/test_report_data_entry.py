@@ -99,6 +99,14 @@ def test_course_participants_per_municipality_and_from_outside(sample: tuple[Bot
     assert "Atlantis" in _say(bot, "kurs Arkivering 2018-05-05 Atlantis 3")
 
 
+def test_a_negative_count_for_a_municipality_is_refused_not_read_as_a_positive_one(sample: tuple[Bot, Settings]) -> None:
+    bot, _ = sample
+    reply = _say(bot, "kurs Arkivering 2018-05-05 Aneby -3, Eksjö 2")
+    assert "Antal deltagare från Aneby ska vara mellan 0 och" in reply and "inte −3" in reply
+    with db.session_scope(bot.engine) as session:
+        assert session.exec(select(CourseParticipants)).all() == []
+
+
 def test_an_application_counts_in_the_year_it_was_sent_with_the_decision_known_at_the_cutoff(sample: tuple[Bot, Settings]) -> None:
     bot, _ = sample
     reply = _say(bot, 'ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2018-10-01 avslag 2019-01-15')

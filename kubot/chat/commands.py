@@ -245,15 +245,20 @@ def course(ctx: Context, args: str) -> Reply:
     ))
 
 
+# "Eksjö 2", "Aneby: 3"; a sign is read with the count so that "Aneby -3" is refused, not taken as 3.
+_MUNICIPALITY_COUNT = re.compile(r"([^\d,;+−-]+?)\s*:?\s*([+−-]?\d+)(?=\s*(?:[,;]|och\s|$))")
+
+
 def _participants_by_municipality(ctx: Context, text: str, year: int) -> dict[str, int]:
     """ "Aneby 3, Eksjö 2" → {"aneby": 3, "eksjo": 2}; anything else left over is refused."""
-    pairs = re.findall(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", text)
-    _leftover(re.sub(r"([^\d,;]+?)\s*:?\s*(\d+)(?=\s*(?:[,;]|och\s|$))", "", text).replace("och", ""))
-    municipalities = {code: (name,) for code, name in ctx.lexicon(year).municipalities.items()}
+    pairs = _MUNICIPALITY_COUNT.findall(text)
+    _leftover(_MUNICIPALITY_COUNT.sub("", text).replace("och", ""))
+    names = ctx.lexicon(year).municipalities
+    municipalities = {code: (name,) for code, name in names.items()}
     counts: dict[str, int] = {}
     for name, count in pairs:
         code = values.match_name(name.strip().removeprefix("och ").strip(), municipalities, kind="kommun")
-        counts[code] = counts.get(code, 0) + grammar.count(count, "antal deltagare")
+        counts[code] = counts.get(code, 0) + grammar.count(count, f"antal deltagare från {names[code]}")
     return counts
 
 

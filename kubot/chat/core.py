@@ -263,6 +263,9 @@ def _first_word(text: str) -> tuple[str, str]:
     return word, rest
 
 
+EXAMPLES = "\nSå här kan det se ut:"  # what introduces the examples after a problem
+
+
 def _examples(command: Command, problem: Exception, message: str) -> str:
     """The command's examples after a problem with the message's form; never for problems with its
     content (a duplicate, a permission), never the refused message itself."""
@@ -270,7 +273,7 @@ def _examples(command: Command, problem: Exception, message: str) -> str:
         return ""
     refused = " ".join(message.casefold().split())
     examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]
-    return ("\nSå här kan det se ut:\n" + "\n".join(f"  {e}" for e in examples)) if examples else ""
+    return (f"{EXAMPLES}\n" + "\n".join(f"  {e}" for e in examples)) if examples else ""
 
 
 class _HandledBefore(Exception):

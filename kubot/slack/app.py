@@ -34,6 +34,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
 from kubot import db
+from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
 from kubot.chat.outbox import OutboxSender
 from kubot.models import Inbox
@@ -104,7 +105,7 @@ class SlackApp:
         self.bolt.event("app_home_opened")(self.on_home_opened)
         self.bolt.action(re.compile(f"^{render.COMMAND_ACTION}"))(self.on_button)
         self.bolt.action(re.compile(f"^{home.OPEN_FORM}"))(self.on_open_form)
-        self.bolt.action(forms.NETWORK_CHOSEN)(self.on_network_chosen)
+        self.bolt.action(forms.REDRAW)(self.on_redraw)
         self.bolt.view(forms.CALLBACK)(self.on_form)
 
     def start(self) -> None:
@@ -239,7 +240,7 @@ class SlackApp:
         user, channel = body["user_id"], body.get("channel_id", "")
         request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{body['trigger_id']}",
                    "response_url": body.get("response_url")}
-        if text.casefold() in forms.FORMS:
+        if text.casefold() in chat_forms.FORMS:
             ack()
             if not self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask
@@ -306,41 +307,42 @@ class SlackApp:
         actor = self._actor(user)
         if actor is None:
             return False
-        with Session(self.engine) as session:
-            view = forms.view(session, actor, kind, self.clock().astimezone(self.settings.timezone).date(), channel, prefill)
+        view = forms.view(self._form(actor, kind, prefill), channel)
         if on_top:  # from a button in a modal: the form goes on top of it
             self.client.views_push(trigger_id=trigger_id, view=view)
         else:
             self.client.views_open(trigger_id=trigger_id, view=view)
         return True
 
-    def on_network_chosen(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def _form(self, actor: Any, kind: str, preset: chat_forms.Values) -> chat_forms.Form:
+        with Session(self.engine) as session:
+            return chat_forms.build(session, kind, actor, self.clock().astimezone(self.settings.timezone).date(), preset)
+
+    def on_redraw(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A menu the form depends on was chosen (the network): the form again, for that choice."""
         ack()
         view = body["view"]
         kind, channel = forms.metadata(view)
         actor = self._actor(body["user"]["id"])
         if actor is None:
             return
-        with Session(self.engine) as session:
-            updated = forms.view(session, actor, kind, self.clock().astimezone(self.settings.timezone).date(), channel,
-                                 {"natverk": action["selected_option"]["value"]})
+        updated = forms.view(self._form(actor, kind, {action["block_id"]: action["selected_option"]["value"]}), channel)
         self.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         kind, channel = forms.metadata(view)
-        values = view["state"]["values"]
-        order = [b.get("block_id", "") for b in view.get("blocks", [])]
-        with Session(self.engine) as session:
-            try:
-                text = forms.FORMS[kind].compose(session, values)
-            except Exception as exc:  # a choice that no longer exists in the plan
-                ack(response_action="errors", errors={order[0]: str(exc)[:150] or "Välj igen."})
-                return
+        values = forms.values(view["state"]["values"])
+        form = self._form(self._actor(user), kind, values)
+        empty = chat_forms.missing(form, values)
+        if empty is not None:
+            ack(response_action="errors", errors=forms.errors(form, empty))
+            return
+        text = chat_forms.command(form, values)
         submitted = hashlib.sha256(text.encode()).hexdigest()[:16]
         reply = self.handle(user, text, channel, f"formulär:{view['id']}:{submitted}")
         if reply.accepted is False and not reply.repeated:
-            ack(response_action="errors", errors={forms.field_for(values, order, reply.text): reply.text})
+            ack(response_action="errors", errors=forms.errors(form, chat_forms.refusal(form, values, reply.text)))
             return
         ack()
         if not reply.repeated:

@@ -31,12 +31,12 @@ _FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Sour
 def form_for(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> tuple[str, dict[str, str]] | None:
     """The form that reports what `verdict` lacks, with what it can fill in already; None when there is none."""
     if isinstance(verdict, ActivityVerdict):
-        return "aktivitet", {"aktivitet": verdict.code}
+        return "aktivitet", {"activity": verdict.code}
     kind = _FORM_OF_SOURCE.get(Source(verdict.source))
     if kind == "resultat":
-        return kind, {"matetal": verdict.code, "period": period.code}
+        return kind, {"indicator": verdict.code, "period": period.code}
     if kind == "närvaro":
-        return kind, {"natverk": verdict.networks[0]} if len(verdict.networks) == 1 else {}
+        return kind, {"network": verdict.networks[0]} if len(verdict.networks) == 1 else {}
     return (kind, {}) if kind else None
 
 

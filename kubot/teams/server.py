@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
 from kubot import app as kubot_app
+from kubot.chat import forms
 from kubot.chat import people as chat_people
 from kubot.chat.core import Bot, identify
 from kubot.chat.registry import COMMANDS
@@ -46,7 +47,6 @@ WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det
            "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
            "du har kvar att rapportera, eller ”hjälp”.")
 PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
-EXAMPLES = "\nSå här kan det se ut:"  # how the core introduces examples after a problem
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
 
 
@@ -102,11 +102,11 @@ class TeamsAdapter:
             return  # an old-style card submit; kubot's cards use Action.Execute
         text = _mentions_as_port_text(activity)
         command = COMMANDS.get(text.strip().lower())
-        if command is not None and command.name in cards.FORMS:
+        if command is not None and command.name in forms.FORMS:
             # A form command with nothing after it opens the form, for people kubot knows.
-            card = await self._form(context, command.name)
-            if card is not None:
-                await context.send_activity(render.card_message(card))
+            form = await self._form(context, command.name)
+            if form is not None:
+                await context.send_activity(render.card_message(cards.card(form)))
                 return
         reply = await self._handle(context, text, activity.id)
         await self._show(context, reply)
@@ -123,21 +123,18 @@ class TeamsAdapter:
 
     # --- forms ------------------------------------------------------------------------------
 
-    async def _form(self, context: TurnContext, form: str, values: Mapping[str, Any] | None = None,
-                    problem: str | None = None) -> cards.Card | None:
-        options = await asyncio.to_thread(self._options, context.activity.from_property.id, form, values or {})
-        if options is None:
-            return None
-        about = cards.beside(form, problem) if problem else None
-        return cards.form_card(form, options, values, problem, about)
+    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None) -> forms.Form | None:
+        """Form `kind` filled in with `values`, for a person kubot knows (else None)."""
+        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {})
 
-    def _options(self, sender: str, form: str, preset: Mapping[str, Any]) -> cards.Options | None:
+    def _build(self, sender: str, kind: str, values: forms.Values) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
             if actor is None:
                 return None
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
-            return cards.options(session, form, actor, today, {k: str(v) for k, v in preset.items() if k == "network" and v})
+            # A card cannot redraw itself when the network is chosen, so one is chosen from the start.
+            return forms.build(session, kind, actor, today, values, redraws_on_choice=False)
 
     async def on_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A submitted form: compose its command, run it, and answer in the card itself."""
@@ -147,30 +144,33 @@ class TeamsAdapter:
             log.exception("form failed")
             return _card_response(_notice(FAILED))
 
-    async def _submitted(self, context: TurnContext, values: dict[str, Any]) -> AdaptiveCardInvokeResponse:
-        form = str(values.pop(cards.FORM_KEY, ""))
-        shown = values.pop(cards.SHOWN_KEY, None)
-        if form not in cards.FORMS:
+    async def _submitted(self, context: TurnContext, data: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+        kind = str(data.get(cards.FORM_KEY, ""))
+        if kind not in forms.FORMS:
             return _card_response(_notice("Formuläret är för gammalt. Skriv kommandot i chatten i stället."))
-        if form == "närvaro" and values.get("network") != shown:
+        values: dict[str, str | list[str]] = {**cards.values(data)}
+        form = await self._form(context, kind, values)
+        if form is None:  # no longer someone kubot knows: the core says whom to ask
+            reply = await self._handle(context, kind, context.activity.id)
+            return _card_response(_notice(reply.text))
+        if (menu := cards.redrawn(form, data)) is not None:
             # Another network chosen: list its invitees instead before anything is registered.
-            values.pop("present", None)
-            return await self._refresh(context, form, values, "Kryssa i vilka av nätverkets inbjudna som var där.")
-        empty = cards.missing(form, values)
-        if empty is not None:
-            return await self._refresh(context, form, values, f"Fyll i {empty.label.lower()}.")
-        reply = await self._handle(context, cards.compose(form, values), context.activity.id)
-        if reply.accepted is False:
-            # The chat examples after the problem are for typing; the form's fields show the way instead.
-            return await self._refresh(context, form, values, reply.text.split(EXAMPLES)[0])
-        if not reply.repeated:
-            await send_files(context, reply.files)
-        return _card_response(cards.done_card(form, reply.text))
+            kept = {k: v for k, v in values.items() if (f := form.find(k)) is None or f.kind != forms.Kind.CHOICES}
+            return await self._refresh(context, kind, kept, forms.refusal(form, kept, menu.redraws))
+        problem = forms.missing(form, values)
+        if problem is None:
+            reply = await self._handle(context, forms.command(form, values), context.activity.id)
+            if reply.accepted is not False:
+                if not reply.repeated:
+                    await send_files(context, reply.files)
+                return _card_response(cards.done_card(form, reply.text))
+            problem = forms.refusal(form, values, reply.text)
+        return _card_response(cards.card(form, problem))
 
-    async def _refresh(self, context: TurnContext, form: str, values: Mapping[str, Any], problem: str) -> AdaptiveCardInvokeResponse:
-        """The same form again, as filled in, with the problem beside the field it is about."""
-        card = await self._form(context, form, values, problem)
-        return _card_response(card if card is not None else _notice(problem))
+    async def _refresh(self, context: TurnContext, kind: str, values: forms.Values, problem: forms.Problem) -> AdaptiveCardInvokeResponse:
+        """The form drawn again for what was filled in, with the problem beside the field it is about."""
+        form = await self._form(context, kind, values)
+        return _card_response(cards.card(form, problem) if form is not None else _notice(problem.text))
 
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message."""

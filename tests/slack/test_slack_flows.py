@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kubot import app
-from kubot.models import Attendance, Dispatch, OutboxMessage, SlowJob
+from kubot.models import Attendance, Course, CourseParticipants, Dispatch, Municipality, OutboxMessage, SlowJob
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.slack import forms
@@ -41,19 +41,19 @@ def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_t
     assert kubot.command(MARIA, "närvaro").status == 200
     [opened] = fake.wait_for("views.open")
     view = opened.params["view"]
-    assert view["callback_id"] == forms.CALLBACK and "kommuner-0" not in json.dumps(view)
+    assert view["callback_id"] == forms.CALLBACK and "present:0" not in json.dumps(view)
     kubot.interaction({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": MARIA}, "api_app_id": "A1",
                        "trigger_id": "t.9", "container": {"type": "view", "view_id": "VFORM1"},
                        "view": {**view, "id": "VFORM1", "hash": "h1"},
-                       "actions": [{"type": "static_select", "action_id": forms.NETWORK_CHOSEN, "block_id": "natverk",
+                       "actions": [{"type": "static_select", "action_id": forms.REDRAW, "block_id": "network",
                                     "selected_option": {"value": "pks"}, "action_ts": "1"}]})
     [updated] = fake.wait_for("views.update")
-    [group] = [b for b in updated.params["view"]["blocks"] if b.get("block_id") == "kommuner-0"]
+    [group] = [b for b in updated.params["view"]["blocks"] if b.get("block_id") == "present:0"]
     invited = [o["value"] for o in group["element"]["initial_options"]]
     assert len(invited) == 3, "PKS invites three municipalities, all ticked to begin with"
 
-    answer = kubot.submit(MARIA, updated.params["view"], {"natverk": selected("pks"), "datum": {"a": {"selected_date": "2022-03-10"}},
-                                                          "kommuner-0": ticked(*invited[:2]), "kvinnor": typed("2")})
+    answer = kubot.submit(MARIA, updated.params["view"], {"network": selected("pks"), "date": {"a": {"selected_date": "2022-03-10"}},
+                                                          "present:0": ticked(*invited[:2]), "women": typed("2")})
     assert answer.status == 200 and answer.body == "", "the form closes"
     [confirmation] = fake.wait_for("chat.postMessage")
     assert confirmation.params["channel"] == "D0DM" and f"frånvarande: {invited[2]}" in confirmation.params["text"]
@@ -67,11 +67,11 @@ def test_a_rejected_form_shows_the_problem_next_to_its_field_and_stores_nothing(
     fake.emails[MARIA] = MARIA_EMAIL
     kubot.command(MARIA, "närvaro")
     [opened] = fake.wait_for("views.open")
-    answer = kubot.submit(MARIA, opened.params["view"], {"natverk": selected("pks"), "datum": {"a": {"selected_date": "2023-01-01"}},
-                                                         "kommuner-0": ticked("Aneby")})
+    answer = kubot.submit(MARIA, opened.params["view"], {"network": selected("pks"), "date": {"a": {"selected_date": "2023-01-01"}},
+                                                         "present:0": ticked("Aneby")})
     errors = answer.json()
-    assert errors["response_action"] == "errors" and list(errors["errors"]) == ["datum"]
-    assert "ligger i framtiden" in errors["errors"]["datum"]
+    assert errors["response_action"] == "errors" and list(errors["errors"]) == ["date"]
+    assert "ligger i framtiden" in errors["errors"]["date"]
     with Session(small_plan_engine) as session:
         assert session.exec(select(Attendance)).all() == []
     assert fake.of("chat.postMessage") == []
@@ -81,9 +81,40 @@ def test_a_result_form_with_an_impossible_value_points_at_the_value(kubot: Kubot
     fake.emails[MARIA] = MARIA_EMAIL
     kubot.command(MARIA, "resultat")
     [opened] = fake.wait_for("views.open")
-    answer = kubot.submit(MARIA, opened.params["view"], {"matetal": selected("arbetsmiljo"), "varde": typed("170"),
+    answer = kubot.submit(MARIA, opened.params["view"], {"indicator": selected("arbetsmiljo"), "value": typed("170"),
                                                          "period": selected("T2 2022")})
-    assert list(answer.json()["errors"]) == ["varde"]
+    assert list(answer.json()["errors"]) == ["value"]
+
+
+def number(value: str) -> dict[str, Any]:
+    return {"a": {"type": "number_input", "value": value}}
+
+
+def test_the_course_form_stores_participants_per_municipality_and_points_at_a_negative_count(
+        kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "kurs")
+    [opened] = fake.wait_for("views.open")
+    view = opened.params["view"]
+    counts = {b["label"]["text"]: b["block_id"] for b in view["blocks"]
+              if b.get("element", {}).get("type") == "number_input" and b["block_id"] != "participants"}
+    assert list(counts) == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"], "the plan's municipalities, then externa"
+    entered = {"name": typed("Arkivering"), "date": {"a": {"selected_date": "2022-05-05"}}, counts["Eksjö"]: number("2"),
+               counts["Externa"]: number("4")}
+
+    refused = kubot.submit(MARIA, view, {**entered, counts["Aneby"]: number("-3")}).json()
+    assert list(refused["errors"]) == [counts["Aneby"]] and "Aneby" in refused["errors"][counts["Aneby"]]
+    with Session(small_plan_engine) as session:
+        assert session.exec(select(Course)).all() == []
+
+    answer = kubot.submit(MARIA, view, {**entered, counts["Aneby"]: number("3")}, view_id="VFORM2")
+    assert answer.status == 200 and answer.body == "", "the form closes"
+    [confirmation] = fake.wait_for("chat.postMessage")
+    assert "9 deltagare (Aneby 3, Eksjö 2, externa 4)" in confirmation.params["text"]
+    with Session(small_plan_engine) as session:
+        [course] = session.exec(select(Course)).all()
+        per = dict(session.exec(select(Municipality.name, CourseParticipants.count).join(CourseParticipants)).all())
+    assert course.participants == 9 and per == {"Aneby": 3, "Eksjö": 2}
 
 
 def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file(kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine) -> None:

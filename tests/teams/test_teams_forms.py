@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot.models import Attendance, AttendancePresence, IndicatorResult, Municipality
+from kubot.models import Attendance, AttendancePresence, Course, CourseParticipants, IndicatorResult, Municipality
 from tests.teams.conftest import MARIA, OLA, Teams, texts
 
 
@@ -129,3 +129,29 @@ def test_report_form_is_only_for_managers(teams: Teams) -> None:
     assert "”rapport” kan bara chefer och administratörer använda" in texts(again)[1]
     card = _open(teams, "rapport", sender=MARIA, name="Maria Chef")
     assert [c["value"] for c in _inputs(card)["period"]["choices"]][:2] == ["T3 2022", "T2 2022"]
+
+
+def _course_participants(engine: Engine) -> tuple[list[int], dict[str, int]]:
+    """Each course's participants, and those per municipality (by name)."""
+    with Session(engine) as session:
+        totals = list(session.exec(select(Course.participants)))
+        per = session.exec(select(Municipality.name, CourseParticipants.count).join(CourseParticipants)).all()
+    return totals, dict(per)
+
+
+def test_course_form_takes_participants_per_municipality_and_refuses_a_count_that_is_no_number(
+        teams: Teams, small_plan_engine: Engine) -> None:
+    card = _open(teams, "kurs")
+    per = {e["label"]: e["id"] for e in card["body"] if e.get("type") == "Input.Number" and e["id"] != "participants"}
+    assert list(per) == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"], "the plan's municipalities, then externa"
+
+    again = _submit(teams, card, name="Arkivering", date="2022-05-05", **{per["Aneby"]: "tre", per["Eksjö"]: "2"})
+    body = again["body"]
+    at = next(i for i, e in enumerate(body) if e.get("id") == per["Aneby"])
+    assert body[at + 1]["color"] == "Attention" and "Aneby tre" in body[at + 1]["text"]
+    assert _inputs(again)["name"]["value"] == "Arkivering" and _inputs(again)[per["Eksjö"]]["value"] == 2
+    assert _course_participants(small_plan_engine) == ([], {})
+
+    done = _submit(teams, again, **{per["Aneby"]: "3", per["Externa"]: "4"})
+    assert "9 deltagare (Aneby 3, Eksjö 2, externa 4)" in texts(done)[1]
+    assert _course_participants(small_plan_engine) == ([9], {"Aneby": 3, "Eksjö": 2})
