@@ -11,6 +11,7 @@ started, the charts are drawn here one after the other: the images are the same 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -44,7 +45,9 @@ def _context() -> BaseContext:
 
 def _pool(workers: int) -> ProcessPoolExecutor | None:
     try:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        # A worker's garbage collector leaves alone what it started with (the whole report process when
+        # forked): scanning that again and again costs time and copies pages the parent still shares.
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=gc.freeze)
     except (OSError, ValueError, NotImplementedError):  # no such processes here (not Linux, no semaphores): draw here
         return None
 
