@@ -491,8 +491,12 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=stored_id(area[code])))
-        session.exec(delete(ChatIdentity).where(col(ChatIdentity.staff_id) == person.id))
+        # Only the platforms the file names are replaced: a link made in chat (koppla, or matched by
+        # e-mail) survives an import of a plan file written before it.
         for platform, external_id in s.chat.items():
+            session.exec(delete(ChatIdentity).where(
+                col(ChatIdentity.platform) == platform,
+                (col(ChatIdentity.staff_id) == person.id) | (col(ChatIdentity.external_id) == external_id)))
             session.add(ChatIdentity(staff_id=person.id, platform=platform, external_id=external_id))
         staff[s.name] = person
     for n in plan.networks:

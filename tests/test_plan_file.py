@@ -7,9 +7,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from kubot import db, planfile
+from kubot.chat import people
+from kubot.chat.core import Bot
 from kubot.journal import Origin
-from kubot.models import Entry, Indicator, IndicatorTarget, PlanVersion
-from tests.conftest import PLANS
+from kubot.models import ChatIdentity, Entry, Indicator, IndicatorTarget, PlanVersion, Staff
+from tests.conftest import PLANS, talk
 
 SMALL = (PLANS / "small.yaml").read_text(encoding="utf-8")
 
@@ -137,3 +139,25 @@ def test_sample_plan_is_valid_and_has_the_six_strategic_goals() -> None:
 def test_a_year_before_any_plan_has_no_plan_to_export(small_plan_engine: Engine) -> None:
     with db.session_scope(small_plan_engine) as session, pytest.raises(planfile.PlanFileError, match="ingen plan"):
         planfile.dump(session, 2019)
+
+
+def test_a_chat_link_made_in_chat_survives_importing_a_plan_file_written_before_it(bot: Bot) -> None:
+    talk(bot, "Ola Götesson", ("koppla @U0MARIA Maria Chef", "Kopplat"))
+
+    with db.session_scope(bot.engine) as session:
+        planfile.apply(session, planfile.load(SMALL), Origin(None, "test"))
+
+    assert people.known(bot.engine, "slack", "U0MARIA"), "Maria's link is not in the file and stays"
+    assert people.known(bot.engine, "slack", "U0LISE")
+
+
+def test_a_chat_id_the_plan_file_gives_another_person_moves_to_that_person(small_plan_engine: Engine) -> None:
+    moved = SMALL.replace("chatt: {slack: U0LISE}", "").replace(
+        "{namn: Maria Chef, roll: chef,", "{namn: Maria Chef, chatt: {slack: U0LISE}, roll: chef,")
+
+    with db.session_scope(small_plan_engine) as session:
+        planfile.apply(session, planfile.load(moved), Origin(None, "test"))
+
+    with db.session_scope(small_plan_engine) as session:
+        owner = session.exec(select(Staff.name).join(ChatIdentity).where(ChatIdentity.external_id == "U0LISE")).all()
+    assert owner == ["Maria Chef"]

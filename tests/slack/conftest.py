@@ -3,6 +3,7 @@ to a fake Slack Web API on loopback, with requests signed like Slack signs them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -127,7 +128,12 @@ def kubot(small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack) 
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
     slack = SlackApp(small_plan_engine, slack_settings, clock=lambda: NOW)
     server = create_server(wsgi(slack), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # closing the server under its running loop ends the loop this way
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield Kubot(f"http://127.0.0.1:{server.effective_port}", slack, fake)
     server.close()
