@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
 from kubot import derived
@@ -75,13 +76,17 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
     networks = {n.id: n for n in session.exec(select(Network))}
     invited_codes: dict[int, frozenset[str]] = {}
 
-    meetings = session.exec(
-        select(Attendance).join(Entry, is_active(Attendance.entry_id, recorded_by))
+    # Columns rather than model objects: building an ORM object per row costs more than the query (a
+    # database after ten years holds thousands of meetings and courses for the two years a report reads).
+    meetings = session.execute(
+        select_rows(col(Attendance.id), col(Attendance.network_id), col(Attendance.held_on), col(Attendance.names_known),
+                    col(Attendance.invited_count), col(Attendance.present_count), col(Attendance.women), col(Attendance.men))
+        .join(Entry, is_active(Attendance.entry_id, recorded_by))
         .where(col(Attendance.held_on).between(start, end)).order_by(col(Attendance.held_on))
     ).all()
     presence: dict[int, set[str]] = defaultdict(set)
     invited_then: dict[int, set[str]] = defaultdict(set)
-    ids = [m.id for m in meetings]
+    ids = [m[0] for m in meetings]
     for attendance_id, municipality_id, present in session.exec(
         select(AttendancePresence.attendance_id, AttendancePresence.municipality_id, AttendancePresence.present)
         .where(col(AttendancePresence.attendance_id).in_(ids))
@@ -89,28 +94,33 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
         invited_then[attendance_id].add(municipality_code[municipality_id])
         if present:
             presence[attendance_id].add(municipality_code[municipality_id])
-    for m in meetings:
-        assert m.id is not None
-        if not m.names_known and m.network_id not in invited_codes:
-            invited_codes[m.network_id] = frozenset(x.code for x in invited(session, networks[m.network_id]))
+    for meeting_id, network_id, held_on, names_known, invited_count, present_count, women, men in meetings:
+        assert meeting_id is not None
+        if not names_known and network_id not in invited_codes:
+            invited_codes[network_id] = frozenset(x.code for x in invited(session, networks[network_id]))
         facts.attendance.append(derived.AttendanceFact(
-            network=networks[m.network_id].code, day=m.held_on,
+            network=networks[network_id].code, day=held_on,
             # Who was invited is taken from the meeting itself when names were logged: the network may change later.
-            invited=frozenset(invited_then[m.id]) if m.names_known else invited_codes[m.network_id],
-            present=frozenset(presence[m.id]) if m.names_known else None,
-            invited_count=m.invited_count, present_count=m.present_count, women=m.women, men=m.men,
+            invited=frozenset(invited_then[meeting_id]) if names_known else invited_codes[network_id],
+            present=frozenset(presence[meeting_id]) if names_known else None,
+            invited_count=invited_count, present_count=present_count, women=women, men=men,
         ))
 
-    courses = session.exec(
-        select(Course).join(Entry, is_active(Course.entry_id, recorded_by)).where(col(Course.held_on).between(start, end))
+    courses = session.execute(
+        select_rows(col(Course.id), col(Course.name), col(Course.held_on), col(Course.participants), col(Course.digital),
+                    col(Course.price), col(Course.external_price))
+        .join(Entry, is_active(Course.entry_id, recorded_by)).where(col(Course.held_on).between(start, end))
     ).all()
     by_course: dict[int, dict[str, int]] = defaultdict(dict)
-    for cp in session.exec(select(CourseParticipants).where(col(CourseParticipants.course_id).in_([c.id for c in courses]))):
-        by_course[cp.course_id][municipality_code[cp.municipality_id]] = cp.count
+    for course_id, municipality_id, count in session.exec(
+        select(CourseParticipants.course_id, CourseParticipants.municipality_id, CourseParticipants.count)
+        .where(col(CourseParticipants.course_id).in_([c[0] for c in courses]))
+    ):
+        by_course[course_id][municipality_code[municipality_id]] = count
     facts.courses = [
-        derived.CourseFact(name=c.name, day=c.held_on, participants=c.participants, by_municipality=by_course[c.id or 0],
-                           digital=c.digital, price=c.price, external_price=c.external_price)
-        for c in courses
+        derived.CourseFact(name=name, day=held_on, participants=participants, by_municipality=by_course[course_id or 0],
+                           digital=digital, price=price, external_price=external_price)
+        for course_id, name, held_on, participants, digital, price, external_price in courses
     ]
 
     # An application counts in the year it was sent; its decision only once it was made (by `as_of`).
