@@ -45,3 +45,23 @@ def test_the_course_form_lists_every_municipality_of_the_plan_and_composes_the_t
     assert counts == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"]
     values = {**COURSE, "digital": "true", "from-aneby": "3", "from-rjl": "2", "from-externa": "4", "price": "4 500"}
     assert forms.command(form, values) == "kurs Arkivering 2022-05-05 digital Aneby 3, Region Jönköpings län 2, externa 4 pris 4 500"
+
+
+
+def test_the_activity_form_can_make_its_comment_an_example_for_the_report(bot: Bot) -> None:
+    with Session(bot.engine) as session:
+        form = forms.build(session, "aktivitet", staff(session, "Ola Götesson"), NOW.date())
+    assert [f.id for f in form.inputs][-1] == "example"
+    values = {"activity": "pks-moten", "state": "klar", "example": "true", "comment": "Sex sammanträden under året."}
+    assert forms.command(form, values) == "aktivitet pks-moten klar exempel: Sex sammanträden under året."
+    reply = console.say(bot, "Ola Götesson", forms.command(form, values))
+    assert reply.accepted is True and "exempel" in reply.text.lower(), reply.text
+
+
+def test_an_example_without_a_comment_is_shown_beside_the_comment_field(bot: Bot) -> None:
+    values = {"activity": "pks-moten", "state": "klar", "example": "true"}
+    with Session(bot.engine) as session:
+        form = forms.build(session, "aktivitet", staff(session, "Ola Götesson"), NOW.date(), values)
+    reply = console.say(bot, "Ola Götesson", forms.command(form, values))
+    assert reply.accepted is False
+    assert forms.refusal(form, values, reply.text).field == "comment", reply.text

@@ -9,6 +9,7 @@ shows a refusal beside the field `refusal` names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -181,11 +182,14 @@ def _activity(session: Session, actor: Staff | None, today: date, preset: Values
     return (Field("activity", "Aktivitet", Kind.MENU, options=activities, about=("aktivitet",),
                   initial=activities[0][0] if len(activities) == 1 else ""),
             Field("state", "Status", Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),
-            Field("comment", "Kommentar (valfritt)", Kind.LONG_TEXT, optional=True))
+            Field("comment", "Kommentar (valfritt)", Kind.LONG_TEXT, optional=True, about=("text", "kommentar")),
+            Field("example", "Exempel i rapporten", Kind.TOGGLE, optional=True,
+                  hint="kommentaren visas under ”Exempel på aktiviteter”"))
 
 
 def _activity_command(form: Form, values: Values) -> str:
-    return _with_comment(f"aktivitet {text(values, 'activity')} {text(values, 'state')}", values, "comment")
+    example = " exempel" if text(values, "example") == "true" else ""
+    return _with_comment(f"aktivitet {text(values, 'activity')} {text(values, 'state')}{example}", values, "comment")
 
 
 def _course(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
@@ -283,7 +287,8 @@ def refusal(form: Form, values: Values, reply: str) -> Problem:
     quotes. The examples the core adds for typing are left out: the form's fields show the way instead."""
     problem = reply.split(EXAMPLES)[0].strip()
     said = problem.casefold()
-    worded = [(len(word), f.id) for f in form.inputs for word in f.about if word.casefold() in said]
+    told = re.sub(r"”[^”]*”", "", said)  # a quoted example ("t.ex. ”aktivitet …”") is not what it is about
+    worded = [(len(word), f.id) for f in form.inputs for word in f.about if word.casefold() in told]
     if worded:
         return Problem(max(worded, key=lambda found: found[0])[1], problem)
     quoted = next((f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
