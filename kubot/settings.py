@@ -29,7 +29,10 @@ def default_runtime_dir() -> Path:
     for the socket of the background process that answers `kubot say`."""
     with warnings.catch_warnings():  # a missing $XDG_RUNTIME_DIR is normal on servers; the fallback is safe
         warnings.simplefilter("ignore")
-        return platformdirs.user_runtime_path("kubot", appauthor=False)
+        try:
+            return platformdirs.user_runtime_path("kubot", appauthor=False)
+        except OSError:  # the /tmp fallback belongs to someone else: the user's own cache folder instead
+            return platformdirs.user_cache_path("kubot", appauthor=False) / "run"
 
 
 DEFAULT_REPORT_DIR = Path("rapporter")

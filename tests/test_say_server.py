@@ -150,3 +150,15 @@ def test_the_process_ends_when_no_message_comes(tmp_path: Path, runtime_dir: Pat
 
     with open(path.with_suffix(".lock"), "a") as lock:  # nobody holds it any more
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_runtime_folder_that_is_not_safe_to_use_falls_back_to_the_users_own_cache(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> Path:
+        raise PermissionError("/tmp/runtime-0 is owned by another user")
+
+    monkeypatch.setattr("platformdirs.user_runtime_path", refuse)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("KUBOT_RUNTIME_DIR", raising=False)
+
+    assert Settings.from_env().runtime_dir == tmp_path / "cache" / "kubot" / "run"
