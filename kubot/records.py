@@ -430,7 +430,7 @@ def log_activity_status(
     row = ActivityStatus(activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip())
     if example and not row.comment:
         raise RecordError("Ett exempel i rapporten behöver en text: skriv den efter kolon, "
-                          "t.ex. ”aktivitet a-pks-sammantraden klar exempel: Under året har PKS haft sex sammanträden.”")
+                          f"t.ex. ”aktivitet {activity.code} {state.value} exempel: Vad som gjordes och vad det gav.”")
     example = example or (bool(row.comment) and _kept_example(session, origin) is not None)
     summary = f"Aktivitet {activity.code} ”{activity.name}” {fmt.day(reported_on)}: {state.value}"
     if row.comment:
