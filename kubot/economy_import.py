@@ -25,9 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
-from kubot import economy, records
+from kubot import economy
 from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
+from kubot.kinds.economy.record import log_economy
 from kubot.models import Area
 
 AREA_HEADERS = ("område", "omrade", "area")
@@ -181,6 +182,6 @@ def import_file(session: Session, path: Path, origin: Origin, per: date | None =
     found = read(path, areas, per)
     if not found:
         raise ImportError_(path, ["filen har inga belopp att importera"])
-    return [records.log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
+    return [log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
                                 summary_prefix=f"Ekonomi från {path.name}")
             for day, figures in sorted(found.items())]

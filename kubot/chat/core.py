@@ -32,10 +32,9 @@ from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
-from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, Command, Context, Usage
+from kubot.chat.registry import COMMANDS, EXAMPLES, Command, Context, Usage
 from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
 from kubot.models import ChatIdentity, HandledMessage, SlowJob, Staff
@@ -263,7 +262,6 @@ def _first_word(text: str) -> tuple[str, str]:
     return word, rest
 
 
-EXAMPLES = "\nSå här kan det se ut:"  # what introduces the examples after a problem
 
 
 def _examples(command: Command, problem: Exception, message: str) -> str:

@@ -173,7 +173,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
     indicators, activities = snapshot.outstanding_for(ctx.actor.id or 0)
     if not indicators and not activities:
         return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")
-    items = delivery.items_of(delivery.PlanRows.load(ctx.session, period.year), snapshot, [*indicators, *activities])
+    items = delivery.items_of(ctx.session, delivery.PlanRows.load(ctx.session, period.year), snapshot, [*indicators, *activities])
     recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
                               summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(i.code for i in items),
                               detail={"codes": [i.code for i in items]})

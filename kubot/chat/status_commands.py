@@ -10,30 +10,29 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from kubot import evaluation
+from kubot import evaluation, kinds
 from kubot import formatting as fmt
 from kubot.chat import followups, grammar
-from kubot.chat.commands import take_period
-from kubot.chat.registry import Context, Scope, Usage, command
+from kubot.chat.registry import Context, Scope, Usage, command, take_period
 from kubot.chat.values import NoMatch, ValueProblem
+from kubot.kinds import Ask, activity
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.port import Action, Reply
-from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
 
 
-def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
+def report_command(session: Session, verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
     """The message that reports what `verdict` lacks; the same wording the reminders use."""
     if isinstance(verdict, ActivityVerdict):
-        return digest.activity_how(verdict.code)
-    return digest.how_to_report(verdict.source, verdict.code, period, verdict.networks)
+        return activity.how(verdict.code)
+    return kinds.how_to_report(session, verdict.source, Ask(verdict.code, period, tuple(verdict.networks)))
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
@@ -212,7 +211,7 @@ def missing(ctx: Context, args: str) -> Reply:
         indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
         activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
     verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-    lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
+    lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(ctx.session, v, period)}"
              for v in verdicts if v.due.outstanding]
     later = [v for v in indicators if v.due == Due.LATER]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""

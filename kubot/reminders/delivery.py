@@ -27,12 +27,13 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db, evaluation
+from kubot import db, evaluation, kinds
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
+from kubot.kinds import Ask, activity
 from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
-from kubot.models.plan import Role
+from kubot.models.plan import Role, Source
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.port import Action, Outgoing, Sender
@@ -120,16 +121,17 @@ class PlanRows:
         return chain
 
 
-def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[IndicatorVerdict | ActivityVerdict]) -> list[digest.Item]:
+def items_of(session: Session, plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[IndicatorVerdict | ActivityVerdict]) -> list[digest.Item]:
     """Verdicts as reminder items: code, name, the command that reports it, and any reported value."""
     items = []
     for verdict in verdicts:
         if isinstance(verdict, ActivityVerdict):
-            items.append(digest.Item(verdict.code, verdict.name, digest.activity_how(verdict.code), verdict.state or ""))
+            items.append(digest.Item(verdict.code, verdict.name, activity.how(verdict.code), verdict.state or ""))
             continue
         indicator = plan.indicators.get(verdict.code)
-        how = (digest.how_to_report(indicator.source, verdict.code, snapshot.period, indicator.networks, indicator.question_code)
-               if indicator else f"resultat {verdict.code} <värde> {snapshot.period.code}")
+        ask = Ask(verdict.code, snapshot.period, tuple(indicator.networks if indicator else ()),
+                  indicator.question_code if indicator else None)
+        how = kinds.how_to_report(session, indicator.source if indicator else Source.TYPED, ask)
         shown = fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else ""
         items.append(digest.Item(verdict.code, verdict.name, how, shown))
     return items
@@ -181,18 +183,18 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
         indicators, activities = snapshot.owed_by(staff_id)
         if not indicators and not activities:
             continue  # everything reported: no reminder
-        owed = items_of(plan_rows, snapshot, [*indicators, *activities])
+        owed = items_of(session, plan_rows, snapshot, [*indicators, *activities])
         person = people.get(staff_id)
         owed_by_person.setdefault(staff_id if person else None, []).extend(owed)
         slot = schedule.current(base + snoozed.get(staff_id, []), now, reminder_plan)
         if person is None or slot is None:
             continue
-        done = items_of(plan_rows, snapshot, [v for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED])
+        done = items_of(session, plan_rows, snapshot, [v for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED])
         out.append(Planned(key("påminnelse", staff_id, period, slot.stage), "påminnelse", staff_id, person.name, period, slot.stage,
                            schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, owed, done)))
     nobodys = [v for v in verdicts if v.due.owed and v.responsible_id is None]
     if nobodys:
-        owed_by_person.setdefault(None, []).extend(items_of(plan_rows, snapshot, nobodys))
+        owed_by_person.setdefault(None, []).extend(items_of(session, plan_rows, snapshot, nobodys))
     first = schedule.current(base, now, reminder_plan)
     if None in owed_by_person and first is not None:
         for head in heads:

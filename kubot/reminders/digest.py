@@ -1,7 +1,7 @@
 """The reminder texts, in Swedish: pure functions from what is owed to a message.
 
-What is owed comes from the rules' verdicts (`Snapshot.owed_by`); this module only words it,
-with the exact chat command that reports each item, so nobody has to look up a code.
+What is owed comes from the rules' verdicts (`Snapshot.owed_by`); this module only words it, with
+the exact chat command that reports each item (its kind's `how`), so nobody has to look up a code.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import date
 
 from kubot import formatting as fmt
 from kubot import workdays
-from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
 from kubot.port import Action
@@ -21,8 +20,6 @@ from kubot.verdicts import Due, Snapshot
 NOBODY = "Utan ansvarig"
 MAX_LISTED = 25
 
-
-MAX_NAMED_NETWORKS = 3
 
 
 @dataclass(frozen=True)
@@ -39,27 +36,6 @@ class Item:
 class Text:
     text: str
     actions: tuple[Action, ...] = ()
-
-
-def how_to_report(source: str, code: str, period: Period, networks: Sequence[str] = (), question: str | None = None) -> str:
-    """The chat command that reports an indicator; placeholders in <> are the person's to fill in."""
-    match Source(source):
-        case Source.TYPED:
-            return f"resultat {code} <värde> {period.code}"
-        case Source.ATTENDANCE | Source.ATTENDANCE_EACH_MUNICIPALITY:
-            # An indicator over many networks gets the general form; a list of 30 alternatives helps nobody.
-            named = networks if 0 < len(networks) <= MAX_NAMED_NETWORKS else ["<nätverk>"]
-            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in named)
-        case Source.SURVEY:
-            return f"enkät {question or '<fråga>'} <nätverk> <antal 1> <antal 2> <antal 3> <antal 4> <antal 5> <antal 6>"
-        case Source.APPLICATIONS_COUNT | Source.APPLICATIONS_AMOUNT:
-            return "ansökan <projekt> <finansiär> <sökt belopp> beviljat <belopp>"
-        case _:
-            return "kurs <namn> <datum> <antal> deltagare pris <pris> extern <externt pris>"
-
-
-def activity_how(code: str) -> str:
-    return f"aktivitet {code} {ActivityState.ON_TRACK.value}"
 
 
 _OTHER_STATES = ", ".join(s.value for s in ActivityState if s != ActivityState.ON_TRACK)

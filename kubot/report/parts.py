@@ -15,23 +15,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kubot import derived, economy
 from kubot import formatting as fmt
-from kubot.models.plan import Role, Source, Unit
-from kubot.models.records import ActivityState, EmploymentForm, ThreeK
+from kubot.models.plan import Role, Unit
+from kubot.models.records import ActivityState, ThreeK
 from kubot.periods import Period
-from kubot.planfile import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
+from kubot.planfile import GoalSpec, PlanFile, StrategicGoalSpec
 from kubot.report import gather
 from kubot.report.model import (
-    BarChart,
     Block,
     Bullets,
     Cell,
-    DistributionChart,
     Heading,
     Paragraph,
     Run,
-    Series,
     Table,
 )
 from kubot.verdicts import (
@@ -81,23 +77,13 @@ TREND_LEGEND = (
     (Trend.DOWN, "resultatet har minskat jämfört med samma period föregående år"),
 )
 THREE_K_TITLES = {ThreeK.COST: "Kostnadseffektivitet", ThreeK.COMPETENCE: "Kompetenshöjning", ThreeK.QUALITY: "Kvalitetshöjning"}
-FTE_COLUMNS = (EmploymentForm.SECONDED, EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM)
 PROPOSAL = "Förslag – skriv om: "
-COURSE_EXAMPLES = 10
 EXAMPLES_PER_GROUP = 3
 ORGANISATION_WIDE = "Hela verksamheten"
-APPLICATION_SOURCES = (Source.APPLICATIONS_COUNT, Source.APPLICATIONS_AMOUNT)
 INDICATOR_HEADER = ("Mätetal", "Målvärde", "Resultat", "Analys")
 ACTIVITY_HEADER = ("Aktiviteter", "Analys")
 # Soft hyphens (U+00AD) mark where a long header word may break: "Kostnads-reducering", never "Kostnadsre|ducering".
 SHY = "\u00ad"
-ACCOUNT_COLUMNS = ("ingående medel", "erhållna medel", "disponibla medel", "budget förbrukning", "utfall förbrukning",
-                   "kvarvarande medel", "varav statliga", "redovisat resultat")
-ACCOUNT_HEADERS = ("Ingående medel", "Erhållna medel", "Disponibla medel", f"Budget förbruk{SHY}ning",
-                   f"Utfall förbruk{SHY}ning", f"Kvar{SHY}varande medel", "Varav statliga", "Redovisat resultat")
-FINANCING_COLUMNS = ("finansiering kommunerna", "finansiering staten", "finansiering övriga", "total finansiering",
-                     "andel kommunerna")
-FINANCING_HEADERS = ("Länets kommuner", "Staten", "Övriga", "Total finansiering", "Andel kommunerna")
 
 
 # --- the plan as the report sees it --------------------------------------------------------------
@@ -210,7 +196,7 @@ def _proposal(text: str) -> Cell:
     return Cell.of(Run(PROPOSAL, bold=True, italic=True, colour=GREY), Run(text, italic=True, colour=GREY))
 
 
-def _number_cell(text: str, *, bold: bool = False) -> Cell:
+def number_cell(text: str, *, bold: bool = False) -> Cell:
     return Cell.text(text, bold=bold)
 
 
@@ -321,147 +307,7 @@ def activity_table(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]
     return table, silent
 
 
-def application_table(ctx: Context) -> Table | None:
-    period = ctx.period
-    applications = sorted((a for a in ctx.data.facts.applications if period.contains(a.day)), key=lambda a: (a.day, a.project))
-    if not applications:
-        ctx.miss("ansökningar om externa medel (”ansökan …”)")
-        return None
-    outcome = {"granted": "beviljad", "rejected": "avslag", "pending": "inget beslut"}
-    rows = [
-        (Cell.text(a.project), Cell.text(a.funder), _number_cell(fmt.kronor(a.sought)),
-         _number_cell(fmt.kronor(a.granted) if a.granted is not None else "–"),
-         Cell.text(f"{outcome[a.status]} {fmt.day(a.decided)}" if a.decided else outcome[a.status]))
-        for a in applications
-    ]
-    summary = derived.applications(applications, period)
-    share = summary.amount_granted_of_sought
-    decided = summary.granted + summary.rejected
-    rows.append((
-        Cell.text(f"Summa: {count_text(summary.submitted, 'ansökan', 'ansökningar')}", bold=True),
-        Cell.text(f"{summary.granted} av {decided} beviljade" + (f", {summary.pending} utan beslut" if summary.pending else ""),
-                  bold=True),
-        _number_cell(fmt.kronor(share.denominator), bold=True), _number_cell(fmt.kronor(share.numerator), bold=True),
-        Cell.text(f"{fmt.ratio_percent(share.value)} av sökt belopp" if share.value is not None else "–", bold=True),
-    ))
-    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.0, 2.6, 2.0, 2.0, 2.0),
-                 numeric=frozenset({2, 3}), total=True, small=True, caption=f"Ansökningar om externa medel skickade {period.label}")
-
-
-def staff_table(ctx: Context) -> Table | None:
-    staff = ctx.data.staff_fte
-    years = sorted({item.year for item in staff})
-    if not years:
-        return None
-    by_year = {(item.year, item.form): item.fte for item in staff}
-    rows = []
-    for year in years:
-        values = [by_year.get((year, form.value)) for form in FTE_COLUMNS]
-        rows.append((Cell.text(str(year)), *(_number_cell(fmt.number(v, 2) if v is not None else "–") for v in values),
-                     _number_cell(fmt.number(sum(v for v in values if v is not None), 2), bold=True)))
-    return Table(("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa"), tuple(rows),
-                 widths=(3.0, 2.0, 2.0, 2.0, 2.0), numeric=frozenset({1, 2, 3, 4}),
-                 caption=f"Antal årsarbetare per anställningsform {years[0]}–{years[-1]}" if len(years) > 1 else
-                 f"Antal årsarbetare per anställningsform {years[0]}")
-
-
-def _economy_rows(ctx: Context) -> list[economy.AreaEconomy]:
-    rows = [row for row in ctx.data.economy if ctx.plan.covers_area(row.area)]
-    return sorted(rows, key=lambda row: ctx.plan.group_order(row.area))
-
-
-def _tkr(value: float | None) -> str:
-    return "" if value is None else fmt.number(value)
-
-
-def accounts_table(ctx: Context) -> Table | None:
-    """The accounts per area in tkr, as Bilaga 2 of the annual report; disponibla and kvarvarande computed."""
-    rows = [row for row in _economy_rows(ctx) if any(row.get(item) is not None for item in economy.ITEMS[:6])]
-    if not rows:
-        return None
-    body = [(Cell.text(ctx.plan.area_names.get(row.area, row.area)), *(_number_cell(_tkr(row.value(c))) for c in ACCOUNT_COLUMNS))
-            for row in rows]
-    body.append((Cell.text("Summa", bold=True), *(_number_cell(_tkr(economy.total(rows, c)), bold=True) for c in ACCOUNT_COLUMNS)))
-    day = max(row.as_of for row in rows)
-    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.2, *(1.05 for _ in ACCOUNT_COLUMNS)),
-                 numeric=frozenset(range(1, len(ACCOUNT_COLUMNS) + 1)), total=True, small=True,
-                 caption=f"Redovisning i tkr per {fmt.day(day)}")
-
-
-def financing_table(ctx: Context) -> Table | None:
-    """How the outcome was financed, per area: the municipalities, the state, others; the share computed."""
-    rows = [row for row in _economy_rows(ctx) if row.financing_total]
-    if not rows:
-        return None
-
-    def shown(row_or_total: float | None, column: str) -> str:
-        if row_or_total is None:
-            return ""
-        return fmt.percent(row_or_total) if column == "andel kommunerna" else fmt.number(row_or_total)
-
-    body = [(Cell.text(ctx.plan.area_names.get(row.area, row.area)), *(_number_cell(shown(row.value(c), c)) for c in FINANCING_COLUMNS))
-            for row in rows]
-    body.append((Cell.text("Summa", bold=True), *(_number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS)))
-    return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.4, 1.5, 1.3, 1.3, 1.6, 1.5),
-                 numeric=frozenset(range(1, 6)), total=True, small=True, caption="Finansiering per område (tkr)")
-
-
-def payout_sentence(ctx: Context) -> Paragraph | None:
-    paid = economy.total(_economy_rows(ctx), "utbetalt till kommunerna")
-    if not paid:
-        return None
-    return Paragraph.plain(f"Till länets kommuner har {fmt.tkr(paid)} betalats ut under {ctx.period.year}.")
-
-
 # --- charts ----------------------------------------------------------------------------------------
-
-
-def attendance_charts(ctx: Context, spec: IndicatorSpec, target: float | None) -> list[Block]:
-    data, plan, period = ctx.data, ctx.plan, ctx.period
-    networks = frozenset(spec.networks) or None
-    earlier = period.previous_year()
-    blocks: list[Block] = []
-    if spec.source == Source.ATTENDANCE and len(spec.networks) > 1:
-        now = derived.attendance_by_network(data.facts.attendance, period)
-        before = derived.attendance_by_network(data.facts.attendance, earlier)
-        shown = [code for code in spec.networks if code in now]
-        if shown:
-            series = [Series(str(period.year), tuple(now[c].percent for c in shown))]
-            if any(c in before for c in shown):
-                series.insert(0, Series(str(earlier.year), tuple(before[c].percent if c in before else None for c in shown)))
-            blocks.append(BarChart(title="Genomsnittsnärvaro per nätverk",
-                                   categories=tuple(plan.networks.get(code, code) for code in shown),
-                                   series=tuple(series), target=target))
-    now_m = derived.attendance_by_municipality(data.facts.attendance, period, networks)
-    before_m = derived.attendance_by_municipality(data.facts.attendance, earlier, networks)
-    if now_m:
-        codes = [code for code in plan.municipalities if code in now_m]
-        series = [Series(str(period.year), tuple(now_m[c].percent for c in codes))]
-        if any(c in before_m for c in codes):
-            series.insert(0, Series(str(earlier.year), tuple(before_m[c].percent if c in before_m else None for c in codes)))
-        blocks.append(BarChart(title="Genomsnittsnärvaro per kommun", categories=tuple(plan.municipalities[c] for c in codes),
-                               series=tuple(series), target=target))
-    return blocks
-
-
-def survey_chart(ctx: Context, spec: IndicatorSpec) -> Block | None:
-    data, plan, period = ctx.data, ctx.plan, ctx.period
-    assert spec.question is not None
-    networks = frozenset(spec.networks) or None
-    answered = sorted({s.network for s in data.facts.surveys
-                       if s.year == period.year and s.question == spec.question and (networks is None or s.network in networks)},
-                      key=lambda code: plan.networks.get(code, code))
-    if not answered:
-        return None
-    rows = [(plan.networks.get(code, code), derived.answer_distribution(data.facts.surveys, period, spec.question, {code}))
-            for code in answered]
-    rows.append(("Samtliga", derived.answer_distribution(data.facts.surveys, period, spec.question, networks)))
-    return DistributionChart(
-        title=f"{spec.name}: svarsfördelning per nätverk",
-        rows=tuple(label for label, _ in rows),
-        shares=tuple(tuple(share.percent or 0.0 for share in distribution) for _, distribution in rows),
-        answers=tuple(int(distribution[0].denominator) for _, distribution in rows),
-    )
 
 
 # --- appendices ------------------------------------------------------------------------------------
@@ -480,62 +326,6 @@ def legend() -> list[Block]:
         Table(("Symbol", "Betydelse"), activity_rows, widths=(1.2, 9.0)),
         Heading("Trendpilar", 2, kind="plain"),
         Table(("Pil", "Betydelse"), trend_rows, widths=(1.2, 9.0)),
-    ]
-
-
-def course_examples(ctx: Context) -> list[Block]:
-    period, data = ctx.period, ctx.data
-    priced = [c for c in data.facts.courses if period.contains(c.day) and c.price is not None and c.external_price is not None]
-    if not priced:
-        ctx.miss("kurser med pris och externt jämförpris (”kurs … pris … extern …”)")
-        return []
-    reductions = [(course, derived.cost_reduction([course], period)) for course in priced]
-    examples = sorted(reductions, key=lambda item: (-item[1].numerator, item[0].name))[:COURSE_EXAMPLES]
-    rows: list[tuple[Cell, ...]] = []
-    for course, reduction in examples:
-        assert course.price is not None and course.external_price is not None
-        rows.append((
-            Cell.text(course.name), _number_cell(fmt.kronor(course.price)), _number_cell(fmt.number(course.participants)),
-            _number_cell(fmt.kronor(course.external_price)), _number_cell(fmt.kronor(course.external_price - course.price)),
-            _number_cell(fmt.kronor(reduction.numerator)),
-            _number_cell(fmt.ratio_percent(reduction.value) if reduction.value is not None else "–"),
-        ))
-    total = derived.cost_reduction(priced, period)
-    rows.append((Cell.text(f"Total kostnadsreducering för samtliga {len(priced)} kurser med jämförpris", bold=True),
-                 *(Cell.text("") for _ in range(4)), _number_cell(fmt.kronor(total.numerator), bold=True),
-                 _number_cell(fmt.ratio_percent(total.value) if total.value is not None else "–", bold=True)))
-    return [
-        Heading("Exempel på kurser som genererar en hög kostnadseffektivitet för länets kommuner", 1, kind="appendix"),
-        Table(("Kurs", "Kostnad per deltagare via Kommunal utveckling", f"Antal del{SHY}tagare",
-               "Kostnad per deltagare externt", f"Kostnads{SHY}reducering per deltagare",
-               f"Kostnads{SHY}reducering per kurs", f"Kostnads{SHY}reducering i %"),
-              tuple(rows), widths=(2.6, 1.5, 1.2, 1.5, 1.5, 1.5, 1.7), numeric=frozenset(range(1, 7)), total=True, small=True),
-        Paragraph.plain(
-            f"Sammanställningen visar de {len(examples)} kurser med störst kostnadsreducering av totalt "
-            f"{derived.course_count(data.facts.courses, period)} kurser under perioden. Kostnader för resa och boende är inte inräknade."),
-    ]
-
-
-def course_participants(ctx: Context) -> list[Block]:
-    period, data = ctx.period, ctx.data
-    total = derived.participant_count(data.facts.courses, period)
-    shares = derived.participants_by_municipality(data.facts.courses, period)
-    if not total or not shares:
-        ctx.miss("kursdeltagare per kommun (”kurs … Aneby 3, Eksjö 2, externa 4”)")
-        return []
-    rows = []
-    for code, name in ctx.plan.municipalities.items():
-        share = shares.get(code, derived.Ratio(0, total))
-        rows.append((Cell.text(name), _number_cell(fmt.number(share.numerator)), _number_cell(fmt.percent(share.percent or 0, 1))))
-    unassigned = total - sum(share.numerator for share in shares.values())
-    if unassigned:
-        rows.append((Cell.text("Externa deltagare och deltagare utan kommunfördelning"), _number_cell(fmt.number(unassigned)),
-                     _number_cell(fmt.percent(100 * unassigned / total, 1))))
-    rows.append((Cell.text("Summa", bold=True), _number_cell(fmt.number(total), bold=True), _number_cell(fmt.percent(100, 1), bold=True)))
-    return [
-        Heading(f"Deltagande på kurser {period.year}, fördelat på länets kommuner", 1, kind="appendix"),
-        Table(("Kommun", "Antal deltagare", "Procent"), tuple(rows), widths=(5.0, 2.5, 2.5), numeric=frozenset({1, 2}), total=True,
-              caption=f"Deltagare på kurser {period.label}, i förhållande till totala antalet kursdeltagare"),
     ]
 
 

@@ -240,7 +240,7 @@ class SlackApp:
         user, channel = body["user_id"], body.get("channel_id", "")
         request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{body['trigger_id']}",
                    "response_url": body.get("response_url")}
-        if text.casefold() in chat_forms.FORMS:
+        if text.casefold() in chat_forms.known():
             ack()
             if not self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask

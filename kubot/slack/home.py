@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kubot import evaluation
+from kubot import evaluation, kinds
 from kubot import formatting as fmt
+from kubot.kinds import activity
 from kubot.models import Entry, Goal, Staff, StrategicGoal
-from kubot.models.plan import Role, Source
+from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.planfile import version_for_year
 from kubot.slack.render import Block, button, plain
@@ -23,21 +24,13 @@ OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a 
 UNDO = "kubot-kommando-angra"  # an undo button sends "ångra N" like any command button
 LATEST = 5
 MAX_BLOCKS = 100  # Slack's limit per view
-_FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
-                   Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
-                   Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs"}
 
 
 def form_for(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> tuple[str, dict[str, str]] | None:
     """The form that reports what `verdict` lacks, with what it can fill in already; None when there is none."""
     if isinstance(verdict, ActivityVerdict):
-        return "aktivitet", {"activity": verdict.code}
-    kind = _FORM_OF_SOURCE.get(Source(verdict.source))
-    if kind == "resultat":
-        return kind, {"indicator": verdict.code, "period": period.code}
-    if kind == "närvaro":
-        return kind, {"network": verdict.networks[0]} if len(verdict.networks) == 1 else {}
-    return (kind, {}) if kind else None
+        return activity.NAME, activity.prefill(verdict.code)
+    return kinds.form_for(verdict.source, kinds.Ask(verdict.code, period, tuple(verdict.networks)))
 
 
 def _section(text: str) -> Block:
