@@ -1,6 +1,6 @@
 """A generated year of records for the plan in force, for benchmarks: deterministic from a seed.
 
-Everything is written through the `kubot.records.log_*` functions, so the records are what
+Everything is written through the record kinds' `log_*` functions (`kubot/kinds/*/record.py`), so the records are what
 chat would have stored (journaled, validated). `scale` multiplies the volumes; scale 1 is
 roughly a real year of Kommunal utveckling: about six meetings per network, 160 courses,
 14 funding applications, the annual survey in every network, a result and an analysis for

@@ -22,6 +22,7 @@ from kubot.chat import console
 from kubot.chat.core import Bot
 from kubot.db import session_scope
 from kubot.periods import Period
+from kubot.kinds.economy import report as economy_report
 from kubot.report import parts
 from kubot.settings import Settings
 
@@ -167,7 +168,7 @@ def test_the_pdf_has_a_table_of_contents_with_page_numbers(annual: Path) -> None
     contents = text[text.index("Innehållsförteckning"):text.index("1 Inledning\n")]
     assert re.search(r"1 Inledning\.*\s*\d+", text[text.index("Innehållsförteckning"):]), "page numbers filled in"
     assert "Innehållsförteckningen uppdateras" not in text
-    assert parts.ACCOUNT_HEADERS and "8 Ekonomi" in text and contents
+    assert economy_report.ACCOUNT_HEADERS and "8 Ekonomi" in text and contents
 
 
 def _example_sections(path: Path) -> list[str]:

@@ -34,7 +34,7 @@ class Facts:
     def of(self, kind: str, empty: T) -> T:
         """Kind `kind`'s facts; `empty` when nothing was loaded for it."""
         found = self.parts.get(kind)
-        return empty if found is None else found  # type: ignore[no-any-return]
+        return empty if found is None else found
 
 
 @dataclass(frozen=True)
