@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, evaluation, planfile, say_link
+from kubot import app, check, data_commands, db, evaluation, planfile, say_link
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -94,6 +94,8 @@ def parser() -> argparse.ArgumentParser:
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
+    commands.add_parser("check", aliases=["kontroll"],
+                        help="kontrollera inställningarna: databas, plan, Slack, Teams, vem som nås, rapportkatalog")
     data_commands.add_commands(commands)
     return parser
 
@@ -367,6 +369,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
+        if args.command in ("check", "kontroll"):
+            findings = check.run(settings)
+            print(check.render(findings))
+            return check.exit_code(findings)
         if args.command == "db":
             db.upgrade(db.make_engine(settings.database_url))
             print(f"Databasen {db.describe(settings.database_url)} har senaste schemat.")
