@@ -23,8 +23,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import db, planfile
+from kubot import db
 from kubot.models import ChatIdentity, Staff
+from kubot.plan import loading, queries
 from kubot.settings import Settings
 
 HEALTH_TIMEOUT = 5.0
@@ -143,7 +144,7 @@ def plan_findings(session: Session, today: date) -> list[Finding]:
     findings = []
     sample_name = _sample_plan_name()
     for year in (today.year, today.year + 1):
-        version = planfile.version_for_year(session, year)
+        version = queries.version_for_year(session, year)
         if version is None:
             level = Level.FAIL if year == today.year else Level.WARN
             findings.append(Finding(level, f"Ingen plan gäller {year}", "läs in årets plan med kubot plan import FIL"))
@@ -156,7 +157,7 @@ def plan_findings(session: Session, today: date) -> list[Finding]:
 
 
 def _sample_plan_name() -> str:
-    found = re.search(r"^namn:\s*(.+?)\s*$", planfile.sample_text(), re.MULTILINE)
+    found = re.search(r"^namn:\s*(.+?)\s*$", loading.sample_text(), re.MULTILINE)
     return found.group(1) if found else ""
 
 

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, update
 
-from kubot import check, db, planfile
+from kubot import check, db
 from kubot.chat import console
 from kubot.chat.core import Bot
 from kubot.check import Level, Person, PlatformCheck, Reach
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.plan import importing, loading
 from kubot.settings import Settings
 from kubot.teams import check as teams_check
 from tests.conftest import NOW
@@ -77,7 +78,7 @@ def test_no_plan_this_year_fails_and_none_next_year_warns(small_plan_engine: Eng
 
 def test_the_sample_plan_is_a_warning_to_make_it_ones_own(engine: Engine, tmp_path: Path) -> None:
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load(planfile.sample_text(), "exempelplanen"), Origin(None, "system"))
+        importing.apply(session, loading.load(loading.sample_text(), "exempelplanen"), Origin(None, "system"))
     findings = check.run(Settings(report_dir=tmp_path / "r"), engine, today=TODAY, checkers=[])
     sample = only("Planen för 2022", findings)
     assert sample.level is Level.WARN and "exempelplanen" in sample.text and "kubot plan export" in sample.fix
