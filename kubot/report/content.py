@@ -29,7 +29,7 @@ from kubot.kinds.base import ReportHalf
 from kubot.kinds.economy import report as economy_report
 from kubot.kinds.staff import report as staff_report
 from kubot.periods import TERTIAL_NAMES, Period
-from kubot.planfile import GoalSpec, StrategicGoalSpec
+from kubot.plan.schema import GoalSpec, StrategicGoalSpec
 from kubot.report import gather, parts
 from kubot.report.model import Block, Bullets, Heading, Internal, Paragraph, Report, Run, TitlePage
 from kubot.report.parts import Context

@@ -19,7 +19,7 @@ from kubot import formatting as fmt
 from kubot.models.plan import Role, Unit
 from kubot.models.records import ActivityState, ThreeK
 from kubot.periods import Period
-from kubot.planfile import GoalSpec, PlanFile, StrategicGoalSpec
+from kubot.plan.schema import GoalSpec, PlanFile, StrategicGoalSpec
 from kubot.report import gather
 from kubot.report.model import (
     Block,

@@ -44,17 +44,14 @@ def activity(ctx: Context, args: str) -> Reply:
     """
     head, comment = grammar.split_comment(args)
     example, head = grammar.take_flag(grammar.tidy(head), *EXAMPLE)
-    folded = head.casefold()
-    for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
-        match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
-        if match:
-            name = head[: match.start()].strip()
-            break
-    else:
-        raise Usage("Skriv aktivitetens status efter koden: pågår enligt plan, ej påbörjad, pågår med problem, "
-                    "pågår med allvarligt problem, avbruten eller klar.")
+    name, state, after = _split_at_state(head)
+    if state is None:
+        raise Usage(f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad, "
+                    f"pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet {head or 'a-pks-sammantraden'} klar”.")
     if not name:
-        raise Usage("Skriv vilken aktivitet det gäller, före statusen.")
+        raise Usage(f"Skriv vilken aktivitet det gäller, före statusen, t.ex. ”aktivitet a-pks-sammantraden {head}”.")
+    # What follows the status after a comma or a dash is the comment: "reko inställd, ingen kom".
+    comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
     check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
@@ -79,6 +76,17 @@ def _activity(session: Session, actor: Staff | None, today: date, preset: forms.
 def _activity_command(form: forms.Form, values: forms.Values) -> str:
     example = " exempel" if forms.text(values, "example") == "true" else ""
     return forms.with_comment(f"aktivitet {forms.text(values, 'activity')} {forms.text(values, 'state')}{example}", values, "comment")
+
+
+def _split_at_state(head: str) -> tuple[str, ActivityState | None, str]:
+    """The activity's name, the status written first after it, and what follows the status."""
+    folded = head.casefold()
+    found = [(match.start(), -len(phrase), match.end(), state) for phrase, state in _STATES
+             if (match := re.search(rf"(?<!\S){re.escape(phrase)}(?=$|[\s,;:.!–-])", folded))]
+    if not found:
+        return head, None, ""
+    start, _, end, state = min(found, key=lambda hit: hit[:2])
+    return head[:start].strip(" ,"), state, head[end:].strip(" ,;:.–-")
 
 
 COMMANDS = (activity,)

@@ -7,7 +7,7 @@ from kubot import formatting as fmt
 from kubot.kinds import application
 from kubot.kinds.base import ReportHalf
 from kubot.models.plan import Source
-from kubot.planfile import GoalSpec
+from kubot.plan.schema import GoalSpec
 from kubot.report import parts
 from kubot.report.model import Block, Cell, Table
 

@@ -96,7 +96,7 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: form
     chosen = next((n for n in networks if n.code == forms.text(preset, "network")), None)
     fields = [forms.Field("network", "Nätverk", forms.Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
                     redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              forms.Field("date", "Mötets datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag"))]
+              forms.Field("date", "Mötets datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
     if chosen is None:
         fields.append(forms.Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", forms.Kind.NOTE))
     else:

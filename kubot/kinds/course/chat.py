@@ -77,7 +77,7 @@ def _participants_by_municipality(ctx: Context, text: str, year: int) -> dict[st
 def _course(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
     return (forms.Field("name", "Kursens namn", forms.Kind.TEXT, about=("namn", "kursen")),
-            forms.Field("date", "Datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden")),
+            forms.Field("date", "Datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
             forms.Field("participants", "Antal deltagare", forms.Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
                   about=("antalet deltagare", "totalt")),
             forms.Field("digital", "Digital kurs", forms.Kind.TOGGLE, optional=True),

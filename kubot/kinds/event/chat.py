@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from kubot import records
 from kubot.chat import forms, grammar
 from kubot.chat.registry import (
@@ -13,6 +15,7 @@ from kubot.chat.registry import (
     declare,
 )
 from kubot.kinds.event import record
+from kubot.models import Area, StaffArea
 from kubot.models.plan import Role
 from kubot.models.records import ThreeK
 from kubot.port import Reply
@@ -29,7 +32,10 @@ def event(ctx: Context, args: str) -> Reply:
     """
     head, text = grammar.split_comment(args)
     if not text:
-        raise Usage("Skriv händelsen efter ett kolon.")
+        own = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).first()
+        area = own or next(iter(ctx.lexicon().areas.values()), ("Barnahus",))[0]
+        raise Usage(f"Skriv vilket område händelsen gäller före ett kolon, och händelsen efter, t.ex. "
+                    f"”händelse {area}: {grammar.tidy(head) or 'Nytt avtal om …'}”.")
     day, head = grammar.take_date(grammar.tidy(head), ctx.today)
     occurred_on = day or ctx.today
     kind, head = _take_three_k(head)

@@ -6,7 +6,7 @@ from kubot import derived
 from kubot.kinds import survey
 from kubot.kinds.base import ReportHalf
 from kubot.models.plan import Source
-from kubot.planfile import IndicatorSpec
+from kubot.plan.schema import IndicatorSpec
 from kubot.report import parts
 from kubot.report.model import Block, DistributionChart
 from kubot.verdicts import IndicatorVerdict

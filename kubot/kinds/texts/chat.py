@@ -16,7 +16,7 @@ from kubot.chat.registry import (
 from kubot.kinds.texts import record
 from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.port import Reply
 
 # The named sections of a report that have no data of their own, only text.
