@@ -28,7 +28,7 @@ from kubot.models import Staff
 from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.verdicts import ActivityVerdict, Due, IndicatorVerdict, Snapshot
 
 Verdict = IndicatorVerdict | ActivityVerdict

@@ -35,7 +35,7 @@ from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, In
 from kubot.models.plan import Role
 from kubot.owed import Owed
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.port import Action, Outgoing, Sender
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
