@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, evaluation, planfile, say_link
+from kubot import app, data_commands, db, evaluation, say_link
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -25,6 +25,8 @@ from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading, schema
 from kubot.reminders import delivery, schedule
 from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
@@ -239,8 +241,8 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         print(f"Kan inte läsa {file}: {exc}", file=sys.stderr)
         return 1
     try:
-        plan = planfile.load(text, str(file))
-    except planfile.PlanFileError as exc:
+        plan = loading.load(text, str(file))
+    except schema.PlanFileError as exc:
         print(exc, file=sys.stderr)
         return 1
     if check_only:
@@ -248,7 +250,7 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         return 0
     engine = app.start(settings)
     with db.session_scope(engine) as session:
-        imported = planfile.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
+        imported = importing.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
     print("\n".join([f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.", *imported.lines()]))
     return 0
 
@@ -257,8 +259,8 @@ def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
     engine = app.start(settings)
     with db.session_scope(engine) as session:
         try:
-            text = planfile.dump(session, year)
-        except planfile.PlanFileError as exc:
+            text = plan_export.dump(session, year)
+        except schema.PlanFileError as exc:
             print(exc, file=sys.stderr)
             return 1
     if out is None:

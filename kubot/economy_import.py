@@ -30,7 +30,7 @@ from kubot import formatting as fmt
 from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
 from kubot.models import Area
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 
 AREA_HEADERS = ("område", "omrade", "area")
 DATE_HEADERS = ("datum", "per", "date")

@@ -17,11 +17,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from kubot import db, planfile
+from kubot import db
 from kubot.chat import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.plan import importing, loading
 from kubot.settings import Settings
 
 try:
@@ -83,7 +84,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 def small_plan_engine(engine: Engine) -> Engine:
     """A database with the small test plan (plans/small.yaml) in force from 2021."""
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        importing.apply(session, loading.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
     return engine
 
 
