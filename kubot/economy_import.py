@@ -25,11 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
-from kubot import economy, economy_plan, records
+from kubot import economy, records
 from kubot import formatting as fmt
 from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
 from kubot.models import Area
+from kubot.plan import economy as plan_economy
 from kubot.plan.queries import version_for_year
 
 AREA_HEADERS = ("område", "omrade", "area")
@@ -235,7 +236,7 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
 def economy_layout(session: Session, year: int) -> economy.Layout:
     """The economy section of the plan in force for a year (empty without a plan or section)."""
     version = version_for_year(session, year)
-    return economy_plan.layout(economy_plan.from_stored(version.economy)) if version else economy.Layout()
+    return plan_economy.layout(plan_economy.from_stored(version.economy)) if version else economy.Layout()
 
 
 def import_file(session: Session, path: Path, origin: Origin, per: date | None = None) -> list[Recorded]:

@@ -613,11 +613,11 @@ FTE_SUM_TOLERANCE = 0.005
 
 def _latest_staff(session: Session, model: type[StaffFte] | type[StaffFinancing], year: int) -> dict[str, float]:
     """A year's årsarbetare in force per employment form or financer: the latest entry's row for each."""
-    key = "employment_form" if model is StaffFte else "financer"
+    heading = StaffFte.employment_form if model is StaffFte else StaffFinancing.financer
     found: dict[str, float] = {}
-    for row in session.exec(select(model).join(Entry, is_active(model.entry_id)).where(model.year == year)
-                            .order_by(col(model.entry_id))):
-        found[getattr(row, key)] = row.fte
+    for form, fte in session.exec(select(heading, model.fte).join(Entry, is_active(model.entry_id)).where(model.year == year)
+                                  .order_by(col(model.entry_id))):
+        found[form] = fte
     return found
 
 
