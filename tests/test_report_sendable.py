@@ -214,7 +214,6 @@ def test_no_two_symbols_differ_by_colour_alone() -> None:
     for symbols, colours in ((STATUS_SYMBOLS, parts.STATUS_COLOURS), (ACTIVITY_SYMBOLS, parts.ACTIVITY_COLOURS)):
         for a, b in itertools.combinations(symbols, 2):
             assert colours[a] == colours[b] or symbols[a] != symbols[b], f"{a} and {b} differ only by colour"
->>>>>>> main
 
 
 def _example_sections(path: Path) -> list[str]:
