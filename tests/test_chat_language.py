@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kubot import app, db
-from kubot.chat import console
+from kubot.chat import console, forms
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings
@@ -125,3 +125,34 @@ def test_ansvarig_for_an_area_answers_for_the_area_and_who_answers_for_what_with
     assert reply.startswith("I området Missbruk och beroende arbetar Liselotte Karlsson")
     assert "• Liselotte Karlsson – 5 mätetal och 5 aktiviteter: mb-narvaro" in reply
     assert "Ansvarig för mätetalet narvaro-pks" in say(sample_bot, "ansvarig narvaro-pks")
+
+
+def test_an_event_without_an_area_is_refused_for_the_area_with_the_persons_own_words(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "händelse: Nytt avtal med regionen om barnahus")
+    assert reply.startswith("Skriv vilket område händelsen gäller före ett kolon")
+    assert ": Nytt avtal med regionen om barnahus”" in reply and entries(sample_bot) == 0
+
+
+@pytest.mark.parametrize(("message", "stored"), [
+    ("aktivitet reko inställd, ingen kom", "avbruten – ingen kom"),
+    ("aktivitet a-pks-sammantraden pågår med problem - två av fem klara", "pågår med problem – två av fem klara"),
+])
+def test_a_status_followed_by_a_comma_or_dash_is_the_status_and_the_rest_its_comment(
+        sample_bot: Bot, message: str, stored: str) -> None:
+    assert stored in say(sample_bot, message)
+
+
+def test_an_activity_without_status_is_refused_for_the_status_with_its_own_name(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "aktivitet a-pks-sammantraden")
+    assert reply.startswith("Jag hittar ingen status i ”a-pks-sammantraden”.") and "”aktivitet a-pks-sammantraden klar”" in reply
+
+
+def test_a_duplicate_from_a_form_names_the_field_and_not_how_to_type_a_message(sample_bot: Bot) -> None:
+    values = {"network": "pks", "date": "2022-11-01", "present": ()}
+    with db.session_scope(sample_bot.engine) as session:
+        form = forms.build(session, "närvaro", None, FRIDAY.date(), values)
+    say(sample_bot, forms.command(form, values))
+    problem = forms.refusal(form, values, say(sample_bot, forms.command(form, values)))
+    assert problem.field == "date" and "finns redan" in problem.text
+    assert "meddelandet" not in problem.text and "ytterligare" not in problem.text
+    assert problem.text.endswith("Är det en ny registrering, ändra ”Mötets datum”.")

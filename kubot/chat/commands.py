@@ -194,22 +194,30 @@ def activity(ctx: Context, args: str) -> Reply:
     """
     head, comment = grammar.split_comment(args)
     example, head = grammar.take_flag(grammar.tidy(head), *_EXAMPLE)
-    folded = head.casefold()
-    for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
-        match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
-        if match:
-            name = head[: match.start()].strip()
-            break
-    else:
-        raise Usage("Skriv aktivitetens status efter koden: pågår enligt plan, ej påbörjad, pågår med problem, "
-                    "pågår med allvarligt problem, avbruten eller klar.")
+    name, state, after = _split_at_state(head)
+    if state is None:
+        raise Usage(f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad, "
+                    f"pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet {head or 'a-pks-sammantraden'} klar”.")
     if not name:
-        raise Usage("Skriv vilken aktivitet det gäller, före statusen.")
+        raise Usage(f"Skriv vilken aktivitet det gäller, före statusen, t.ex. ”aktivitet a-pks-sammantraden {head}”.")
+    # What follows the status after a comma or a dash is the comment: "reko inställd, ingen kom".
+    comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
     _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
     return _accepted(ctx, records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
                                                  reported_on=ctx.today, comment=comment, example=example))
+
+
+def _split_at_state(head: str) -> tuple[str, ActivityState | None, str]:
+    """The activity's name, the status written first after it, and what follows the status."""
+    folded = head.casefold()
+    found = [(match.start(), -len(phrase), match.end(), state) for phrase, state in _STATES
+             if (match := re.search(rf"(?<!\S){re.escape(phrase)}(?=$|[\s,;:.!–-])", folded))]
+    if not found:
+        return head, None, ""
+    start, _, end, state = min(found, key=lambda hit: hit[:2])
+    return head[:start].strip(" ,"), state, head[end:].strip(" ,;:.–-")
 
 
 @command("kurs", "course", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -416,7 +424,10 @@ def event(ctx: Context, args: str) -> Reply:
     """
     head, text = grammar.split_comment(args)
     if not text:
-        raise Usage("Skriv händelsen efter ett kolon.")
+        own = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).first()
+        area = own or next(iter(ctx.lexicon().areas.values()), ("Barnahus",))[0]
+        raise Usage(f"Skriv vilket område händelsen gäller före ett kolon, och händelsen efter, t.ex. "
+                    f"”händelse {area}: {grammar.tidy(head) or 'Nytt avtal om …'}”.")
     day, head = grammar.take_date(grammar.tidy(head), ctx.today)
     occurred_on = day or ctx.today
     kind, head = _take_three_k(head)

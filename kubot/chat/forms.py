@@ -111,7 +111,7 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: Valu
     chosen = next((n for n in networks if n.code == text(preset, "network")), None)
     fields = [Field("network", "Nätverk", Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
                     redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag"))]
+              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
     if chosen is None:
         fields.append(Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", Kind.NOTE))
     else:
@@ -195,7 +195,7 @@ def _activity_command(form: Form, values: Values) -> str:
 def _course(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
     places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
     return (Field("name", "Kursens namn", Kind.TEXT, about=("namn", "kursen")),
-            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden")),
+            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
             Field("participants", "Antal deltagare", Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
                   about=("antalet deltagare", "totalt")),
             Field("digital", "Digital kurs", Kind.TOGGLE, optional=True),
@@ -286,10 +286,20 @@ def refusal(form: Form, values: Values, reply: str) -> Problem:
     (the longest such word, so "det externa priset" is not about the price), else the field whose entry it
     quotes. The examples the core adds for typing are left out: the form's fields show the way instead."""
     problem = reply.split(EXAMPLES)[0].strip()
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", problem)
+    kept = [sentence for sentence in sentences if not _TYPING.search(sentence)]
+    if len(kept) < len(sentences) and kept:
+        problem = " ".join(kept)  # how to type a message is no help in a form
     said = problem.casefold()
     told = re.sub(r"”[^”]*”", "", said)  # a quoted example ("t.ex. ”aktivitet …”") is not what it is about
-    worded = [(len(word), f.id) for f in form.inputs for word in f.about if word.casefold() in told]
-    if worded:
-        return Problem(max(worded, key=lambda found: found[0])[1], problem)
-    quoted = next((f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
-    return Problem(quoted, problem)
+    worded = [(len(word), f.id) for f in form.inputs for word in f.about
+              if re.search(rf"(?<!\w){re.escape(word.casefold())}", told)]  # "kommun", not in "primärkommunalt"
+    field = max(worded, key=lambda found: found[0])[1] if worded else next(
+        (f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
+    if problem != reply.split(EXAMPLES)[0].strip() and (named := form.find(field or "")) is not None:
+        problem += f" Är det en ny registrering, ändra ”{named.label}”."
+    return Problem(field, problem)
+
+
+# Sentences of a refusal that tell how to type a message ("lägg till ordet ”ytterligare” sist i meddelandet").
+_TYPING = re.compile(r"lägg till ordet|i meddelandet|sist i|skriv ”rätta|följt av hela meddelandet", re.IGNORECASE)
