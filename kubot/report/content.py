@@ -135,13 +135,15 @@ def staff(ctx: Context) -> list[Block]:
     if ctx.plan.area:
         return []
     text, table = ctx.text("medarbetare"), parts.staff_table(ctx)
+    financing = parts.staff_financing_sentence(ctx)
     if table is None:
         ctx.miss("årsarbetare per anställningsform (”årsarbetare …”)")
     if text is None:
         ctx.miss("texten om medarbetare (”text medarbetare …”)")
     if text is None and table is None:
         return []
-    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([table] if table else [])]
+    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([financing] if financing else []),
+            *([table] if table else [])]
 
 
 def future(ctx: Context) -> list[Block]:
@@ -227,15 +229,24 @@ def lean_chapters(ctx: Context) -> list[Block]:
 def economy_chapter(ctx: Context) -> list[Block]:
     text, accounts, financing = ctx.text("ekonomi"), parts.accounts_table(ctx), parts.financing_table(ctx)
     payout = parts.payout_sentence(ctx)
+    # The delårsrapport shows the opening balance beside the remainder, and its staff financing here (§2.2.1).
+    interim = ctx.period.tertial < 3
+    balance = parts.balance_table(ctx) if interim else None
+    staff_sentence = parts.staff_financing_sentence(ctx) if interim else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
     if text is None:
         ctx.miss("den ekonomiska analysen (”text ekonomi …”)")
-    if accounts is None and financing is None and text is None:
+    if accounts is None and financing is None and text is None and staff_sentence is None:
         return []
     blocks: list[Block] = [Heading("Ekonomi", 1)]
     blocks.extend(parts.prose(text) if text else [])
-    blocks.extend(block for block in (accounts, payout, financing) if block is not None)
+    if accounts is not None:
+        blocks.extend([accounts, *parts.accounts_footnotes(ctx)])
+    blocks.extend(block for block in (payout, financing, balance) if block is not None)
+    if staff_sentence is not None:
+        staff_table = parts.staff_table(ctx)
+        blocks.extend([Heading("Årsarbetare och deras finansiering", 2), staff_sentence, *([staff_table] if staff_table else [])])
     return blocks
 
 
