@@ -1,7 +1,7 @@
 """report sign-off: parts marked ready, the report approved
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-04 21:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0014'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
