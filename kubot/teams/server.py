@@ -1,7 +1,8 @@
 """`kubot teams`: the Teams adapter on the Microsoft 365 Agents SDK, serving /api/messages.
 
-Teams posts each activity to /api/messages with a Bot Framework token; the SDK's middleware
-checks it (signature, app id, issuer) before any handler runs and answers 401 otherwise.
+Teams posts each activity to /api/messages with a Bot Framework token; kubot.teams.tokens refuses one
+of the wrong shape (401, one short log line), then the SDK's middleware checks it (signature, app id,
+expiry) before any handler runs and answers 401 otherwise.
 Replies go back through the Bot Connector at the activity's serviceUrl.
 
 The SDK is asynchronous and the chat core is not: every core call runs in a worker thread
@@ -40,7 +41,7 @@ from kubot.models import Staff
 from kubot.periods import Period, PeriodError
 from kubot.port import Action, Incoming, Reply
 from kubot.settings import Settings
-from kubot.teams import cards, people, render
+from kubot.teams import cards, people, render, tokens
 
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
@@ -334,7 +335,7 @@ def web_app(bot: Bot, auth: AgentAuthConfiguration, connections: Connections | N
     async def messages(request: web.Request) -> web.StreamResponse:
         return await start_agent_process(request, application, adapter) or web.Response(status=HTTPStatus.ACCEPTED)
 
-    app = web.Application(middlewares=[jwt_authorization_middleware])
+    app = web.Application(middlewares=[tokens.middleware(auth), jwt_authorization_middleware])
     app["agent_configuration"] = auth
     app.router.add_post("/api/messages", messages)
     return app
