@@ -230,3 +230,8 @@ def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_g
     return record(session, kind="exempel", summary=f"Exempel i rapporten{under}: #{marked_id} {marked.summary}", origin=origin, rows=[row])
 
 
+STAFF_FINANCERS = ("kommunerna", "externt")
+# Årsarbetare are written with two decimals; the two sums of a year may differ by rounding alone.
+FTE_SUM_TOLERANCE = 0.005
+
+

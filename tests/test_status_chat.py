@@ -75,3 +75,18 @@ def test_how_to_report_attendance_fills_in_how_many_the_network_invites_but_not_
     assert how_to_report(session, "närvaro", Ask("narvaro-reko", Period(2022, 2), ("reko",))) == "närvaro reko <datum> <antal> av 3"
     many = tuple(f"natverk-{n}" for n in range(33))
     assert how_to_report(session, "närvaro", Ask("narvaro-alla", Period(2022, 2), many)) == "närvaro <nätverk> <datum> <antal> av <inbjudna>"
+
+
+def test_an_owed_attendance_indicator_is_reported_with_how_many_its_network_invites(session: Session) -> None:
+    from kubot.owed import how_to_report
+    from kubot.periods import Period
+    from kubot.verdicts import Due, IndicatorVerdict, Status
+
+    def attendance(*networks: str) -> IndicatorVerdict:
+        return IndicatorVerdict(code="narvaro", name="Närvaro", unit="procent", direction="högre", value=None, target=80,
+                                annual_target=80, previous=None, status=Status.NO_RESULT, status_rule="", trend=None,
+                                trend_rule="", due=Due.MISSING, due_rule="", explanation="", source="närvaro", networks=networks)
+
+    assert how_to_report(session, attendance("reko"), Period(2022, 2)) == "närvaro reko <datum> <antal> av 3"
+    many = [f"natverk-{n}" for n in range(33)]
+    assert how_to_report(session, attendance(*many), Period(2022, 2)) == "närvaro <nätverk> <datum> <antal> av <inbjudna>"

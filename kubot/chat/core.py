@@ -32,6 +32,7 @@ from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
+from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.registry import COMMANDS, EXAMPLES, Command, Context, Usage

@@ -93,6 +93,7 @@ class Ask:
     period: Period
     networks: tuple[str, ...] = ()
     question: str | None = None
+    area: str | None = None  # the code of the area of the indicator's goal
 
 
 Value = Callable[[Indicator, Facts, Period, float | None], IndicatorValue]

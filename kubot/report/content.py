@@ -3,10 +3,10 @@
 Pure: `build` takes the gathered data and an evaluation snapshot and returns a `model.Report`.
 The verksamhetsberättelse (T3) follows Verksamhetsberättelse 2018: Inledning with the
 evaluation, events, staff and the future; a chapter per strategic goal with indicator and
-activity tables, charts and analysis; the economy; the appendices. The tables and charts of one
-kind of record (attendance, courses, …) are that kind's report half (`kubot/kinds/<kind>/report.py`). The delårsrapport (T1, T2)
+activity tables, charts and analysis; the economy; the appendices. The delårsrapport (T1, T2)
 is the organisation's own lean shape: per strategic goal the indicators that have results and a
-few examples, the economy, and the measures for the rest of the year.
+few examples, the economy, and the measures for the rest of the year. The tables and charts of one
+kind of record (attendance, courses, commissions …) are that kind's report half (`kubot/kinds/<kind>/report.py`).
 
 A section with nothing to show is left out (and numbering closes up); what is missing is listed
 once, with who can supply it, in an internal note at the start that the sender deletes.
@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 
 from kubot import formatting as fmt
-from kubot import kinds
+from kubot import kinds, signoff
 from kubot.kinds import survey
 from kubot.kinds.base import ReportHalf
 from kubot.kinds.economy import report as economy_report
@@ -141,13 +141,15 @@ def staff(ctx: Context) -> list[Block]:
     if ctx.plan.area:
         return []
     text, table = ctx.text("medarbetare"), staff_report.staff_table(ctx)
+    financing = staff_report.staff_financing_sentence(ctx)
     if table is None:
         ctx.miss("årsarbetare per anställningsform (”årsarbetare …”)")
     if text is None:
         ctx.miss("texten om medarbetare (”text medarbetare …”)")
     if text is None and table is None:
         return []
-    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([table] if table else [])]
+    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([financing] if financing else []),
+            *([table] if table else [])]
 
 
 def future(ctx: Context) -> list[Block]:
@@ -230,15 +232,24 @@ def lean_chapters(ctx: Context) -> list[Block]:
 def economy_chapter(ctx: Context) -> list[Block]:
     text, accounts, financing = ctx.text("ekonomi"), economy_report.accounts_table(ctx), economy_report.financing_table(ctx)
     payout = economy_report.payout_sentence(ctx)
+    # The delårsrapport shows the opening balance beside the remainder, and its staff financing here (§2.2.1).
+    interim = ctx.period.tertial < 3
+    balance = economy_report.balance_table(ctx) if interim else None
+    staff_sentence = staff_report.staff_financing_sentence(ctx) if interim else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
     if text is None:
         ctx.miss("den ekonomiska analysen (”text ekonomi …”)")
-    if accounts is None and financing is None and text is None:
+    if accounts is None and financing is None and text is None and staff_sentence is None:
         return []
     blocks: list[Block] = [Heading("Ekonomi", 1)]
     blocks.extend(parts.prose(text) if text else [])
-    blocks.extend(block for block in (accounts, payout, financing) if block is not None)
+    if accounts is not None:
+        blocks.extend([accounts, *economy_report.accounts_footnotes(ctx)])
+    blocks.extend(block for block in (payout, financing, balance) if block is not None)
+    if staff_sentence is not None:
+        staff_table = staff_report.staff_table(ctx)
+        blocks.extend([Heading("Årsarbetare och deras finansiering", 2), staff_sentence, *([staff_table] if staff_table else [])])
     return blocks
 
 
@@ -314,15 +325,19 @@ def without_repeats(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def missing_note(missing: list[tuple[str, str]]) -> Internal | None:
-    if not missing:
-        return None
-    by_owner: defaultdict[str, list[str]] = defaultdict(list)
-    for what, owner in missing:
-        if what not in by_owner[owner]:
-            by_owner[owner].append(what)
-    listed = "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items())
-    return Internal(f"{INTERNAL_MARK} Saknas i utkastet – {listed}.")
+def missing_note(missing: list[tuple[str, str]], signoffs: signoff.State | None = None, period: Period | None = None) -> Internal | None:
+    """One note before the first chapter: what is missing, by whom, and which parts are not yet marked ready."""
+    said = []
+    if missing:
+        by_owner: defaultdict[str, list[str]] = defaultdict(list)
+        for what, owner in missing:
+            if what not in by_owner[owner]:
+                by_owner[owner].append(what)
+        said.append("Saknas i utkastet – " + "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items()) + ".")
+    if signoffs is not None and signoffs.unready and period is not None:
+        said.append(f"Inte klart för godkännande – {signoff.not_ready(signoffs.unready)}. Den som är klar skriver t.ex. "
+                    f"”klar {signoffs.unready[0].code} {period.code}”.")
+    return Internal(f"{INTERNAL_MARK} {' '.join(said)}") if said else None
 
 
 def internal_appendix(snapshot: Snapshot) -> list[Block]:
@@ -336,17 +351,21 @@ def internal_appendix(snapshot: Snapshot) -> list[Block]:
 # --- the whole report ------------------------------------------------------------------------------
 
 
-def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made_at: datetime) -> Report:
-    """The report for `request.period`, judged by `snapshot`; `made_at` is when it is generated."""
+def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made_at: datetime,
+          signoffs: signoff.State | None = None) -> Report:
+    """The report for `request.period`, judged by `snapshot`; `made_at` is when it is generated. With the
+    parts' `signoffs`, an approved report is final and a draft lists the parts not yet ready."""
     period = data.period
     ctx = Context(data, snapshot, parts.PlanView(data.plan, request.area))
     name = report_name(period)
     title = f"{name} – {ctx.plan.area_names[request.area]}" if request.area else name
+    parts.owed_items(ctx)
     body: list[Block] = []
     for section in ANNUAL if period.is_annual else INTERIM:
         body.extend(section(ctx))
     blocks = without_repeats(number(body))
-    if (note := missing_note(ctx.missing)) is not None:
+    approval = signoffs.approval if signoffs is not None else None
+    if approval is None and (note := missing_note(ctx.missing, signoffs, period)) is not None:
         blocks.insert(0, note)
     lines = [f"Dnr {request.dnr}"] if request.dnr else []
     if request.author:
@@ -355,11 +374,14 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     evaluation = f"utvärdering nr {snapshot.id}" if snapshot.id is not None else "utvärdering"
     draft = (f"UTKAST – skapat av kubot {fmt.timestamp(made_at)} med uppgifterna per {fmt.day(snapshot.as_of)}. "
              f"Bedömningar från {evaluation} {fmt.timestamp(snapshot.made_at)}.")
+    if approval is not None:
+        draft = f"Godkänd av {approval.by} {fmt.timestamp(approval.at)}. Uppgifterna per {fmt.day(snapshot.as_of)}."
     title_page = TitlePage(
         organisation=data.plan.organisation.name, title=title,
         period=f"Period: {fmt.day(period.start)} – {fmt.day(period.end)}", lines=tuple(lines), draft=draft,
         properties=f"{draft} Period {period.code}, uppgifter per {fmt.day(snapshot.as_of)}.",
     )
     stem = slug(f"{name} {ctx.plan.area_names[request.area]}" if request.area else name)
-    return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=tuple(internal_appendix(snapshot)))
+    internal = () if approval is not None else tuple(internal_appendix(snapshot))
+    return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=internal, final=approval is not None)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from kubot import economy
+from kubot import formatting as fmt
 from kubot.chat import forms, grammar, values
 from kubot.chat.registry import (
     Context,
@@ -15,9 +17,14 @@ from kubot.chat.registry import (
 )
 from kubot.kinds.economy import record
 from kubot.models.plan import Role
+from kubot.periods import Period
 from kubot.port import Reply
 
 # A comma followed by a word starts the next figure; a comma between digits is a decimal comma.
+# Far enough ahead that any written date parses, to say why a too late one is refused.
+FAR_FUTURE = date(2100, 12, 31)
+
+
 _FIGURE_SEPARATOR = re.compile(r"[;,]\s*(?=[^\d\s−-])|\soch\s")
 
 
@@ -44,16 +51,37 @@ def parse_figures(text: str) -> dict[str, float]:
     return figures
 
 
+def _as_of_date(text: str, today: date) -> tuple[date | None, str]:
+    """The accounts' date in an `ekonomi` message: any day up to the end of the period now running.
+
+    The finance system closes a period on its last day and the figures are often ready the day
+    before; the report is due later still, so "per 31 augusti" is right on 30 August.
+    """
+    closing = Period.containing(today).end
+    try:
+        return grammar.take_date(text, closing)
+    except values.ValueProblem:
+        try:
+            later, _ = grammar.take_date(text, FAR_FUTURE)
+        except values.ValueProblem:
+            later = None
+        if later is None or later <= closing:
+            raise
+        raise Usage(f"Ekonomin kan anges per ett datum till och med {fmt.day(closing)}, när perioden som pågår slutar – "
+                    f"inte {fmt.day(later)}. Skriv till exempel ”ekonomi Skola {fmt.day(closing)}: utfall 2 313”.") from None
+
+
 @declare("ekonomi", "economy", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def economy_(ctx: Context, args: str) -> Reply:
     """Registrera ett områdes ekonomi i tkr per ett datum (bokslutets kolumner; summor och andelar räknar kubot).
     Exempel: ekonomi Miljösamverkan 2018-12-31: ingående 190, erhållna 800, budget 990, utfall 938
     Exempel: ekonomi Fritid 2018-12-31: utbetalt 120, kommunerna 946, staten 125, övriga 0
+    Datumet får ligga fram till periodens sista dag (per 2022-08-31 går att skriva den 30 augusti).
     """
     head, colon, rest = args.partition(":")
     if not colon or not rest.strip():
         raise Usage("Skriv område och datum före kolon och uppgifterna i tkr efter, t.ex. ”ekonomi Skola 2018-12-31: utfall 2 313”.")
-    day, area_text = grammar.take_date(head, ctx.today)
+    day, area_text = _as_of_date(head, ctx.today)
     as_of = day or ctx.today
     if not area_text:
         raise Usage("Skriv vilket område ekonomin gäller.")

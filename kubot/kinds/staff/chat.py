@@ -22,30 +22,51 @@ _FORMS = {"tillsvidare": EmploymentForm.PERMANENT, "tillsvidareanställda": Empl
           "tjänsteköp": EmploymentForm.SECONDED, "tjansteköp": EmploymentForm.SECONDED, "tjanstekop": EmploymentForm.SECONDED}
 
 
+_FINANCERS = {"kommunerna": "kommunerna", "kommuner": "kommunerna", "kommunalt": "kommunerna",
+              "externt": "externt", "extern": "externt", "externa": "externt"}
+
+
+# Words around a financer that say nothing more: "finansierade av kommunerna 29,48", "varav externt 19,65".
+_FTE_FILLER = re.compile(r"\b(?:varav|finansierade|finansierat|finansierad|av|och)\b", re.IGNORECASE)
+
+
+_FTE_PAIR = re.compile(rf"([a-zåäö]+)\s*:?\s*({grammar.NUMBER})", re.IGNORECASE)
+
+
+_FTE_EXAMPLE = "årsarbetare 2022: tillsvidare 30 visstid 10 tjänsteköp 9,13 kommunerna 29,48 externt 19,65"
+
+
 @declare("årsarbetare", "arsarbetare", "fte", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def staff_fte(ctx: Context, args: str) -> Reply:
-    """Registrera antalet årsarbetare per anställningsform för ett år (tillsvidare, visstid, tjänsteköp).
+    """Registrera årsarbetare för ett år per anställningsform (tillsvidare, visstid, tjänsteköp) och per finansiär (kommunerna, externt); summorna ska stämma.
     Exempel: årsarbetare 2018: tillsvidare 22,5 visstid 17 tjänsteköp 9,6
+    Exempel: årsarbetare 2022: kommunerna 29,48 externt 19,65
     """
     head, colon, rest = args.partition(":")
     if not colon:
         head, rest = "", args
     year_match = re.fullmatch(r"\s*(?:år\s+)?(20\d\d)\s*", head) if head.strip() else None
     if head.strip() and year_match is None:
-        raise Usage("Skriv året före kolon, t.ex. ”årsarbetare 2018: tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
+        raise Usage(f"Skriv året före kolon, t.ex. ”{_FTE_EXAMPLE}”.")
     year = int(year_match.group(1)) if year_match else ctx.today.year
     if year > ctx.today.year:
         raise Usage(f"Året {year} har inte börjat än.")
+    rest = _FTE_FILLER.sub(" ", rest)
     ftes: dict[EmploymentForm, float] = {}
-    for word, amount in re.findall(rf"([a-zåäö]+)\s*:?\s*({grammar.NUMBER})", rest, re.IGNORECASE):
-        form = _FORMS.get(word.casefold())
-        if form is None:
-            raise Usage(f"”{word}” är ingen anställningsform. Skriv tillsvidare, visstid eller tjänsteköp.")
-        ftes[form] = float(values.parse_number(amount))
-    leftover = re.sub(rf"([a-zåäö]+)\s*:?\s*({grammar.NUMBER})", "", rest, flags=re.IGNORECASE).strip(" ,;.")
-    if leftover or not ftes:
-        raise Usage("Skriv anställningsform och antal årsarbetare, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
-    return accepted(ctx, record.log_staff_fte(ctx.session, origin=ctx.origin, year=year, ftes=ftes))
+    financed: dict[str, float] = {}
+    for word, amount in _FTE_PAIR.findall(rest):
+        form, financer = _FORMS.get(word.casefold()), _FINANCERS.get(word.casefold())
+        if form is None and financer is None:
+            raise Usage(f"”{word}” är varken en anställningsform eller en finansiär. Skriv tillsvidare, visstid eller tjänsteköp, "
+                        f"och kommunerna eller externt, t.ex. ”{_FTE_EXAMPLE}”.")
+        if form is not None:
+            ftes[form] = float(values.parse_number(amount))
+        else:
+            financed[financer or ""] = float(values.parse_number(amount))
+    leftover = _FTE_PAIR.sub("", rest).strip(" ,;.")
+    if leftover or not (ftes or financed):
+        raise Usage(f"Skriv anställningsform eller finansiär och antal årsarbetare, t.ex. ”{_FTE_EXAMPLE}”.")
+    return accepted(ctx, record.log_staff_fte(ctx.session, origin=ctx.origin, year=year, ftes=ftes, financed=financed))
 
 
 COMMANDS = (staff_fte,)
