@@ -21,8 +21,8 @@ from kubot.periods import Period
 
 T2 = Period(2022, 2)
 # Tables with journal entries that are no record kind's: the chat package's own commands (målvärde, påminn,
-# deadline), the evaluation's snapshots and the reminders' bookkeeping.
-NOT_A_KIND = {"targetchange", "snooze", "deadline", "evaluation", "dispatch"}
+# deadline, the report sign-off), the evaluation's snapshots and the reminders' bookkeeping.
+NOT_A_KIND = {"targetchange", "snooze", "deadline", "evaluation", "dispatch", "reportsignoff"}
 
 
 def problems(session: Session, kind: Any, chat: Any, report: Any) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kubot.kinds.base import Kind
-from kubot.models import StaffFte
+from kubot.models import StaffFinancing, StaffFte
 
 NAME = "årsarbetare"
 
-KIND = Kind(name=NAME, package=__name__, tables=(StaffFte,), load=lambda window: None, sources=())
+KIND = Kind(name=NAME, package=__name__, tables=(StaffFte, StaffFinancing), load=lambda window: None, sources=())
