@@ -21,7 +21,7 @@ from kubot.chat.values import NoMatch, ValueProblem
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.port import Action, Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
@@ -37,7 +37,7 @@ def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) 
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
-    if version_for_year(ctx.session, period.year) is None:
+    if not plan_queries.has_plan(ctx.session, period.year):
         raise Usage(f"Det finns ingen plan för {period.year}.")
     if period.start > ctx.today:
         raise Usage(f"{period.label} har inte börjat än.")
@@ -57,39 +57,24 @@ def status_line(verdict: IndicatorVerdict) -> str:
 
 def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[IndicatorVerdict]]:
     """The indicators a scope names: an indicator, a goal, a strategic goal or an area (with its sub-areas)."""
-    version = version_for_year(ctx.session, snapshot.period.year)
-    plan_id = version.id if version else -1
+    year = snapshot.period.year
     wanted = text.strip().casefold()
-    goals = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id)).all()
+    goals = plan_queries.items(ctx.session, Goal, year)
     for g in goals:
         if g.code.casefold() == wanted:
             return f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code]
-    for sg in ctx.session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id)):
+    for sg in plan_queries.items(ctx.session, StrategicGoal, year):
         if sg.code.casefold() == wanted:
             codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
             return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
     try:
-        area_code = ctx.lexicon(snapshot.period.year).area(text)
+        area_code = ctx.lexicon(year).area(text)
     except NoMatch:
-        code = ctx.lexicon(snapshot.period.year).indicator(text)
+        code = ctx.lexicon(year).indicator(text)
         verdict = snapshot.indicator(code)
         return f"mätetalet {code}", [verdict] if verdict else []
-    areas = _with_sub_areas(ctx, area_code)
+    areas = plan_queries.area_code_tree(ctx.session).below(area_code)
     return f"området {area_code}", [v for v in snapshot.indicators if v.area in areas]
-
-
-def _with_sub_areas(ctx: Context, code: str) -> set[str]:
-    children: dict[int | None, list[Area]] = {}
-    by_code = {}
-    for area in ctx.session.exec(select(Area)):
-        children.setdefault(area.parent_id, []).append(area)
-        by_code[area.code] = area
-    found, todo = set(), [by_code[code]]
-    while todo:
-        area = todo.pop()
-        found.add(area.code)
-        todo.extend(children.get(area.id, []))
-    return found
 
 
 _PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
@@ -203,7 +188,7 @@ def missing(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        areas = _with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))
+        areas = plan_queries.area_code_tree(ctx.session).below(ctx.lexicon(period.year).area(rest))
         whose = "området"
         indicators = [v for v in snapshot.indicators if v.area in areas]
         activities = [v for v in snapshot.activities if v.area in areas]
@@ -241,13 +226,14 @@ def responsible(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
     lexicon = ctx.lexicon()
     people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
-    for kind, find, model in (("mätetalet", lexicon.indicator, Indicator), ("aktiviteten", lexicon.activity, Activity)):
+    for kind, find in (("mätetalet", lexicon.indicator), ("aktiviteten", lexicon.activity)):
         try:
             code = find(name)
         except ValueProblem:
             continue
-        item = ctx.session.exec(select(model).where(model.code == code)).first()
-        assert item is None or isinstance(item, Indicator | Activity)
+        year = ctx.today.year
+        item: Indicator | Activity | None = (plan_queries.item(ctx.session, Indicator, code, year) if kind == "mätetalet"
+                                             else plan_queries.item(ctx.session, Activity, code, year))
         who = people.get(item.responsible_id) if item and item.responsible_id else None
         return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
                      else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
