@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, data_commands, db, evaluation, say_link
+from kubot import app, check, data_commands, db, evaluation, say_link
 from kubot import formatting as fmt
 from kubot.chat import console, lexicon, outbox
 from kubot.chat.core import Bot
@@ -78,6 +78,10 @@ def parser() -> argparse.ArgumentParser:
     import_economy.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
                                 help="datumet uppgifterna gäller, om filen saknar kolumnen datum")
     import_economy.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
+    import_people = import_kinds.add_parser("personer", help="personalen ur ett kalkylark (.xlsx eller .csv): namn, e-post, "
+                                            "område, roll, titel")
+    import_people.add_argument("file", type=Path, metavar="FIL")
+    import_people.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
     worker_cmd = commands.add_parser("worker", help="kör schemaläggaren: påminnelser och nattlig utvärdering")
     worker_cmd.add_argument("--once", action="store_true", help="gör en omgång (ikappkörning) och avsluta")
     worker_cmd.add_argument("--at", type=datetime.fromisoformat, metavar="TIDPUNKT",
@@ -96,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
+    commands.add_parser("check", aliases=["kontroll"],
+                        help="kontrollera inställningarna: databas, plan, Slack, Teams, vem som nås, rapportkatalog")
     data_commands.add_commands(commands)
     return parser
 
@@ -211,11 +217,13 @@ def _demo(settings: Settings) -> int:
     return 0
 
 
-def _import_economy(settings: Settings, file: Path, per: date | None, name: str | None) -> int:
+def _import(settings: Settings, kind: str, file: Path, per: date | None, name: str | None) -> int:
     if not file.is_file():
         print(f"Filen {file} finns inte.", file=sys.stderr)
         return 1
-    from kubot import economy_import  # openpyxl (and numpy under it) only when a file is imported
+    # openpyxl (and numpy under it) only when a file is imported
+    from kubot import economy_import, people_import
+    from kubot.sheets import SheetError
 
     engine = app.start(settings)
     try:
@@ -224,13 +232,16 @@ def _import_economy(settings: Settings, file: Path, per: date | None, name: str 
             if name and actor is None:
                 print(f"{name} finns inte bland personalen i planen.", file=sys.stderr)
                 return 1
-            recorded = economy_import.import_file(session, file, Origin(actor, "cli", message_text=f"import ekonomi {file.name}"),
-                                                  per)
-    except economy_import.ImportError_ as exc:
+            origin = Origin(actor, "cli", message_text=f"import {kind} {file.name}")
+            if kind == "personer":
+                lines = people_import.import_file(session, file, origin).lines()
+            else:
+                lines = [f"Registrerat #{item.entry.id}: {item.entry.summary}\nÅngra med: ångra {item.entry.id}"
+                         for item in economy_import.import_file(session, file, origin, per)]
+    except SheetError as exc:
         print(exc, file=sys.stderr)
         return 1
-    for item in recorded:
-        print(f"Registrerat #{item.entry.id}: {item.entry.summary}\nÅngra med: ångra {item.entry.id}")
+    print("\n".join(lines))
     return 0
 
 
@@ -369,6 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
+        if args.command in ("check", "kontroll"):
+            findings = check.run(settings)
+            print(check.render(findings))
+            return check.exit_code(findings)
         if args.command == "db":
             db.upgrade(db.make_engine(settings.database_url))
             print(f"Databasen {db.describe(settings.database_url)} har senaste schemat.")
@@ -383,7 +398,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "demo":
             return _demo(settings)
         if args.command == "import":
-            return _import_economy(settings, args.file, args.per, args.name)
+            return _import(settings, args.import_kind, args.file, getattr(args, "per", None), args.name)
         if args.command == "worker":
             return _worker(settings, args.once, args.at)
         if args.command in data_commands.NAMES:

@@ -4,90 +4,29 @@ One row per area; a column "område" (name or code), a column "datum" unless `--
 date, and one column per figure (the words of `economy.TYPED`, e.g. "Utfall förbrukning"). Columns
 kubot computes itself (disponibla medel, kvarvarande medel …) may be present and are checked
 against the computed value rather than stored. Every problem names its row and column, and
-nothing is imported unless the whole file is right. The file is read with openpyxl (.xlsx) or
-the csv module (semicolon or comma separated, UTF-8).
+nothing is imported unless the whole file is right (the file is read by kubot.sheets).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
 from kubot import economy, records
 from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
 from kubot.models import Area
+from kubot.sheets import Cell, SheetError, rows
 
 AREA_HEADERS = ("område", "omrade", "area")
 DATE_HEADERS = ("datum", "per", "date")
-MAX_ROWS = 10_000
 # Computed columns differ from the typed parts by rounding in the finance system; one tkr is tolerated.
 TOLERANCE_TKR = 1.0
-
-
-class ImportError_(ValueError):
-    """The file cannot be imported; `problems` are Swedish lines naming row and column."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:20] + ([f"… och {len(problems) - 20} fel till"] if len(problems) > 20 else [])
-        super().__init__(f"{path.name}: ingenting importerades ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in shown))
-
-
-@dataclass(frozen=True)
-class Cell:
-    row: int
-    column: str  # the spreadsheet's column name ("C") or, for CSV, its number
-    header: str
-    value: Any
-
-    @property
-    def where(self) -> str:
-        return f"rad {self.row}, kolumn {self.column} ({self.header})"
-
-
-def _rows(path: Path) -> Iterator[list[Cell]]:
-    suffix = path.suffix.lower()
-    name: Callable[[int], str]  # how a column is named in errors: "B" in Excel, "2" in a CSV file
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise ImportError_(path, [f"filen går inte att läsa som Excel-fil (.xlsx): {exc}"]) from exc
-        raw: Iterator[tuple[Any, ...]] = book.worksheets[0].iter_rows(values_only=True)
-        name = get_column_letter
-    elif suffix == ".csv":
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=";,\t") if text.strip() else csv.excel
-        raw = (tuple(row) for row in csv.reader(io.StringIO(text), dialect))
-        name = str
-    else:
-        raise ImportError_(path, ["filen ska vara .xlsx eller .csv"])
-    header: list[str] | None = None
-    for number, values in enumerate(raw, start=1):
-        if number > MAX_ROWS:
-            raise ImportError_(path, [f"filen har fler än {MAX_ROWS} rader – är det rätt fil?"])
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if header is None:
-            header = [str(v or "").strip() for v in values]
-            continue
-        yield [Cell(number, name(index), header[index - 1], value)
-               for index, value in enumerate(values, start=1) if index <= len(header) and header[index - 1]]
-    if header is None:
-        raise ImportError_(path, ["filen är tom"])
 
 
 def _number(cell: Cell) -> float | None:
@@ -113,11 +52,11 @@ def _day(cell: Cell) -> date:
 
 
 def read(path: Path, areas: Mapping[str, str], per: date | None) -> dict[date, dict[str, dict[str, float]]]:
-    """The typed figures in the file, by date and area code; raises ImportError_ with every problem found."""
+    """The typed figures in the file, by date and area code; raises SheetError with every problem found."""
     problems: list[str] = []
     found: dict[date, dict[str, dict[str, float]]] = defaultdict(dict)
     seen: dict[tuple[date, str], int] = {}
-    for cells in _rows(path):
+    for cells in rows(path):
         by_header = {c.header.casefold(): c for c in cells}
         area_cell = next((by_header[h] for h in AREA_HEADERS if h in by_header), None)
         row = cells[0].row if cells else 0
@@ -171,16 +110,16 @@ def read(path: Path, areas: Mapping[str, str], per: date | None) -> dict[date, d
             found[day][area] = figures
     if problems:
         # A column that is not a figure is found on every row; say it once.
-        raise ImportError_(path, list(dict.fromkeys(problems)))
+        raise SheetError(path, list(dict.fromkeys(problems)))
     return dict(found)
 
 
 def import_file(session: Session, path: Path, origin: Origin, per: date | None = None) -> list[Recorded]:
-    """Check the whole file, then record one entry per date; raises ImportError_ and writes nothing on any problem."""
+    """Check the whole file, then record one entry per date; raises SheetError and writes nothing on any problem."""
     areas = {a.code: a.name for a in session.exec(select(Area))}
     found = read(path, areas, per)
     if not found:
-        raise ImportError_(path, ["filen har inga belopp att importera"])
+        raise SheetError(path, ["filen har inga belopp att importera"])
     return [records.log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
                                 summary_prefix=f"Ekonomi från {path.name}")
             for day, figures in sorted(found.items())]

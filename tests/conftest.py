@@ -48,6 +48,12 @@ def log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def own_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """kubot's per-user data folder (the default database and report folder) is the test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
 def say_in_its_own_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """`kubot say` in a test leaves no process behind (tests/test_say_server.py tests that process)."""
     monkeypatch.setenv("KUBOT_SAY_IDLE", "0")

@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
-from kubot import app
+from kubot import app, db
 from kubot.chat import console
 from kubot.chat.core import Bot
+from kubot.models import Entry
 from kubot.settings import Settings
 
 FRIDAY = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
@@ -67,3 +70,58 @@ def say(bot: Bot, message: str, name: str = ADMIN) -> str:
 def test_relative_days_are_read_as_swedes_mean_them_and_the_echo_says_which_date(
         sample_bot: Bot, message: str, understood: str) -> None:
     assert f"{understood}: närvaro 12 av 13" in say(sample_bot, message)
+
+
+def entries(bot: Bot) -> int:
+    with db.session_scope(bot.engine) as session:
+        return session.exec(select(func.count()).select_from(Entry).where(Entry.channel == "console")).one()
+
+
+def test_a_report_named_by_its_kind_is_that_tertials_report_and_never_a_suggested_area(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "rapport verksamhetsberättelse 2026")
+    assert "T3 2026" in reply and "Menade du" not in reply and "VFU" not in reply
+    assert "inget förslag" in say(sample_bot, "ja")
+
+
+def test_a_network_told_with_small_words_is_found_and_not_three_wrong_ones(sample_bot: Bot) -> None:
+    assert ("Registrerat #" in (reply := say(sample_bot, "närvaro chefsnätverket för missbruk idag 12 av 13"))
+            and "Chefsnätverk missbruk och beroende" in reply)
+
+
+@pytest.mark.parametrize("message", ["närvaro PSK idag 12 av 13", "närvaro verksamhetsberättelsen idag alla"])
+def test_nothing_is_suggested_below_the_stated_similarity(sample_bot: Bot, message: str) -> None:
+    assert "Menade du" not in say(sample_bot, message)
+
+
+def test_a_suggestion_says_in_full_what_ja_would_do_and_ja_does_exactly_that(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "närvaro rekko idag alla")
+    assert "Menade du Reko" in reply and "Svara ”ja” så gör jag «närvaro reko idag alla», eller ”nej”." in reply
+    assert "Reko – Ledningsgruppen" in say(sample_bot, "ja") and entries(sample_bot) == 1
+
+
+def test_nej_declines_a_suggestion_and_a_later_ja_has_nothing_to_confirm(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro rekko idag alla")
+    assert "Okej, då gör jag inget." in say(sample_bot, "nej")
+    assert "inget förslag som väntar" in say(sample_bot, "ja") and entries(sample_bot) == 0
+
+
+def test_any_other_message_cancels_a_suggestion(sample_bot: Bot) -> None:
+    say(sample_bot, "närvar PKS 2022-03-10 12 av 13")
+    say(sample_bot, "status")
+    assert "inget förslag som väntar" in say(sample_bot, "ja") and entries(sample_bot) == 0
+
+
+def test_a_suggestion_expires_after_ten_minutes(sample_bot: Bot, clock: Clock) -> None:
+    say(sample_bot, "närvaro rekko idag alla")
+    clock.wait(10)
+    assert "högst 10 minuter" in say(sample_bot, "ja") and entries(sample_bot) == 0
+    say(sample_bot, "närvaro rekko idag alla")
+    clock.wait(9)
+    assert "Registrerat #" in say(sample_bot, "ja")
+
+
+def test_ansvarig_for_an_area_answers_for_the_area_and_who_answers_for_what_within_it(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "ansvarig missbruk")
+    assert reply.startswith("I området Missbruk och beroende arbetar Liselotte Karlsson")
+    assert "• Liselotte Karlsson – 5 mätetal och 5 aktiviteter: mb-narvaro" in reply
+    assert "Ansvarig för mätetalet narvaro-pks" in say(sample_bot, "ansvarig narvaro-pks")

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from kubot import evaluation
 from kubot import formatting as fmt
-from kubot.chat import followups, grammar
+from kubot.chat import followups, grammar, values
 from kubot.chat.commands import take_period
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
@@ -217,7 +217,7 @@ def _due_note(due: Due, snapshot: Snapshot) -> str:
 
 @command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)
 def responsible(ctx: Context, args: str) -> Reply:
-    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
+    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område (och vem som svarar för vad inom det).
     Exempel: ansvarig narvaro-pks
     Exempel: ansvarig missbruk
     """
@@ -225,20 +225,55 @@ def responsible(ctx: Context, args: str) -> Reply:
     if not name:
         raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
     lexicon = ctx.lexicon()
-    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
-    for kind, find in (("mätetalet", lexicon.indicator), ("aktiviteten", lexicon.activity)):
+    found: list[tuple[int, int, str, str]] = []  # how loosely, which kind first on a tie, kind, code
+    # The closest match of the three kinds answers; on a tie the area, since "missbruk" means the area
+    # Missbruk och beroende more than the one indicator whose long name holds the word.
+    for order, (kind, names) in enumerate((("område", lexicon.areas), ("mätetal", lexicon.indicators),
+                                            ("aktivitet", lexicon.activities))):
         try:
-            code = find(name)
+            code, step = values.match_ranked(name, names, kind=kind)
         except ValueProblem:
             continue
-        year = ctx.today.year
-        item: Indicator | Activity | None = (plan_queries.item(ctx.session, Indicator, code, year) if kind == "mätetalet"
-                                             else plan_queries.item(ctx.session, Activity, code, year))
-        who = people.get(item.responsible_id) if item and item.responsible_id else None
-        return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
-                     else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
-    area_code = lexicon.area(name)
+        found.append((step, order, kind, code))
+    if not found:
+        lexicon.area(name)  # raises the area's "Hittar inget område …" with its suggestions
+    _, _, kind, code = min(found)
+    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
+    if kind == "område":
+        return Reply(_area_responsibles(ctx, code, lexicon.areas[code][0], people))
+    year = ctx.today.year
+    item: Indicator | Activity | None = (plan_queries.item(ctx.session, Indicator, code, year) if kind == "mätetal"
+                                         else plan_queries.item(ctx.session, Activity, code, year))
+    who = people.get(item.responsible_id) if item and item.responsible_id else None
+    the_kind = "mätetalet" if kind == "mätetal" else "aktiviteten"
+    return Reply(f"Ansvarig för {the_kind} {code} ”{item.name if item else code}” är {who}." if who
+                 else f"{the_kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
+
+
+_SHOWN_CODES = 3  # per person in an area's answer: enough to recognise, short enough for a chat
+_COUNTED = {"Indicator": ("mätetal", "mätetal"), "Activity": ("aktivitet", "aktiviteter")}
+
+
+def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dict[int | None, str]) -> str:
+    """Who works in an area and who answers for which of its indicators and activities."""
     staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
-    area_name = lexicon.areas[area_code][0]
-    return Reply(f"I området {area_name} arbetar {', '.join(staff)}." if staff
-                 else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör.")
+    plan_id = plan_queries.plan_id(ctx.session, ctx.today.year)
+    answers: dict[str, dict[str, list[str]]] = {}
+    for model in (Indicator, Activity):
+        rows = ctx.session.exec(
+            select(model.code, model.responsible_id).join(Goal, col(Goal.id) == col(model.goal_id))
+            .join(Area, col(Area.id) == col(Goal.area_id))
+            .where(Area.code == area_code, col(model.plan_id) == plan_id).order_by(col(model.position))
+        ).all()
+        for code, responsible_id in rows:
+            answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(code)
+    lines = [f"I området {area_name} arbetar {', '.join(staff)}." if staff
+             else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör."]
+    if answers:
+        lines.append("Ansvariga inom området:")
+        for person, kinds in answers.items():
+            codes = [code for listed in kinds.values() for code in listed]
+            counted = " och ".join(f"{len(listed)} {_COUNTED[kind][len(listed) > 1]}" for kind, listed in kinds.items())
+            shown = ", ".join(codes[:_SHOWN_CODES]) + (" …" if len(codes) > _SHOWN_CODES else "")
+            lines.append(f"• {person} – {counted}: {shown}")
+    return "\n".join(lines)
