@@ -346,13 +346,17 @@ class SlackApp:
     def on_redraw(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A menu the form depends on was chosen (the network): the form again, for that choice."""
         view, user = section(body, "view"), need(body, "user.id")
-        choice = {need(action, "block_id"): need(action, "selected_option.value")}
+        entered = {**forms.values(view.get("state", {}).get("values") or {}),
+                   need(action, "block_id"): need(action, "selected_option.value")}
         kind, channel = forms.metadata(view)
         ack()
         actor = self._actor(user)
         if actor is None:
             return
-        updated = forms.view(self._form(actor, kind, choice), channel)
+        with Session(self.engine) as session:
+            today = self.clock().astimezone(self.settings.timezone).date()
+            redrawn = chat_forms.redraw(session, kind, actor, today, entered, forms.drawn(view))
+        updated = forms.view(redrawn, channel)
         self.client.views_update(view_id=need(view, "id"), hash=view.get("hash"), view=updated)
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
