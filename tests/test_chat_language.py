@@ -156,3 +156,26 @@ def test_a_duplicate_from_a_form_names_the_field_and_not_how_to_type_a_message(s
     assert problem.field == "date" and "finns redan" in problem.text
     assert "meddelandet" not in problem.text and "ytterligare" not in problem.text
     assert problem.text.endswith("Är det en ny registrering, ändra ”Mötets datum”.")
+
+
+@pytest.mark.parametrize(("message", "understood"), [
+    ("närvaro PKS:s möte igår 12 av 13", "PKS – Primärkommunalt samverkansorgan 2022-11-24"),
+    ("närvaro socialchefernas träff igår alla", "Socialchefsnätverket – styrgrupp för FoUrum social välfärd"),
+    ("närvaro PKS-mötena igår 12 av 13", "PKS – Primärkommunalt samverkansorgan 2022-11-24"),
+    ("närvaro skolchefsträffarna igår alla", "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24"),
+    ("närvaro rekomötet igår alla", "Reko – Ledningsgruppen"),
+    ("närvaro Rekos möte igår alla", "Reko – Ledningsgruppen"),
+    ("närvaro kommundirektörernas möte igår alla", "Kommundirektörer 2022-11-24"),
+    ("socialchefernas träff i tisdags alla utom Habo", "2022-11-22: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("aktivitet PKS-sammanträdena klar", "Aktivitet a-pks-sammantraden"),
+    ("saknas missbruksområdet T2 2022", "för området"),
+    ("ansvarig psykiatrins", "I området Psykiatri"),
+])
+def test_genitives_and_compounds_of_names_are_understood(sample_bot: Bot, message: str, understood: str) -> None:
+    assert understood in say(sample_bot, message)
+
+
+@pytest.mark.parametrize("counts", ["3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20", "3 5 12 20 40 20", "3,5,12,20,40,20"])
+def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts: str) -> None:
+    reply = say(sample_bot, f"enkät samverkan-kommuner socialchefsnätverket {counts}")
+    assert "svar 1–6: 3 5 12 20 40 20" in reply
