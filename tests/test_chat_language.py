@@ -179,3 +179,19 @@ def test_genitives_and_compounds_of_names_are_understood(sample_bot: Bot, messag
 def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts: str) -> None:
     reply = say(sample_bot, f"enkät samverkan-kommuner socialchefsnätverket {counts}")
     assert "svar 1–6: 3 5 12 20 40 20" in reply
+
+
+@pytest.mark.parametrize(("name", "groups"), [
+    ("Ola Götesson", ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),  # an administrator
+    ("Liselotte Karlsson", ["Rapportera:", "Fråga:"]),  # staff: no reports to order, nothing to administer
+])
+def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, groups: list[str]) -> None:
+    lines = say(sample_bot, "hjälp", name=name).splitlines()
+    assert len(lines) <= 15 and lines[-1] == "Skriv hjälp <kommando> för exempel."
+    assert [line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line] == groups
+    assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
+
+
+def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "hjälp närvaro")
+    assert "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö" in reply
