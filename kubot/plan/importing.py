@@ -27,6 +27,7 @@ from kubot.models import (
     SurveyQuestion,
 )
 from kubot.models.types import stored_id
+from kubot.plan import economy as plan_economy
 from kubot.plan.export import dump
 from kubot.plan.schema import PlanFile
 
@@ -138,7 +139,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
         _delete_version(session, previous)
     version = PlanVersion(
         first_year=plan.first_year, name=plan.name, organisation=plan.organisation.name,
-        mission=plan.organisation.mission, vision=plan.organisation.vision,
+        mission=plan.organisation.mission, vision=plan.organisation.vision, economy=plan_economy.stored(plan.economy),
     )
     session.add(version)
     session.flush()
