@@ -352,6 +352,7 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     ctx = Context(data, snapshot, parts.PlanView(data.plan, request.area))
     name = report_name(period)
     title = f"{name} – {ctx.plan.area_names[request.area]}" if request.area else name
+    parts.owed_items(ctx)
     body: list[Block] = []
     for section in ANNUAL if period.is_annual else INTERIM:
         body.extend(section(ctx))
