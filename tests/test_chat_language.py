@@ -195,3 +195,11 @@ def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
     reply = say(sample_bot, "hjälp närvaro")
     assert "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö" in reply
+
+
+@pytest.mark.parametrize(("message", "understood"), [
+    ("PKS:s möte igår, alla var där", "PKS – Primärkommunalt samverkansorgan 2022-11-24: närvaro 13 av 13"),
+    ("närvaro PKS sammanträde igår alla var där utom Habo", "2022-11-24: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+])
+def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, understood: str) -> None:
+    assert understood in say(sample_bot, message)

@@ -48,6 +48,8 @@ def _leftover(text: str) -> None:
 # --- logging records -----------------------------------------------------------------------------
 
 _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
+# "alla var där (utom Habo)" says no more than "alla (utom Habo)".
+_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?!\S)", re.IGNORECASE)
 _AGAIN = ("ytterligare",)
 # The word that makes a status's comment or an event one of the report's examples.
 _EXAMPLE = ("exempel",)
@@ -60,7 +62,7 @@ def attendance(ctx: Context, args: str) -> Reply:
     Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
     Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
     """
-    text = grammar.tidy(args)
+    text = _EVERYONE_CAME.sub(r"\1", grammar.tidy(args))
     again, text = grammar.take_flag(text, *_AGAIN)
     women, text = grammar.take_count(text, ("kvinnor",), what="antal kvinnor")
     men, text = grammar.take_count(text, ("män",), what="antal män")

@@ -120,9 +120,9 @@ def fold(text: str) -> str:
 _STEMMER = snowballstemmer.stemmer("swedish")
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
 _FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
-                                "omradet", "natverket", "gruppen", "s"})  # "s": the genitive of "PKS:s möte"
+                                "sammantrade", "sammantradet", "omradet", "natverket", "gruppen", "s"})  # "s": the genitive of "PKS:s möte"
 # The same words as the last part of a compound, with or without hyphen: "skolchefsträffarna", "rekomötet".
-_FILLER_ENDING = re.compile(r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade)$")
+_FILLER_ENDING = re.compile(r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade|sammantradet|sammantradena)$")
 
 
 def _plain_name(folded: str) -> str:
