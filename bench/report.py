@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from generate import generate_year
-from kubot import app, db, evaluation
+from kubot import app, db, evaluation, snapshots
 from kubot.periods import Period
 from kubot.report import build, charts, content, document, drawing, gather
 from kubot.report.model import BarChart, Bullets, Chart, DistributionChart, Heading, Paragraph, Report, Table
@@ -131,7 +131,7 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
         after = os.times()
         with db.session_scope(engine) as session:
             again, _ = seconds(lambda: build.build(session, request, settings, now=NOW, trigger="cli", out=work / "rapport.docx"))
-            snapshot = evaluation.latest(session, PERIOD)
+            snapshot = snapshots.latest(session, PERIOD)
             data = gather.load(session, PERIOD)
         assert snapshot is not None
         report = content.build(data, snapshot, request, made_at=NOW)

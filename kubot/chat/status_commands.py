@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from sqlmodel import col, select
 
-from kubot import evaluation
+from kubot import evaluation, owed
 from kubot import formatting as fmt
 from kubot.chat import followups, grammar, values
 from kubot.chat.commands import take_period
@@ -23,17 +23,9 @@ from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan.queries import version_for_year
 from kubot.port import Action, Reply
-from kubot.reminders import digest
-from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
+from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
-
-
-def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
-    """The message that reports what `verdict` lacks; the same wording the reminders use."""
-    if isinstance(verdict, ActivityVerdict):
-        return digest.activity_how(verdict.code)
-    return digest.how_to_report(verdict.source, verdict.code, period, verdict.networks)
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
@@ -203,31 +195,16 @@ def missing(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        areas = _with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))
-        whose = "området"
-        indicators = [v for v in snapshot.indicators if v.area in areas]
-        activities = [v for v in snapshot.activities if v.area in areas]
+        whose, scope = "området", owed.Whose(areas=frozenset(_with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))))
     else:
-        whose = "dig"
-        indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
-        activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
-    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-    lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in verdicts if v.due.outstanding]
-    later = [v for v in indicators if v.due == Due.LATER]
+        whose, scope = "dig", owed.Whose(person=ctx.actor.id)
+    lines = [f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)]
+    later = [v for v in snapshot.indicators if v.due == Due.LATER and scope.covers(v)]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
     listed, more = _listed(ctx, lines, page, " ".join(["saknas", *rest.split(), period.code]))
     return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
-
-
-def _due_note(due: Due, snapshot: Snapshot) -> str:
-    if due == Due.OVERDUE:
-        return f"försenat, tidsgränsen var {fmt.day(snapshot.deadline)}" if snapshot.deadline else "försenat"
-    if due == Due.OPEN:
-        return "perioden pågår"
-    return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
 
 
 @command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)

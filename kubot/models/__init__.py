@@ -42,6 +42,7 @@ from kubot.models.records import (
     TargetChange,
 )
 from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
+from kubot.models.signoff import ReportSignoff
 
 __all__ = [
     "Activity",
@@ -76,6 +77,7 @@ __all__ = [
     "OutboxMessage",
     "PendingReply",
     "PlanVersion",
+    "ReportSignoff",
     "SentMessage",
     "SlowJob",
     "Snooze",

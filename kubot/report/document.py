@@ -203,7 +203,7 @@ class _Writer:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
         self.text_width = section.page_width - section.left_margin - section.right_margin
         header = section.header.paragraphs[0]
-        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title} – UTKAST")
+        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title}" + ("" if report.final else " – UTKAST"))
         header.runs[0].font.size = Pt(8)
         header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
         _hyphenate(self.doc)
@@ -230,11 +230,11 @@ class _Writer:
         organisation.paragraph_format.space_before = Pt(120)
         self.add(page.title, "Title")
         self.doc.add_paragraph(typeset(page.period))
-        draft = self.doc.add_paragraph()
-        mark = draft.add_run("UTKAST")
-        mark.bold = True
-        mark.font.size = Pt(28)
-        mark.font.color.rgb = DRAFT_RED
+        if not report.final:
+            mark = self.doc.add_paragraph().add_run("UTKAST")
+            mark.bold = True
+            mark.font.size = Pt(28)
+            mark.font.color.rgb = DRAFT_RED
         for line in page.lines:
             self.doc.add_paragraph(typeset(line))
         note = self.doc.add_paragraph(typeset(page.draft))
@@ -272,7 +272,7 @@ class _Writer:
         properties.author = "kubot"
         properties.subject = report.title_page.period
         properties.comments = report.title_page.properties or report.title_page.draft
-        properties.keywords = "utkast"
+        properties.keywords = "slutlig" if report.final else "utkast"
 
     # --- blocks ------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from kubot import derived, economy
+from kubot import derived, economy, owed
 from kubot import formatting as fmt
 from kubot.models.plan import Role, Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
@@ -40,6 +40,7 @@ from kubot.verdicts import (
     ACTIVITY_SYMBOLS,
     NO_STATUS_SYMBOL,
     STATUS_SYMBOLS,
+    ActivityVerdict,
     IndicatorVerdict,
     Snapshot,
     Status,
@@ -186,6 +187,19 @@ class Context:
         self.missing.append((what if len(what) <= 90 else what[:86].rstrip() + " …”", owner or self.plan.editor))
 
 
+def owed_items(ctx: Context) -> None:
+    """Note what the report's goals still owe (`kubot.owed`, what `saknas` lists), each with who owes it."""
+    owners: dict[str, str | None] = {}
+    for strategic in ctx.data.plan.strategic_goals:
+        for goal in strategic.goals:
+            owners.update({spec.code: spec.responsible for spec in goal.indicators})
+            owners.update({spec.code: spec.responsible for spec in goal.activities})
+    whose = owed.Whose(areas=frozenset(ctx.plan.scope) if ctx.plan.scope is not None else frozenset({None}))
+    for verdict in owed.owed_verdicts(ctx.snapshot, whose):
+        what = "status för aktiviteten" if isinstance(verdict, ActivityVerdict) else "resultat för"
+        ctx.miss(f"{what} ”{verdict.name}”", owners.get(verdict.code))
+
+
 # --- small pieces ----------------------------------------------------------------------------------
 
 
@@ -282,13 +296,11 @@ def _change(verdict: IndicatorVerdict, period: Period) -> str | None:
 
 
 def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Table | None:
-    """Mätetal | Målvärde | Resultat | Analys. An indicator without a result is noted as missing with its owner."""
+    """Mätetal | Målvärde | Resultat | Analys."""
     rows = []
     for spec in goal.indicators:
         verdict = ctx.snapshot.indicator(spec.code)
         if verdict is None or verdict.value is None:
-            if verdict is not None and verdict.due.owed:
-                ctx.miss(f"resultat för ”{spec.name}”", spec.responsible)
             if only_results or verdict is None:
                 continue
             rows.append((Cell.of(status_run(Status.NO_RESULT), Run(spec.name)), Cell.text(table_value(spec.unit, verdict.target)),
@@ -322,7 +334,6 @@ def activity_table(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]
         verdict = ctx.snapshot.activity(spec.code)
         if verdict is None or verdict.state is None:
             silent.append(spec.name)
-            ctx.miss(f"status för aktiviteten ”{spec.name}”", spec.responsible)
             continue
         when = f" ({fmt.day(verdict.reported_on)})" if verdict.reported_on else ""
         comment = verdict.comment.strip() or f"Status: {verdict.state}{when}."

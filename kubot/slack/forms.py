@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubot.chat.forms import Field, Form, Kind, Problem
+from kubot.slack.gate import Malformed
 from kubot.slack.render import Block, plain
 
 CALLBACK = "kubot-formular"  # callback_id of every form; private_metadata says which one
@@ -26,8 +27,11 @@ def view(form: Form, conversation: str = "") -> dict[str, Any]:
 
 def metadata(view_payload: Mapping[str, Any]) -> tuple[str, str]:
     """The form kind and the conversation a submitted or updated view belongs to."""
-    data = json.loads(view_payload.get("private_metadata") or "{}")
-    return data.get("form", ""), data.get("kanal", "")
+    try:
+        data = json.loads(view_payload.get("private_metadata") or "{}")
+        return str(data.get("form", "")), str(data.get("kanal", ""))
+    except (ValueError, AttributeError) as error:  # not JSON, or JSON but not an object
+        raise Malformed("view.private_metadata not a JSON object") from error
 
 
 def values(state: State) -> dict[str, str | list[str]]:
