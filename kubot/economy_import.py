@@ -158,16 +158,16 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
         subtotals = {group.title.casefold(): group for group in layout.subtotals}
         if EARLIER_LABEL.match(label) or ACCUMULATED_LABEL.match(label):
             _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
-            result = [(cell, amount) for cell, column, amount in stated if column == "redovisat resultat"]
-            if not result:
+            results = [(cell, amount) for cell, column, amount in stated if column == "redovisat resultat"]
+            if not results:
                 problems.append(f"rad {row}: ”{label}” har inget belopp i kolumnen ”Redovisat resultat”")
             elif ACCUMULATED_LABEL.match(label):
-                checks.append(_CheckRow(row, label, day, None, [(result[0][0], ACCUMULATED, result[0][1])]))
+                checks.append(_CheckRow(row, label, day, None, [(results[0][0], ACCUMULATED, results[0][1])]))
             elif layout.earlier_area is None:
                 problems.append(f"rad {row}: ”{label}” – skriv i planen under ekonomi vilket område resultatet från tidigare år "
                                 "hör till, t.ex. ”tidigare_år: stab”")
             else:
-                earlier.append((day, layout.earlier_area, result[0][1]))
+                earlier.append((day, layout.earlier_area, results[0][1]))
             continue
         if label.casefold() in SUM_LABELS or label.casefold() in subtotals:
             _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
