@@ -126,18 +126,23 @@ class TeamsAdapter:
 
     # --- forms ------------------------------------------------------------------------------
 
-    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None) -> forms.Form | None:
-        """Form `kind` filled in with `values`, for a person kubot knows (else None)."""
-        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {})
+    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None,
+                    before: forms.Values | None = None) -> forms.Form | None:
+        """Form `kind` filled in with `values`, for a person kubot knows (else None); with `before`, drawn
+        again after the menus that redraw it were changed from `before`."""
+        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {}, before)
 
-    def _build(self, sender: str, kind: str, values: forms.Values) -> forms.Form | None:
+    def _build(self, sender: str, kind: str, values: forms.Values, before: forms.Values | None) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
             if actor is None:
                 return None
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
-            # A card cannot redraw itself when the network is chosen, so one is chosen from the start.
-            return forms.build(session, kind, actor, today, values, redraws_on_choice=False)
+            # A card cannot redraw itself the moment the network is chosen: the person chooses it and
+            # presses the button, and the card comes back with that network's invitees.
+            if before is not None:
+                return forms.redraw(session, kind, actor, today, values, before)
+            return forms.build(session, kind, actor, today, values)
 
     async def on_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A submitted form: compose its command, run it, and answer in the card itself."""
@@ -158,8 +163,9 @@ class TeamsAdapter:
             return _card_response(_notice(reply.text))
         if (menu := cards.redrawn(form, data)) is not None:
             # Another network chosen: list its invitees instead before anything is registered.
-            kept = {k: v for k, v in values.items() if (f := form.find(k)) is None or f.kind != forms.Kind.CHOICES}
-            return await self._refresh(context, kind, kept, forms.refusal(form, kept, menu.redraws))
+            redrawn = await self._form(context, kind, values, cards.shown(data))
+            asked = forms.refusal(form, values, menu.redraws)
+            return _card_response(cards.card(redrawn, asked) if redrawn is not None else _notice(asked.text))
         problem = forms.missing(form, values)
         if problem is None:
             reply = await self._handle(context, forms.command(form, values), context.activity.id)
@@ -169,11 +175,6 @@ class TeamsAdapter:
                 return _card_response(cards.done_card(form, reply.text))
             problem = forms.refusal(form, values, reply.text)
         return _card_response(cards.card(form, problem))
-
-    async def _refresh(self, context: TurnContext, kind: str, values: forms.Values, problem: forms.Problem) -> AdaptiveCardInvokeResponse:
-        """The form drawn again for what was filled in, with the problem beside the field it is about."""
-        form = await self._form(context, kind, values)
-        return _card_response(cards.card(form, problem) if form is not None else _notice(problem.text))
 
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message.
