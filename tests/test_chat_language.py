@@ -156,3 +156,50 @@ def test_a_duplicate_from_a_form_names_the_field_and_not_how_to_type_a_message(s
     assert problem.field == "date" and "finns redan" in problem.text
     assert "meddelandet" not in problem.text and "ytterligare" not in problem.text
     assert problem.text.endswith("Är det en ny registrering, ändra ”Mötets datum”.")
+
+
+@pytest.mark.parametrize(("message", "understood"), [
+    ("närvaro PKS:s möte igår 12 av 13", "PKS – Primärkommunalt samverkansorgan 2022-11-24"),
+    ("närvaro socialchefernas träff igår alla", "Socialchefsnätverket – styrgrupp för FoUrum social välfärd"),
+    ("närvaro PKS-mötena igår 12 av 13", "PKS – Primärkommunalt samverkansorgan 2022-11-24"),
+    ("närvaro skolchefsträffarna igår alla", "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24"),
+    ("närvaro rekomötet igår alla", "Reko – Ledningsgruppen"),
+    ("närvaro Rekos möte igår alla", "Reko – Ledningsgruppen"),
+    ("närvaro kommundirektörernas möte igår alla", "Kommundirektörer 2022-11-24"),
+    ("socialchefernas träff i tisdags alla utom Habo", "2022-11-22: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("aktivitet PKS-sammanträdena klar", "Aktivitet a-pks-sammantraden"),
+    ("saknas missbruksområdet T2 2022", "för området"),
+    ("ansvarig psykiatrins", "I området Psykiatri"),
+])
+def test_genitives_and_compounds_of_names_are_understood(sample_bot: Bot, message: str, understood: str) -> None:
+    assert understood in say(sample_bot, message)
+
+
+@pytest.mark.parametrize("counts", ["3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20", "3 5 12 20 40 20", "3,5,12,20,40,20"])
+def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts: str) -> None:
+    reply = say(sample_bot, f"enkät samverkan-kommuner socialchefsnätverket {counts}")
+    assert "svar 1–6: 3 5 12 20 40 20" in reply
+
+
+@pytest.mark.parametrize(("name", "groups"), [
+    ("Ola Götesson", ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),  # an administrator
+    ("Liselotte Karlsson", ["Rapportera:", "Fråga:"]),  # staff: no reports to order, nothing to administer
+])
+def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, groups: list[str]) -> None:
+    lines = say(sample_bot, "hjälp", name=name).splitlines()
+    assert len(lines) <= 15 and lines[-1] == "Skriv hjälp <kommando> för exempel."
+    assert [line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line] == groups
+    assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
+
+
+def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "hjälp närvaro")
+    assert "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö" in reply
+
+
+@pytest.mark.parametrize(("message", "understood"), [
+    ("PKS:s möte igår, alla var där", "PKS – Primärkommunalt samverkansorgan 2022-11-24: närvaro 13 av 13"),
+    ("närvaro PKS sammanträde igår alla var där utom Habo", "2022-11-24: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+])
+def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, understood: str) -> None:
+    assert understood in say(sample_bot, message)

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from kubot import facts, journal, kinds, records
 from kubot import formatting as fmt
-from kubot.chat import grammar, values
+from kubot.chat import grammar, help_text, values
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, accepted, command, register, unique_commands
 from kubot.models import Area, StaffArea
 from kubot.models.plan import Role
@@ -144,5 +144,4 @@ def help_(ctx: Context, args: str) -> Reply:
         examples = "\n".join(f"  {e}" for e in wanted.examples)
         aliases = f" (även: {', '.join(wanted.aliases)})" if wanted.aliases else ""
         return Reply(f"{wanted.name}{aliases}: {lines[0]}\nExempel:\n{examples}")
-    rows = [f"• {c.name} – {c.summary}\n    t.ex. {c.examples[0]}" for c in unique_commands() if c.examples and ctx.has_role(c.role)]
-    return Reply("Det här kan jag:\n" + "\n".join(rows) + "\nSkriv ”hjälp <kommando>” för fler exempel.")
+    return Reply(help_text.overview(unique_commands(), ctx.has_role))

@@ -24,7 +24,7 @@ from kubot.chat.registry import EXAMPLES
 from kubot.models import Area, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 Option = tuple[str, str]  # (value, what the person sees)
 Values = Mapping[str, str | Sequence[str]]  # field id → what was entered, or the values of the options ticked
@@ -111,8 +111,7 @@ class FormSpec:
 
 
 def plan_id(session: Session, today: date) -> int:
-    version = version_for_year(session, today.year)
-    return version.id if version and version.id is not None else -1
+    return plan_queries.plan_id(session, today.year)
 
 
 def sees_all(actor: Staff | None) -> bool:
@@ -158,21 +157,37 @@ def known() -> dict[str, FormSpec]:
     return {spec.kind: spec for spec in (*specs, REPORT)}
 
 
-def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None,
-          redraws_on_choice: bool = True) -> Form:
-    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in).
-
-    A platform that cannot redraw a form the moment a menu is chosen (`redraws_on_choice` False) gets
-    the first option of such a menu chosen already, so what depends on it is shown from the start."""
+def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:
+    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in)."""
     spec, preset = known()[kind], dict(preset or {})
-    fields = spec.build(session, actor, today, preset)
-    if not redraws_on_choice:
-        unchosen = {f.id: f.options[0][0] for f in fields if f.redraws and f.options and not text(preset, f.id)}
-        if unchosen:
-            preset.update(unchosen)
-            fields = spec.build(session, actor, today, preset)
-    filled = tuple(_filled(f, preset) for f in fields)
+    filled = tuple(_filled(f, preset) for f in spec.build(session, actor, today, preset))
     return Form(kind, spec.title, spec.submit, filled)
+
+
+def redraw(session: Session, kind: str, actor: Staff | None, today: date, values: Values, before: Values) -> Form:
+    """Form `kind` drawn again after a menu it depends on was changed (`before`: that menu as it was drawn).
+
+    What was filled in is kept. Of the options that now depend on the new choice, those the person had
+    unticked stay unticked and those ticked stay ticked; the rest start as the form starts them (the
+    network's invitees ticked), and options the new choice does not offer are not shown."""
+    was = build(session, kind, actor, today, {**values, **before})
+    choices = {f.id for f in was.inputs if f.kind == Kind.CHOICES}
+    fresh = build(session, kind, actor, today, {k: v for k, v in values.items() if k not in choices})
+    kept = []
+    for field in fresh.fields:
+        old = was.find(field.id)
+        if field.kind == Kind.CHOICES and old is not None and old.kind == Kind.CHOICES:
+            on = set(ticked(values, field.id))
+            off = {value for value, _ in old.options} - on
+            field = replace(field, initial=tuple(value for value, _ in field.options
+                                                 if value in on or (value in field.initial and value not in off)))
+        kept.append(field)
+    return replace(fresh, fields=tuple(kept))
+
+
+def asking(field: Field) -> str:
+    """What a required field left empty says: a menu is chosen from, the rest are filled in."""
+    return f"{'Välj' if field.kind == Kind.MENU else 'Fyll i'} {field.label.lower()}."
 
 
 def _filled(field: Field, preset: Values) -> Field:
@@ -191,7 +206,7 @@ def command(form: Form, values: Values) -> str:
 def missing(form: Form, values: Values) -> Problem | None:
     """The first field that must be filled in and was left empty."""
     empty = next((f for f in form.inputs if not f.optional and not text(values, f.id)), None)
-    return Problem(empty.id, f"Fyll i {empty.label.lower()}.") if empty else None
+    return Problem(empty.id, asking(empty)) if empty else None
 
 
 def refusal(form: Form, values: Values, reply: str) -> Problem:

@@ -22,9 +22,10 @@ from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
 from kubot.chat.values import ValueProblem
 from kubot.journal import Origin, Recorded
-from kubot.models import Area, Goal, Staff, StaffArea
+from kubot.models import Goal, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.periods import Period
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 from kubot.records import NotAllowed
 
@@ -202,12 +203,8 @@ def check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wha
         return
     goal = ctx.session.get(Goal, goal_id)
     my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
-    area_id = goal.area_id if goal else None
-    while area_id is not None:
-        if area_id in my_areas:
-            return
-        area = ctx.session.get(Area, area_id)
-        area_id = area.parent_id if area else None
+    if my_areas.intersection(plan_queries.area_tree(ctx.session).above(goal.area_id if goal else None)):
+        return
     owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
     raise NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")

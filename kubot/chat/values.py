@@ -119,7 +119,19 @@ def fold(text: str) -> str:
 
 _STEMMER = snowballstemmer.stemmer("swedish")
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
-_FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "omradet"})
+_FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
+                                "sammantrade", "sammantradet", "omradet", "natverket", "gruppen", "s"})  # "s": the genitive of "PKS:s möte"
+# The same words as the last part of a compound, with or without hyphen: "skolchefsträffarna", "rekomötet".
+_FILLER_ENDING = re.compile(r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade|sammantradet|sammantradena)$")
+
+
+def _plain_name(folded: str) -> str:
+    """A folded name without the words that say what kind of thing it is, nor a genitive "s":
+    "pks s mote" ("PKS:s möte") → "pks", "socialchefernas traff" → "socialchefer", "skolchefstraffarna" → "skolchef"."""
+    words = [_FILLER_ENDING.sub("", word) for word in folded.split() if word not in _FILLER_NAME_WORDS]
+    if words and len(words[-1]) > 4 and words[-1].endswith(("nas", "ens", "ets")):
+        words[-1] = words[-1][:-1]  # "socialchefernas" → "socialcheferna", which stems as the plural
+    return " ".join(words) or folded
 # Small words a name is told with but never found by: "chefsnätverket för missbruk".
 _LINKING_WORDS = frozenset({"for", "i", "inom", "om", "och", "med", "pa", "av"})
 
@@ -446,7 +458,7 @@ class _Names:
         letters = sum(ch.isalpha() for ch in folded)
         if not letters:
             raise NoMatch(f"{quoted(query)} är inget namn. {self._example()}", [], query=query)
-        plain = " ".join(word for word in folded.split() if word not in _FILLER_NAME_WORDS) or folded
+        plain = _plain_name(folded)
         stemmed = _stem(plain)
         steps = [
             lambda entry: entry.folded_code == folded,

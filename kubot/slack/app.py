@@ -31,6 +31,7 @@ from wsgiref.types import StartResponse
 from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -53,6 +54,19 @@ from kubot.slack.gate import Malformed, need, section
 from kubot.slack.sender import PLATFORM, SlackSender, is_direct, web_client
 
 log = logging.getLogger(__name__)
+BOLT_LOG = logging.getLogger("kubot.slack.bolt")
+
+
+class _OurClientIsMeant(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment on its own and warns at every start that the client
+    kubot hands it wins over that token. It does, on purpose (the client carries the retries and the API
+    address), so the warning says nothing an operator can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+BOLT_LOG.addFilter(_OurClientIsMeant())
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WORKERS = 4  # threads handling messages after their acknowledgement
@@ -106,7 +120,7 @@ class SlackApp:
         self._room = threading.BoundedSemaphore(QUEUED)
         # The signature is checked before bolt sees a request, by wsgi() below (Socket Mode needs none).
         self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
-                        request_verification_enabled=False, raise_error_for_unhandled_request=True, logger=logging.getLogger("kubot.slack.bolt"))
+                        request_verification_enabled=False, raise_error_for_unhandled_request=True, logger=BOLT_LOG)
         self.bolt.error(self.on_error)
         self.bolt.use(_shape_checked)
         self.refusals = RefusalLog(log, "Slack request")
@@ -346,13 +360,17 @@ class SlackApp:
     def on_redraw(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A menu the form depends on was chosen (the network): the form again, for that choice."""
         view, user = section(body, "view"), need(body, "user.id")
-        choice = {need(action, "block_id"): need(action, "selected_option.value")}
+        entered = {**forms.values(view.get("state", {}).get("values") or {}),
+                   need(action, "block_id"): need(action, "selected_option.value")}
         kind, channel = forms.metadata(view)
         ack()
         actor = self._actor(user)
         if actor is None:
             return
-        updated = forms.view(self._form(actor, kind, choice), channel)
+        with Session(self.engine) as session:
+            today = self.clock().astimezone(self.settings.timezone).date()
+            redrawn = chat_forms.redraw(session, kind, actor, today, entered, forms.drawn(view))
+        updated = forms.view(redrawn, channel)
         self.client.views_update(view_id=need(view, "id"), hash=view.get("hash"), view=updated)
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

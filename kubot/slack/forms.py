@@ -34,6 +34,16 @@ def metadata(view_payload: Mapping[str, Any]) -> tuple[str, str]:
         raise Malformed("view.private_metadata not a JSON object") from error
 
 
+def drawn(view_payload: Mapping[str, Any]) -> dict[str, str]:
+    """What the menus that redraw the form were when the view was drawn (before the person changed one)."""
+    found = {}
+    for block in view_payload.get("blocks") or []:
+        if isinstance(block, Mapping) and block.get("dispatch_action"):
+            chosen = (block.get("element") or {}).get("initial_option") or {}
+            found[str(block.get("block_id", ""))] = str(chosen.get("value", ""))
+    return found
+
+
 def values(state: State) -> dict[str, str | list[str]]:
     """What was entered in a submitted modal, by field id."""
     found: dict[str, str | list[str]] = {}

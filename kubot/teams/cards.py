@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubot import owed
-from kubot.chat.forms import Field, Form, Kind, Problem
+from kubot.chat.forms import Field, Form, Kind, Problem, Values, asking
 from kubot.periods import Period
 
 Card = dict[str, Any]
@@ -63,11 +63,17 @@ def values(data: Mapping[str, Any]) -> dict[str, str]:
     return {key: str(value).strip() for key, value in data.items() if key not in (FORM_KEY, SHOWN_KEY) and value is not None}
 
 
+def shown(data: Mapping[str, Any]) -> Values:
+    """What the menus that redraw the form were when the card was drawn."""
+    found = data.get(SHOWN_KEY)
+    found = found if isinstance(found, Mapping) else {}  # a card sent before the forms were shared said less
+    return {str(key): str(value or "") for key, value in found.items()}
+
+
 def redrawn(form: Form, data: Mapping[str, Any]) -> Field | None:
     """The menu that redraws the form, if it was changed since the card was drawn."""
-    shown = data.get(SHOWN_KEY)
-    shown = shown if isinstance(shown, Mapping) else {}  # a card sent before the forms were shared said less
-    return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(shown.get(f.id) or "")), None)
+    before = shown(data)
+    return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(before.get(f.id) or "")), None)
 
 
 def _problem(text: str) -> dict[str, Any]:
@@ -79,7 +85,7 @@ def _element(field: Field) -> dict[str, Any]:
         return {"type": "TextBlock", "text": field.label, "wrap": True, "isSubtle": True}
     common: dict[str, Any] = {"id": field.id, "label": field.label, "isRequired": not field.optional}
     if not field.optional:
-        common["errorMessage"] = f"Fyll i {field.label.lower()}."
+        common["errorMessage"] = asking(field)
     if field.hint:
         common["placeholder"] = field.hint
     initial = ",".join(field.initial) if isinstance(field.initial, tuple) else field.initial

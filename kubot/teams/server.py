@@ -46,9 +46,8 @@ from kubot.teams import cards, people, render, tokens
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
 REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
-WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna, "
-           "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
-           "du har kvar att rapportera, eller ”hjälp”.")
+FIRST = "kubot.first"  # in the turn state: the first activity kubot has from this conversation
+ROSTER_NAME = "kubot.roster_name"  # in the turn state: the sender's name in the roster, when it was asked
 PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
 
@@ -73,14 +72,15 @@ class TeamsAdapter:
             return True
         user = activity.from_property.id
         found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
-        await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
-                                user if _personal(context) else None, found)
+        context.turn_state[FIRST] = await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
+                                                            user if _personal(context) else None, found)
         if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
             await self._learn(context, user)
         return True
 
     async def _learn(self, context: TurnContext, user: str) -> None:
-        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster."""
+        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster
+        (and keep the roster's name for the turn: an install activity may carry none)."""
         connector = _connector(context)
         if not isinstance(connector, TeamsConnectorClient):
             return
@@ -89,13 +89,28 @@ class TeamsAdapter:
         except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
             log.warning("roster lookup for %s failed: %s", user, exc)
             return
+        if member.name:
+            context.turn_state[ROSTER_NAME] = member.name
         await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
                                 (member.email, member.user_principal_name))
 
     async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
-        """The app was added to a personal chat: say hello (the reference is stored by then)."""
-        if _personal(context) and context.activity.action in (None, "add"):
-            await context.send_activity(render.message(WELCOME))
+        """The app was added to a personal chat: say hello by name (the reference is stored and the person
+        matched by then). Teams announces an install twice (installationUpdate and conversationUpdate),
+        so only the first activity from the chat is answered."""
+        activity = context.activity
+        added = activity.action in (None, "add") if activity.type == ActivityTypes.installation_update \
+            else any(m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or [])
+        if _personal(context) and added and context.turn_state.get(FIRST):
+            shown = str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or "")
+            name = await asyncio.to_thread(self._name, activity.from_property.id, shown)
+            await context.send_activity(render.message(welcome(name)))
+
+    def _name(self, sender: str, shown: str) -> str:
+        """What to call a person: their name in the plan, else the name Teams shows (never the raw id)."""
+        with Session(self.bot.engine) as session:
+            person = _staff(session, sender)
+        return person.name if person is not None else shown
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -126,18 +141,23 @@ class TeamsAdapter:
 
     # --- forms ------------------------------------------------------------------------------
 
-    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None) -> forms.Form | None:
-        """Form `kind` filled in with `values`, for a person kubot knows (else None)."""
-        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {})
+    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None,
+                    before: forms.Values | None = None) -> forms.Form | None:
+        """Form `kind` filled in with `values`, for a person kubot knows (else None); with `before`, drawn
+        again after the menus that redraw it were changed from `before`."""
+        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {}, before)
 
-    def _build(self, sender: str, kind: str, values: forms.Values) -> forms.Form | None:
+    def _build(self, sender: str, kind: str, values: forms.Values, before: forms.Values | None) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
             if actor is None:
                 return None
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
-            # A card cannot redraw itself when the network is chosen, so one is chosen from the start.
-            return forms.build(session, kind, actor, today, values, redraws_on_choice=False)
+            # A card cannot redraw itself the moment the network is chosen: the person chooses it and
+            # presses the button, and the card comes back with that network's invitees.
+            if before is not None:
+                return forms.redraw(session, kind, actor, today, values, before)
+            return forms.build(session, kind, actor, today, values)
 
     async def on_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A submitted form: compose its command, run it, and answer in the card itself."""
@@ -158,8 +178,9 @@ class TeamsAdapter:
             return _card_response(_notice(reply.text))
         if (menu := cards.redrawn(form, data)) is not None:
             # Another network chosen: list its invitees instead before anything is registered.
-            kept = {k: v for k, v in values.items() if (f := form.find(k)) is None or f.kind != forms.Kind.CHOICES}
-            return await self._refresh(context, kind, kept, forms.refusal(form, kept, menu.redraws))
+            redrawn = await self._form(context, kind, values, cards.shown(data))
+            asked = forms.refusal(form, values, menu.redraws)
+            return _card_response(cards.card(redrawn, asked) if redrawn is not None else _notice(asked.text))
         problem = forms.missing(form, values)
         if problem is None:
             reply = await self._handle(context, forms.command(form, values), context.activity.id)
@@ -169,11 +190,6 @@ class TeamsAdapter:
                 return _card_response(cards.done_card(form, reply.text))
             problem = forms.refusal(form, values, reply.text)
         return _card_response(cards.card(form, problem))
-
-    async def _refresh(self, context: TurnContext, kind: str, values: forms.Values, problem: forms.Problem) -> AdaptiveCardInvokeResponse:
-        """The form drawn again for what was filled in, with the problem beside the field it is about."""
-        form = await self._form(context, kind, values)
-        return _card_response(cards.card(form, problem) if form is not None else _notice(problem.text))
 
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message.
@@ -251,6 +267,13 @@ def _mentions_as_port_text(activity: Activity) -> str:
     return text
 
 
+def welcome(name: str) -> str:
+    """The hello on install: by first name, what kubot is for, and how to start."""
+    first = name.split()[0] if name.split() else ""
+    return (f"Hej{f' {first}' if first else ''}! Jag är kubot: här registrerar du det du gjort och får mina påminnelser. "
+            "Skriv ”hjälp” för att komma igång.")
+
+
 def _personal(context: TurnContext) -> bool:
     return context.activity.conversation.conversation_type in (None, "personal")
 
@@ -321,6 +344,7 @@ def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApp
     app.before_turn(teams.before_turn)
     app.activity(ActivityTypes.message)(teams.on_message)
     app.installation_update()(teams.on_installed)
+    app.conversation_update("membersAdded")(teams.on_installed)
     app.error(teams.on_error)
     adapter.on_turn_error = teams.on_error
     return app

@@ -13,7 +13,7 @@ from kubot.kinds.base import Ask, Facts, IndicatorSource, IndicatorValue, Kind, 
 from kubot.models import Attendance, AttendancePresence, Entry, Indicator, Network
 from kubot.models.plan import Source
 from kubot.periods import Period
-from kubot.records import invited
+from kubot.plan.queries import invited
 
 NAME = "närvaro"
 # An indicator over many networks gets the general form; a list of 30 alternatives helps nobody.

@@ -22,9 +22,14 @@ from kubot.chat.values import ValueProblem
 from kubot.kinds.attendance import record
 from kubot.models import Network, Staff
 from kubot.models.plan import Role
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 
 _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
+
+
+# "alla var där (utom Habo)" says no more than "alla (utom Habo)".
+_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?!\S)", re.IGNORECASE)
 
 
 @declare("närvaro", "narvaro", "attendance", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -34,7 +39,7 @@ def attendance(ctx: Context, args: str) -> Reply:
     Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
     Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
     """
-    text = grammar.tidy(args)
+    text = _EVERYONE_CAME.sub(r"\1", grammar.tidy(args))
     again, text = grammar.take_flag(text, *AGAIN)
     women, text = grammar.take_count(text, ("kvinnor",), what="antal kvinnor")
     men, text = grammar.take_count(text, ("män",), what="antal män")
@@ -62,7 +67,7 @@ def attendance(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilka som var där: ”12 av 13”, ”alla”, ”alla utom Habo” eller kommunernas namn.")
     network_code = lexicon.network(network_text.strip())
     network = records.network(ctx.session, network_code)
-    guests = {m.code: m.name for m in records.invited(ctx.session, network)}
+    guests = {m.code: m.name for m in plan_queries.invited(ctx.session, network)}
     common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
               "women": women, "men": men, "again": again}
     if counted is not None:
@@ -97,10 +102,10 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: form
     fields = [forms.Field("network", "Nätverk", forms.Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
                     redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
               forms.Field("date", "Mötets datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
-    if chosen is None:
+    if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
         fields.append(forms.Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", forms.Kind.NOTE))
     else:
-        guests = tuple((m.name, m.name) for m in records.invited(session, chosen))
+        guests = tuple((m.name, m.name) for m in plan_queries.invited(session, chosen))
         fields.append(forms.Field("present", "Kommuner som var där", forms.Kind.CHOICES, optional=True, options=guests,
                             initial=tuple(value for value, _ in guests), about=("kommun", "inbjudna")))
     return (*fields, forms.Field("women", "Kvinnor (valfritt)", forms.Kind.NUMBER, optional=True, about=("kvinnor",)),

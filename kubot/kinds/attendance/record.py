@@ -11,7 +11,8 @@ from kubot import records
 from kubot.journal import Origin, Recorded, add_rows, record
 from kubot.models import Attendance, AttendancePresence
 from kubot.models.types import stored_id
-from kubot.records import MAX_PEOPLE, MAX_PEOPLE_PER_MUNICIPALITY, RecordError, invited, municipalities_by_code, network
+from kubot.plan import queries as plan_queries
+from kubot.records import MAX_PEOPLE, MAX_PEOPLE_PER_MUNICIPALITY, RecordError, municipalities_by_code, network
 
 
 def log_attendance(
@@ -33,7 +34,7 @@ def log_attendance(
     """
     where = network(session, network_code)
     records.not_future(held_on, today, "Mötet")
-    guests = invited(session, where)
+    guests = plan_queries.invited(session, where)
     invited_codes = {m.code for m in guests}
     if present is not None:
         strangers = sorted(present - invited_codes)

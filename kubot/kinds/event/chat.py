@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from kubot import records
 from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     EXAMPLE,
@@ -15,9 +14,10 @@ from kubot.chat.registry import (
     declare,
 )
 from kubot.kinds.event import record
-from kubot.models import Area, StaffArea
+from kubot.models import Area, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import ThreeK
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 
 _THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompetens": ThreeK.COMPETENCE,
@@ -52,10 +52,10 @@ def event(ctx: Context, args: str) -> Reply:
 
 def _take_strategic_goal(ctx: Context, text: str, year: int) -> tuple[str | None, str]:
     """A strategic goal's code standing alone ("sm2"), and the text without it."""
-    for code in records.strategic_goals(ctx.session, year):
-        found, rest = grammar.take_flag(text, code)
+    for goal in plan_queries.items(ctx.session, StrategicGoal, year):
+        found, rest = grammar.take_flag(text, goal.code)
         if found:
-            return code, rest
+            return goal.code, rest
     return None, text
 
 

@@ -18,6 +18,12 @@ from kubot.kinds.survey import record
 from kubot.models.plan import Role
 from kubot.port import Reply
 
+# Six counts as people list them: "0 1 3 4 6 5", "3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20".
+_COUNT_SEPARATOR = r"(?:\s*[,;]\s*|\s+och\s+|\s+)"
+
+
+_SIX_COUNTS = re.compile(r"(?<!\S)" + _COUNT_SEPARATOR.join([r"([0-9]+)"] * 6) + "$", re.IGNORECASE)
+
 
 @declare("enkät", "enkat", "survey", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def survey(ctx: Context, args: str) -> Reply:
@@ -28,7 +34,7 @@ def survey(ctx: Context, args: str) -> Reply:
     dont_know, text = grammar.take_count(text, ("vet ej", "vet inte"), what="antal ”vet ej”")
     given_year, text = grammar.take_year(text)
     year = given_year or ctx.today.year
-    counts = re.search(r"(?<!\S)([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)$", text)
+    counts = _SIX_COUNTS.search(text)
     if counts is None:
         raise Usage("Skriv sex antal, ett per skalsteg 1–6, efter fråga och nätverk.")
     if year > ctx.today.year:
