@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from kubot import db, planfile
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff

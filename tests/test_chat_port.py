@@ -13,12 +13,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from kubot import db
-from kubot.chat import console  # noqa: F401  (the console recognises people by name)
+from kubot.adapters import console
+from kubot.adapters.outbox import OutboxSender
+from kubot.adapters.routing import RoutingSender
 from kubot.chat.core import Bot
-from kubot.chat.outbox import OutboxSender
 from kubot.models import Entry, HandledMessage, OutboxMessage, SlowJob, Staff
 from kubot.port import Address, Incoming, Outgoing
-from kubot.routing import RoutingSender
 from kubot.settings import Settings
 from tests.conftest import NOW
 

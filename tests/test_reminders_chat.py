@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from kubot import db
-from kubot.chat import console, outbox
+from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import Dispatch, Entry, Snooze

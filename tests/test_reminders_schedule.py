@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from kubot import db, planfile
-from kubot.chat import console
+from kubot import db, planfile, workdays
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Deadline, Entry
-from kubot import workdays
 from kubot.reminders import schedule
 from kubot.reminders.schedule import ReminderPlan
 from kubot.settings import Settings

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from kubot import db, deadlines, planfile
-from kubot.chat import console, outbox
+from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import ChatIdentity, Dispatch, OutboxMessage, Staff

@@ -36,14 +36,12 @@ from sqlmodel import Session, col, select
 from kubot import db
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
-from kubot.chat.outbox import OutboxSender
 from kubot.models import Inbox
 from kubot.periods import Period, PeriodError
-from kubot.port import Incoming, Reply
-from kubot.routing import RoutingSender
+from kubot.port import Incoming, Reply, Sender
 from kubot.settings import Settings
 from kubot.slack import forms, home, people, render
-from kubot.slack.sender import PLATFORM, SlackSender, is_direct, web_client
+from kubot.slack.sender import PLATFORM, is_direct, web_client
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -82,15 +80,15 @@ class Health:
 
 
 class SlackApp:
-    """kubot in one Slack workspace."""
+    """kubot in one Slack workspace. `sender` is how slow commands' results reach people (the routing
+    sender `kubot web` built): in Slack, or wherever else the asker is known."""
 
-    def __init__(self, engine: Engine, settings: Settings, client: WebClient | None = None,
+    def __init__(self, engine: Engine, settings: Settings, sender: Sender, client: WebClient | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.engine = engine
         self.settings = settings
         self.client = client or web_client(settings)
         self.clock = clock
-        sender = RoutingSender(engine, [SlackSender(self.client), OutboxSender(engine)])
         self.bot = Bot(engine, settings, clock=clock, sender=sender)
         self.health = Health()
         self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
@@ -369,11 +367,11 @@ def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[
     return application
 
 
-def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
+def serve(engine: Engine, settings: Settings, sender: Sender, host: str = "0.0.0.0") -> None:
     """`kubot web`: the app over HTTP on $PORT, with waitress (a production WSGI server, one process, many threads)."""
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
-    slack = SlackApp(engine, settings)
+    slack = SlackApp(engine, settings, sender)
     slack.start()
     # Acknowledgements wait for the GIL while earlier messages are handled; switching threads more
     # often than every 5 ms lets an acknowledgement through sooner.
@@ -385,11 +383,11 @@ def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
         slack.close()
 
 
-def socket_mode(engine: Engine, settings: Settings) -> None:
+def socket_mode(engine: Engine, settings: Settings, sender: Sender) -> None:
     """`kubot socket`: the app over Slack's Socket Mode, for organisations without a public address."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    slack = SlackApp(engine, settings)
+    slack = SlackApp(engine, settings, sender)
     slack.start()
     try:
         SocketModeHandler(slack.bolt, app_token=settings.slack_app_token).start()

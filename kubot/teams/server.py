@@ -30,7 +30,6 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
-from kubot import app as kubot_app
 from kubot.chat import forms
 from kubot.chat import people as chat_people
 from kubot.chat.core import Bot, identify
@@ -317,15 +316,13 @@ def startup_notes(settings: Settings) -> list[str]:
     return notes
 
 
-def serve(settings: Settings) -> int:
-    """Serve /api/messages on $PORT until stopped."""
+def serve(bot: Bot) -> int:
+    """Serve /api/messages on $PORT until stopped, answering with `bot` (built by `kubot teams`)."""
+    settings = bot.settings
     for note in startup_notes(settings):
         print(note, file=sys.stderr, flush=True)
-    engine = kubot_app.start(settings)
     auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
     print(f"kubot lyssnar efter Teams på port {settings.port} (/api/messages).", flush=True)
-    # Slow commands (a report) are answered at once and finished through the sender, like reminders.
-    bot = Bot(engine, settings, sender=kubot_app.sender(settings, engine))
     bot.resume()
     web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
     bot.close()

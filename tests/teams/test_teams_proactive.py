@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kubot import app, db
+from kubot import db
+from kubot.adapters import compose
 from kubot.chat.core import Bot
 from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
 from kubot.reminders import delivery
@@ -92,7 +93,7 @@ def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[t
 def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message_with_buttons(
         reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
-    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
     to_ola = teams.connector.sent(f"a:personal-{OLA}")
     reminder = next(a for a in to_ola if "T2 2023" in a["text"] and a.get("attachments"))
     buttons = [(b["title"], b["data"]["command"]) for b in reminder["attachments"][0]["content"]["actions"]]
@@ -105,7 +106,7 @@ def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message
 
 def test_a_teams_user_without_a_reference_is_reported_to_the_admin_with_the_text(reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
-    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
     assert teams.connector.sent(f"a:personal-{LISELOTTE}") == []
     notice = next(seen(a) for a in teams.connector.sent(f"a:personal-{OLA}") if "Liselotte Karlsson" in seen(a))
     assert notice.startswith("Jag kunde inte skicka en påminnelse till Liselotte Karlsson")
@@ -115,7 +116,7 @@ def test_a_teams_user_without_a_reference_is_reported_to_the_admin_with_the_text
 def test_a_worker_pass_reaches_each_teams_user_exactly_once(reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
     for moment in (at(date(2023, 9, 1)), at(date(2023, 9, 1), time(15, 0))):
-        delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=moment)
+        delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=moment)
     to_ola = [a for a in teams.connector.sent(f"a:personal-{OLA}") if a.get("attachments")]
     assert len(to_ola) == 1
     with Session(engine) as session:
@@ -127,7 +128,7 @@ def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_s
         small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path) -> None:
     link(small_plan_engine, "Maria Chef", "29:1maria")
     settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
-    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=app.sender(settings, small_plan_engine))
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine))
     teams = Teams(bot, connector)
     try:
         [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")

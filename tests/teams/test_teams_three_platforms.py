@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kubot import app
+from kubot.adapters import compose
 from kubot.chat.core import Bot
 from kubot.models import Dispatch, OutboxMessage, Staff
 from kubot.reminders import delivery
@@ -33,8 +33,8 @@ def test_a_worker_run_reminds_a_slack_a_teams_and_a_console_user_each_exactly_on
         teams.say("vem", sender=MARIA, name="Maria Chef")  # Maria has written to kubot in Teams
         connector.clear()
         now = at(ESCALATION_DAY)
-        first = delivery.send_due(t2, settings, app.sender(settings, t2), now=now)
-        again = delivery.send_due(t2, settings, app.sender(settings, t2), now=now.replace(minute=45))
+        first = delivery.send_due(t2, settings, compose.sender(settings, t2), now=now)
+        again = delivery.send_due(t2, settings, compose.sender(settings, t2), now=now.replace(minute=45))
     finally:
         teams.stop()
         slack.close()
