@@ -30,14 +30,13 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from kubot import db, planfile
-from kubot.adapters import (
-    compose,
-    console,  # noqa: F401  (the console recognises people by name)
-)
+from kubot import db
+from kubot.adapters import compose
+from kubot.adapters import console  # noqa: F401  (the console recognises people by name)
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry
+from kubot.plan import importing, loading
 from kubot.port import Incoming
 from kubot.settings import Settings
 
@@ -100,7 +99,7 @@ def processes(url: str, count: int, per_process: int, engine: Engine) -> None:
 
 
 def big_plan(indicators: int) -> str:
-    plan = planfile.sample_text()
+    plan = loading.sample_text()
     extra = "".join(f"          - {{kod: bench-{i}, namn: Genererat mätetal {i}, enhet: antal, målvärde: {i % 50}}}\n"
                     for i in range(indicators))
     marker = "        mätetal:\n"
@@ -109,7 +108,7 @@ def big_plan(indicators: int) -> str:
 
 
 def during_import(engine: Engine, indicators: int) -> None:
-    plan = planfile.load(big_plan(indicators), "stor plan")
+    plan = loading.load(big_plan(indicators), "stor plan")
     waits: list[float] = []
     refused = 0
     done = threading.Event()
@@ -132,7 +131,7 @@ def during_import(engine: Engine, indicators: int) -> None:
     time.sleep(0.3)
     started = time.perf_counter()
     with db.session_scope(engine) as session:
-        planfile.apply(session, plan, Origin(None, "bench"))
+        importing.apply(session, plan, Origin(None, "bench"))
     seconds = time.perf_counter() - started
     time.sleep(0.3)
     done.set()

@@ -24,7 +24,7 @@ from kubot.models import Activity, Area, Indicator, Network, StaffFte, SurveyQue
 from kubot.models.plan import Source, Timing, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 
 ORIGIN = Origin(actor=None, channel="bench")
 COURSES = ("Motiverande samtal", "GDPR", "Arbete på väg nivå 1-2", "Diplomerad upphandlare", "Molntjänster",

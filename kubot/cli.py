@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import data_commands, db, evaluation, planfile, say_link
+from kubot import check, data_commands, db, evaluation, say_link
 from kubot import formatting as fmt
 from kubot.adapters import compose, console, outbox
 from kubot.chat import lexicon
@@ -26,6 +26,8 @@ from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading, schema
 from kubot.reminders import delivery, schedule
 from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
@@ -175,8 +177,8 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         print(f"Kan inte läsa {file}: {exc}", file=sys.stderr)
         return 1
     try:
-        plan = planfile.load(text, str(file))
-    except planfile.PlanFileError as exc:
+        plan = loading.load(text, str(file))
+    except schema.PlanFileError as exc:
         print(exc, file=sys.stderr)
         return 1
     if check_only:
@@ -184,7 +186,7 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         return 0
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
-        imported = planfile.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
+        imported = importing.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
     print("\n".join([f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.", *imported.lines()]))
     return 0
 
@@ -193,8 +195,8 @@ def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
         try:
-            text = planfile.dump(session, year)
-        except planfile.PlanFileError as exc:
+            text = plan_export.dump(session, year)
+        except schema.PlanFileError as exc:
             print(exc, file=sys.stderr)
             return 1
     if out is None:
@@ -303,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
+        if args.command in ("check", "kontroll"):
+            findings = check.run(settings)
+            print(check.render(findings))
+            return check.exit_code(findings)
         if args.command == "db":
             db.upgrade(db.make_engine(settings.database_url))
             print(f"Databasen {db.describe(settings.database_url)} har senaste schemat.")

@@ -74,5 +74,7 @@ def parser() -> argparse.ArgumentParser:
     box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
     box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
     box.add_argument("--unread", action="store_true", help="bara olästa")
+    commands.add_parser("check", aliases=["kontroll"],
+                        help="kontrollera inställningarna: databas, plan, Slack, Teams, vem som nås, rapportkatalog")
     data_commands.add_commands(commands)
     return parser

@@ -218,6 +218,11 @@ def _applied(engine: Engine) -> set[str]:
         return set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
+def has_schema(engine: Engine) -> bool:
+    """Whether any migration has run: a new database has none."""
+    return bool(_applied(engine))
+
+
 def pending_migrations(engine: Engine) -> list[str]:
     """Revisions not yet applied to the database, oldest first."""
     current = _applied(engine)

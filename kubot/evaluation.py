@@ -40,7 +40,7 @@ from kubot.models import (
 from kubot.models.plan import Source, Timing, Unit
 from kubot.models.records import ActivityState
 from kubot.periods import TERTIAL_LAST_MONTH, Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.verdicts import (
     ActivityVerdict,
     Due,

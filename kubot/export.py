@@ -23,8 +23,8 @@ from sqlalchemy import select as select_rows
 from sqlmodel import Session, SQLModel, col, select
 
 import kubot.models  # noqa: F401  (every table on the metadata)
-from kubot import planfile
 from kubot.models import Change, Entry, PlanVersion, Staff
+from kubot.plan import export as plan_export
 
 Row = tuple[Any, ...]
 
@@ -60,7 +60,7 @@ def changes(session: Session, tz: tzinfo) -> list[Row]:
 def plan_rows(session: Session) -> list[Row]:
     rows: list[Row] = []
     for version in session.exec(select(PlanVersion).order_by(col(PlanVersion.first_year))):
-        spec = planfile.to_spec(session, version)
+        spec = plan_export.to_spec(session, version)
         areas = {a.code: a.name for a in spec.areas}
         for strategic in spec.strategic_goals:
             for goal in strategic.goals:
@@ -131,6 +131,6 @@ def export(session: Session, directory: Path, tz: tzinfo) -> tuple[int, list[Pat
     book.save(workbook)
     for version in session.exec(select(PlanVersion.first_year)):
         plan_path = directory / f"plan-{version}.yaml"
-        plan_path.write_text(planfile.dump(session, version), encoding="utf-8")
+        plan_path.write_text(plan_export.dump(session, version), encoding="utf-8")
         written.append(plan_path)
     return len(sheets[0][3]), [workbook, *written]

@@ -47,7 +47,7 @@ from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, ApplicationStatus, EmploymentForm, ThreeK
 from kubot.models.types import stored_id
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 
 MAX_AMOUNT = 10_000_000_000
 # More people than this at one meeting, or answers to one survey question, is a typing mistake.

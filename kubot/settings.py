@@ -35,7 +35,12 @@ def default_runtime_dir() -> Path:
             return platformdirs.user_cache_path("kubot", appauthor=False) / "run"
 
 
-DEFAULT_REPORT_DIR = Path("rapporter")
+def default_report_dir() -> Path:
+    """The report drafts beside the database in the user's data directory, not in whichever folder
+    kubot was started from (on a Procfile platform that folder is thrown away at every restart)."""
+    return platformdirs.user_data_path("kubot", appauthor=False) / "rapporter"
+
+
 TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 
 
@@ -51,7 +56,7 @@ class Settings:
     slack_api_url: str | None = None  # another Slack Web API address (the tests' own server)
     port: int = 3000  # where `kubot web` (and, in its own process, `kubot teams`) listens
     report_template: Path | None = None
-    report_dir: Path = DEFAULT_REPORT_DIR
+    report_dir: Path = field(default_factory=default_report_dir)
     log_file: Path = field(default_factory=default_log_file)
     # `kubot say` leaves a process behind that answers the next message at once, and ends after
     # this many seconds without one; 0 answers every message in a process of its own.
@@ -69,6 +74,10 @@ class Settings:
     teams_app_secret: str | None = None
     teams_tenant_id: str | None = None
     teams_anonymous: bool = False  # accept requests without a token (Emulator, Agents Playground)
+    # The https address Slack and Teams call, so that `kubot check` can try it.
+    public_url: str | None = None
+    # The platform throws the disk away at every restart (Heroku sets DYNO in every process).
+    ephemeral_disk: bool = False
 
     @property
     def slack_configured(self) -> bool:
@@ -91,7 +100,7 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or None,
             port=int(env.get("PORT") or 3000),
             report_template=Path(template) if template else None,
-            report_dir=Path(env.get("KUBOT_REPORT_DIR") or DEFAULT_REPORT_DIR),
+            report_dir=Path(env["KUBOT_REPORT_DIR"]) if env.get("KUBOT_REPORT_DIR") else default_report_dir(),
             log_file=Path(env.get("KUBOT_LOG_FILE") or default_log_file()),
             say_idle_seconds=float(env.get("KUBOT_SAY_IDLE") or 600),
             runtime_dir=Path(env.get("KUBOT_RUNTIME_DIR") or default_runtime_dir()),
@@ -103,4 +112,6 @@ class Settings:
             teams_app_secret=env.get(f"{TEAMS_CONNECTION}CLIENTSECRET") or None,
             teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,
             teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
+            public_url=env.get("KUBOT_PUBLIC_URL") or None,
+            ephemeral_disk=bool(env.get("DYNO")),
         )

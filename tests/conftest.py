@@ -17,11 +17,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from kubot import db, planfile
+from kubot import db
 from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.plan import importing, loading
 from kubot.settings import Settings
 
 try:
@@ -44,6 +45,12 @@ def log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     path = tmp_path / "logg" / "kubot.log"
     monkeypatch.setenv("KUBOT_LOG_FILE", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """kubot's per-user data folder (the default database and report folder) is the test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +90,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 def small_plan_engine(engine: Engine) -> Engine:
     """A database with the small test plan (plans/small.yaml) in force from 2021."""
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        importing.apply(session, loading.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
     return engine
 
 

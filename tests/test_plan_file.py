@@ -6,19 +6,21 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from kubot import db, planfile
+from kubot import db
 from kubot.chat import people
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import ChatIdentity, Entry, Indicator, IndicatorTarget, PlanVersion, Staff
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading, schema
 from tests.conftest import PLANS, talk
 
 SMALL = (PLANS / "small.yaml").read_text(encoding="utf-8")
 
 
 def problems_of(text: str) -> list[str]:
-    with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.load(text, "plan.yaml")
+    with pytest.raises(schema.PlanFileError) as caught:
+        loading.load(text, "plan.yaml")
     return caught.value.problems
 
 
@@ -77,19 +79,19 @@ def test_broken_yaml_is_reported_with_its_line() -> None:
 
 def test_failed_import_leaves_the_database_unchanged(small_plan_engine: Engine) -> None:
     with db.session_scope(small_plan_engine) as session:
-        before = planfile.dump(session)
-    with pytest.raises(planfile.PlanFileError):
-        planfile.load(SMALL.replace("namn: PKS,", "namn: PKS, färg: röd,"))
+        before = plan_export.dump(session)
+    with pytest.raises(schema.PlanFileError):
+        loading.load(SMALL.replace("namn: PKS,", "namn: PKS, färg: röd,"))
     with db.session_scope(small_plan_engine) as session:
-        assert planfile.dump(session) == before
+        assert plan_export.dump(session) == before
 
 
 def test_export_then_import_gives_back_the_same_plan(small_plan_engine: Engine) -> None:
     with db.session_scope(small_plan_engine) as session:
-        exported = planfile.dump(session)
-        planfile.apply(session, planfile.load(exported), Origin(None, "test"))
+        exported = plan_export.dump(session)
+        importing.apply(session, loading.load(exported), Origin(None, "test"))
     with db.session_scope(small_plan_engine) as session:
-        assert planfile.dump(session) == exported
+        assert plan_export.dump(session) == exported
         assert session.exec(select(func.count()).select_from(PlanVersion)).one() == 1
 
 
@@ -99,7 +101,7 @@ def test_per_year_targets_survive_the_round_trip(small_plan_engine: Engine) -> N
             select(IndicatorTarget.year, IndicatorTarget.value).join(Indicator).where(Indicator.code == "nojd-samverkan")
         ).all()
         assert sorted(targets) == [(2021, 100.0), (2022, 95.0)]
-        assert "2022: 95" in planfile.dump(session)
+        assert "2022: 95" in plan_export.dump(session)
 
 
 def test_next_years_plan_does_not_rewrite_last_years(small_plan_engine: Engine) -> None:
@@ -110,17 +112,17 @@ def test_next_years_plan_does_not_rewrite_last_years(small_plan_engine: Engine) 
                  "          - {kod: brukarinfl, namn: Brukarinflytande, enhet: janej, målvärde: 1}\n")
     )
     with db.session_scope(small_plan_engine) as session:
-        planfile.apply(session, planfile.load(next_year), Origin(None, "test"))
+        importing.apply(session, loading.load(next_year), Origin(None, "test"))
     with db.session_scope(small_plan_engine) as session:
-        plan_2022 = planfile.dump(session, 2022)
-        plan_2023 = planfile.dump(session, 2023)
+        plan_2022 = plan_export.dump(session, 2022)
+        plan_2023 = plan_export.dump(session, 2023)
     assert "gäller_från: 2021" in plan_2022 and "brukarrev" in plan_2022 and "målvärde: 80" in plan_2022
     assert "gäller_från: 2023" in plan_2023 and "brukarrev" not in plan_2023 and "målvärde: 85" in plan_2023
 
 
 def test_every_import_is_in_the_journal(small_plan_engine: Engine) -> None:
     with db.session_scope(small_plan_engine) as session:
-        planfile.apply(session, planfile.load(SMALL), Origin(None, "cli", message_text="kubot plan import small.yaml"))
+        importing.apply(session, loading.load(SMALL), Origin(None, "cli", message_text="kubot plan import small.yaml"))
     with db.session_scope(small_plan_engine) as session:
         entries = session.exec(select(Entry).where(Entry.kind == "plan").order_by(Entry.id)).all()
         assert len(entries) == 2
@@ -129,7 +131,7 @@ def test_every_import_is_in_the_journal(small_plan_engine: Engine) -> None:
 
 
 def test_sample_plan_is_valid_and_has_the_six_strategic_goals() -> None:
-    plan = planfile.load(planfile.sample_text(), "exempelplanen")
+    plan = loading.load(loading.sample_text(), "exempelplanen")
     assert len(plan.strategic_goals) == 6
     assert len([m for m in plan.municipalities if not m.region]) == 13
     assert {"pks", "kommundirektorer", "socialchefer"} <= {n.code for n in plan.networks}
@@ -137,15 +139,15 @@ def test_sample_plan_is_valid_and_has_the_six_strategic_goals() -> None:
 
 
 def test_a_year_before_any_plan_has_no_plan_to_export(small_plan_engine: Engine) -> None:
-    with db.session_scope(small_plan_engine) as session, pytest.raises(planfile.PlanFileError, match="ingen plan"):
-        planfile.dump(session, 2019)
+    with db.session_scope(small_plan_engine) as session, pytest.raises(schema.PlanFileError, match="ingen plan"):
+        plan_export.dump(session, 2019)
 
 
 def test_a_chat_link_made_in_chat_survives_importing_a_plan_file_written_before_it(bot: Bot) -> None:
     talk(bot, "Ola Götesson", ("koppla @U0MARIA Maria Chef", "Kopplat"))
 
     with db.session_scope(bot.engine) as session:
-        planfile.apply(session, planfile.load(SMALL), Origin(None, "test"))
+        importing.apply(session, loading.load(SMALL), Origin(None, "test"))
 
     assert people.known(bot.engine, "slack", "U0MARIA"), "Maria's link is not in the file and stays"
     assert people.known(bot.engine, "slack", "U0LISE")
@@ -156,7 +158,7 @@ def test_a_chat_id_the_plan_file_gives_another_person_moves_to_that_person(small
         "{namn: Maria Chef, roll: chef,", "{namn: Maria Chef, chatt: {slack: U0LISE}, roll: chef,")
 
     with db.session_scope(small_plan_engine) as session:
-        planfile.apply(session, planfile.load(moved), Origin(None, "test"))
+        importing.apply(session, loading.load(moved), Origin(None, "test"))
 
     with db.session_scope(small_plan_engine) as session:
         owner = session.exec(select(Staff.name).join(ChatIdentity).where(ChatIdentity.external_id == "U0LISE")).all()

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from kubot import db, planfile, workdays
+from kubot import db, workdays
 from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Deadline, Entry
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading, schema
 from kubot.reminders import schedule
 from kubot.reminders.schedule import ReminderPlan
 from kubot.settings import Settings
@@ -113,19 +115,19 @@ WITH_DEADLINES = SMALL.replace("kommuner:\n", "rapporttider:\n  T1 2023: 2023-05
 
 def test_deadlines_in_the_plan_file_are_imported_journaled_and_exported_again(engine: Engine) -> None:
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load(WITH_DEADLINES), Origin(None, "test"))
+        importing.apply(session, loading.load(WITH_DEADLINES), Origin(None, "test"))
     with db.session_scope(engine) as session:
-        exported = planfile.dump(session)
+        exported = plan_export.dump(session)
         assert "rapporttider:\n  T1 2023: 2023-05-15\n  T2 2023: 2023-09-15\n" in exported
-        planfile.apply(session, planfile.load(exported), Origin(None, "test"))
+        importing.apply(session, loading.load(exported), Origin(None, "test"))
     with db.session_scope(engine) as session:
-        assert planfile.dump(session) == exported
+        assert plan_export.dump(session) == exported
         entries = session.exec(select(Entry.summary).where(Entry.kind == "deadline")).all()
         assert entries == ["Rapporttider från planen: T1 2023 2023-05-15, T2 2023 2023-09-15"], "an unchanged import records nothing new"
 
 
 def test_a_plan_file_deadline_before_its_period_ends_names_the_line() -> None:
-    with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.load(WITH_DEADLINES.replace("T2 2023: 2023-09-15", "T2 2023: 2023-08-15"), "plan.yaml")
+    with pytest.raises(schema.PlanFileError) as caught:
+        loading.load(WITH_DEADLINES.replace("T2 2023: 2023-09-15", "T2 2023: 2023-08-15"), "plan.yaml")
     [problem] = caught.value.problems
     assert problem.startswith("rad 8, rapporttider: T2 2023: Deadline 2023-08-15 ligger inte efter periodens slut"), problem

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from kubot import db, deadlines, planfile
+from kubot import db, deadlines
 from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import ChatIdentity, Dispatch, OutboxMessage, Staff
 from kubot.periods import Period
+from kubot.plan import importing, loading
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from tests.conftest import PLANS
@@ -34,7 +35,7 @@ def t2(engine: Engine) -> Engine:
     Its own plan file, so the exact lists of who is reminded do not move when the shared small plan grows.
     """
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        importing.apply(session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
         deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
     return engine
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from kubot import facts, planfile
+from kubot import facts
 from kubot.periods import Period
+from kubot.plan import loading
 from kubot.report import content, gather, parts
 from kubot.report.model import Bullets, Heading, Internal, Paragraph
 from kubot.verdicts import Due, IndicatorVerdict, Snapshot, Status, Trend
@@ -24,7 +25,7 @@ def _verdict(code: str, name: str, value: float | None, target: float | None, pr
 
 
 def _report(*verdicts: IndicatorVerdict, period: Period = PERIOD) -> content.Report:
-    plan = planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
+    plan = loading.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
     data = gather.ReportData(period=period, plan=plan, facts=facts.Facts(), events=(), economy=(), staff_fte=())
     snapshot = Snapshot(period=period, made_at=MADE, as_of=date(2022, 9, 5), deadline=date(2022, 9, 15),
                         indicators=verdicts, activities=(), warnings=(), id=7)
@@ -108,7 +109,7 @@ def test_every_legend_symbol_has_its_own_shape() -> None:
 
 
 def test_a_delarsrapport_prints_at_most_three_marked_examples_per_partnership_and_events_only_once() -> None:
-    plan = planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
+    plan = loading.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
     marked = tuple(gather.ExampleItem(date(2022, 3, day), f"Exempel nummer {day} från missbruksområdet.", strategic_goal="sm1",
                                       area="missbruk") for day in range(1, 6))
     data = gather.ReportData(period=PERIOD, plan=plan, facts=facts.Facts(), staff_fte=(), economy=(), examples=marked,

@@ -12,12 +12,16 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from kubot import db, economy, facts, planfile
-from kubot.adapters import compose, console
+from kubot import db, economy, facts
+from kubot.adapters import compose
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.cli import main
+from kubot.journal import Origin
 from kubot.models import CourseParticipants, EconomyLine, Entry, Goal, StrategicGoal
 from kubot.periods import Period
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading
 from kubot.report import gather
 from kubot.settings import Settings
 
@@ -188,14 +192,14 @@ def test_economy_import_names_row_and_column_of_every_problem_and_imports_nothin
 
 
 def test_plan_descriptions_of_strategic_goals_and_goals_are_stored_and_exported(engine: Engine) -> None:
-    text = planfile.sample_text().replace("      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n",
-                                          "      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n"
-                                          "        beskrivning: Flera ansökningar skrivs i samverkan.\n")
+    text = loading.sample_text().replace("      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n",
+                                         "      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n"
+                                         "        beskrivning: Flera ansökningar skrivs i samverkan.\n")
     with db.session_scope(engine) as session:
-        planfile.apply(session, planfile.load(text), planfile.Origin(None, "test"))
+        importing.apply(session, loading.load(text), Origin(None, "test"))
     with db.session_scope(engine) as session:
         assert session.exec(select(Goal.description).where(Goal.code == "m2-2")).one() == "Flera ansökningar skrivs i samverkan."
         assert session.exec(select(StrategicGoal.description).where(StrategicGoal.code == "sm3")).one().startswith("I Kommunal")
-        exported = planfile.dump(session, 2018)
+        exported = plan_export.dump(session, 2018)
     assert "beskrivning: Flera ansökningar skrivs i samverkan." in exported
-    assert planfile.load(exported).strategic_goals[0].goals[0].description == "Flera ansökningar skrivs i samverkan."
+    assert loading.load(exported).strategic_goals[0].goals[0].description == "Flera ansökningar skrivs i samverkan."

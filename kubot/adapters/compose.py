@@ -7,11 +7,12 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from kubot import db, planfile
+from kubot import db
 from kubot.adapters.outbox import OutboxSender
 from kubot.adapters.routing import RoutingSender, platform_senders
 from kubot.journal import Origin
 from kubot.models import PlanVersion
+from kubot.plan import importing, loading
 from kubot.port import Sender
 from kubot.settings import Settings
 
@@ -26,7 +27,7 @@ def start(settings: Settings) -> Engine:
         db.upgrade(engine)
     with db.session_scope(engine) as session:
         if session.exec(select(PlanVersion.id)).first() is None:
-            planfile.apply(session, planfile.load(planfile.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))
+            importing.apply(session, loading.load(loading.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))
     return engine
 
 

@@ -23,7 +23,7 @@ from kubot.models import Activity, Area, Indicator, Municipality, Network, Staff
 from kubot.models.plan import Role, Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 
 Option = tuple[str, str]  # (value, what the person sees)
 Values = Mapping[str, str | Sequence[str]]  # field id → what was entered, or the values of the options ticked

@@ -74,7 +74,7 @@ _DATE = re.compile(
     + r"|[0-9]{1,2}/[0-9]{1,2}(?:(?:[-/]|\s(?=[0-9]{4}))[0-9]{2,4})?"
     + r"|[0-9]{1,2}\.[0-9]{1,2}(?:\.[0-9]{2,4})?"
     + r"|i\s?dag|today|i\s?g[aå]r|yesterday|(?:i\s)?f[oö]rrg[aå]r"
-    + r"|i\s" + _WEEKDAY + r"dags|f[oö]rra\s" + _WEEKDAY + r"dag(?:en)?"
+    + r"|i\s" + _WEEKDAY + r"dags|f[oö]rra\s(?:veckans\s)?" + _WEEKDAY + r"dag(?:en)?"
     + r")" + _END,
     re.IGNORECASE,
 )
@@ -158,7 +158,8 @@ def _period(year: int, tertial: int) -> Period:
 
 def take_date(text: str, today: date) -> tuple[date | None, str]:
     """The first date in a message ("2022-03-10", "12/5", "5.11", "den 5 februari", "12:e maj",
-    "idag", "igår", "i förrgår", "i måndags", "förra torsdagen"), and the text without it.
+    "idag", "igår", "i förrgår", "i måndags", "förra torsdagen", "förra veckans torsdag"), and the text
+    without it.
 
     "12/13" is no date (there is no month 13) and is left for a count "12 av 13" to take.
     """

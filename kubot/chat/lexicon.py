@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from kubot.chat import values
 from kubot.models import Activity, Area, Indicator, Municipality, Network, SurveyQuestion
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 
 Names = Mapping[str, Sequence[str]]
 

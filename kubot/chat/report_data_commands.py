@@ -13,7 +13,7 @@ from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import EmploymentForm
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.port import Reply
 
 # A comma followed by a word starts the next figure; a comma between digits is a decimal comma.

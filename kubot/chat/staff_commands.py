@@ -58,3 +58,14 @@ def activate(ctx: Context, args: str) -> Reply:
     if person.active:
         raise Usage(f"{person.name} har redan tillgång.")
     return _set_access(ctx, person, active=True)
+
+
+@command("kontroll", "check", role=Role.ADMIN, scope=Scope.READ)
+def checkup(ctx: Context, args: str) -> Reply:
+    """Kontrollera inställningarna (administratörer): databasen, planen, Slack, Teams, vem som nås och rapportkatalogen.
+    Exempel: kontroll
+    """
+    from kubot import check  # its network clients are for this command only: every other message starts without them
+
+    findings = check.run(ctx.settings, ctx.session.get_bind(), today=ctx.today)  # type: ignore[arg-type]
+    return Reply(check.render(findings))

@@ -21,7 +21,7 @@ from kubot.chat.values import NoMatch, ValueProblem
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.port import Action, Reply
 from kubot.reminders import digest
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status

@@ -151,8 +151,10 @@ _RELATIVE_DAYS = {
 _YEAR = r"(?P<year>[0-9]{4}|[0-9]{2})"
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 _DAY_SLASH_MONTH = re.compile(rf"(?P<day>[0-9]{{1,2}})(?P<mark>[/.])(?P<month>[0-9]{{1,2}})(?:\s*(?:(?P=mark)|[- ])\s*{_YEAR})?")
-# "i måndags", "förra torsdagen": the latest such weekday before today.
-_LAST_WEEKDAY = re.compile(r"(?:i (?P<short>man|tis|ons|tors|fre|lor|son)dags|forra (?P<long>man|tis|ons|tors|fre|lor|son)dag(?:en)?)")
+# "i torsdags" is the latest Thursday before today (a week ago when said on a Thursday);
+# "förra torsdagen" and "förra veckans torsdag" are the Thursday of last week, as most Swedes mean it.
+_LAST_WEEKDAY = re.compile(r"i (?P<day>man|tis|ons|tors|fre|lor|son)dags")
+_LAST_WEEKS_DAY = re.compile(r"forra (?:veckans )?(?P<day>man|tis|ons|tors|fre|lor|son)dag(?:en)?")
 _WEEKDAYS = ("man", "tis", "ons", "tors", "fre", "lor", "son")
 _DAY_MONTH_NAME = re.compile(
     rf"(?P<day>[0-9]{{1,2}})(?::[ae]|[ae](?=\s))?\s*(?P<month_name>[a-z]+)\.?(?:\s*[-/ ]?\s*{_YEAR})?"
@@ -216,8 +218,11 @@ def parse_date(text: str, today: date) -> date:
     if plain in _RELATIVE_DAYS:
         return today - timedelta(days=_RELATIVE_DAYS[plain])
     if weekday := _LAST_WEEKDAY.fullmatch(plain):
-        wanted = _WEEKDAYS.index(weekday["short"] or weekday["long"])
+        wanted = _WEEKDAYS.index(weekday["day"])
         return today - timedelta(days=(today.weekday() - wanted - 1) % 7 + 1)
+    if weekday := _LAST_WEEKS_DAY.fullmatch(plain):
+        last_monday = today - timedelta(days=today.weekday() + 7)
+        return last_monday + timedelta(days=_WEEKDAYS.index(weekday["day"]))
     if match := _ISO_DATE.fullmatch(plain):
         return _checked_date(int(match["day"]), int(match["month"]), int(match["year"]), today)
     numeric = _DAY_SLASH_MONTH.fullmatch(plain)

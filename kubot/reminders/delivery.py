@@ -34,7 +34,7 @@ from kubot.journal import is_active
 from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.port import Action, Outgoing, Sender
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot

@@ -35,7 +35,7 @@ from kubot import evaluation
 from kubot.deadlines import deadline_for
 from kubot.models import Area
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.report import content, document, gather
 from kubot.settings import Settings
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from kubot import formatting as fmt
 from kubot.models.plan import Source
 from kubot.periods import TERTIAL_NAMES, Period
-from kubot.planfile import GoalSpec, StrategicGoalSpec
+from kubot.plan.schema import GoalSpec, StrategicGoalSpec
 from kubot.report import gather, parts
 from kubot.report.model import Block, Bullets, Heading, Internal, Paragraph, Report, Run, TitlePage
 from kubot.report.parts import Context

@@ -1,6 +1,6 @@
 """Reading what a report needs from the database, as plain values for `content`.
 
-The plan comes back as the plan file's own model (`planfile.to_spec`), the records as the
+The plan comes back as the plan file's own model (`kubot.plan.export.to_spec`), the records as the
 facts `derived` computes with (`facts.load`), plus the events, economy lines and staff
 figures that only the report uses. Only active journal entries count, and where the same
 thing was logged twice the later entry wins, as in `facts`.
@@ -17,7 +17,9 @@ from kubot import economy, facts
 from kubot.journal import is_active
 from kubot.models import ActivityStatus, Area, EconomyLine, Entry, Event, ExampleMark, NarrativeText, StaffFte
 from kubot.periods import Period
-from kubot.planfile import PlanFile, to_spec, version_for_year
+from kubot.plan.export import to_spec
+from kubot.plan.queries import version_for_year
+from kubot.plan.schema import PlanFile
 
 STAFF_YEARS = 3
 

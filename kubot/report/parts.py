@@ -20,7 +20,7 @@ from kubot import formatting as fmt
 from kubot.models.plan import Role, Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
-from kubot.planfile import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
+from kubot.plan.schema import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
 from kubot.report import gather
 from kubot.report.model import (
     BarChart,

@@ -15,7 +15,7 @@ from kubot import formatting as fmt
 from kubot.models import Entry, Goal, Staff, StrategicGoal
 from kubot.models.plan import Role, Source
 from kubot.periods import Period
-from kubot.planfile import version_for_year
+from kubot.plan.queries import version_for_year
 from kubot.slack.render import Block, button, plain
 from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, IndicatorVerdict, Snapshot, Status
 

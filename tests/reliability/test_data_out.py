@@ -15,11 +15,12 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
-from kubot import backup, db, evaluation, export, journal, planfile
+from kubot import backup, db, evaluation, export, journal
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import Entry, Event
 from kubot.periods import Period
+from kubot.plan import loading
 from kubot.report import content, gather
 from kubot.settings import Settings
 from tests.conftest import NOW, POSTGRES_URL, TODAY, origin, talk
@@ -141,4 +142,4 @@ def test_export_writes_every_entry_with_who_when_channel_and_state_to_excel_and_
     assert ["arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö"] in [r[5:7] for r in plan_rows]
     assert {"attendance", "indicatorresult", "targetchange", "change"} <= set(book.sheetnames)
     assert (out / "tabeller" / "attendance.csv").read_text(encoding="utf-8-sig").count("\n") == 3
-    assert planfile.load((out / "plan-2021.yaml").read_text(encoding="utf-8")).name == "Testplan 2021"
+    assert loading.load((out / "plan-2021.yaml").read_text(encoding="utf-8")).name == "Testplan 2021"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kubot import planfile
 from kubot.cli import main
+from kubot.plan import loading, schema
 from tests.conftest import PLANS
 
 SMALL = (PLANS / "small.yaml").read_text(encoding="utf-8")
@@ -25,8 +25,8 @@ def billion_laughs(levels: int = 9) -> str:
 
 
 def refusal(text: str) -> str:
-    with pytest.raises(planfile.PlanFileError) as refused:
-        planfile.load(text, "fientlig.yaml")
+    with pytest.raises(schema.PlanFileError) as refused:
+        loading.load(text, "fientlig.yaml")
     return str(refused.value)
 
 

@@ -15,11 +15,14 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
-from kubot import db, planfile
-from kubot.adapters import compose, console
+from kubot import db
+from kubot.adapters import compose
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry, Event, PlanVersion, Staff
+from kubot.plan import export as plan_export
+from kubot.plan import importing, loading
 from kubot.settings import Settings
 from tests.conftest import PLANS
 from tests.reliability.conftest import ROOT, killed_at, kubot, kubot_env, statements_in
@@ -77,14 +80,14 @@ def test_a_plan_import_killed_midway_leaves_the_previous_plan_whole(small_plan_e
     new_plan = tmp_path / "ny.yaml"
     new_plan.write_text((PLANS / "small.yaml").read_text(encoding="utf-8").replace("Testplan 2021", "Ny plan 2021"), encoding="utf-8")
     with db.read_scope(small_plan_engine) as session:
-        before = planfile.dump(session)
+        before = plan_export.dump(session)
     total = statements_in(database_url, "plan", "import", str(new_plan))  # imports it once, then back again:
     with db.session_scope(small_plan_engine) as session:
-        planfile.apply(session, planfile.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        importing.apply(session, loading.load((PLANS / "small.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
     for point in _spread(total, 2):
         assert killed_at(database_url, point, "plan", "import", str(new_plan)).returncode == -9
         with db.read_scope(small_plan_engine) as session:
-            assert planfile.dump(session) == before, f"killed after statement {point} of {total}"
+            assert plan_export.dump(session) == before, f"killed after statement {point} of {total}"
 
 
 def test_a_chat_write_killed_midway_is_stored_whole_or_not_at_all(small_plan_engine: Engine, database_url: str) -> None:

@@ -1,7 +1,7 @@
 """A Slack Web API on loopback for the tests: it records every call and answers like Slack.
 
 It covers what kubot calls (auth.test, chat.postMessage, chat.postEphemeral, views.open/publish/update,
-users.info, conversations.open, the three calls of files_upload_v2) and the response_url of commands
+users.info, users.lookupByEmail, conversations.open, the three calls of files_upload_v2) and the response_url of commands
 and clicks. A test can make a method answer 429 with Retry-After, or a channel refuse the bot
 (not_in_channel), as Slack does.
 """
@@ -35,6 +35,9 @@ class FakeSlack:
         self.rate_limited: dict[str, int] = {}  # method → how many more calls get 429
         self.uploads: dict[str, bytes] = {}
         self.token_rejected = False
+        # The bot scopes auth.test reports (Slack's X-OAuth-Scopes header); None sends no header.
+        self.scopes: list[str] | None = ["commands", "chat:write", "im:history", "im:write", "app_mentions:read",
+                                         "users:read", "users:read.email", "files:write"]
         self.lock = threading.Lock()
         fake = self
 
@@ -98,7 +101,9 @@ class FakeSlack:
             case "auth.test" if self.token_rejected:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
             case "auth.test":
-                return 200, {"ok": True, "user_id": BOT_USER, "bot_id": "BKUBOT", "team_id": "T1", "user": "kubot"}, {}
+                scopes = {"X-OAuth-Scopes": ",".join(self.scopes)} if self.scopes is not None else {}
+                return 200, {"ok": True, "user_id": BOT_USER, "bot_id": "BKUBOT", "team_id": "T1", "team": "Region Jönköpings län",
+                             "user": "kubot"}, scopes
             case "chat.postMessage":
                 return 200, {"ok": True, "channel": channel, "ts": f"1700000000.{number:06d}", "message": {"text": params.get("text")}}, {}
             case "chat.postEphemeral":
@@ -109,6 +114,11 @@ class FakeSlack:
                 user = params["user"]
                 profile = {"email": self.emails[user]} if user in self.emails else {}
                 return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}, {}
+            case "users.lookupByEmail":
+                found = next((user for user, email in self.emails.items() if email == params.get("email")), None)
+                if found is None:
+                    return 200, {"ok": False, "error": "users_not_found"}, {}
+                return 200, {"ok": True, "user": {"id": found, "profile": {"email": params["email"]}}}, {}
             case "conversations.open":
                 return 200, {"ok": True, "channel": {"id": "D" + params["users"]}}, {}
             case "files.getUploadURLExternal":
