@@ -64,6 +64,7 @@ def _existing(session: Session, origin: Origin) -> Entry | None:
 
 
 ACCESS_KIND = "behörighet"  # entries from inaktivera/aktivera
+PEOPLE_KIND = "personer"  # entries from kubot import personer
 
 
 def record(
@@ -162,9 +163,11 @@ def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str, *
         raise JournalError(f"#{entry_id} är redan ångrad.")
     if entry.replaced_by_id is not None:
         raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; {verb} den i stället.")
+    # These entries changed a state, not a record: they are reversed by the opposite change.
     if entry.kind == ACCESS_KIND:
-        # The access change itself is a state, not a record: it is reversed by its opposite command.
         raise JournalError(f"#{entry_id} ändrade en persons tillgång; ändra tillbaka med ”aktivera” eller ”inaktivera” och namnet.")
+    if entry.kind == PEOPLE_KIND:
+        raise JournalError(f"#{entry_id} ändrade personregistret; ändra tillbaka med en ny kubot import personer eller kubot plan import.")
     return entry
 
 

@@ -33,6 +33,7 @@ from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
+from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.registry import COMMANDS, Command, Context, Usage
@@ -122,13 +123,19 @@ class Bot:
                      f"Be {who} att lägga till dig i kubot.", accepted=False)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
+        kind = followups.answer_kind(text)
+        if kind == followups.NO:
+            declined = followups.recall(session, actor, followups.YES, self.clock())
+            return Reply(followups.DECLINED if declined else followups.NOTHING_TO_CONFIRM, accepted=False), None
+        if kind != followups.YES:
+            followups.forget(session, actor, followups.YES)  # a suggestion holds for the next message only
         if chat := questions.small_talk(text, actor.name.split()[0]):
             return Reply(chat), None
-        if kind := followups.answer_kind(text):
+        if kind is not None:
             remembered = followups.recall(session, actor, kind, self.clock())
             if remembered is None:
-                return Reply("Jag har inget förslag som väntar på svar just nu. Skriv hela meddelandet, eller ”hjälp”."
-                             if kind == followups.YES else "Det finns inget mer att visa just nu.", accepted=False), None
+                return Reply(followups.NOTHING_TO_CONFIRM if kind == followups.YES else "Det finns inget mer att visa just nu.",
+                             accepted=False), None
             text = remembered
         text = questions.as_command(text) or text
         word, rest = _first_word(text)
@@ -155,8 +162,8 @@ class Bot:
         near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
         if near is not None:
             meant = COMMANDS[near[0]].name
-            followups.remember(session, actor, followups.YES, f"{meant} {rest}".strip(), self.clock())
-            return Reply(f"Menade du {meant}? Svara ”ja” så gör jag det.", accepted=False)
+            offer = followups.offer(session, actor, f"{meant} {rest}".strip(), self.clock())
+            return Reply(f"Menade du {meant}? {offer}", accepted=False)
         return Reply(f"Jag förstår inte ”{word[:40]}”. Skriv ”hjälp” för att se vad jag kan, till exempel "
                      "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
 
@@ -235,8 +242,7 @@ def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
         savepoint.rollback()
         if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
             corrected = text.replace(problem.query, problem.codes[0], 1)
-            followups.remember(context.session, context.actor, followups.YES, corrected, context.now)
-            return Reply(f"{problem} Svara ”ja” så gör jag det.", accepted=False)
+            return Reply(f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False)
         return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
 
 

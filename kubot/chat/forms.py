@@ -111,8 +111,8 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: Valu
     chosen = next((n for n in networks if n.code == text(preset, "network")), None)
     fields = [Field("network", "Nätverk", Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
                     redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag"))]
-    if chosen is None:
+              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
+    if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
         fields.append(Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", Kind.NOTE))
     else:
         guests = tuple((m.name, m.name) for m in records.invited(session, chosen))
@@ -195,7 +195,7 @@ def _activity_command(form: Form, values: Values) -> str:
 def _course(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
     places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
     return (Field("name", "Kursens namn", Kind.TEXT, about=("namn", "kursen")),
-            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden")),
+            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
             Field("participants", "Antal deltagare", Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
                   about=("antalet deltagare", "totalt")),
             Field("digital", "Digital kurs", Kind.TOGGLE, optional=True),
@@ -245,21 +245,37 @@ FORMS: dict[str, _Spec] = {
 }
 
 
-def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None,
-          redraws_on_choice: bool = True) -> Form:
-    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in).
-
-    A platform that cannot redraw a form the moment a menu is chosen (`redraws_on_choice` False) gets
-    the first option of such a menu chosen already, so what depends on it is shown from the start."""
+def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:
+    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in)."""
     spec, preset = FORMS[kind], dict(preset or {})
-    fields = spec.build(session, actor, today, preset)
-    if not redraws_on_choice:
-        unchosen = {f.id: f.options[0][0] for f in fields if f.redraws and f.options and not text(preset, f.id)}
-        if unchosen:
-            preset.update(unchosen)
-            fields = spec.build(session, actor, today, preset)
-    filled = tuple(_filled(f, preset) for f in fields)
+    filled = tuple(_filled(f, preset) for f in spec.build(session, actor, today, preset))
     return Form(kind, spec.title, spec.submit, filled)
+
+
+def redraw(session: Session, kind: str, actor: Staff | None, today: date, values: Values, before: Values) -> Form:
+    """Form `kind` drawn again after a menu it depends on was changed (`before`: that menu as it was drawn).
+
+    What was filled in is kept. Of the options that now depend on the new choice, those the person had
+    unticked stay unticked and those ticked stay ticked; the rest start as the form starts them (the
+    network's invitees ticked), and options the new choice does not offer are not shown."""
+    was = build(session, kind, actor, today, {**values, **before})
+    choices = {f.id for f in was.inputs if f.kind == Kind.CHOICES}
+    fresh = build(session, kind, actor, today, {k: v for k, v in values.items() if k not in choices})
+    kept = []
+    for field in fresh.fields:
+        old = was.find(field.id)
+        if field.kind == Kind.CHOICES and old is not None and old.kind == Kind.CHOICES:
+            on = set(ticked(values, field.id))
+            off = {value for value, _ in old.options} - on
+            field = replace(field, initial=tuple(value for value, _ in field.options
+                                                 if value in on or (value in field.initial and value not in off)))
+        kept.append(field)
+    return replace(fresh, fields=tuple(kept))
+
+
+def asking(field: Field) -> str:
+    """What a required field left empty says: a menu is chosen from, the rest are filled in."""
+    return f"{'Välj' if field.kind == Kind.MENU else 'Fyll i'} {field.label.lower()}."
 
 
 def _filled(field: Field, preset: Values) -> Field:
@@ -278,7 +294,7 @@ def command(form: Form, values: Values) -> str:
 def missing(form: Form, values: Values) -> Problem | None:
     """The first field that must be filled in and was left empty."""
     empty = next((f for f in form.inputs if not f.optional and not text(values, f.id)), None)
-    return Problem(empty.id, f"Fyll i {empty.label.lower()}.") if empty else None
+    return Problem(empty.id, asking(empty)) if empty else None
 
 
 def refusal(form: Form, values: Values, reply: str) -> Problem:
@@ -286,10 +302,20 @@ def refusal(form: Form, values: Values, reply: str) -> Problem:
     (the longest such word, so "det externa priset" is not about the price), else the field whose entry it
     quotes. The examples the core adds for typing are left out: the form's fields show the way instead."""
     problem = reply.split(EXAMPLES)[0].strip()
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", problem)
+    kept = [sentence for sentence in sentences if not _TYPING.search(sentence)]
+    if len(kept) < len(sentences) and kept:
+        problem = " ".join(kept)  # how to type a message is no help in a form
     said = problem.casefold()
     told = re.sub(r"”[^”]*”", "", said)  # a quoted example ("t.ex. ”aktivitet …”") is not what it is about
-    worded = [(len(word), f.id) for f in form.inputs for word in f.about if word.casefold() in told]
-    if worded:
-        return Problem(max(worded, key=lambda found: found[0])[1], problem)
-    quoted = next((f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
-    return Problem(quoted, problem)
+    worded = [(len(word), f.id) for f in form.inputs for word in f.about
+              if re.search(rf"(?<!\w){re.escape(word.casefold())}", told)]  # "kommun", not in "primärkommunalt"
+    field = max(worded, key=lambda found: found[0])[1] if worded else next(
+        (f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
+    if problem != reply.split(EXAMPLES)[0].strip() and (named := form.find(field or "")) is not None:
+        problem += f" Är det en ny registrering, ändra ”{named.label}”."
+    return Problem(field, problem)
+
+
+# Sentences of a refusal that tell how to type a message ("lägg till ordet ”ytterligare” sist i meddelandet").
+_TYPING = re.compile(r"lägg till ordet|i meddelandet|sist i|skriv ”rätta|följt av hela meddelandet", re.IGNORECASE)

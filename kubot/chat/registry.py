@@ -70,6 +70,7 @@ class Scope(Enum):
     OWN_ENTRIES = "egna registreringar (administratör: allas)"
     CHOSEN_ENTRIES = "egna registreringar (chef och administratör: allas)"
     SELF = "bara en själv"
+    REPORT = "hela rapporten"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from kubot import evaluation
+from kubot import evaluation, owed
 from kubot import formatting as fmt
-from kubot.chat import followups, grammar
+from kubot.chat import followups, grammar, values
 from kubot.chat.commands import take_period
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
@@ -23,17 +23,9 @@ from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan.queries import version_for_year
 from kubot.port import Action, Reply
-from kubot.reminders import digest
-from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
+from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
-
-
-def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
-    """The message that reports what `verdict` lacks; the same wording the reminders use."""
-    if isinstance(verdict, ActivityVerdict):
-        return digest.activity_how(verdict.code)
-    return digest.how_to_report(verdict.source, verdict.code, period, verdict.networks)
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
@@ -203,18 +195,11 @@ def missing(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        areas = _with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))
-        whose = "området"
-        indicators = [v for v in snapshot.indicators if v.area in areas]
-        activities = [v for v in snapshot.activities if v.area in areas]
+        whose, scope = "området", owed.Whose(areas=frozenset(_with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))))
     else:
-        whose = "dig"
-        indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
-        activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
-    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-    lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in verdicts if v.due.outstanding]
-    later = [v for v in indicators if v.due == Due.LATER]
+        whose, scope = "dig", owed.Whose(person=ctx.actor.id)
+    lines = [f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)]
+    later = [v for v in snapshot.indicators if v.due == Due.LATER and scope.covers(v)]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
@@ -222,17 +207,9 @@ def missing(ctx: Context, args: str) -> Reply:
     return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
 
 
-def _due_note(due: Due, snapshot: Snapshot) -> str:
-    if due == Due.OVERDUE:
-        return f"försenat, tidsgränsen var {fmt.day(snapshot.deadline)}" if snapshot.deadline else "försenat"
-    if due == Due.OPEN:
-        return "perioden pågår"
-    return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
-
-
 @command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)
 def responsible(ctx: Context, args: str) -> Reply:
-    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
+    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område (och vem som svarar för vad inom det).
     Exempel: ansvarig narvaro-pks
     Exempel: ansvarig missbruk
     """
@@ -240,19 +217,55 @@ def responsible(ctx: Context, args: str) -> Reply:
     if not name:
         raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
     lexicon = ctx.lexicon()
-    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
-    for kind, find, model in (("mätetalet", lexicon.indicator, Indicator), ("aktiviteten", lexicon.activity, Activity)):
+    found: list[tuple[int, int, str, str]] = []  # how loosely, which kind first on a tie, kind, code
+    # The closest match of the three kinds answers; on a tie the area, since "missbruk" means the area
+    # Missbruk och beroende more than the one indicator whose long name holds the word.
+    for order, (kind, names) in enumerate((("område", lexicon.areas), ("mätetal", lexicon.indicators),
+                                            ("aktivitet", lexicon.activities))):
         try:
-            code = find(name)
+            code, step = values.match_ranked(name, names, kind=kind)
         except ValueProblem:
             continue
-        item = ctx.session.exec(select(model).where(model.code == code)).first()
-        assert item is None or isinstance(item, Indicator | Activity)
-        who = people.get(item.responsible_id) if item and item.responsible_id else None
-        return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
-                     else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
-    area_code = lexicon.area(name)
+        found.append((step, order, kind, code))
+    if not found:
+        lexicon.area(name)  # raises the area's "Hittar inget område …" with its suggestions
+    _, _, kind, code = min(found)
+    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
+    if kind == "område":
+        return Reply(_area_responsibles(ctx, code, lexicon.areas[code][0], people))
+    model = Indicator if kind == "mätetal" else Activity
+    item = ctx.session.exec(select(model).where(model.code == code)).first()
+    assert item is None or isinstance(item, Indicator | Activity)
+    who = people.get(item.responsible_id) if item and item.responsible_id else None
+    the_kind = "mätetalet" if kind == "mätetal" else "aktiviteten"
+    return Reply(f"Ansvarig för {the_kind} {code} ”{item.name if item else code}” är {who}." if who
+                 else f"{the_kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
+
+
+_SHOWN_CODES = 3  # per person in an area's answer: enough to recognise, short enough for a chat
+_COUNTED = {"Indicator": ("mätetal", "mätetal"), "Activity": ("aktivitet", "aktiviteter")}
+
+
+def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dict[int | None, str]) -> str:
+    """Who works in an area and who answers for which of its indicators and activities."""
     staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
-    area_name = lexicon.areas[area_code][0]
-    return Reply(f"I området {area_name} arbetar {', '.join(staff)}." if staff
-                 else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör.")
+    version = version_for_year(ctx.session, ctx.today.year)
+    answers: dict[str, dict[str, list[str]]] = {}
+    for model in (Indicator, Activity):
+        rows = ctx.session.exec(
+            select(model.code, model.responsible_id).join(Goal, col(Goal.id) == col(model.goal_id))
+            .join(Area, col(Area.id) == col(Goal.area_id))
+            .where(Area.code == area_code, col(model.plan_id) == (version.id if version else -1)).order_by(col(model.position))
+        ).all()
+        for code, responsible_id in rows:
+            answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(code)
+    lines = [f"I området {area_name} arbetar {', '.join(staff)}." if staff
+             else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör."]
+    if answers:
+        lines.append("Ansvariga inom området:")
+        for person, kinds in answers.items():
+            codes = [code for listed in kinds.values() for code in listed]
+            counted = " och ".join(f"{len(listed)} {_COUNTED[kind][len(listed) > 1]}" for kind, listed in kinds.items())
+            shown = ", ".join(codes[:_SHOWN_CODES]) + (" …" if len(codes) > _SHOWN_CODES else "")
+            lines.append(f"• {person} – {counted}: {shown}")
+    return "\n".join(lines)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from kubot import evaluation
+from kubot import evaluation, signoff
 from kubot.deadlines import deadline_for
 from kubot.models import Area
 from kubot.periods import Period
@@ -199,7 +199,10 @@ def build(
     with _exclusive(target_dir, content.slug(key)):
         snapshot = evaluation.evaluate(session, period, today=today, trigger=trigger, actor_id=actor_id, cutoff=as_of,
                                        recorded_by=recorded_by)
-        report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now)
+        # The approval is the organisation's: a report for one area stays a draft.
+        signoffs = signoff.state(session, period) if request.area is None else None
+        report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now,
+                               signoffs=signoffs)
         data = document.render(report, template, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)

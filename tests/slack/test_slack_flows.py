@@ -62,6 +62,33 @@ def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_t
         assert stored.women == 2
 
 
+def test_changing_the_network_in_the_attendance_form_keeps_what_was_unticked(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "närvaro")
+    [opened] = fake.wait_for("views.open")
+
+    def choose(view: dict[str, Any], network: str, state: dict[str, Any]) -> dict[str, Any]:
+        before = len(fake.of("views.update"))
+        kubot.interaction({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": MARIA}, "api_app_id": "A1",
+                           "trigger_id": "t.9", "container": {"type": "view", "view_id": "VFORM1"},
+                           "view": {**view, "id": "VFORM1", "hash": "h1", "state": {"values": state}},
+                           "actions": [{"type": "static_select", "action_id": forms.REDRAW, "block_id": "network",
+                                        "selected_option": {"value": network}, "action_ts": "1"}]})
+        return fake.wait_for("views.update", before + 1)[-1].params["view"]
+
+    def present(view: dict[str, Any]) -> tuple[list[str], list[str]]:
+        groups = [b["element"] for b in view["blocks"] if str(b.get("block_id", "")).startswith("present:")]
+        return ([o["value"] for g in groups for o in g["options"]],
+                [o["value"] for g in groups for o in g.get("initial_options", [])])
+
+    pks = choose(opened.params["view"], "pks", {})
+    assert "Eksjö" in present(pks)[1]
+    kept = [m for m in present(pks)[1] if m != "Eksjö"]
+    offered, ticks = present(choose(pks, "reko", {"network": selected("reko"), "present:0": ticked(*kept)}))
+    assert "Eksjö" in offered and "Eksjö" not in ticks, "unticked for PKS, still unticked for Reko"
+    assert "Aneby" in ticks and set(ticks) <= set(offered)
+
+
 def test_a_rejected_form_shows_the_problem_next_to_its_field_and_stores_nothing(kubot: Kubot, fake: FakeSlack,
                                                                                small_plan_engine: Engine) -> None:
     fake.emails[MARIA] = MARIA_EMAIL
