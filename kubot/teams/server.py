@@ -45,9 +45,8 @@ from kubot.teams import cards, people, render, tokens
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
 REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
-WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna, "
-           "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
-           "du har kvar att rapportera, eller ”hjälp”.")
+FIRST = "kubot.first"  # in the turn state: the first activity kubot has from this conversation
+ROSTER_NAME = "kubot.roster_name"  # in the turn state: the sender's name in the roster, when it was asked
 PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
 
@@ -72,14 +71,15 @@ class TeamsAdapter:
             return True
         user = activity.from_property.id
         found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
-        await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
-                                user if _personal(context) else None, found)
+        context.turn_state[FIRST] = await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
+                                                            user if _personal(context) else None, found)
         if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
             await self._learn(context, user)
         return True
 
     async def _learn(self, context: TurnContext, user: str) -> None:
-        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster."""
+        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster
+        (and keep the roster's name for the turn: an install activity may carry none)."""
         connector = _connector(context)
         if not isinstance(connector, TeamsConnectorClient):
             return
@@ -88,13 +88,28 @@ class TeamsAdapter:
         except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
             log.warning("roster lookup for %s failed: %s", user, exc)
             return
+        if member.name:
+            context.turn_state[ROSTER_NAME] = member.name
         await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
                                 (member.email, member.user_principal_name))
 
     async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
-        """The app was added to a personal chat: say hello (the reference is stored by then)."""
-        if _personal(context) and context.activity.action in (None, "add"):
-            await context.send_activity(render.message(WELCOME))
+        """The app was added to a personal chat: say hello by name (the reference is stored and the person
+        matched by then). Teams announces an install twice (installationUpdate and conversationUpdate),
+        so only the first activity from the chat is answered."""
+        activity = context.activity
+        added = activity.action in (None, "add") if activity.type == ActivityTypes.installation_update \
+            else any(m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or [])
+        if _personal(context) and added and context.turn_state.get(FIRST):
+            shown = str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or "")
+            name = await asyncio.to_thread(self._name, activity.from_property.id, shown)
+            await context.send_activity(render.message(welcome(name)))
+
+    def _name(self, sender: str, shown: str) -> str:
+        """What to call a person: their name in the plan, else the name Teams shows (never the raw id)."""
+        with Session(self.bot.engine) as session:
+            person = _staff(session, sender)
+        return person.name if person is not None else shown
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -251,6 +266,13 @@ def _mentions_as_port_text(activity: Activity) -> str:
     return text
 
 
+def welcome(name: str) -> str:
+    """The hello on install: by first name, what kubot is for, and how to start."""
+    first = name.split()[0] if name.split() else ""
+    return (f"Hej{f' {first}' if first else ''}! Jag är kubot: här registrerar du det du gjort och får mina påminnelser. "
+            "Skriv ”hjälp” för att komma igång.")
+
+
 def _personal(context: TurnContext) -> bool:
     return context.activity.conversation.conversation_type in (None, "personal")
 
@@ -321,6 +343,7 @@ def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApp
     app.before_turn(teams.before_turn)
     app.activity(ActivityTypes.message)(teams.on_message)
     app.installation_update()(teams.on_installed)
+    app.conversation_update("membersAdded")(teams.on_installed)
     app.error(teams.on_error)
     adapter.on_turn_error = teams.on_error
     return app
