@@ -38,7 +38,7 @@ from kubot.models import (
 from kubot.models.plan import Source, Timing, Unit
 from kubot.models.records import ActivityState
 from kubot.periods import TERTIAL_LAST_MONTH, Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.snapshots import SUBJECT_ACTIVITY, SUBJECT_INDICATOR, SUBJECT_WARNING
 from kubot.verdicts import (
     ActivityVerdict,
@@ -131,13 +131,11 @@ def current(session: Session, period: Period, *, today: date) -> Snapshot:
 def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, cutoff: date | None = None,
           recorded_by: datetime | None = None) -> Snapshot:
     """The verdicts for `period` without storing them."""
-    version = version_for_year(session, period.year)
-    plan_id = version.id if version else -1
-    indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(col(Indicator.id))))
-    activities = list(session.exec(select(Activity).where(Activity.plan_id == plan_id).order_by(col(Activity.id))))
+    indicators = plan_queries.items(session, Indicator, period.year)
+    activities = plan_queries.items(session, Activity, period.year)
     area_codes = {a.id: a.code for a in session.exec(select(Area))}
     goals = {g.id: (g.code, area_codes.get(g.area_id) if g.area_id else None)
-             for g in session.exec(select(Goal).where(Goal.plan_id == plan_id))}
+             for g in plan_queries.items(session, Goal, period.year)}
     municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
     records = facts_.load(session, period.year - 1, period.year, as_of=cutoff, recorded_by=recorded_by)

@@ -37,7 +37,6 @@ from kubot.models import (
     Municipality,
     NarrativeText,
     Network,
-    NetworkInvitee,
     StaffFinancing,
     StaffFte,
     StrategicGoal,
@@ -48,7 +47,7 @@ from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, ApplicationStatus, EmploymentForm, ThreeK
 from kubot.models.types import stored_id
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 MAX_AMOUNT = 10_000_000_000
 # More people than this at one meeting, or answers to one survey question, is a typing mistake.
@@ -97,7 +96,7 @@ def _refuse_twice(existing: list[Entry], origin: Origin, what: str, again_hint: 
 
 
 def network(session: Session, code: str) -> Network:
-    network = session.exec(select(Network).where(Network.code == code)).first()
+    network = plan_queries.network(session, code)
     if network is None:
         raise RecordError(f"Nätverket {code!r} finns inte i planen.")
     return network
@@ -105,19 +104,6 @@ def network(session: Session, code: str) -> Network:
 
 def municipalities_by_code(session: Session) -> dict[str, Municipality]:
     return {m.code: m for m in session.exec(select(Municipality))}
-
-
-def invited(session: Session, network: Network) -> list[Municipality]:
-    """The municipalities (and the Region, where it takes part) invited to a network's meetings."""
-    everyone = list(session.exec(select(Municipality).order_by(col(Municipality.name))))
-    if network.invites_all:
-        chosen = [m for m in everyone if not m.is_region]
-    else:
-        ids = set(session.exec(select(NetworkInvitee.municipality_id).where(NetworkInvitee.network_id == network.id)))
-        chosen = [m for m in everyone if m.id in ids]
-    if network.with_region:
-        chosen += [m for m in everyone if m.is_region and m not in chosen]
-    return chosen
 
 
 def _not_future(day: date, today: date, what: str) -> None:
@@ -144,7 +130,7 @@ def log_attendance(
     """
     where = network(session, network_code)
     _not_future(held_on, today, "Mötet")
-    guests = invited(session, where)
+    guests = plan_queries.invited(session, where)
     invited_codes = {m.code for m in guests}
     if present is not None:
         strangers = sorted(present - invited_codes)
@@ -350,25 +336,18 @@ def log_survey(
     return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])
 
 
-def _in_plan(session: Session, model: type[Indicator] | type[Activity], code: str, year: int) -> Indicator | Activity | None:
-    version = version_for_year(session, year)
-    if version is None:
-        return None
-    return session.exec(select(model).where(model.plan_id == version.id, model.code == code)).first()  # type: ignore[return-value]
-
-
 def indicator_in_force(session: Session, code: str, year: int) -> Indicator:
     """The indicator with `code` in the plan that applies to `year`."""
-    indicator = _in_plan(session, Indicator, code, year)
-    if not isinstance(indicator, Indicator):
+    indicator = plan_queries.item(session, Indicator, code, year)
+    if indicator is None:
         raise RecordError(f"Mätetalet {code!r} finns inte i planen för {year}.")
     return indicator
 
 
 def activity_in_force(session: Session, code: str, year: int) -> Activity:
     """The activity with `code` in the plan that applies to `year`."""
-    activity = _in_plan(session, Activity, code, year)
-    if not isinstance(activity, Activity):
+    activity = plan_queries.item(session, Activity, code, year)
+    if activity is None:
         raise RecordError(f"Aktiviteten {code!r} finns inte i planen för {year}.")
     return activity
 
@@ -442,7 +421,7 @@ def log_activity_status(
 
 
 def _area(session: Session, code: str) -> Area:
-    area = session.exec(select(Area).where(Area.code == code)).first()
+    area = plan_queries.area(session, code)
     if area is None:
         raise RecordError(f"Området {code!r} finns inte i planen.")
     return area
@@ -501,21 +480,12 @@ def _with_mark(session: Session, recorded: Recorded, example: bool, strategic_go
     return recorded
 
 
-def strategic_goals(session: Session, year: int) -> dict[str, str]:
-    """The strategic goals of the plan for `year`, code → name."""
-    version = version_for_year(session, year)
-    plan_id = version.id if version else -1
-    return {g.code: g.name for g in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id).order_by(col(StrategicGoal.id)))}
-
-
 def strategic_goal(session: Session, code: str | None, year: int, how: str) -> StrategicGoal | None:
     """The strategic goal `code` names in the plan for `year` (None without a code); an unknown code is refused
     with the codes there are and `how` to write one (a message with "{code}" in it)."""
     if code is None:
         return None
-    version = version_for_year(session, year)
-    found = session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1),
-                                                     func.lower(StrategicGoal.code) == code.strip().lower())).first()
+    found = plan_queries.item(session, StrategicGoal, code.strip().lower(), year)
     if found is None:
         raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {_which_goal(session, year, how)}")
     return found
@@ -523,9 +493,9 @@ def strategic_goal(session: Session, code: str | None, year: int, how: str) -> S
 
 def _which_goal(session: Session, year: int, how: str) -> str:
     """What to write when an event's strategic goal is missing or unknown: `how`, with the plan's first code, and every code."""
-    goals = strategic_goals(session, year)
-    listed = "; ".join(f"{code} ”{name}”" for code, name in goals.items())
-    example = how.format(code=next(iter(goals), "sm1"))
+    goals = plan_queries.items(session, StrategicGoal, year)
+    listed = "; ".join(f"{g.code} ”{g.name}”" for g in goals)
+    example = how.format(code=goals[0].code if goals else "sm1")
     return f"Skriv vilket strategiskt mål händelsen är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
 
 

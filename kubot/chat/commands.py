@@ -14,10 +14,11 @@ from kubot.chat import grammar, help_text, values
 from kubot.chat.lexicon import Lexicon
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
-from kubot.models import Area, Goal, Indicator, Staff, StaffArea
+from kubot.models import Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 
 
@@ -89,7 +90,7 @@ def attendance(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilka som var där: ”12 av 13”, ”alla”, ”alla utom Habo” eller kommunernas namn.")
     network_code = lexicon.network(network_text.strip())
     network = records.network(ctx.session, network_code)
-    guests = {m.code: m.name for m in records.invited(ctx.session, network)}
+    guests = {m.code: m.name for m in plan_queries.invited(ctx.session, network)}
     common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
               "women": women, "men": men, "again": again}
     if counted is not None:
@@ -130,12 +131,8 @@ def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, wh
         return
     goal = ctx.session.get(Goal, goal_id)
     my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
-    area_id = goal.area_id if goal else None
-    while area_id is not None:
-        if area_id in my_areas:
-            return
-        area = ctx.session.get(Area, area_id)
-        area_id = area.parent_id if area else None
+    if my_areas.intersection(plan_queries.area_tree(ctx.session).above(goal.area_id if goal else None)):
+        return
     owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
     raise records.NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
@@ -451,10 +448,10 @@ def event(ctx: Context, args: str) -> Reply:
 
 def _take_strategic_goal(ctx: Context, text: str, year: int) -> tuple[str | None, str]:
     """A strategic goal's code standing alone ("sm2"), and the text without it."""
-    for code in records.strategic_goals(ctx.session, year):
-        found, rest = grammar.take_flag(text, code)
+    for goal in plan_queries.items(ctx.session, StrategicGoal, year):
+        found, rest = grammar.take_flag(text, goal.code)
         if found:
-            return code, rest
+            return goal.code, rest
     return None, text
 
 

@@ -36,10 +36,21 @@ from kubot.chat import report_data_commands as _report_data_commands  # noqa: F4
 from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, Command, Context, Usage
+from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
 from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
-from kubot.models import ChatIdentity, HandledMessage, SlowJob, Staff
+from kubot.models import (
+    Activity,
+    Area,
+    ChatIdentity,
+    Goal,
+    HandledMessage,
+    Network,
+    PendingReply,
+    SlowJob,
+    Staff,
+    StaffArea,
+)
 from kubot.models.plan import Role
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
@@ -53,6 +64,8 @@ FAILED = ("Något gick fel hos mig, och inget sparades. Försök igen om en stun
 Identify = Callable[[Session, Incoming], Staff | None]
 # How close (rapidfuzz ratio) a first word must be to a command's name to be taken as a typo of it.
 COMMAND_TYPO_SCORE = 75
+# Activity codes sent to a language model at most: a person's own, enough to name the one meant.
+MAX_KNOWN_ACTIVITIES = 80
 # Platforms that recognise people their own way when they have no chat identity (the console: by name).
 _RECOGNISERS: dict[str, Identify] = {}
 
@@ -144,7 +157,7 @@ class Bot:
         if command is None and _names_a_meeting(context, word, text):
             command, rest = COMMANDS["närvaro"], text
         if command is None:
-            return self._unknown(session, actor, word, rest), None
+            return self._or_proposal(context, text, self._unknown(session, actor, word, rest), kind), None
         if not context.has_role(command.role):
             allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
             return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
@@ -155,7 +168,24 @@ class Bot:
             session.add(job)
             session.flush()
             return Reply(command.slow), job.id
-        return _execute(context, command, rest, text), None
+        return self._or_proposal(context, text, _execute(context, command, rest, text), kind), None
+
+    def _or_proposal(self, context: Context, text: str, refused: Reply, answer: str | None) -> Reply:
+        """The grammar's reply, or – when it refused without a suggestion of its own and a language model
+        is configured – "Menar du: «…»?" with the model's proposal, if kubot's own grammar accepts it.
+        Nothing is stored until the person says "ja"; any other outcome is the grammar's own refusal."""
+        if refused.accepted is not False or answer is not None or not self.settings.llm_url:
+            return refused
+        if context.session.get(PendingReply, (context.actor.id, followups.YES)) is not None:
+            return refused  # the grammar suggested something already
+        from kubot.chat import proposal  # only then: the client costs start-up time every message would pay
+
+        proposed = proposal.propose(self.settings, text, **_known(context), commands=_command_examples(),
+                                    today=context.today.isoformat())
+        if proposed is None or proposed.casefold() == text.casefold() or not _parses(context, proposed):
+            return refused
+        followups.remember(context.session, context.actor, followups.YES, proposed, context.now)
+        return Reply(f"Menar du: «{proposed}»? Svara ja.", accepted=False)
 
     def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
         """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a short hint."""
@@ -244,6 +274,38 @@ def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
             corrected = text.replace(problem.query, problem.codes[0], 1)
             return Reply(f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False)
         return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
+
+
+def _parses(context: Context, proposed: str) -> bool:
+    """Whether kubot's own grammar accepts the proposed command; whatever it would do is rolled back."""
+    word, rest = _first_word(proposed)
+    command = COMMANDS.get(word.lower().rstrip(":!?.,"))
+    if command is None or command.slow or not context.has_role(command.role):
+        return False
+    trial = context.session.begin_nested()
+    try:
+        return _execute(context, command, rest, proposed).accepted is not False
+    except Exception:
+        log.exception("a proposed command failed: %r", proposed)
+        return False
+    finally:
+        trial.rollback()
+
+
+def _known(context: Context) -> dict[str, list[str]]:
+    """The person's own areas, the networks of those areas and the activities they answer for or work in."""
+    session, actor = context.session, context.actor
+    area_ids = list(session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == actor.id)))
+    areas = session.exec(select(Area.name).where(col(Area.id).in_(area_ids))).all()
+    networks = session.exec(select(Network.code).where(col(Network.area_id).in_(area_ids))).all()
+    goal_ids = select(Goal.id).where(col(Goal.area_id).in_(area_ids))
+    activities = session.exec(select(Activity.code).where(
+        (col(Activity.responsible_id) == actor.id) | col(Activity.goal_id).in_(goal_ids)).distinct()).all()
+    return {"areas": list(areas), "networks": list(networks), "activities": list(activities)[:MAX_KNOWN_ACTIVITIES]}
+
+
+def _command_examples() -> list[tuple[str, tuple[str, ...]]]:
+    return [(c.name, tuple(c.examples)) for c in unique_commands()]
 
 
 def _names_a_meeting(context: Context, word: str, text: str) -> bool:

@@ -17,13 +17,12 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from kubot import records
 from kubot.chat.core import EXAMPLES
 from kubot.models import Activity, Area, Indicator, Municipality, Network, Staff
 from kubot.models.plan import Role, Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 Option = tuple[str, str]  # (value, what the person sees)
 Values = Mapping[str, str | Sequence[str]]  # field id → what was entered, or the values of the options ticked
@@ -115,7 +114,7 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: Valu
     if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
         fields.append(Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", Kind.NOTE))
     else:
-        guests = tuple((m.name, m.name) for m in records.invited(session, chosen))
+        guests = tuple((m.name, m.name) for m in plan_queries.invited(session, chosen))
         fields.append(Field("present", "Kommuner som var där", Kind.CHOICES, optional=True, options=guests,
                             initial=tuple(value for value, _ in guests), about=("kommun", "inbjudna")))
     return (*fields, Field("women", "Kvinnor (valfritt)", Kind.NUMBER, optional=True, about=("kvinnor",)),
@@ -130,11 +129,6 @@ def _attendance_command(form: Form, values: Values) -> str:
     counts = "".join(f" {word} {number}" for word, field_id in (("kvinnor", "women"), ("män", "men"))
                      if (number := text(values, field_id)))
     return f"närvaro {text(values, 'network')} {text(values, 'date')} {who}{counts}"
-
-
-def _plan_id(session: Session, today: date) -> int:
-    version = version_for_year(session, today.year)
-    return version.id if version and version.id is not None else -1
 
 
 def _sees_all(actor: Staff | None) -> bool:
@@ -152,7 +146,7 @@ def _periods(today: date) -> tuple[Option, ...]:
 
 
 def _result(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Indicator).where(Indicator.plan_id == _plan_id(session, today), Indicator.source == Source.TYPED)
+    query = select(Indicator).where(Indicator.plan_id == plan_queries.plan_id(session, today.year), Indicator.source == Source.TYPED)
     if not _sees_all(actor):
         query = query.where(Indicator.responsible_id == (actor.id if actor else -1))
     indicators = tuple((i.code, f"{i.code} – {i.name}") for i in session.exec(query.order_by(col(Indicator.position))))
@@ -175,7 +169,7 @@ def _result_command(form: Form, values: Values) -> str:
 
 
 def _activity(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Activity).where(Activity.plan_id == _plan_id(session, today))
+    query = select(Activity).where(Activity.plan_id == plan_queries.plan_id(session, today.year))
     if not _sees_all(actor):
         query = query.where(Activity.responsible_id == (actor.id if actor else -1))
     activities = tuple((a.code, f"{a.code} – {a.name}") for a in session.exec(query.order_by(col(Activity.position))))

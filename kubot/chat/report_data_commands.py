@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import col, select
-
 from kubot import economy, records
 from kubot import formatting as fmt
 from kubot.chat import grammar, values
@@ -16,7 +14,7 @@ from kubot.models import Goal, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import EmploymentForm
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 
 # A comma followed by a word starts the next figure; a comma between digits is a decimal comma.
@@ -142,16 +140,14 @@ def section_key(ctx: Context, text: str, year: int) -> tuple[str, str]:
     first = _SECTION_ALIASES.get(words[0].casefold(), words[0].casefold())
     if first in SECTIONS and len(words) == 1:
         return first, SECTIONS[first]
-    version = version_for_year(ctx.session, year)
-    plan_id = version.id if version else -1
-    strategic = {sg.code: sg for sg in ctx.session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id))}
+    strategic = {sg.code: sg for sg in plan_queries.items(ctx.session, StrategicGoal, year)}
     if first == "analys" and len(words) == 2 and words[1].casefold() in strategic:
         chosen = strategic[words[1].casefold()]
         return f"analys:{chosen.code}", f"Analys – {chosen.name}"
     if first in strategic and len(words) > 1:
         title = " ".join(words[1:]).strip("”\"")
         return f"avsnitt:{first}:{title}", title
-    goal = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id, col(Goal.code) == first)).first()
+    goal = plan_queries.item(ctx.session, Goal, first, year)
     if goal is not None and len(words) == 1:
         return f"mål:{goal.code}", goal.name
     raise Usage(f"Jag känner inte till avsnittet ”{text.strip()[:40]}”. Avsnitt: {', '.join(SECTIONS)}, ”analys <strategiskt mål>”, "

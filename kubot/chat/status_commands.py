@@ -21,7 +21,7 @@ from kubot.chat.values import NoMatch, ValueProblem
 from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.port import Action, Reply
 from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
@@ -29,7 +29,7 @@ MAX_LINES = 25
 
 
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
-    if version_for_year(ctx.session, period.year) is None:
+    if not plan_queries.has_plan(ctx.session, period.year):
         raise Usage(f"Det finns ingen plan för {period.year}.")
     if period.start > ctx.today:
         raise Usage(f"{period.label} har inte börjat än.")
@@ -49,39 +49,24 @@ def status_line(verdict: IndicatorVerdict) -> str:
 
 def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[IndicatorVerdict]]:
     """The indicators a scope names: an indicator, a goal, a strategic goal or an area (with its sub-areas)."""
-    version = version_for_year(ctx.session, snapshot.period.year)
-    plan_id = version.id if version else -1
+    year = snapshot.period.year
     wanted = text.strip().casefold()
-    goals = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id)).all()
+    goals = plan_queries.items(ctx.session, Goal, year)
     for g in goals:
         if g.code.casefold() == wanted:
             return f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code]
-    for sg in ctx.session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id)):
+    for sg in plan_queries.items(ctx.session, StrategicGoal, year):
         if sg.code.casefold() == wanted:
             codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
             return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
     try:
-        area_code = ctx.lexicon(snapshot.period.year).area(text)
+        area_code = ctx.lexicon(year).area(text)
     except NoMatch:
-        code = ctx.lexicon(snapshot.period.year).indicator(text)
+        code = ctx.lexicon(year).indicator(text)
         verdict = snapshot.indicator(code)
         return f"mätetalet {code}", [verdict] if verdict else []
-    areas = _with_sub_areas(ctx, area_code)
+    areas = plan_queries.area_code_tree(ctx.session).below(area_code)
     return f"området {area_code}", [v for v in snapshot.indicators if v.area in areas]
-
-
-def _with_sub_areas(ctx: Context, code: str) -> set[str]:
-    children: dict[int | None, list[Area]] = {}
-    by_code = {}
-    for area in ctx.session.exec(select(Area)):
-        children.setdefault(area.parent_id, []).append(area)
-        by_code[area.code] = area
-    found, todo = set(), [by_code[code]]
-    while todo:
-        area = todo.pop()
-        found.add(area.code)
-        todo.extend(children.get(area.id, []))
-    return found
 
 
 _PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
@@ -195,7 +180,8 @@ def missing(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        whose, scope = "området", owed.Whose(areas=frozenset(_with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))))
+        whose, scope = "området", owed.Whose(areas=frozenset(
+            plan_queries.area_code_tree(ctx.session).below(ctx.lexicon(period.year).area(rest))))
     else:
         whose, scope = "dig", owed.Whose(person=ctx.actor.id)
     lines = [f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)]
@@ -233,9 +219,9 @@ def responsible(ctx: Context, args: str) -> Reply:
     people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
     if kind == "område":
         return Reply(_area_responsibles(ctx, code, lexicon.areas[code][0], people))
-    model = Indicator if kind == "mätetal" else Activity
-    item = ctx.session.exec(select(model).where(model.code == code)).first()
-    assert item is None or isinstance(item, Indicator | Activity)
+    year = ctx.today.year
+    item: Indicator | Activity | None = (plan_queries.item(ctx.session, Indicator, code, year) if kind == "mätetal"
+                                         else plan_queries.item(ctx.session, Activity, code, year))
     who = people.get(item.responsible_id) if item and item.responsible_id else None
     the_kind = "mätetalet" if kind == "mätetal" else "aktiviteten"
     return Reply(f"Ansvarig för {the_kind} {code} ”{item.name if item else code}” är {who}." if who
@@ -249,13 +235,13 @@ _COUNTED = {"Indicator": ("mätetal", "mätetal"), "Activity": ("aktivitet", "ak
 def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dict[int | None, str]) -> str:
     """Who works in an area and who answers for which of its indicators and activities."""
     staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
-    version = version_for_year(ctx.session, ctx.today.year)
+    plan_id = plan_queries.plan_id(ctx.session, ctx.today.year)
     answers: dict[str, dict[str, list[str]]] = {}
     for model in (Indicator, Activity):
         rows = ctx.session.exec(
             select(model.code, model.responsible_id).join(Goal, col(Goal.id) == col(model.goal_id))
             .join(Area, col(Area.id) == col(Goal.area_id))
-            .where(Area.code == area_code, col(model.plan_id) == (version.id if version else -1)).order_by(col(model.position))
+            .where(Area.code == area_code, col(model.plan_id) == plan_id).order_by(col(model.position))
         ).all()
         for code, responsible_id in rows:
             answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(code)

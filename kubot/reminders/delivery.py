@@ -31,11 +31,12 @@ from kubot import db, evaluation, owed
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
+from kubot.models import Activity, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.owed import Owed
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
+from kubot.plan.queries import AreaTree
 from kubot.port import Action, Outgoing, Sender
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
@@ -97,28 +98,21 @@ class PlanRows:
     indicators: dict[str, Indicator]
     activities: dict[str, Activity]
     goal_area: dict[int, int | None]
-    area_parent: dict[int, int | None]
+    areas: AreaTree[int]
 
     @classmethod
     def load(cls, session: Session, year: int) -> PlanRows:
-        version = version_for_year(session, year)
-        plan_id = version.id if version else -1
         return cls(
-            {i.code: i for i in session.exec(select(Indicator).where(Indicator.plan_id == plan_id))},
-            {a.code: a for a in session.exec(select(Activity).where(Activity.plan_id == plan_id))},
-            {g.id: g.area_id for g in session.exec(select(Goal).where(Goal.plan_id == plan_id)) if g.id is not None},
-            {a.id: a.parent_id for a in session.exec(select(Area)) if a.id is not None},
+            {i.code: i for i in plan_queries.items(session, Indicator, year)},
+            {a.code: a for a in plan_queries.items(session, Activity, year)},
+            {g.id: g.area_id for g in plan_queries.items(session, Goal, year) if g.id is not None},
+            plan_queries.area_tree(session),
         )
 
     def areas_of(self, code: str) -> list[int]:
         """The item's goal area and the areas above it, nearest first."""
         row = self.indicators.get(code) or self.activities.get(code)
-        area = self.goal_area.get(row.goal_id) if row else None
-        chain = []
-        while area is not None:
-            chain.append(area)
-            area = self.area_parent.get(area)
-        return chain
+        return self.areas.above(self.goal_area.get(row.goal_id) if row else None)
 
 
 def _done(verdict: IndicatorVerdict | ActivityVerdict) -> digest.Done:

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from kubot import evaluation, signoff
 from kubot.deadlines import deadline_for
-from kubot.models import Area
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.report import content, document, gather
 from kubot.settings import Settings
 
@@ -64,9 +63,9 @@ def check_request(session: Session, request: content.Request, today: date) -> No
     period = request.period
     if period.start > today:
         raise ReportError(f"{period.label} har inte börjat än – det går att göra rapporter för perioder som har börjat.")
-    if version_for_year(session, period.year) is None:
+    if not plan_queries.has_plan(session, period.year):
         raise ReportError(f"Det finns ingen plan för {period.year}, så det finns inget att rapportera för {period.code}.")
-    if request.area is not None and session.exec(select(Area.id).where(Area.code == request.area)).first() is None:
+    if request.area is not None and plan_queries.area(session, request.area) is None:
         raise ReportError(f"Området {request.area!r} finns inte i planen.")
 
 

@@ -22,6 +22,7 @@ from kubot.models.plan import Role, Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
 from kubot.plan import economy as plan_economy
+from kubot.plan.queries import AreaTree
 from kubot.plan.schema import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
 from kubot.report import gather
 from kubot.report.model import (
@@ -122,27 +123,18 @@ class PlanView:
         self.plan = plan
         self.area = area
         self.area_names = {a.code: a.name for a in plan.areas}
-        self.parent = {a.code: a.parent for a in plan.areas}
+        self.areas = AreaTree.of((a.code, a.parent) for a in plan.areas)
         self.area_order = {a.code: index for index, a in enumerate(plan.areas)}
         self.economy = plan_economy.layout(plan.economy)
         self.municipalities = {m.code: m.name for m in plan.municipalities}
         self.networks = {n.code: n.name for n in plan.networks}
         self.questions = {q.code: q.text for q in plan.questions}
-        self.scope = self._within(area) if area else None
+        self.scope = self.areas.below(area) if area else None
         admins = [s for s in plan.staff if s.role == Role.ADMIN] or [s for s in plan.staff if s.role == Role.MANAGER]
         self.editor = admins[0].name if admins else "administratören"
 
-    def _within(self, code: str) -> set[str]:
-        codes = {code}
-        for area in self.plan.areas:  # parents come before their children in the plan
-            if area.parent in codes:
-                codes.add(area.code)
-        return codes
-
     def partnership(self, code: str | None) -> str | None:
-        while code is not None and self.parent.get(code):
-            code = self.parent[code]
-        return code
+        return self.areas.top(code)
 
     def covers_goal(self, goal: GoalSpec) -> bool:
         """The organisation's report shows the organisation-level goals; an area's report that area's goals."""

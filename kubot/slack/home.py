@@ -15,7 +15,7 @@ from kubot import owed
 from kubot.models import Entry, Goal, Staff, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.slack.render import Block, button, plain
 from kubot.verdicts import STATUS_SYMBOLS, IndicatorVerdict, Snapshot, Status
 
@@ -78,14 +78,12 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
 
 
 def _overview(session: Session, verdicts: list[IndicatorVerdict], period: Period) -> list[Block]:
-    version = version_for_year(session, period.year)
-    goals = {g.code: g.strategic_goal_id for g in session.exec(select(Goal).where(Goal.plan_id == (version.id if version else -1)))}
+    goals = {g.code: g.strategic_goal_id for g in plan_queries.items(session, Goal, period.year)}
     per_goal: dict[int, Counter[Status]] = {}
     for verdict in verdicts:
         per_goal.setdefault(goals.get(verdict.goal, 0), Counter())[verdict.status] += 1
     lines = []
-    for strategic in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1))
-                                  .order_by(col(StrategicGoal.position))):
+    for strategic in plan_queries.items(session, StrategicGoal, period.year):
         counts = per_goal.get(strategic.id or 0, Counter())
         shown = "  ".join(f"{STATUS_SYMBOLS[s]} {counts[s]}" for s in Status if counts[s]) or "inga mätetal"
         lines.append(f"{strategic.name}: {shown}")
