@@ -192,3 +192,17 @@ def test_course_form_takes_participants_per_municipality_and_refuses_a_count_tha
     done = _submit(teams, again, **{per["Aneby"]: "3", per["Externa"]: "4"})
     assert "9 deltagare (Aneby 3, Eksjö 2, externa 4)" in texts(done)[1]
     assert _course_participants(small_plan_engine) == ([9], {"Aneby": 3, "Eksjö": 2})
+
+
+def test_a_reminders_rapportera_lists_what_is_missing_and_each_items_button_opens_its_form_filled_in(teams: Teams) -> None:
+    status, _ = teams.submit({"command": "saknas T2 2022"}, verb="kubot.command")
+    assert status == 200
+    listed = _card(teams.connector.sent()[-1])
+    lines = [item["text"] for c in listed["body"] if c["type"] == "Container" for item in c["items"] if item["type"] == "TextBlock"]
+    assert texts(listed)[0] == "Det här saknas från dig för T2 2022 (januari–augusti):"
+    assert [line.split(" – ")[0] for line in lines] == ["brukarrev", "handlaggningstid"], "what saknas lists"
+    [button] = next(item for item in listed["body"][1]["items"] if item["type"] == "ActionSet")["actions"]
+    status, _ = teams.submit(button["data"], verb=button["verb"])
+    assert status == 200
+    form = _card(teams.connector.sent()[-1])
+    assert _inputs(form)["indicator"]["value"] == "brukarrev" and _inputs(form)["period"]["value"] == "T2 2022"

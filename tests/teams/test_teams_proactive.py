@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
@@ -190,3 +191,32 @@ def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_s
     later = connector.sent("a:personal-29:1maria")[1:]
     assert later[0]["text"].startswith("Rapporten byggs … klar: Verksamhetsberättelse")
     assert later[1]["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+
+
+def test_a_report_ordered_in_teams_is_built_once_and_not_while_teams_waits_for_the_answer(
+        small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubot.report import build
+
+    builds: list[str] = []
+    real = build.build
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build", counted)
+    link(small_plan_engine, "Maria Chef", "29:1maria")
+    settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=app.sender(settings, small_plan_engine))
+    teams = Teams(bot, connector)
+    try:
+        [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
+        bot.close()
+    finally:
+        teams.stop()
+    assert ack == "Jag bygger rapporten, den kommer här om en stund."
+    assert len(builds) == 1, "one request, one report built"
+    assert builds[0].startswith("kubot-jobb"), "built by kubot's job worker, not in the turn Teams waits on"
+    consents = [a for a in connector.sent("a:personal-29:1maria")
+                if a.get("attachments") and a["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"]
+    assert len(consents) == 1
