@@ -340,10 +340,13 @@ class SlackApp:
 
     def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
                   on_top: bool = False) -> bool:
-        """Open form `kind`; False when the user is not known (the core then explains)."""
+        """Open form `kind`; False when the user is not known or may not send what it composes (the core then explains)."""
         actor = self._actor(user)
         if actor is None:
             return False
+        with Session(self.engine) as session:
+            if not chat_forms.may_open(session, actor, kind):
+                return False
         view = forms.view(self._form(actor, kind, prefill), channel)
         if on_top:  # from a button in a modal: the form goes on top of it
             self.client.views_push(trigger_id=trigger_id, view=view)

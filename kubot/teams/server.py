@@ -149,8 +149,8 @@ class TeamsAdapter:
     def _build(self, sender: str, kind: str, values: forms.Values, before: forms.Values | None) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
-            if actor is None:
-                return None
+            if actor is None or not forms.may_open(session, actor, kind):
+                return None  # the core then says whom to ask
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
             # A card cannot redraw itself the moment the network is chosen: the person chooses it and
             # presses the button, and the card comes back with that network's invitees.
