@@ -19,8 +19,7 @@ import pytest
 from sqlmodel import select
 
 from kubot import db
-from kubot.adapters import compose
-from kubot.adapters import console
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings

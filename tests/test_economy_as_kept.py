@@ -297,7 +297,6 @@ def test_the_annual_report_2018_prints_bilaga_2_with_its_blanks_and_the_accumula
 
 def test_the_csv_sheet_with_a_date_column_and_the_old_headers_still_imports(
         year_2022: tuple[Bot, Settings], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bot, _ = year_2022
     path = tmp_path / "ekonomi.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, delimiter=";").writerows([

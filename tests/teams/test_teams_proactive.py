@@ -19,10 +19,9 @@ from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.teams import people
-from tests.conftest import NOW
+from tests.conftest import NOW, at
 from tests.teams.conftest import BOT, LISELOTTE, OLA, TENANT, Teams, link, seen
 from tests.teams.connector import FakeConnector
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: reminder plan, T2 2023 due 2023-09-15)
 
 TEAMS = Settings(teams_anonymous=True)
 
@@ -132,7 +131,7 @@ def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, sma
 
 
 @pytest.fixture
-def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:  # noqa: F811
+def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:
     """The reminder plan with Ola and Liselotte in Teams; only Ola has written to kubot there."""
     link(t2, "Ola Götesson", OLA)
     link(t2, "Liselotte Karlsson", LISELOTTE)
@@ -208,7 +207,7 @@ def test_a_report_ordered_in_teams_is_built_once_and_not_while_teams_waits_for_t
     monkeypatch.setattr(build, "build", counted)
     link(small_plan_engine, "Maria Chef", "29:1maria")
     settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
-    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=app.sender(settings, small_plan_engine))
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine))
     teams = Teams(bot, connector)
     try:
         [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
