@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import select
 
-from kubot import app, db, economy
-from kubot.chat import console
+from kubot import db, economy
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import EconomyLine, Entry
@@ -98,7 +98,7 @@ def _plan_2022(section: dict[str, object] | None = ECONOMY_SECTION) -> str:
 @pytest.fixture
 def year_2022(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Bot, Settings]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         apply(session, loading.load(_plan_2022()), origin(session, ADMIN))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
@@ -176,7 +176,7 @@ def test_a_typed_kvarvarande_that_ignores_the_payout_is_named_by_row_and_nothing
 def test_a_subtotal_row_the_plan_does_not_name_is_refused_not_stored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         apply(session, loading.load(_plan_2022(section=None)), origin(session, ADMIN))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
@@ -297,7 +297,6 @@ def test_the_annual_report_2018_prints_bilaga_2_with_its_blanks_and_the_accumula
 
 def test_the_csv_sheet_with_a_date_column_and_the_old_headers_still_imports(
         year_2022: tuple[Bot, Settings], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bot, _ = year_2022
     path = tmp_path / "ekonomi.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, delimiter=";").writerows([

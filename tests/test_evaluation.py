@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, delete, select
 
-from kubot import evaluation, journal, owed, records, snapshots
+from kubot import evaluation, journal, owed, snapshots
 from kubot.kinds.attendance.record import log_attendance
 from kubot.kinds.course.record import log_course
 from kubot.kinds.result.record import log_result

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kubot import derived, facts, journal, records
-from kubot.kinds import application, result
+from kubot import derived, facts, journal
 from kubot.journal import JournalError
+from kubot.kinds import application, result
 from kubot.kinds.activity.record import log_activity_status
 from kubot.kinds.application.record import log_application
 from kubot.kinds.attendance.record import log_attendance

@@ -18,9 +18,9 @@ import pytest
 from docx.shared import RGBColor
 from sqlalchemy import Engine
 
-from kubot import app, db
+from kubot import db
 from kubot import formatting as fmt
-from kubot.chat import console
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.journal import Origin
@@ -113,7 +113,7 @@ def _log_2018_records(engine: Engine) -> None:
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
     work = tmp_path_factory.mktemp("rapport")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     _log_2018_records(engine)
     return Bot(engine, settings, clock=lambda: NOW), settings
 

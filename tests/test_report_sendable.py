@@ -19,8 +19,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from kubot import app, demo, evaluation
-from kubot.chat import console
+from kubot import demo, evaluation
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.db import session_scope
 from kubot.periods import Period
@@ -41,7 +41,7 @@ def _plain(text: str) -> str:
 def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
     work = tmp_path_factory.mktemp("demo")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     demo.load(engine, settings)
     # What the delårsrapport needs besides the demo year: the economy as of August and its texts.
     in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))

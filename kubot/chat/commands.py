@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from kubot import facts, journal, kinds, records
+from kubot import access, facts, journal, kinds, records
 from kubot import formatting as fmt
 from kubot.chat import grammar, help_text, values
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, accepted, command, register, unique_commands
@@ -126,7 +126,7 @@ def whoami(ctx: Context, args: str) -> Reply:
     Exempel: vem
     """
     areas = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).all()
-    role = {Role.STAFF: "medarbetare", Role.MANAGER: "chef", Role.ADMIN: "administratör"}[Role(ctx.actor.role)]
+    role = access.ROLE_NAMES[Role(ctx.actor.role)]
     title = f", {ctx.actor.title}" if ctx.actor.title else ""
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 

@@ -18,11 +18,12 @@ from enum import StrEnum
 from functools import cache
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from kubot import kinds
-from kubot.chat.registry import EXAMPLES
+from kubot import access, kinds
+from kubot.access import Action, Reportable
+from kubot.chat.registry import COMMANDS, EXAMPLES
 from kubot.models import Area, Staff
-from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 
@@ -114,9 +115,14 @@ def plan_id(session: Session, today: date) -> int:
     return plan_queries.plan_id(session, today.year)
 
 
-def sees_all(actor: Staff | None) -> bool:
-    """Staff report their own indicators and activities; managers and administrators anyone's."""
-    return actor is not None and Role(actor.role) != Role.STAFF
+def reportable(session: Session, actor: Staff | None, query: SelectOfScalar[Reportable]) -> list[Reportable]:
+    """What the form lists is what `actor` may report for: the same rule the command applies."""
+    return access.reportable(session, actor, session.exec(query).all()) if actor is not None else []
+
+
+def may_open(session: Session, actor: Staff, kind: str) -> bool:
+    """Whether `actor` may send what form `kind` composes: a form is offered only to those who may."""
+    return access.may(session, actor, Action.USE, COMMANDS[kind].role)
 
 
 def periods(today: date) -> tuple[Option, ...]:

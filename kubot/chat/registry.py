@@ -15,25 +15,22 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from kubot import journal
+from kubot import access, journal
+from kubot.access import Action
 from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
 from kubot.chat.values import ValueProblem
 from kubot.journal import Origin, Recorded
-from kubot.models import Goal, Staff, StaffArea
+from kubot.models import Activity, Indicator, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 from kubot.records import NotAllowed
 
 if TYPE_CHECKING:
     from kubot.settings import Settings
-
-RANK = {Role.STAFF: 0, Role.MANAGER: 1, Role.ADMIN: 2}
-
 
 @dataclass
 class Context:
@@ -59,7 +56,7 @@ class Context:
         return self._lexicons[year]
 
     def has_role(self, role: Role) -> bool:
-        return RANK[Role(self.actor.role)] >= RANK[role]
+        return access.may(self.session, self.actor, Action.USE, role)
 
 
 Handler = Callable[[Context, str], Reply]
@@ -197,15 +194,10 @@ AGAIN = ("ytterligare",)
 EXAMPLE = ("exempel",)
 
 
-def check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, what: str) -> None:
-    """Staff report for what they are responsible for, or for their areas; managers for everything."""
-    if ctx.has_role(Role.MANAGER) or responsible_id == ctx.actor.id:
+def check_may_report(ctx: Context, item: Indicator | Activity, what: str) -> None:
+    if access.may(ctx.session, ctx.actor, Action.REPORT, item):
         return
-    goal = ctx.session.get(Goal, goal_id)
-    my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
-    if my_areas.intersection(plan_queries.area_tree(ctx.session).above(goal.area_id if goal else None)):
-        return
-    owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
+    owner = ctx.session.get(Staff, item.responsible_id) if item.responsible_id else None
     raise NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 

@@ -54,7 +54,7 @@ def activity(ctx: Context, args: str) -> Reply:
     comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
-    check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
+    check_may_report(ctx, item, f"aktiviteten {item.code}")
     return accepted(ctx, record.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
                                                  reported_on=ctx.today, comment=comment, example=example))
 
@@ -62,9 +62,7 @@ def activity(ctx: Context, args: str) -> Reply:
 
 def _activity(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     query = select(Activity).where(Activity.plan_id == forms.plan_id(session, today))
-    if not forms.sees_all(actor):
-        query = query.where(Activity.responsible_id == (actor.id if actor else -1))
-    activities = tuple((a.code, f"{a.code} – {a.name}") for a in session.exec(query.order_by(col(Activity.position))))
+    activities = tuple((a.code, f"{a.code} – {a.name}") for a in forms.reportable(session, actor, query.order_by(col(Activity.position))))
     return (forms.Field("activity", "Aktivitet", forms.Kind.MENU, options=activities, about=("aktivitet",),
                   initial=activities[0][0] if len(activities) == 1 else ""),
             forms.Field("state", "Status", forms.Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),

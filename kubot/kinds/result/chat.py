@@ -26,7 +26,7 @@ from kubot.port import Reply
 def _indicator(ctx: Context, text: str, year: int) -> Indicator:
     code = ctx.lexicon(year).indicator(text)
     indicator = records.indicator_in_force(ctx.session, code, year)
-    check_may_report(ctx, indicator.responsible_id, indicator.goal_id, f"mätetalet {indicator.code}")
+    check_may_report(ctx, indicator, f"mätetalet {indicator.code}")
     return indicator
 
 
@@ -68,9 +68,7 @@ def analysis(ctx: Context, args: str) -> Reply:
 
 def _result(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     query = select(Indicator).where(Indicator.plan_id == forms.plan_id(session, today), Indicator.source == Source.TYPED)
-    if not forms.sees_all(actor):
-        query = query.where(Indicator.responsible_id == (actor.id if actor else -1))
-    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in session.exec(query.order_by(col(Indicator.position))))
+    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in forms.reportable(session, actor, query.order_by(col(Indicator.position))))
     periods = forms.periods(today)
     return (forms.Field("indicator", "Mätetal", forms.Kind.MENU, options=indicators, about=("mätetal",),
                   initial=indicators[0][0] if len(indicators) == 1 else ""),
