@@ -36,8 +36,8 @@ def commission_table(ctx: parts.Context) -> list[Block]:
     blocks += [
         Paragraph.plain("Utöver kursdeltagarna har följande uppdrag utförts:"),
         Table(("Område", "Antal deltagare", "Antal uppdrag"), tuple(rows), widths=(5.0, 2.5, 2.5), numeric=frozenset({1, 2}),
-              total=True, caption=f"Uppdrag åt länets kommuner {period.label}"),
-        Paragraph.plain(f"Deltagare på kurser och uppdrag {period.label}: {fmt.number(on_courses + participants)} "
+              total=True, caption=f"Uppdrag åt länets kommuner {period.year}"),
+        Paragraph.plain(f"Deltagare på kurser och uppdrag {period.year}: {fmt.number(on_courses + participants)} "
                         f"({fmt.number(on_courses)} på {parts.count_text(held, 'kurs', 'kurser')} och "
                         f"{fmt.number(participants)} i {parts.count_text(number, 'uppdrag', 'uppdrag')})."),
     ]
