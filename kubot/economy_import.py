@@ -23,13 +23,13 @@ from sqlmodel import Session, select
 
 from kubot import economy
 from kubot import formatting as fmt
-from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
 from kubot.kinds.economy.record import log_economy
 from kubot.models import Area
 from kubot.plan import economy as plan_economy
 from kubot.plan.queries import version_for_year
 from kubot.sheets import Cell, SheetError, rows
+from kubot.values import ValueProblem, match_name, parse_number
 
 AREA_HEADERS = ("område", "omrade", "area")
 DATE_HEADERS = ("datum", "per", "date")

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from kubot import access, facts, journal, kinds, records
+from kubot import access, facts, journal, kinds, records, values
 from kubot import formatting as fmt
-from kubot.chat import grammar, help_text, values
+from kubot.chat import grammar, help_text
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, accepted, command, register, unique_commands
 from kubot.models import Area, StaffArea
 from kubot.models.plan import Role

@@ -36,7 +36,6 @@ from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (kla
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.registry import COMMANDS, EXAMPLES, Command, Context, Usage, unique_commands
-from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
 from kubot.models import (
     Activity,
@@ -55,6 +54,7 @@ from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
 from kubot.settings import Settings
 from kubot.text import storable
+from kubot.values import Ambiguous, NoMatch, ValueProblem
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000

@@ -21,13 +21,13 @@ from kubot import access, journal
 from kubot.access import Action
 from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
-from kubot.chat.values import ValueProblem
 from kubot.journal import Origin, Recorded
 from kubot.models import Activity, Indicator, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.port import Reply
 from kubot.records import NotAllowed
+from kubot.values import ValueProblem
 
 if TYPE_CHECKING:
     from kubot.settings import Settings

@@ -6,7 +6,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from kubot.chat import forms, grammar, values
+from kubot import values
+from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     AGAIN,
     Context,

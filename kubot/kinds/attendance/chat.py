@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from kubot import records
-from kubot.chat import forms, grammar, values
+from kubot import records, values
+from kubot.chat import forms, grammar
 from kubot.chat.lexicon import Lexicon
 from kubot.chat.registry import (
     AGAIN,
@@ -18,12 +18,12 @@ from kubot.chat.registry import (
     accepted,
     declare,
 )
-from kubot.chat.values import ValueProblem
 from kubot.kinds.attendance import record
 from kubot.models import Network, Staff
 from kubot.models.plan import Role
 from kubot.plan import queries as plan_queries
 from kubot.port import Reply
+from kubot.values import ValueProblem
 
 _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
 

@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from kubot.chat import forms, grammar, values
+from kubot import values
+from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     AGAIN,
     Context,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kubot import economy
+from kubot import economy, values
 from kubot import formatting as fmt
-from kubot.chat import forms, grammar, values
+from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     Context,
     Scope,

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from kubot import records
-from kubot.chat import forms, grammar, values
+from kubot import records, values
+from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     Context,
     Scope,

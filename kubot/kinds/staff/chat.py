@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from kubot.chat import forms, grammar, values
+from kubot import values
+from kubot.chat import forms, grammar
 from kubot.chat.registry import (
     Context,
     Scope,

@@ -13,10 +13,10 @@ from kubot.chat.registry import (
     accepted,
     declare,
 )
-from kubot.chat.values import ValueProblem
 from kubot.kinds.survey import record
 from kubot.models.plan import Role
 from kubot.port import Reply
+from kubot.values import ValueProblem
 
 # Six counts as people list them: "0 1 3 4 6 5", "3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20".
 _COUNT_SEPARATOR = r"(?:\s*[,;]\s*|\s+och\s+|\s+)"
