@@ -203,3 +203,13 @@ def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
 ])
 def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, understood: str) -> None:
     assert understood in say(sample_bot, message)
+
+
+def test_a_question_about_a_network_is_answered_with_its_indicators_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro skolchefer igår 11 av 13")
+    reply = say(sample_bot, "hur går det för skolcheferna?")
+    assert reply.startswith("Läget för nätverket Skolchefer – styrgrupp för FoUrum utbildning")
+    assert "narvaro-alla" in reply and "Senaste möten: 2022-11-24 11 av 13." in reply
+    assert "Saknas:" in reply or "Inget saknas." in reply
+    assert say(sample_bot, "hur har socialcheferna svarat?").startswith("Läget för nätverket Socialchefsnätverket")
+    assert say(sample_bot, "status psykiatrin T2 2022").startswith("Läget för området psykiatri")  # an area stays the area

@@ -18,7 +18,7 @@ from kubot.chat import followups, grammar, values
 from kubot.chat.commands import take_period
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
-from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
+from kubot.models import Activity, Area, Attendance, Entry, Goal, Indicator, Network, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
@@ -59,6 +59,9 @@ def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[Indic
         if sg.code.casefold() == wanted:
             codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
             return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
+    if network := _network_meant(ctx, text, year):
+        name = ctx.lexicon(year).networks[network][0]
+        return f"nätverket {name}", [v for v in snapshot.indicators if network in v.networks]
     try:
         area_code = ctx.lexicon(year).area(text)
     except NoMatch:
@@ -69,6 +72,34 @@ def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[Indic
     return f"området {area_code}", [v for v in snapshot.indicators if v.area in areas]
 
 
+def _network_meant(ctx: Context, text: str, year: int) -> str | None:
+    """The network a scope names ("skolcheferna"), when it names one more closely than any area."""
+    lexicon = ctx.lexicon(year)
+    try:
+        network, network_step = values.match_ranked(text, lexicon.networks, kind="nätverk")
+    except ValueProblem:
+        return None
+    try:
+        _, area_step = values.match_ranked(text, lexicon.areas, kind="område")
+    except ValueProblem:
+        return network
+    return network if network_step < area_step else None
+
+
+def _latest_meetings(ctx: Context, network: str) -> str:
+    """The network's latest meetings, as a line under its indicators."""
+    rows = ctx.session.exec(
+        select(col(Attendance.held_on), col(Attendance.present_count), col(Attendance.invited_count)).join(Network)
+        .join(Entry, col(Entry.id) == col(Attendance.entry_id))
+        .where(Network.code == network, col(Entry.undone_at).is_(None), col(Entry.replaced_by_id).is_(None))
+        .order_by(col(Attendance.held_on).desc()).limit(_LATEST_MEETINGS)
+    ).all()
+    if not rows:
+        return "Inga möten registrerade ännu."
+    return "Senaste möten: " + ", ".join(f"{fmt.day(day)} {present} av {invited}" for day, present, invited in rows) + "."
+
+
+_LATEST_MEETINGS = 3
 _PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
 
 
@@ -121,6 +152,10 @@ def status(ctx: Context, args: str) -> Reply:
     # Only warnings about networks that the shown indicators measure against a target.
     watched = {network for v in verdicts if v.target is not None for network in v.networks}
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings if w.code in watched)
+    if rest.strip() and (network := _network_meant(ctx, rest, period.year)):
+        missing = [v.code for v in verdicts if v.status == Status.NO_RESULT]
+        warnings += f"\n{_latest_meetings(ctx, network)}"
+        warnings += f"\nSaknas: {', '.join(missing)}." if missing else "\nInget saknas."
     listed, more = _listed(ctx, lines, page, " ".join(["status", *rest.split(), period.code]))
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
