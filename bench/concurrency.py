@@ -30,8 +30,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from kubot import app, db
-from kubot.chat import console  # noqa: F401  (the console recognises people by name)
+from kubot import db
+from kubot.adapters import (
+    compose,
+    console,  # noqa: F401  (the console recognises people by name)
+)
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry
@@ -140,7 +143,7 @@ def during_import(engine: Engine, indicators: int) -> None:
 
 
 def bench(label: str, url: str, args: argparse.Namespace) -> None:
-    engine = app.start(Settings(database_url=url))
+    engine = compose.start(Settings(database_url=url))
     print(f"{label}:")
     alone = writers(engine, 1, args.messages, f"a{uuid.uuid4().hex[:6]}")
     show("1 writer thread (baseline)", alone)

@@ -28,11 +28,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
+from generate import generate_year
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from generate import generate_year
-from kubot import app, db, evaluation, snapshots
+from kubot import db, evaluation, snapshots
+from kubot.adapters import compose
 from kubot.periods import Period
 from kubot.report import build, charts, content, document, drawing, gather
 from kubot.report.model import BarChart, Bullets, Chart, DistributionChart, Heading, Paragraph, Report, Table
@@ -113,7 +114,7 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
     """(median with every chart drawn, median with charts cached, floor median or None) at one scale."""
     work = Path(tempfile.mkdtemp(prefix="kubot-bench-report-"))
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         made = generate_year(session, 2017, seed=1, scale=scale) + generate_year(session, 2018, seed=1, scale=scale)
     print(f"Scale {scale:g}: generated records (2017–2018): " + ", ".join(f"{k} {v}" for k, v in sorted(made.items())))

@@ -14,13 +14,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, check, data_commands, db, evaluation, say_link
+from kubot import check, data_commands, db, evaluation, say_link
 from kubot import formatting as fmt
-from kubot.chat import console, lexicon, outbox
+from kubot.adapters import compose, console, outbox
+from kubot.chat import lexicon
 from kubot.chat.core import Bot
 from kubot.chat.values import ValueProblem
+from kubot.cli_arguments import parser
 from kubot.cli_errors import guarded, log_to_file
-from kubot.cli_parser import SwedishParser
 from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
@@ -32,80 +33,6 @@ from kubot.settings import Settings
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
-def parser() -> argparse.ArgumentParser:
-    parser = SwedishParser(prog="kubot", description="Kubot – mål- och resultatuppföljning i chatten.")
-    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
-
-    db_cmd = commands.add_parser("db", help="databasens schema")
-    db_cmd.add_subparsers(dest="db_command", required=True, metavar="ÅTGÄRD").add_parser(
-        "upgrade", help="uppgradera databasen till senaste schemat"
-    )
-
-    console = commands.add_parser("console", help="chatta med kubot i terminalen")
-    console.add_argument("--as", dest="name", metavar="NAMN", help="vem du är (ditt namn i planen)")
-    say = commands.add_parser("say", help="skicka ett meddelande och skriv ut svaret")
-    say.add_argument("--as", dest="name", metavar="NAMN", required=True, help="vem som skriver")
-    say.add_argument("message", metavar="MEDDELANDE")
-    say.add_argument("--message-id", help=argparse.SUPPRESS)  # set by kubot.launch: one id per message
-
-    evaluate = commands.add_parser("evaluate", aliases=["bedöm"], help="bedöm alla mätetal för en period och spara resultatet")
-    evaluate.add_argument("period", nargs="*", metavar="PERIOD", help="t.ex. T2 2022 (standard: tertialen vi är i)")
-    evaluate.add_argument("--date", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="bedöm som om det vore denna dag")
-
-    plan = commands.add_parser("plan", help="läs in eller skriv ut planen (YAML)")
-    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ÅTGÄRD")
-    plan_import = plan_commands.add_parser("import", help="läs in en planfil")
-    plan_import.add_argument("file", type=Path, metavar="FIL")
-    plan_import.add_argument("--check", action="store_true", help="kontrollera bara filen, skriv inget")
-    plan_export = plan_commands.add_parser("export", help="skriv ut planen som YAML")
-    plan_export.add_argument("--year", type=int, help="planen som gäller detta år (standard: den senaste)")
-    plan_export.add_argument("--out", type=Path, help="fil att skriva till (standard: skärmen)")
-    report = commands.add_parser("report", help="gör ett rapportutkast i Word (delårsrapport eller verksamhetsberättelse)")
-    report.add_argument("period", metavar="PERIOD", help="T1, T2 eller T3 och året, t.ex. T2 2022 eller T3-2018")
-    report.add_argument("year", nargs="?", metavar="ÅR", help="året, om det skrivs skilt från tertialen")
-    report.add_argument("--area", metavar="OMRÅDE", help="bara ett partnerskap eller område (kod eller namn)")
-    report.add_argument("--out", type=Path, metavar="FIL", help="fil att skriva till (standard: KUBOT_REPORT_DIR)")
-    report.add_argument("--dnr", metavar="DNR", help="diarienummer till titelsidan")
-    report.add_argument("--author", metavar="NAMN", help="författare på titelsidan")
-    report.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
-                        help="uppgifterna som de var detta datum (standard: rapportens deadline, annars periodens slut)")
-    report.add_argument("--pdf", action="store_true", help="skriv också en PDF med sidnummer i innehållsförteckningen (LibreOffice)")
-    commands.add_parser("demo", help="läs in Verksamhetsberättelse 2018:s siffror som registreringar (för att prova rapporterna)")
-    imports = commands.add_parser("import", help="importera uppgifter ur en fil")
-    import_kinds = imports.add_subparsers(dest="import_kind", required=True, metavar="SLAG")
-    import_economy = import_kinds.add_parser("ekonomi", help="ekonomin per område ur ett kalkylark (.xlsx eller .csv), i tkr")
-    import_economy.add_argument("file", type=Path, metavar="FIL")
-    import_economy.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
-                                help="datumet uppgifterna gäller, om filen saknar kolumnen datum")
-    import_economy.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
-    import_people = import_kinds.add_parser("personer", help="personalen ur ett kalkylark (.xlsx eller .csv): namn, e-post, "
-                                            "område, roll, titel")
-    import_people.add_argument("file", type=Path, metavar="FIL")
-    import_people.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
-    worker_cmd = commands.add_parser("worker", help="kör schemaläggaren: påminnelser och nattlig utvärdering")
-    worker_cmd.add_argument("--once", action="store_true", help="gör en omgång (ikappkörning) och avsluta")
-    worker_cmd.add_argument("--at", type=datetime.fromisoformat, metavar="TIDPUNKT",
-                            help="med --once: kör som om klockan vore TIDPUNKT (ÅÅÅÅ-MM-DDTHH:MM, svensk tid)")
-    reminders = commands.add_parser("reminders", help="visa vilka påminnelser som ska gå ut en dag, och varför")
-    reminders.add_argument("--date", type=date.fromisoformat, metavar="DATUM", help="dagen (standard: i dag)")
-    reminders.add_argument("--dry-run", action="store_true", help="visa bara; skicka inget och spara inget")
-    commands.add_parser("web", help="kör Slack-appen över HTTP på $PORT (/slack/events och /healthz)")
-    commands.add_parser("socket", help="kör Slack-appen över Socket Mode (SLACK_APP_TOKEN), utan publik adress")
-    teams = commands.add_parser("teams", help="kör kubot i Microsoft Teams (/api/messages på $PORT), eller gör app-paketet")
-    teams_package = teams.add_subparsers(dest="teams_command", metavar="ÅTGÄRD").add_parser(
-        "package", help="gör Teams-appens paket (zip) att ladda upp i Teams administrationscenter")
-    teams_package.add_argument("--app-id", metavar="GUID", help="botens app-id (standard: CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID)")
-    teams_package.add_argument("--domain", metavar="DOMÄN", required=True, help="domänen kubot nås på, t.ex. kubot.rjl.se")
-    teams_package.add_argument("--out", type=Path, default=Path("kubot-teams.zip"), metavar="FIL", help="standard: kubot-teams.zip")
-    box = commands.add_parser("outbox", help="visa meddelandena i konsolens utkorg")
-    box.add_argument("--as", dest="name", metavar="NAMN", help="bara till den här personen")
-    box.add_argument("--unread", action="store_true", help="bara olästa")
-    commands.add_parser("check", aliases=["kontroll"],
-                        help="kontrollera inställningarna: databas, plan, Slack, Teams, vem som nås, rapportkatalog")
-    data_commands.add_commands(commands)
-    return parser
-
-
 def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
     if at is not None and not once:
         print("--at går bara att använda med --once.", file=sys.stderr)
@@ -114,7 +41,8 @@ def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
         at = at.replace(tzinfo=settings.timezone)
     from kubot.reminders import worker  # APScheduler is for the worker only: `kubot say` starts without it
 
-    return worker.run(settings, once=once, at=at)
+    return worker.run(settings, lambda: compose.start(settings), lambda engine: compose.sender(settings, engine),
+                      once=once, at=at)
 
 
 def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
@@ -122,14 +50,14 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
     if not dry_run and day not in (None, today):
         print("Påminnelser skickas bara för i dag; använd --dry-run för att se en annan dag.", file=sys.stderr)
         return 2
-    engine = app.start(settings)
+    engine = compose.start(settings)
     moment = schedule.local_moment(day or today, settings.reminder_time, settings.timezone) if day else datetime.now(UTC)
     if dry_run:
         with Session(engine) as session:
             planned = delivery.plan(session, now=moment, settings=settings)
             session.rollback()  # the evaluation made for the preview is not kept
     else:
-        outcome = delivery.send_due(engine, settings, app.sender(settings, engine), now=moment)
+        outcome = delivery.send_due(engine, settings, compose.sender(settings, engine), now=moment)
         planned = outcome.planned
     when = f"{moment.astimezone(settings.timezone):%Y-%m-%d %H:%M}"
     if not planned:
@@ -159,11 +87,13 @@ def _teams(settings: Settings, args: argparse.Namespace) -> int:
     except ImportError:
         print("Teams-stödet är inte installerat. Det kräver Python 3.12: pip install 'kubot[teams]'.", file=sys.stderr)
         return 1
-    return server.serve(settings)
+    engine = compose.start(settings)
+    # Slow commands (a report) are answered at once and finished through the sender, like reminders.
+    return server.serve(Bot(engine, settings, sender=compose.sender(settings, engine)))
 
 
 def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         messages = outbox.messages(session, name, unread_only=unread)
         if not messages:
@@ -185,7 +115,7 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
     from kubot.report import content
     from kubot.report import pdf as report_pdf
 
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         try:
             area = lexicon.load(session, period.year).area(area_text) if area_text else None
@@ -208,7 +138,7 @@ def _demo(settings: Settings) -> int:
     from kubot import demo  # only for this command, not every start
 
     try:
-        sent, stored = demo.load(app.start(settings), settings)
+        sent, stored = demo.load(compose.start(settings), settings)
     except demo.DemoError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -225,7 +155,7 @@ def _import(settings: Settings, kind: str, file: Path, per: date | None, name: s
     from kubot import economy_import, people_import
     from kubot.sheets import SheetError
 
-    engine = app.start(settings)
+    engine = compose.start(settings)
     try:
         with db.session_scope(engine) as session:
             actor = session.exec(select(Staff).where(Staff.name == name)).first() if name else None
@@ -259,7 +189,7 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
     if check_only:
         print(f"{file}: planen är giltig ({plan.name}, gäller från {plan.first_year}).")
         return 0
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         imported = importing.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
     print("\n".join([f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.", *imported.lines()]))
@@ -267,7 +197,7 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
 
 
 def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         try:
             text = plan_export.dump(session, year)
@@ -289,7 +219,7 @@ def _evaluate(settings: Settings, period_words: list[str], on: date | None) -> i
     except PeriodError as exc:
         print(exc, file=sys.stderr)
         return 2
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         snapshot = evaluation.evaluate(session, period, today=today, trigger="cli")
     print(summary(snapshot))
@@ -309,7 +239,7 @@ def summary(snapshot: Snapshot) -> str:
 
 def _console(settings: Settings, name: str | None) -> int:
     print(f"Databas: {db.describe(settings.database_url)}")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     bot = Bot(engine, settings)
     with db.session_scope(engine) as session:
         staff = session.exec(select(Staff).where(Staff.active).order_by(col(Staff.id))).all()
@@ -333,7 +263,7 @@ def _console(settings: Settings, name: str | None) -> int:
 
 def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
     """Messages kubot sent while the person was away: delivered now if no worker did, then shown once."""
-    sender = app.sender(settings, engine)
+    sender = compose.sender(settings, engine)
     if sender.platform == console.PLATFORM:
         delivery.deliver_pending(engine, sender, datetime.now(UTC))
     unread = outbox.take_unread(engine, name)
@@ -352,8 +282,8 @@ def _slack(settings: Settings, how: str) -> int:
     from kubot.slack import app as slack_app  # only a Slack start loads slack-bolt
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = app.start(settings)
-    (slack_app.serve if how == "web" else slack_app.socket_mode)(engine, settings)
+    engine = compose.start(settings)
+    (slack_app.serve if how == "web" else slack_app.socket_mode)(engine, settings, compose.sender(settings, engine))
     return 0
 
 
@@ -402,7 +332,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "worker":
             return _worker(settings, args.once, args.at)
         if args.command in data_commands.NAMES:
-            return data_commands.run(args, settings)
+            return data_commands.run(args, settings, lambda: compose.start(settings))
         if args.command == "reminders":
             return _reminders(settings, args.date, args.dry_run)
         if args.command == "outbox":
@@ -412,7 +342,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command in ("evaluate", "bedöm"):
             return _evaluate(settings, args.period, args.date)
         if args.command == "say":
-            status = say(Bot(app.start(settings), settings), args)
+            status = say(Bot(compose.start(settings), settings), args)
             say_link.start_server(settings)
             return status
         if args.command in ("web", "socket") or (args.command is None and settings.slack_configured):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 NAMES = ("export", "backup", "restore")
 
@@ -24,12 +28,13 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
                          help="ersätt det som redan finns i databasen (annars vägrar kubot om det finns registreringar)")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine]) -> int:
+    """Run export, backup or restore; `start` gives the engine on a migrated database with a plan."""
     # Imported here: openpyxl and the backup tools are needed only by these commands.
-    from kubot import app, backup, db, export
+    from kubot import backup, db, export
 
     if args.command == "export":
-        engine = app.start(settings)
+        engine = start()
         out = args.out or Path(f"kubot-export-{datetime.now(settings.timezone):%Y%m%d-%H%M%S}")
         try:
             with db.read_scope(engine) as session:
@@ -42,7 +47,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     try:
         if args.command == "backup":
-            described = backup.backup(app.start(settings), args.file)
+            described = backup.backup(start(), args.file)
             print(f"Säkerhetskopian är skriven till {args.file} ({described}). Återställ med: kubot restore {args.file}")
             return 0
         print(backup.restore(db.make_engine(settings.database_url), args.file, replace=args.replace))

@@ -18,7 +18,7 @@ from importlib import resources
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.models import Entry, Staff
 from kubot.models.plan import Role

@@ -100,6 +100,8 @@ class Layout:
     subtotals: tuple[Subtotal, ...] = ()
     # Column titles the organisation uses instead of kubot's ("ingående medel" → "Ingående balans").
     titles: Mapping[str, str] = field(default_factory=dict)
+    # The area whose accounts carry the result from earlier years (the sheet's "Underskott från tidigare år").
+    earlier_area: str | None = None
 
     def rule(self, area: str) -> RowRule:
         return next((rule for rule in self.rows if rule.area == area), RowRule(area))

@@ -11,6 +11,7 @@ nothing is imported unless the whole file is right (the file is read by kubot.sh
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ def _day(cell: Cell) -> date:
 
 
 SUM_LABELS = ("summa", "summa totalt", "totalt", "total", "summa tkr")
+# The lines under the sum: the result carried from earlier years (stored), and the accumulated result (checked).
+EARLIER_LABEL = re.compile(r"^(?:överskott|underskott|resultat)\s+från\s+tidigare\s+år", re.IGNORECASE)
+ACCUMULATED_LABEL = re.compile(r"^ackumulerat\s+(?:överskott|underskott|resultat)", re.IGNORECASE)
+ACCUMULATED = "ackumulerat resultat"
 
 
 @dataclass
@@ -108,6 +113,13 @@ def _mismatch(cell: Cell, column: str, stated: float, own: float | None, who: st
             "Rätta raden i filen; kubot skriver inte över den.")
 
 
+def _summed(rows: list[economy.AreaEconomy], column: str) -> float | None:
+    if column == ACCUMULATED:
+        accumulated = economy.accumulated(rows)
+        return None if accumulated is None else accumulated[1]
+    return economy.total(rows, column)
+
+
 def _no_layout(year: int) -> economy.Layout:
     return economy.Layout()
 
@@ -124,6 +136,7 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
     found: dict[date, dict[str, dict[str, float]]] = defaultdict(dict)
     seen: dict[tuple[date, str], int] = {}
     checks: list[_CheckRow] = []
+    earlier: list[tuple[date, str, float]] = []
     for cells in rows(path):
         by_header = {c.header.casefold(): c for c in cells}
         area_cell = next((by_header[h] for h in AREA_HEADERS if h in by_header), None)
@@ -141,7 +154,21 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
             problems.append(f"rad {row}: datum saknas – lägg till kolumnen ”datum” eller ange --per ÅÅÅÅ-MM-DD")
             continue
         label = " ".join(str(area_cell.value or "").split())
-        subtotals = {group.title.casefold(): group for group in layouts(day.year).subtotals}
+        layout = layouts(day.year)
+        subtotals = {group.title.casefold(): group for group in layout.subtotals}
+        if EARLIER_LABEL.match(label) or ACCUMULATED_LABEL.match(label):
+            _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
+            results = [(cell, amount) for cell, column, amount in stated if column == "redovisat resultat"]
+            if not results:
+                problems.append(f"rad {row}: ”{label}” har inget belopp i kolumnen ”Redovisat resultat”")
+            elif ACCUMULATED_LABEL.match(label):
+                checks.append(_CheckRow(row, label, day, None, [(results[0][0], ACCUMULATED, results[0][1])]))
+            elif layout.earlier_area is None:
+                problems.append(f"rad {row}: ”{label}” – skriv i planen under ekonomi vilket område resultatet från tidigare år "
+                                "hör till, t.ex. ”tidigare_år: stab”")
+            else:
+                earlier.append((day, layout.earlier_area, results[0][1]))
+            continue
         if label.casefold() in SUM_LABELS or label.casefold() in subtotals:
             _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
             group = subtotals.get(label.casefold())
@@ -153,7 +180,6 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
             problems.append(f"{area_cell.where}: {exc}")
             continue
         figures, computed, _ = _figure_cells(cells, (area_cell, date_cell), problems)
-        layout = layouts(day.year)
         problems.extend(f"rad {row}, {areas[area]}: {p}" for p in economy.check(figures))
         result = economy.AreaEconomy(area, day, figures, layout.rule(area))
         problems.extend(p for cell, column, amount in computed
@@ -163,12 +189,14 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
         seen[(day, area)] = row
         if figures:
             found[day][area] = figures
+    for day, area, amount in earlier:
+        found[day].setdefault(area, {})["tidigare års resultat"] = amount
     for check in checks:
         rules = layouts(check.day.year)
         summed = [economy.AreaEconomy(area, check.day, figures, rules.rule(area)) for area, figures in found.get(check.day, {}).items()
                   if check.areas is None or area in check.areas]
         problems.extend(p for cell, column, amount in check.cells
-                        if (p := _mismatch(cell, column, amount, economy.total(summed, column), check.label)) is not None)
+                        if (p := _mismatch(cell, column, amount, _summed(summed, column), check.label)) is not None)
     if problems:
         # A column that is not a figure is found on every row; say it once.
         raise SheetError(path, list(dict.fromkeys(problems)))

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
+from kubot import access
+from kubot.access import Action
 from kubot.models import Change, Entry, Staff
-from kubot.models.plan import Role
 from kubot.models.types import utcnow
 from kubot.text import storable
 
@@ -155,8 +156,7 @@ def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str, *
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise JournalError(f"Det finns ingen registrering #{entry_id}.")
-    allowed = (Role.ADMIN, Role.MANAGER) if managers else (Role.ADMIN,)
-    if entry.actor_id != actor.id and actor.role not in allowed:
+    if not access.may(session, actor, Action.CHOOSE_EXAMPLE if managers else Action.CHANGE, entry):
         who = "en chef eller en administratör" if managers else "en administratör"
         raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller {who}, kan {verb} den.")
     if entry.undone_at is not None:

@@ -22,9 +22,13 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from kubot import app, cli, db, say_link
+from sqlalchemy import Engine
+
+from kubot import cli, cli_arguments, db, say_link
+from kubot.adapters import compose
 from kubot.chat.core import Bot
 from kubot.cli_errors import guarded, log_to_file
 from kubot.settings import Settings
@@ -51,7 +55,7 @@ def answer(bot: Bot, settings: Settings, argv: list[str]) -> say_link.Answer:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            args = cli.parser().parse_args(argv)
+            args = cli_arguments.parser().parse_args(argv)
         except SystemExit as stop:  # argparse has printed what is wrong
             code = stop.code if isinstance(stop.code, int) else 2
         else:
@@ -92,7 +96,9 @@ def _request(connection: socket.socket) -> list[str]:
     return argv
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, start: Callable[[], Engine]) -> None:
+    """Answer `kubot say` until idle; `start` (from `main`, the process's entry point) opens the database
+    once this process holds the socket's lock."""
     path = say_link.socket_path(settings)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a+") as lock:
@@ -103,7 +109,7 @@ def serve(settings: Settings) -> None:
         lock.truncate(0)
         lock.write(f"{os.getpid()}\n")  # which process it is, for whoever looks
         lock.flush()
-        engine = app.start(settings)
+        engine = start()
         if db.read_only(engine):
             return  # a message's id cannot be stored there; kubot say answers what only reads in a process of its own
         bot = Bot(engine, settings)
@@ -191,7 +197,7 @@ def main() -> None:
     settings = Settings.from_env()
     log_to_file(settings.log_file)
     try:
-        serve(settings)
+        serve(settings, lambda: compose.start(settings))
     except Exception:
         log.exception("the kubot say process stopped")
 

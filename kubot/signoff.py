@@ -135,6 +135,19 @@ def mark_ready(session: Session, *, origin: Origin, period: Period, part: Part) 
                           rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=part.code)])
 
 
+def mark_all_ready(session: Session, *, origin: Origin, period: Period) -> Recorded:
+    """A manager says every part not yet marked is ready, in one entry (one `ångra` takes it back)."""
+    actor = origin.actor
+    if actor is None or actor.role not in (Role.ADMIN, Role.MANAGER):
+        raise SignoffError("Alla delar på en gång hör inte till dina områden: det markerar en chef eller en administratör. "
+                           "Markera din egen del, t.ex. ”klar sm2 T2 2022”.")
+    unready = state(session, period).unready
+    if not unready:
+        raise SignoffError(f"Alla delar av {report_title(period)} är redan klara.")
+    return journal.record(session, kind=PART_KIND, summary=f"{report_title(period)}: {', '.join(p.label for p in unready)} är klara",
+                          origin=origin, rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=p.code) for p in unready])
+
+
 def approve(session: Session, *, origin: Origin, period: Period, anyway: bool = False) -> Recorded:
     """Approve the report; with `anyway`, also while parts are not marked ready (the approver's decision, journaled)."""
     actor = origin.actor

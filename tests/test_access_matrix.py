@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from kubot import app, db
-from kubot.chat import console
+from kubot import db
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.chat.registry import Command, Scope, unique_commands
 from kubot.models import Staff
@@ -61,7 +61,7 @@ def actor_bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """One person and a sample-plan database of their own (so nobody's entry repeats another's)."""
     work = tmp_path_factory.mktemp("access")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         session.add(Staff(name=OUTSIDER, role=Role.STAFF))
         session.exec(select(Staff).where(Staff.name == MANAGER)).one().role = Role.MANAGER

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from kubot import app
+from kubot.adapters import compose
 from kubot.settings import Settings
 
 
@@ -28,7 +28,7 @@ def test_the_grammar_stores_no_message_with_another_meaning_and_reaches_the_goal
     bench = _bench()
     assert len(bench.MESSAGES) >= 200
     base = tmp_path / "plan.db"
-    app.start(Settings(database_url=f"sqlite:///{base}")).dispose()
+    compose.start(Settings(database_url=f"sqlite:///{base}")).dispose()
     (tmp_path / "bot").mkdir()
     figures, wrong = bench.measure(bench._bot(base, tmp_path / "bot"), bench.MESSAGES)
     assert wrong == []

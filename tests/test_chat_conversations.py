@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from kubot import db
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
-from tests.conftest import talk
 from kubot.models import Change, Entry
+from tests.conftest import talk
+
 
 def entries(engine: Engine) -> int:
     with db.session_scope(engine) as session:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from kubot import db, records
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.models import Change, Entry, ExampleMark
 from tests.conftest import talk

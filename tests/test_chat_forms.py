@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kubot.chat import console, forms
+from kubot.adapters import console
+from kubot.chat import forms
 from kubot.chat.core import Bot
 from tests.conftest import NOW, staff
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from kubot import app, db
-from kubot.chat import console, forms
+from kubot import db
+from kubot.adapters import compose, console
+from kubot.chat import forms
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings
@@ -38,7 +39,7 @@ class Clock:
 @pytest.fixture(scope="module")
 def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    app.start(Settings(database_url=f"sqlite:///{path}")).dispose()
+    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
     return path
 
 
@@ -51,7 +52,7 @@ def clock() -> Clock:
 def sample_bot(sample_database: Path, tmp_path: Path, clock: Clock) -> Bot:
     shutil.copy(sample_database, tmp_path / "kubot.db")
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(app.start(settings), settings, clock=clock)
+    return Bot(compose.start(settings), settings, clock=clock)
 
 
 def say(bot: Bot, message: str, name: str = ADMIN) -> str:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from kubot import app, db
-from kubot.chat import console
+from kubot import db
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings
@@ -76,14 +76,14 @@ def model() -> Iterator[tuple[FakeModel, str]]:
 @pytest.fixture(scope="module")
 def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    app.start(Settings(database_url=f"sqlite:///{path}")).dispose()
+    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
     return path
 
 
 def _bot(sample_database: Path, tmp_path: Path, **llm: object) -> Bot:
     shutil.copy(sample_database, tmp_path / "kubot.db")
     settings = dataclasses.replace(Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "r"), **llm)
-    return Bot(app.start(settings), settings, clock=lambda: NOW)
+    return Bot(compose.start(settings), settings, clock=lambda: NOW)
 
 
 def say(bot: Bot, message: str, name: str = "Ola Götesson") -> str:

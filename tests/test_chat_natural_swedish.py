@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from kubot import app, db, evaluation, facts
-from kubot.chat import console
+from kubot import db, evaluation, facts
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.chat.registry import unique_commands
 from kubot.models import Attendance, Course, Entry, FundingApplication, Indicator, PendingReply
@@ -32,7 +32,7 @@ ADMIN = "Ola Götesson"
 def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample plan imported once; each test works on its own copy."""
     path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    app.start(Settings(database_url=f"sqlite:///{path}")).dispose()
+    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
     return path
 
 
@@ -40,7 +40,7 @@ def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_bot(sample_database: Path, tmp_path: Path) -> Bot:
     shutil.copy(sample_database, tmp_path / "kubot.db")
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(app.start(settings), settings, clock=lambda: NOW)
+    return Bot(compose.start(settings), settings, clock=lambda: NOW)
 
 
 def say(bot: Bot, message: str, name: str = ADMIN) -> str:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from kubot import check, db
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.check import Level, Person, PlatformCheck, Reach
 from kubot.journal import Origin

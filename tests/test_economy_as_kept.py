@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import select
 
-from kubot import app, db, economy
-from kubot.chat import console
+from kubot import db, economy
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import EconomyLine, Entry
@@ -65,6 +65,8 @@ SHEET: list[list[object]] = [
     ["Ledning och stab", None, 4_200, 4_200, 4_200, 4_700, None, None, -500, None, None, None],
     ["Summa", 176_000, 78_300, 254_300, 97_300, 44_955, 22_440, 187_390, -485, 116_695, 108_155, 22_250],
     ["Varav projektverksamhet", 3_000, 20_000, 23_000, 18_000, 10_500, 1_983, 10_517, None, 0, 11_000, 12_000],
+    ["Underskott från tidigare år", None, None, None, None, None, None, None, -1_100, None, None, None],
+    ["Ackumulerat underskott 2022-08-31", None, None, None, None, None, None, None, -1_585, None, None, None],
 ]
 ECONOMY_SECTION = {
     "rubriker": {"ingående medel": "Ingående balans", "budget förbrukning": "Budget", "utfall förbrukning": "Utfall"},
@@ -80,6 +82,7 @@ ECONOMY_SECTION = {
         {"område": "stab", "kvarvarande": "tom"},
     ],
     "delsummor": [{"rubrik": "Varav projektverksamhet", "områden": ["kosta", "change"]}],
+    "tidigare_år": "stab",
 }
 
 
@@ -95,7 +98,7 @@ def _plan_2022(section: dict[str, object] | None = ECONOMY_SECTION) -> str:
 @pytest.fixture
 def year_2022(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Bot, Settings]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         apply(session, loading.load(_plan_2022()), origin(session, ADMIN))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
@@ -153,10 +156,13 @@ def test_a_typed_kvarvarande_that_ignores_the_payout_is_named_by_row_and_nothing
     rows = [list(row) for row in SHEET]
     rows[1][7] = 167_577  # what kubot printed before: disponibla − utfall, without the 20 457 tkr paid out
     rows[10][7] = 209_345  # and the sum it printed
+    rows[13][8] = -1_485  # an accumulated result that does not add up
     before = _entries(bot)
     assert main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", rows)), "--per", "2022-08-31", "--as", ADMIN]) == 1
     err = capsys.readouterr().err
-    assert "ingenting importerades (2 fel)" in err
+    assert "ingenting importerades (3 fel)" in err
+    assert "rad 14, kolumn I (Redovisat resultat 2022-08-31), Ackumulerat underskott 2022-08-31: ackumulerat resultat −1 485 " \
+           "stämmer inte med det kubot räknar fram: −1 585." in err
     assert ("rad 2, kolumn H (Kvarvarande medel 2022-08-31), FoUrum social välfärd och hälso- och sjukvård: kvarvarande medel "
             "167 577 stämmer inte med det kubot räknar fram = disponibla medel − utfall förbrukning − utbetalt till kommunerna: "
             "147 120. Rätta raden i filen; kubot skriver inte över den.") in err
@@ -170,13 +176,14 @@ def test_a_typed_kvarvarande_that_ignores_the_payout_is_named_by_row_and_nothing
 def test_a_subtotal_row_the_plan_does_not_name_is_refused_not_stored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         apply(session, loading.load(_plan_2022(section=None)), origin(session, ADMIN))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     assert main(["import", "ekonomi", str(_sheet(tmp_path / "e.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN]) == 1
     err = capsys.readouterr().err
     assert "rad 12, kolumn A (Område)" in err and "Varav projektverksamhet" in err, err
+    assert "rad 13: ”Underskott från tidigare år” – skriv i planen under ekonomi vilket område" in err and "tidigare_år: stab" in err
     assert "rad 8, kolumn H (Kvarvarande medel 2022-08-31), Personligt ombud" not in err, "the rows themselves add up"
 
 
@@ -200,7 +207,8 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
     assert main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN]) == 0
     assert "Registrerat #" in capsys.readouterr().out, "the Summa and Varav rows add up and are not stored as areas"
 
-    # Chat on 30 August: the accounts' date 31 August is accepted (it was refused as "in the future").
+    # Chat on 30 August corrects the earlier years' result: the accounts' date 31 August is accepted
+    # (it was refused as "in the future").
     reply = _say(bot, "ekonomi Ledning och stab 2022-08-31: tidigare -1 200")
     assert reply.accepted, reply.text
     refused = _say(bot, "ekonomi Ledning och stab 2022-09-30: tidigare -1 200")
@@ -289,7 +297,6 @@ def test_the_annual_report_2018_prints_bilaga_2_with_its_blanks_and_the_accumula
 
 def test_the_csv_sheet_with_a_date_column_and_the_old_headers_still_imports(
         year_2022: tuple[Bot, Settings], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bot, _ = year_2022
     path = tmp_path / "ekonomi.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, delimiter=";").writerows([

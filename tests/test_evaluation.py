@@ -122,7 +122,7 @@ def test_two_pks_meetings_below_target_raise_an_early_warning(session: Session) 
                                today=date(2022, 11, 23), present_count=count)
     warnings = judge(session).warnings
     assert [(w.code, w.rule) for w in warnings] == [("pks", "närvaro-under-mål-två-möten")]
-    assert "PKS: närvaron var under målvärdet 80 % två möten i rad (67 % och 67 %, senast 2022-05-01)." == warnings[0].text
+    assert warnings[0].text == "PKS: närvaron var under målvärdet 80 % två möten i rad (67 % och 67 %, senast 2022-05-01)."
 
 
 def test_snapshots_are_kept_so_two_runs_can_be_compared(session: Session) -> None:

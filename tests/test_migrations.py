@@ -9,7 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
-from kubot import app, db, records
+from kubot import db, records
+from kubot.adapters import compose
 from kubot.models import Attendance, PlanVersion
 from kubot.settings import Settings
 from tests.conftest import TODAY, origin
@@ -31,13 +32,13 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(engine: Eng
 
 def test_starting_on_an_existing_database_keeps_its_records(database_url: str) -> None:
     settings = Settings(database_url=database_url)
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         records.log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks",
                                held_on=date(2022, 3, 10), today=TODAY, present_count=12)
     engine.dispose()
 
-    engine = app.start(settings)
+    engine = compose.start(settings)
     with db.session_scope(engine) as session:
         assert len(session.exec(select(Attendance)).all()) == 1
         assert len(session.exec(select(PlanVersion)).all()) == 1, "the sample plan is loaded only into an empty database"

@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot import app, deadlines, demo, evaluation, owed
-from kubot.chat import console
+from kubot import deadlines, demo, evaluation, owed
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Area, Staff
@@ -41,7 +41,7 @@ MORE = re.compile(r"… och (\d+) till")
 def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Settings]]:
     work = tmp_path_factory.mktemp("owed")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     demo.load(engine, settings)
     with Session(engine) as session:
         for year in (2018, 2022):

@@ -18,7 +18,7 @@ def test_a_year_before_the_first_plan_has_no_plan_and_no_items(session: Session)
 def test_the_plan_of_its_first_year_stays_in_force_the_years_after(session: Session) -> None:
     found = queries.item(session, Activity, "pks-moten", 2023)
     assert found is not None and found.name == "PKS sammanträden"
-    assert [g.code for g in queries.items(session, StrategicGoal, 2023)][0] == "sm1"
+    assert next(g.code for g in queries.items(session, StrategicGoal, 2023)) == "sm1"
 
 
 def test_a_sub_area_lies_within_its_partnership_and_the_partnership_covers_it(session: Session) -> None:

@@ -9,19 +9,19 @@ import sys
 import threading
 import time as wall
 from collections import Counter
-from datetime import date, time
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, select
 
-from kubot.chat import outbox
-from kubot.port import Outgoing
+from kubot.adapters import outbox
 from kubot.models import Dispatch, OutboxMessage
 from kubot.periods import Period
-from kubot.reminders import delivery, worker
+from kubot.port import Outgoing
+from kubot.reminders import delivery, lock, worker
 from kubot.settings import Settings
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: small plan, T2 2023 due 2023-09-15)
+from tests.conftest import at
 
 ESCALATION_DAY = date(2023, 9, 18)  # five messages: two reminders, two escalations, one summary
 
@@ -77,7 +77,7 @@ def test_runs_at_the_same_time_without_the_worker_lock_still_send_each_reminder_
     def run() -> None:
         try:
             delivery.send_due(t2, settings, outbox.OutboxSender(t2), now=now)
-        except Exception as exc:  # noqa: BLE001  (reported below)
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(4)]
@@ -91,9 +91,9 @@ def test_runs_at_the_same_time_without_the_worker_lock_still_send_each_reminder_
 
 
 def test_a_second_worker_cannot_take_the_lock_until_the_first_lets_go(t2: Engine) -> None:
-    first, second = worker.lock_for(t2), worker.lock_for(t2)
-    if isinstance(first, worker.RowLock):
-        assert isinstance(second, worker.RowLock)
+    first, second = lock.lock_for(t2), lock.lock_for(t2)
+    if isinstance(first, lock.RowLock):
+        assert isinstance(second, lock.RowLock)
         second.holder = "another-host:1"
     assert first.acquire()
     assert not second.acquire()
@@ -105,12 +105,12 @@ def test_a_second_worker_cannot_take_the_lock_until_the_first_lets_go(t2: Engine
 
 def test_a_silent_lock_row_is_taken_over_and_its_old_holder_notices(engine: Engine) -> None:
     clock = [at(ESCALATION_DAY)]
-    old = worker.RowLock(engine, "old:1", clock=lambda: clock[0])
-    new = worker.RowLock(engine, "new:2", clock=lambda: clock[0])
+    old = lock.RowLock(engine, "old:1", clock=lambda: clock[0])
+    new = lock.RowLock(engine, "new:2", clock=lambda: clock[0])
     assert old.acquire()
-    clock[0] += worker.STALE_AFTER / 2
+    clock[0] += lock.STALE_AFTER / 2
     assert not new.acquire(), "a holder with a recent heartbeat keeps the lock"
-    clock[0] += worker.STALE_AFTER * 2
+    clock[0] += lock.STALE_AFTER * 2
     assert new.acquire(), "a holder silent for too long is taken to be dead"
     assert not old.alive(), "the old holder's heartbeat finds it lost the lock, so it stops"
 

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from kubot import app, db, economy, facts
-from kubot.chat import console
+from kubot import db, economy, facts
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.journal import Origin
@@ -31,7 +31,7 @@ ADMIN = "Ola Götesson"
 @pytest.fixture
 def sample(tmp_path: Path) -> tuple[Bot, Settings]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(app.start(settings), settings, clock=lambda: NOW), settings
+    return Bot(compose.start(settings), settings, clock=lambda: NOW), settings
 
 
 def _say(bot: Bot, message: str, who: str = ADMIN) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from kubot import app, db, records
+from kubot import db, records
+from kubot.adapters import compose
 from kubot.cli import main
 from kubot.journal import Origin
 from kubot.models.records import ThreeK
@@ -28,7 +29,7 @@ NOW = datetime(2019, 1, 15, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    app.start(settings)
+    compose.start(settings)
     return settings
 
 

@@ -18,8 +18,9 @@ import pytest
 from docx.shared import RGBColor
 from sqlalchemy import Engine
 
-from kubot import app, db, formatting as fmt
-from kubot.chat import console
+from kubot import db
+from kubot import formatting as fmt
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.journal import Origin
@@ -114,7 +115,7 @@ def _log_2018_records(engine: Engine) -> None:
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
     work = tmp_path_factory.mktemp("rapport")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     _log_2018_records(engine)
     return Bot(engine, settings, clock=lambda: NOW), settings
 
@@ -213,7 +214,7 @@ def test_applications_staff_economy_and_courses_are_tabled_in_swedish_format(ann
                                "Budget förbrukning 2018", "Utfall förbrukning 2018-12-31", "Kvarvarande medel 2018-12-31",
                                "Varav statliga", "Redovisat resultat 2018-12-31"))[0]
     # Disponibla and kvarvarande medel are computed, and match the published Bilaga 2 (65 745 and 45 337 tkr).
-    assert economy[1] == ["FoUrum social välfärd och hälso- och sjukvård", "35 367", "30 378", "65 745", "26 290", "20 408",
+    assert economy[1] == ["FoUrum social välfärd och hälso- och sjukvård *", "35 367", "30 378", "65 745", "26 290", "20 408",
                           "45 337", "32 564", ""]
     assert economy[-1] == ["Summa", "35 557", "31 178", "66 735", "27 280", "21 346", "45 389", "32 564", ""]
     motiverande = _row(annual, _course_header(annual), "Motiverande samtal")

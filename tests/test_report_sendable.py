@@ -19,8 +19,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from kubot import app, demo, evaluation
-from kubot.chat import console
+from kubot import demo, evaluation
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.db import session_scope
 from kubot.periods import Period
@@ -41,7 +41,7 @@ def _plain(text: str) -> str:
 def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
     work = tmp_path_factory.mktemp("demo")
     settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = app.start(settings)
+    engine = compose.start(settings)
     demo.load(engine, settings)
     # What the delårsrapport needs besides the demo year: the economy as of August and its texts.
     in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))
@@ -96,6 +96,9 @@ def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual:
     [accounts] = _tables(annual, "Område")[:1]
     social = next(row for row in accounts if row[0].startswith("FoUrum social välfärd"))
     assert social[1:8] == ["35 367", "30 378", "65 745", "26 290", "20 408", "45 337", "32 564"], "Bilaga 2, sums computed"
+    change, summa = next(row for row in accounts if row[0].startswith("CHANGE")), accounts[-1]
+    assert change[6] == "" and summa[0] == "Summa" and summa[1] == "37 931" and summa[6] == "47 894", \
+        "Bilaga 2: Change's remainder blank as published, so the sum of kvarvarande medel is the published 47 894"
     financing = next(t for t in _tables(annual, "Område") if "Andel kommunerna" in t[0])
     assert next(row for row in financing if row[0] == "FoUrum fritid")[5:8] == ["88 %", "12 %", "0 %"], \
         "the municipalities' share as published, the state's and others' computed beside it"

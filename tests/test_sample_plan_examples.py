@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from kubot import app, db
-from kubot.chat import console
+from kubot import db
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.chat.registry import unique_commands
 from kubot.cli import main
@@ -23,7 +23,7 @@ ADMIN = "Ola Götesson"
 @pytest.fixture
 def sample_bot(tmp_path: Path) -> Bot:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(app.start(settings), settings, clock=lambda: NOW)
+    return Bot(compose.start(settings), settings, clock=lambda: NOW)
 
 
 def test_every_help_example_is_accepted_on_the_sample_plan(sample_bot: Bot) -> None:

@@ -41,10 +41,8 @@ def runtime_dir() -> Iterator[Path]:
     yield folder
     for lock in folder.glob("*.lock"):
         if pid := lock.read_text().strip():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(pid), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     shutil.rmtree(folder, ignore_errors=True)
 
 

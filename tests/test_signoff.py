@@ -9,7 +9,7 @@ import docx
 from sqlalchemy import Engine
 
 from kubot import db
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.models import Staff
 from kubot.models.plan import Role
@@ -79,3 +79,11 @@ def test_an_approved_report_is_built_final_and_undoing_the_approval_makes_it_a_d
     assert console.say(bot, "Ola Götesson", f"ångra {entry}").accepted
     again = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0]
     assert "UTKAST" in _text(again)
+
+
+def test_a_manager_marks_every_remaining_part_at_once_and_one_undo_takes_it_back(bot: Bot) -> None:
+    talk(bot, "Liselotte Karlsson", ("klar alla T2 2022", "hör inte till dina områden"))
+    talk(bot, "Ola Götesson", ("klar sm1 T2 2022", "Registrerat #"))
+    reply = console.say(bot, "Maria Chef", "klar alla T2 2022")
+    assert reply.accepted and "Ekonomin, Rapportens texter" in reply.text and "SM1" not in reply.text.split("\n")[0]
+    talk(bot, "Maria Chef", ("godkänn rapport T2 2022", "är godkänd"))

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from kubot import db
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot, clean
 from kubot.models import Entry, Event
 from kubot.text import storable

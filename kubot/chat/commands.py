@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from kubot import facts, journal, records
+from kubot import access, facts, journal, records
 from kubot import formatting as fmt
+from kubot.access import Action
 from kubot.chat import grammar, help_text, values
 from kubot.chat.lexicon import Lexicon
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
-from kubot.models import Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
+from kubot.models import Activity, Area, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period
@@ -121,19 +122,14 @@ def _network_first(lexicon: Lexicon, text: str) -> tuple[str, str]:
 def _indicator(ctx: Context, text: str, year: int) -> Indicator:
     code = ctx.lexicon(year).indicator(text)
     indicator = records.indicator_in_force(ctx.session, code, year)
-    _check_may_report(ctx, indicator.responsible_id, indicator.goal_id, f"mätetalet {indicator.code}")
+    _check_may_report(ctx, indicator, f"mätetalet {indicator.code}")
     return indicator
 
 
-def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, what: str) -> None:
-    """Staff report for what they are responsible for, or for their areas; managers for everything."""
-    if ctx.has_role(Role.MANAGER) or responsible_id == ctx.actor.id:
+def _check_may_report(ctx: Context, item: Indicator | Activity, what: str) -> None:
+    if access.may(ctx.session, ctx.actor, Action.REPORT, item):
         return
-    goal = ctx.session.get(Goal, goal_id)
-    my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
-    if my_areas.intersection(plan_queries.area_tree(ctx.session).above(goal.area_id if goal else None)):
-        return
-    owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
+    owner = ctx.session.get(Staff, item.responsible_id) if item.responsible_id else None
     raise records.NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 
@@ -203,7 +199,7 @@ def activity(ctx: Context, args: str) -> Reply:
     comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
-    _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
+    _check_may_report(ctx, item, f"aktiviteten {item.code}")
     return _accepted(ctx, records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
                                                  reported_on=ctx.today, comment=comment, example=example))
 
@@ -565,7 +561,7 @@ def whoami(ctx: Context, args: str) -> Reply:
     Exempel: vem
     """
     areas = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).all()
-    role = {Role.STAFF: "medarbetare", Role.MANAGER: "chef", Role.ADMIN: "administratör"}[Role(ctx.actor.role)]
+    role = access.ROLE_NAMES[Role(ctx.actor.role)]
     title = f", {ctx.actor.title}" if ctx.actor.title else ""
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db
+from kubot import access, db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
@@ -159,8 +159,9 @@ class Bot:
         if command is None:
             return self._or_proposal(context, text, self._unknown(session, actor, word, rest), kind), None
         if not context.has_role(command.role):
-            allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
-            return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
+            allowed = session.exec(select(Staff.name).where(
+                Staff.role.in_([r.value for r in access.roles_at_least(command.role)]), Staff.active)).all()  # type: ignore[attr-defined]
+            return Reply(f"”{command.name}” kan bara {access.who_may(command.role)} använda. "
                          f"Fråga {', '.join(allowed[:3]) or 'en administratör'}.", accepted=False), None
         if command.slow and self.sender is not None:
             job = SlowJob(actor_id=actor.id or 0, platform=message.platform, address=message.sender, conversation=message.channel,
@@ -362,11 +363,6 @@ def _first_time(session: Session, message: Incoming) -> HandledMessage | None:
     except IntegrityError as exc:
         raise _HandledBefore from exc
     return row
-
-
-def _roles_at_least(role: Role) -> list[str]:
-    order = [Role.STAFF, Role.MANAGER, Role.ADMIN]
-    return [r.value for r in order[order.index(role):]]
 
 
 def identify(session: Session, message: Incoming) -> Staff | None:

@@ -16,10 +16,14 @@ from datetime import date
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from kubot import access
+from kubot.access import Action, Reportable
 from kubot.chat.core import EXAMPLES
+from kubot.chat.registry import COMMANDS
 from kubot.models import Activity, Area, Indicator, Municipality, Network, Staff
-from kubot.models.plan import Role, Source
+from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
@@ -131,9 +135,14 @@ def _attendance_command(form: Form, values: Values) -> str:
     return f"närvaro {text(values, 'network')} {text(values, 'date')} {who}{counts}"
 
 
-def _sees_all(actor: Staff | None) -> bool:
-    """Staff report their own indicators and activities; managers and administrators anyone's."""
-    return actor is not None and Role(actor.role) != Role.STAFF
+def _reportable(session: Session, actor: Staff | None, query: SelectOfScalar[Reportable]) -> list[Reportable]:
+    """What the form lists is what `actor` may report for: the same rule the command applies."""
+    return access.reportable(session, actor, session.exec(query).all()) if actor is not None else []
+
+
+def may_open(session: Session, actor: Staff, kind: str) -> bool:
+    """Whether `actor` may send what form `kind` composes: a form is offered only to those who may."""
+    return access.may(session, actor, Action.USE, COMMANDS[kind].role)
 
 
 def _periods(today: date) -> tuple[Option, ...]:
@@ -147,9 +156,7 @@ def _periods(today: date) -> tuple[Option, ...]:
 
 def _result(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
     query = select(Indicator).where(Indicator.plan_id == plan_queries.plan_id(session, today.year), Indicator.source == Source.TYPED)
-    if not _sees_all(actor):
-        query = query.where(Indicator.responsible_id == (actor.id if actor else -1))
-    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in session.exec(query.order_by(col(Indicator.position))))
+    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in _reportable(session, actor, query.order_by(col(Indicator.position))))
     periods = _periods(today)
     return (Field("indicator", "Mätetal", Kind.MENU, options=indicators, about=("mätetal",),
                   initial=indicators[0][0] if len(indicators) == 1 else ""),
@@ -170,9 +177,7 @@ def _result_command(form: Form, values: Values) -> str:
 
 def _activity(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
     query = select(Activity).where(Activity.plan_id == plan_queries.plan_id(session, today.year))
-    if not _sees_all(actor):
-        query = query.where(Activity.responsible_id == (actor.id if actor else -1))
-    activities = tuple((a.code, f"{a.code} – {a.name}") for a in session.exec(query.order_by(col(Activity.position))))
+    activities = tuple((a.code, f"{a.code} – {a.name}") for a in _reportable(session, actor, query.order_by(col(Activity.position))))
     return (Field("activity", "Aktivitet", Kind.MENU, options=activities, about=("aktivitet",),
                   initial=activities[0][0] if len(activities) == 1 else ""),
             Field("state", "Status", Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),

@@ -28,16 +28,20 @@ def ready(ctx: Context, args: str) -> Reply:
     """Markera din del av rapporten som klar: ett strategiskt mål (sm1–sm6), ekonomin eller texterna.
     Exempel: klar sm2 T2 2022
     Exempel: klar ekonomi T2 2022
+    Exempel: klar alla T2 2022
     """
     period, words = _period(ctx, args, "klar sm2 T2 2022")
     if not words:
         raise Usage("Skriv vilken del som är klar: ett strategiskt mål (t.ex. sm2), ekonomi eller texter.")
     try:
-        part = signoff.find_part(ctx.session, period, words)
-    except signoff.SignoffError as exc:
-        raise Usage(str(exc)) from None
-    try:
-        recorded = signoff.mark_ready(ctx.session, origin=ctx.origin, period=period, part=part)
+        if words.casefold() in ("alla", "allt", "alla delar"):
+            recorded = signoff.mark_all_ready(ctx.session, origin=ctx.origin, period=period)
+        else:
+            try:
+                part = signoff.find_part(ctx.session, period, words)
+            except signoff.SignoffError as exc:
+                raise Usage(str(exc)) from None
+            recorded = signoff.mark_ready(ctx.session, origin=ctx.origin, period=period, part=part)
     except signoff.SignoffError as exc:
         return Reply(str(exc), accepted=False)
     left = signoff.state(ctx.session, period).unready

@@ -13,6 +13,7 @@
       delsummor:
         - rubrik: Varav projektverksamhet
           områden: [change, kosta]
+      tidigare_år: stab              # the area whose accounts carry the result from earlier years
 
 The section is kept with the plan version as JSON (`PlanVersion.economy`) and read back as an
 `economy.Layout` for the report and the spreadsheet import.
@@ -57,6 +58,7 @@ class EconomySpec(_Model):
     titles: dict[str, _Text] = Field(default_factory=dict, alias="rubriker")
     rows: tuple[EconomyRowSpec, ...] = Field(default=(), alias="rader")
     subtotals: tuple[SubtotalSpec, ...] = Field(default=(), alias="delsummor")
+    earlier_area: _Code | None = Field(default=None, alias="tidigare_år")
 
     @field_validator("titles")
     @classmethod
@@ -80,10 +82,12 @@ class EconomySpec(_Model):
         found: list[tuple[list[str | int], str]] = [(["ekonomi", "rader", i, "område"], row.area) for i, row in enumerate(self.rows)]
         for i, group in enumerate(self.subtotals):
             found.extend((["ekonomi", "delsummor", i, "områden", j], code) for j, code in enumerate(group.areas))
+        if self.earlier_area is not None:
+            found.append((["ekonomi", "tidigare_år"], self.earlier_area))
         return found
 
     def is_empty(self) -> bool:
-        return not (self.titles or self.rows or self.subtotals)
+        return not (self.titles or self.rows or self.subtotals or self.earlier_area)
 
 
 def stored(spec: EconomySpec) -> str:
@@ -101,4 +105,5 @@ def layout(spec: EconomySpec) -> economy.Layout:
                    for row in spec.rows),
         subtotals=tuple(economy.Subtotal(group.title, group.areas) for group in spec.subtotals),
         titles=spec.titles,
+        earlier_area=spec.earlier_area,
     )

@@ -1,10 +1,8 @@
 """`kubot worker`: the one process that runs the scheduler (APScheduler, jobs stored in the app database).
 
-Only one worker may run. APScheduler does not stop two schedulers sharing a job store from
-running the same job twice, so the worker first takes a lock: a PostgreSQL advisory lock held
-on a dedicated connection (released by the server the moment the process dies), or on SQLite
-a lock row with a heartbeat that a new worker may take over once it is stale. A worker that
-cannot get the lock waits as a standby. Sending is idempotent on top of that (see delivery).
+Only one worker may run: it first takes the lock (kubot.reminders.lock). A worker that cannot get
+the lock waits as a standby. Sending is idempotent on top of that (see delivery). The worker builds
+nothing itself: its entry point (`kubot worker`) hands it how to start the database and the sender.
 
 Jobs and their timing:
 * reminders – every day at the reminder time (08:30): evaluate, claim and deliver what is due.
@@ -21,15 +19,12 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Protocol
+from datetime import UTC, datetime
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -37,129 +32,21 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Connection, Engine, delete, or_, text, update
-from sqlalchemy.exc import (
-    DBAPIError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    PendingRollbackError,
-    SQLAlchemyError,
-)
-from sqlmodel import col
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError, SQLAlchemyError
 
-from kubot import app, db
-from kubot.models import WorkerLock
+from kubot import db
 from kubot.periods import Period
 from kubot.port import Sender
 from kubot.reminders import delivery
+from kubot.reminders.lock import HEARTBEAT_SECONDS, Lock, lock_for
 from kubot.settings import Settings
 
 log = logging.getLogger(__name__)
-ADVISORY_KEY = 0x6B75626F  # "kubo": the worker's advisory lock id
-LOCK_NAME = "worker"
-HEARTBEAT_SECONDS = 30
-STALE_AFTER = timedelta(seconds=4 * HEARTBEAT_SECONDS)
 JOB_TABLE = "apscheduler_jobs"
+Start = Callable[[], Engine]  # the engine on a migrated database with a plan (the composition root's start)
+SenderFor = Callable[[Engine], Sender]
 MAX_BACKOFF_SECONDS = 60
-
-
-class Lock(Protocol):
-    def acquire(self) -> bool: ...
-    def alive(self) -> bool: ...
-    def release(self) -> None: ...
-    def busy(self, tz: tzinfo) -> str: ...
-
-
-class AdvisoryLock:
-    """PostgreSQL session-level advisory lock on a connection kept open for the worker's lifetime."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.connection: Connection | None = None
-
-    def acquire(self) -> bool:
-        connection = self.engine.connect()
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}).scalar()
-        connection.commit()
-        if got:
-            self.connection = connection
-        else:
-            connection.close()
-        return bool(got)
-
-    def alive(self) -> bool:
-        """True while the lock's connection answers; a database error propagates (an outage, not a loss)."""
-        if self.connection is None:
-            return False
-        self.connection.execute(text("SELECT 1"))
-        self.connection.commit()
-        return True
-
-    def release(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
-                self.connection.commit()
-            except SQLAlchemyError:
-                pass  # the connection is gone, and the server let go of the lock with it
-            finally:
-                self.connection.invalidate()
-                self.connection.close()
-                self.connection = None
-
-    def busy(self, tz: tzinfo) -> str:
-        return "En annan kubot worker håller låset i databasen."
-
-
-class RowLock:
-    """A lock row with a heartbeat; a holder silent for STALE_AFTER is taken to be dead."""
-
-    def __init__(self, engine: Engine, holder: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.engine = engine
-        self.holder = holder
-        self.clock = clock
-
-    def _touch(self, *, take_stale: bool) -> bool:
-        now = self.clock()
-        mine = col(WorkerLock.holder) == self.holder
-        condition = or_(mine, col(WorkerLock.heartbeat_at) < now - STALE_AFTER) if take_stale else mine
-        with db.session_scope(self.engine) as session:
-            result = session.exec(update(WorkerLock).where(col(WorkerLock.name) == LOCK_NAME, condition)
-                                  .values(holder=self.holder, heartbeat_at=now))
-            return bool(result.rowcount)
-
-    def acquire(self) -> bool:
-        if self._touch(take_stale=True):
-            return True
-        try:
-            with db.session_scope(self.engine) as session:
-                session.add(WorkerLock(name=LOCK_NAME, holder=self.holder, heartbeat_at=self.clock()))
-            return True
-        except IntegrityError:
-            return False
-
-    def alive(self) -> bool:
-        return self._touch(take_stale=False)
-
-    def release(self) -> None:
-        with db.session_scope(self.engine) as session:
-            session.exec(delete(WorkerLock).where(col(WorkerLock.holder) == self.holder))
-
-    def busy(self, tz: tzinfo) -> str:
-        with db.read_scope(self.engine) as session:
-            row = session.get(WorkerLock, LOCK_NAME)
-        if row is None:
-            return "En annan kubot worker tog låset just nu."
-        return (f"En annan kubot worker ({row.holder}) håller låset; den gav livstecken senast "
-                f"{row.heartbeat_at.astimezone(tz):%H:%M:%S}. Har den stannat utan att släppa låset kan en ny worker "
-                f"ta över från {(row.heartbeat_at + STALE_AFTER).astimezone(tz):%H:%M:%S}.")
-
-
-def lock_for(engine: Engine) -> Lock:
-    if engine.dialect.name == "postgresql":
-        return AdvisoryLock(engine)
-    return RowLock(engine, f"{socket.gethostname()}:{os.getpid()}")
 
 
 @dataclass
@@ -313,11 +200,11 @@ def _backoff() -> Iterator[float]:
         delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
 
-def _started(settings: Settings, connection: _Connection) -> Engine | None:
+def _started(start: Start, connection: _Connection) -> Engine | None:
     """The migrated engine, waiting with backoff while the database does not answer; None if stopped."""
     for delay in _backoff():
         try:
-            engine = app.start(settings)
+            engine = start()
             connection.back()
             return engine
         except db.DatabaseUnavailable as exc:
@@ -354,15 +241,15 @@ def _release(lock: Lock) -> None:
         log.warning("could not release the worker lock: %s", _reason(exc))
 
 
-def _once(settings: Settings, at: datetime | None) -> int:
+def _once(settings: Settings, start: Start, sender_for: SenderFor, at: datetime | None) -> int:
     global _runtime
-    engine = app.start(settings)
+    engine = start()
     lock = lock_for(engine)
     try:
         if not lock.acquire():
             print(f"{lock.busy(settings.timezone)} Den här körningen (--once) gjorde ingenting.", file=sys.stderr, flush=True)
             return 1
-        _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
+        _runtime = runtime = Runtime(engine, settings, sender_for(engine), lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
         reminders_job()  # the catch-up: whatever came due while no worker ran
         if runtime.outage is not None:
             print(f"Databasen svarar inte ({_reason(runtime.outage)}); försök igen senare.", file=sys.stderr, flush=True)
@@ -391,7 +278,7 @@ def _serve(runtime: Runtime) -> None:
     _shut_down(scheduler)
 
 
-def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -> int:
+def run(settings: Settings, start: Start, sender_for: SenderFor, *, once: bool = False, at: datetime | None = None) -> int:
     """Run the worker until stopped (or one catch-up round with `once`); the exit code for the CLI.
 
     A database outage does not end the worker: it stops the scheduler, waits with backoff until the
@@ -399,7 +286,7 @@ def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -
     """
     global _runtime
     if once:
-        return _once(settings, at)
+        return _once(settings, start, sender_for, at)
     _stopping.clear()
 
     def stop(*_: object) -> None:
@@ -408,7 +295,7 @@ def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
     connection = _Connection()
-    engine = _started(settings, connection)
+    engine = _started(start, connection)
     if engine is None:
         return 0
     lock = lock_for(engine)
@@ -422,7 +309,7 @@ def run(settings: Settings, *, once: bool = False, at: datetime | None = None) -
                         announced = True
                     _stopping.wait(HEARTBEAT_SECONDS)
                     continue
-                _runtime = runtime = Runtime(engine, settings, app.sender(settings, engine), lock, lambda: datetime.now(UTC))
+                _runtime = runtime = Runtime(engine, settings, sender_for(engine), lock, lambda: datetime.now(UTC))
                 _serve(runtime)
                 outage = runtime.outage
             except SQLAlchemyError as exc:

@@ -42,16 +42,14 @@ from sqlmodel import Session, col, select
 from kubot import db
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
-from kubot.chat.outbox import OutboxSender
 from kubot.models import Inbox
 from kubot.periods import Period, PeriodError
-from kubot.port import Incoming, Reply
+from kubot.port import Incoming, Reply, Sender
 from kubot.refusals import RefusalLog
-from kubot.routing import RoutingSender
 from kubot.settings import Settings
 from kubot.slack import forms, gate, home, people, render
 from kubot.slack.gate import Malformed, need, section
-from kubot.slack.sender import PLATFORM, SlackSender, is_direct, web_client
+from kubot.slack.sender import PLATFORM, is_direct, web_client
 
 log = logging.getLogger(__name__)
 BOLT_LOG = logging.getLogger("kubot.slack.bolt")
@@ -103,15 +101,15 @@ class Health:
 
 
 class SlackApp:
-    """kubot in one Slack workspace."""
+    """kubot in one Slack workspace. `sender` is how slow commands' results reach people (the routing
+    sender `kubot web` built): in Slack, or wherever else the asker is known."""
 
-    def __init__(self, engine: Engine, settings: Settings, client: WebClient | None = None,
+    def __init__(self, engine: Engine, settings: Settings, sender: Sender, client: WebClient | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.engine = engine
         self.settings = settings
         self.client = client or web_client(settings)
         self.clock = clock
-        sender = RoutingSender(engine, [SlackSender(self.client), OutboxSender(engine)])
         self.bot = Bot(engine, settings, clock=clock, sender=sender)
         self.health = Health()
         self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
@@ -342,10 +340,13 @@ class SlackApp:
 
     def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
                   on_top: bool = False) -> bool:
-        """Open form `kind`; False when the user is not known (the core then explains)."""
+        """Open form `kind`; False when the user is not known or may not send what it composes (the core then explains)."""
         actor = self._actor(user)
         if actor is None:
             return False
+        with Session(self.engine) as session:
+            if not chat_forms.may_open(session, actor, kind):
+                return False
         view = forms.view(self._form(actor, kind, prefill), channel)
         if on_top:  # from a button in a modal: the form goes on top of it
             self.client.views_push(trigger_id=trigger_id, view=view)
@@ -459,11 +460,11 @@ def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[
     return application
 
 
-def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
+def serve(engine: Engine, settings: Settings, sender: Sender, host: str = "0.0.0.0") -> None:
     """`kubot web`: the app over HTTP on $PORT, with waitress (a production WSGI server, one process, many threads)."""
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
-    slack = SlackApp(engine, settings)
+    slack = SlackApp(engine, settings, sender)
     slack.start()
     # Acknowledgements wait for the GIL while earlier messages are handled; switching threads more
     # often than every 5 ms lets an acknowledgement through sooner.
@@ -475,11 +476,11 @@ def serve(engine: Engine, settings: Settings, host: str = "0.0.0.0") -> None:
         slack.close()
 
 
-def socket_mode(engine: Engine, settings: Settings) -> None:
+def socket_mode(engine: Engine, settings: Settings, sender: Sender) -> None:
     """`kubot socket`: the app over Slack's Socket Mode, for organisations without a public address."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    slack = SlackApp(engine, settings)
+    slack = SlackApp(engine, settings, sender)
     slack.start()
     try:
         SocketModeHandler(slack.bolt, app_token=settings.slack_app_token).start()

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kubot import access, owed
 from kubot import formatting as fmt
-from kubot import owed
+from kubot.access import Action
+from kubot.chat import forms as chat_forms
 from kubot.models import Entry, Goal, Staff, StrategicGoal
-from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.slack.render import Block, button, plain
@@ -58,7 +59,7 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     period = Period.containing(today)
     owing, snapshot = _owed(session, actor, period, today)
     blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}, *owing]
-    if snapshot is not None and actor.role in (Role.MANAGER, Role.ADMIN):
+    if snapshot is not None and access.may(session, actor, Action.SEE_ALL):
         blocks += [{"type": "divider"}, _section(f"Läget per strategiskt mål, {period.label}:"),
                    *_overview(session, list(snapshot.indicators), period)]
     entries = session.exec(select(Entry).where(Entry.actor_id == actor.id, col(Entry.undone_at).is_(None),
@@ -68,9 +69,9 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     for entry in entries:
         blocks.append({**_section(f"#{entry.id} {fmt.timestamp(entry.created_at)}: {entry.summary}"),
                        "accessory": button("ångra", f"{UNDO}-{entry.id}", f"ångra {entry.id}")})
-    forms = [("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"), ("kurs", "Kurs")]
-    if actor.role in (Role.MANAGER, Role.ADMIN):
-        forms.append(("rapport", "Beställ rapport"))
+    forms = [(kind, label) for kind, label in (("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"),
+                                               ("kurs", "Kurs"), ("rapport", "Beställ rapport"))
+             if chat_forms.may_open(session, actor, kind)]
     blocks += [{"type": "divider"},
                {"type": "actions", "elements": [button(label, f"{OPEN_FORM}-{kind}", json.dumps({"form": kind, "fyll": {}}))
                                                 for kind, label in forms]}]

@@ -3,7 +3,7 @@
 A message without a conversation is a direct message; a report goes into the conversation where
 it was ordered, and by direct message with a clear note when the bot is not in that channel.
 Slack's rate limits (HTTP 429) are waited out as its Retry-After header says, so a worker sending
-many reminders loses none; the key of each message is claimed by the routing sender (kubot.routing),
+many reminders loses none; the key of each message is claimed by the routing sender (kubot.adapters.routing),
 so none goes out twice.
 """
 

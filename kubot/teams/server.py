@@ -31,7 +31,6 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
-from kubot import app as kubot_app
 from kubot import owed
 from kubot.chat import forms
 from kubot.chat import people as chat_people
@@ -150,8 +149,8 @@ class TeamsAdapter:
     def _build(self, sender: str, kind: str, values: forms.Values, before: forms.Values | None) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
-            if actor is None:
-                return None
+            if actor is None or not forms.may_open(session, actor, kind):
+                return None  # the core then says whom to ask
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
             # A card cannot redraw itself the moment the network is chosen: the person chooses it and
             # presses the button, and the card comes back with that network's invitees.
@@ -379,15 +378,13 @@ def startup_notes(settings: Settings) -> list[str]:
     return notes
 
 
-def serve(settings: Settings) -> int:
-    """Serve /api/messages on $PORT until stopped."""
+def serve(bot: Bot) -> int:
+    """Serve /api/messages on $PORT until stopped, answering with `bot` (built by `kubot teams`)."""
+    settings = bot.settings
     for note in startup_notes(settings):
         print(note, file=sys.stderr, flush=True)
-    engine = kubot_app.start(settings)
     auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
     print(f"kubot lyssnar efter Teams på port {settings.port} (/api/messages).", flush=True)
-    # Slow commands (a report) are answered at once and finished through the sender, like reminders.
-    bot = Bot(engine, settings, sender=kubot_app.sender(settings, engine))
     bot.resume()
     web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
     bot.close()

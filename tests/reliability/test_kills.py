@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
-from kubot import app, db
-from kubot.chat import console
+from kubot import db
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry, Event, PlanVersion, Staff
@@ -43,7 +43,7 @@ def test_a_first_start_killed_anywhere_starts_cleanly_the_next_time(fresh_url: C
         assert set(inspect(left).get_table_names()) <= {"alembic_version"}, "the migration left nothing half-made"
         left.dispose()
         settings = Settings(database_url=url)
-        engine = app.start(settings)
+        engine = compose.start(settings)
         reply = console.say(Bot(engine, settings), "Ola Götesson", "händelse social: efter avbrottet")
         assert reply.accepted, f"killed after statement {point} of {total}: {console.render(reply)}"
         with db.session_scope(engine) as session:

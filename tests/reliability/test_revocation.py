@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from kubot import db
-from kubot.chat import console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import Entry, Staff

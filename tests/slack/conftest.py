@@ -22,6 +22,7 @@ from sqlalchemy import Engine, update
 from waitress import create_server  # type: ignore[import-untyped]
 
 from kubot import db
+from kubot.adapters import compose
 from kubot.models import Staff
 from kubot.settings import Settings
 from kubot.slack.app import SlackApp, wsgi
@@ -126,7 +127,7 @@ def kubot(small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack) 
     """kubot web with the small plan; Maria Chef has an e-mail address Slack knows."""
     with db.session_scope(small_plan_engine) as session:
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
-    slack = SlackApp(small_plan_engine, slack_settings, clock=lambda: NOW)
+    slack = SlackApp(small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine), clock=lambda: NOW)
     server = create_server(wsgi(slack), host="127.0.0.1", port=0, threads=8)
 
     def run() -> None:

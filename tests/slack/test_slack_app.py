@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from kubot import db
+from kubot.adapters import compose
 from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox, Staff
 from kubot.settings import Settings
 from kubot.slack.app import SlackApp
@@ -169,5 +170,5 @@ def test_a_normal_start_logs_no_warning(small_plan_engine: Engine, slack_setting
                                         caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack_settings.slack_bot_token or "")  # bolt reads it itself, as in production
     with caplog.at_level(logging.INFO):
-        SlackApp(small_plan_engine, slack_settings).close()
+        SlackApp(small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine)).close()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]

@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kubot import app
+from kubot.adapters import compose
 from kubot.models import Attendance, Course, CourseParticipants, Dispatch, Municipality, OutboxMessage, SlowJob
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.slack import forms
+from tests.conftest import at
 from tests.slack.conftest import MARIA_EMAIL, Kubot
 from tests.slack.fake_slack import FakeSlack
 from tests.test_reminders_exactly_once import ESCALATION_DAY
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: the reminder plan, T2 2023 due 2023-09-15)
 
 MARIA = "U0MARIA"
 
@@ -168,13 +168,13 @@ def test_a_report_ordered_in_a_channel_the_bot_is_not_in_comes_by_direct_message
     assert "inte med i kanalen" in delivered.params["initial_comment"] and "/invite @kubot" in delivered.params["initial_comment"]
 
 
-def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:  # noqa: F811
+def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:
     settings = Settings(slack_bot_token="xoxb-test-token", slack_signing_secret="s", slack_api_url=fake.url)
     fake.rate_limited["chat.postMessage"] = 1
-    sender = app.sender(settings, t2)
+    sender = compose.sender(settings, t2)
     now = at(ESCALATION_DAY)
     first = delivery.send_due(t2, settings, sender, now=now)
-    again = delivery.send_due(t2, settings, app.sender(settings, t2), now=now.replace(minute=45))
+    again = delivery.send_due(t2, settings, compose.sender(settings, t2), now=now.replace(minute=45))
     assert first.delivered == 5 and again.delivered == 0
     posted = fake.of("chat.postMessage")
     assert [c.params["channel"] for c in posted] == ["U0LISE"] and len(fake.of("chat.postMessage (429)")) == 1

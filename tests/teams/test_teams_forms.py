@@ -7,7 +7,15 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from kubot.models import Attendance, AttendancePresence, Course, CourseParticipants, IndicatorResult, Municipality, Network
+from kubot.models import (
+    Attendance,
+    AttendancePresence,
+    Course,
+    CourseParticipants,
+    IndicatorResult,
+    Municipality,
+    Network,
+)
 from tests.teams.conftest import MARIA, OLA, Teams, texts
 
 
@@ -161,10 +169,9 @@ def test_course_form_registers_the_course(teams: Teams) -> None:
     assert texts(done)[1].startswith("Registrerat #") and "Motiverande samtal" in texts(done)[1]
 
 
-def test_report_form_is_only_for_managers(teams: Teams) -> None:
-    card = _open(teams, "rapport")
-    again = _submit(teams, card)
-    assert "”rapport” kan bara chefer och administratörer använda" in texts(again)[1]
+def test_report_form_opens_only_for_managers_and_staff_are_told_before_filling_it_in(teams: Teams) -> None:
+    teams.say("rapport")
+    assert "”rapport” kan bara chefer och administratörer använda" in str(teams.connector.sent()[-1])
     card = _open(teams, "rapport", sender=MARIA, name="Maria Chef")
     assert [c["value"] for c in _inputs(card)["period"]["choices"]][:2] == ["T3 2022", "T2 2022"]
 
@@ -193,3 +200,17 @@ def test_course_form_takes_participants_per_municipality_and_refuses_a_count_tha
     done = _submit(teams, again, **{per["Aneby"]: "3", per["Externa"]: "4"})
     assert "9 deltagare (Aneby 3, Eksjö 2, externa 4)" in texts(done)[1]
     assert _course_participants(small_plan_engine) == ([9], {"Aneby": 3, "Eksjö": 2})
+
+
+def test_a_reminders_rapportera_lists_what_is_missing_and_each_items_button_opens_its_form_filled_in(teams: Teams) -> None:
+    status, _ = teams.submit({"command": "saknas T2 2022"}, verb="kubot.command")
+    assert status == 200
+    listed = _card(teams.connector.sent()[-1])
+    lines = [item["text"] for c in listed["body"] if c["type"] == "Container" for item in c["items"] if item["type"] == "TextBlock"]
+    assert texts(listed)[0] == "Det här saknas från dig för T2 2022 (januari–augusti):"
+    assert [line.split(" – ")[0] for line in lines] == ["brukarrev", "handlaggningstid"], "what saknas lists"
+    [button] = next(item for item in listed["body"][1]["items"] if item["type"] == "ActionSet")["actions"]
+    status, _ = teams.submit(button["data"], verb=button["verb"])
+    assert status == 200
+    form = _card(teams.connector.sent()[-1])
+    assert _inputs(form)["indicator"]["value"] == "brukarrev" and _inputs(form)["period"]["value"] == "T2 2022"

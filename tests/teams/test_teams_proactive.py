@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
@@ -11,16 +12,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kubot import app, db
+from kubot import db
+from kubot.adapters import compose
 from kubot.chat.core import Bot
 from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.teams import people
-from tests.conftest import NOW
+from tests.conftest import NOW, at
 from tests.teams.conftest import BOT, LISELOTTE, OLA, TENANT, Teams, link, seen
 from tests.teams.connector import FakeConnector
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: reminder plan, T2 2023 due 2023-09-15)
 
 TEAMS = Settings(teams_anonymous=True)
 
@@ -130,7 +131,7 @@ def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, sma
 
 
 @pytest.fixture
-def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:  # noqa: F811
+def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:
     """The reminder plan with Ola and Liselotte in Teams; only Ola has written to kubot there."""
     link(t2, "Ola Götesson", OLA)
     link(t2, "Liselotte Karlsson", LISELOTTE)
@@ -144,7 +145,7 @@ def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[t
 def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message_with_buttons(
         reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
-    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
     to_ola = teams.connector.sent(f"a:personal-{OLA}")
     reminder = next(a for a in to_ola if "T2 2023" in a["text"] and a.get("attachments"))
     buttons = [(b["title"], b["data"]["command"]) for b in reminder["attachments"][0]["content"]["actions"]]
@@ -157,7 +158,7 @@ def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message
 
 def test_a_teams_user_without_a_reference_is_reported_to_the_admin_with_the_text(reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
-    delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
+    delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
     assert teams.connector.sent(f"a:personal-{LISELOTTE}") == []
     notice = next(seen(a) for a in teams.connector.sent(f"a:personal-{OLA}") if "Liselotte Karlsson" in seen(a))
     assert notice.startswith("Jag kunde inte skicka en påminnelse till Liselotte Karlsson")
@@ -167,7 +168,7 @@ def test_a_teams_user_without_a_reference_is_reported_to_the_admin_with_the_text
 def test_a_worker_pass_reaches_each_teams_user_exactly_once(reminded: tuple[Engine, Teams]) -> None:
     engine, teams = reminded
     for moment in (at(date(2023, 9, 1)), at(date(2023, 9, 1), time(15, 0))):
-        delivery.send_due(engine, TEAMS, app.sender(TEAMS, engine), now=moment)
+        delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=moment)
     to_ola = [a for a in teams.connector.sent(f"a:personal-{OLA}") if a.get("attachments")]
     assert len(to_ola) == 1
     with Session(engine) as session:
@@ -179,7 +180,7 @@ def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_s
         small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path) -> None:
     link(small_plan_engine, "Maria Chef", "29:1maria")
     settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
-    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=app.sender(settings, small_plan_engine))
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine))
     teams = Teams(bot, connector)
     try:
         [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
@@ -190,3 +191,32 @@ def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_s
     later = connector.sent("a:personal-29:1maria")[1:]
     assert later[0]["text"].startswith("Rapporten byggs … klar: Verksamhetsberättelse")
     assert later[1]["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+
+
+def test_a_report_ordered_in_teams_is_built_once_and_not_while_teams_waits_for_the_answer(
+        small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubot.report import build
+
+    builds: list[str] = []
+    real = build.build
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build", counted)
+    link(small_plan_engine, "Maria Chef", "29:1maria")
+    settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine))
+    teams = Teams(bot, connector)
+    try:
+        [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
+        bot.close()
+    finally:
+        teams.stop()
+    assert ack == "Jag bygger rapporten, den kommer här om en stund."
+    assert len(builds) == 1, "one request, one report built"
+    assert builds[0].startswith("kubot-jobb"), "built by kubot's job worker, not in the turn Teams waits on"
+    consents = [a for a in connector.sent("a:personal-29:1maria")
+                if a.get("attachments") and a["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"]
+    assert len(consents) == 1

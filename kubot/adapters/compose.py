@@ -1,4 +1,6 @@
-"""Starting kubot: connect, migrate, and load the sample plan into an empty database."""
+"""The composition root: the one place that builds kubot – a migrated engine with a plan, and the
+routing sender that reaches people. Only entry points import it (`kubot.cli`, the `kubot say`
+process); everything else receives the engine, the sender and the settings from them."""
 
 from __future__ import annotations
 
@@ -6,12 +8,12 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from kubot import db
-from kubot.chat.outbox import OutboxSender
+from kubot.adapters.outbox import OutboxSender
+from kubot.adapters.routing import RoutingSender, platform_senders
 from kubot.journal import Origin
 from kubot.models import PlanVersion
 from kubot.plan import importing, loading
 from kubot.port import Sender
-from kubot.routing import RoutingSender, platform_senders
 from kubot.settings import Settings
 
 
