@@ -204,3 +204,24 @@ def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
 ])
 def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, understood: str) -> None:
     assert understood in say(sample_bot, message)
+
+
+def test_a_question_about_a_network_is_answered_with_its_indicators_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro skolchefer igår 11 av 13")
+    reply = say(sample_bot, "hur går det för skolcheferna?")
+    assert reply.startswith("Läget för nätverket Skolchefer – styrgrupp för FoUrum utbildning")
+    assert "● narvaro-alla: 84,6 % (mål 80 %)" in reply and "Senaste möten: 2022-11-24 11 av 13." in reply
+    assert "Inget saknas." in reply
+    pks = say(sample_bot, "hur går det för PKS?")
+    assert "Inga möten registrerade ännu." in pks and "Saknas (1 st): narvaro-pks – Närvaro vid PKS sammanträden." in pks
+    assert say(sample_bot, "hur har socialcheferna svarat?").startswith("Läget för nätverket Socialchefsnätverket")
+
+
+def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro strategigrupp psykiatri/missbruk i måndags alla")
+    reply = say(sample_bot, "hur går det för psykiatrin?")
+    assert reply.startswith("Läget för området Psykiatri, T3 2022")  # the area's name, not its code
+    assert "Senaste möten: Strategigrupp psykiatri/missbruk 2022-11-21 14 av 14." in reply
+    assert "Saknas (" in reply and "ps-deltagande – Uppföljning av antal deltagande kommuner" in reply
+    assert "(se ”saknas psykiatrin T3 2022”)" in reply
+    assert say(sample_bot, "status psykiatrin T2 2022").startswith("Läget för området Psykiatri, T2 2022")
