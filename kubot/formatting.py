@@ -99,11 +99,6 @@ def day(value: date) -> str:
     return format_date(value, "yyyy-MM-dd", locale=LOCALE)
 
 
-def day_long(value: date) -> str:
-    """The date written out, for running text: "12 maj 2022"."""
-    return format_date(value, "d MMMM y", locale=LOCALE)
-
-
 def timestamp(moment: datetime) -> str:
     """Wall-clock time in Sweden, summer time included: "2022-08-31 14:05".
 
