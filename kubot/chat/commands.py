@@ -62,7 +62,7 @@ def attendance(ctx: Context, args: str) -> Reply:
     Exempel: närvaro PKS 2022-03-10 12 av 13
     Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
     Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
-    Exempel: närvaro skolchefer i måndags 11 av 13 via Teams
+    Exempel: närvaro skolchefer 2022-11-21 11 av 13 via Teams
     """
     # "alla var på plats" says who came, so it goes before "på plats" can be read as how the meeting was held.
     channel, text = grammar.take_channel(_EVERYONE_CAME.sub(r"\1", grammar.tidy(args)))
