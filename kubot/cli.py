@@ -19,7 +19,6 @@ from kubot import formatting as fmt
 from kubot.adapters import compose, console, outbox
 from kubot.chat import lexicon
 from kubot.chat.core import Bot
-from kubot.chat.values import ValueProblem
 from kubot.cli_arguments import parser
 from kubot.cli_errors import guarded, log_to_file
 from kubot.journal import Origin
@@ -30,6 +29,7 @@ from kubot.plan import export as plan_export
 from kubot.plan import importing, loading, schema
 from kubot.reminders import delivery, schedule
 from kubot.settings import Settings
+from kubot.values import ValueProblem
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 

@@ -20,12 +20,12 @@ from sqlmodel import Session, col, select
 
 from kubot import formatting as fmt
 from kubot import journal
-from kubot.chat.values import ValueProblem, match_name
 from kubot.journal import Origin, Recorded
 from kubot.models import Area, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.sheets import Cell, SheetError, rows
 from kubot.text import storable
+from kubot.values import ValueProblem, match_name
 
 HEADERS = {
     "name": ("namn", "name"),

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubot import formatting
-from kubot.chat.values import (
+from kubot.values import (
     Ambiguous,
     NoMatch,
     ValueProblem,

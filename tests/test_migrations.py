@@ -9,8 +9,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
-from kubot import db, records
+from kubot import db
 from kubot.adapters import compose
+from kubot.kinds.attendance.record import log_attendance
 from kubot.models import Attendance, PlanVersion
 from kubot.settings import Settings
 from tests.conftest import TODAY, origin
@@ -34,7 +35,7 @@ def test_starting_on_an_existing_database_keeps_its_records(database_url: str) -
     settings = Settings(database_url=database_url)
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
-        records.log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks",
+        log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks",
                                held_on=date(2022, 3, 10), today=TODAY, present_count=12)
     engine.dispose()
 

@@ -23,11 +23,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from kubot import formatting
-from kubot.chat import values
-from kubot.chat.values import ValueProblem
+from kubot import formatting, values
 from kubot.periods import Period, PeriodError
 from kubot.records import MAX_AMOUNT
+from kubot.values import ValueProblem
 
 __all__ = [
     "MAX_COUNT",

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from kubot import evaluation, owed
+from kubot import evaluation, owed, values
 from kubot import formatting as fmt
-from kubot.chat import followups, grammar, values
-from kubot.chat.commands import take_period
-from kubot.chat.registry import Context, Scope, Usage, command
-from kubot.chat.values import NoMatch, ValueProblem
+from kubot.chat import followups, grammar
+from kubot.chat.registry import Context, Scope, Usage, command, take_period
 from kubot.models import Activity, Area, Attendance, Entry, Goal, Indicator, Network, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.port import Action, Reply
+from kubot.values import NoMatch, ValueProblem
 from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25

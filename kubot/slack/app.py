@@ -274,7 +274,7 @@ class SlackApp:
         user, channel, trigger = need(body, "user_id"), body.get("channel_id", ""), need(body, "trigger_id")
         request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{trigger}",
                    "response_url": body.get("response_url")}
-        if text.casefold() in chat_forms.FORMS:
+        if text.casefold() in chat_forms.known():
             ack()
             if not self.open_form(trigger, user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask
