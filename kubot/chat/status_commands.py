@@ -106,8 +106,8 @@ def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
     if not networks:
         return ""
     rows = ctx.session.exec(
-        select(col(Network.name), col(Attendance.held_on), col(Attendance.present_count), col(Attendance.invited_count))
-        .join(Network).join(Entry, col(Entry.id) == col(Attendance.entry_id))
+        select(col(Network.name), Attendance).select_from(Attendance).join(Network)
+        .join(Entry, col(Entry.id) == col(Attendance.entry_id))
         .where(col(Network.code).in_(networks), col(Entry.undone_at).is_(None), col(Entry.replaced_by_id).is_(None))
         .order_by(col(Attendance.held_on).desc(), col(Attendance.id).desc()).limit(_LATEST_MEETINGS)
     ).all()
@@ -116,7 +116,8 @@ def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
     # One network's meetings need not repeat its name; an area's do.
     named = len(networks) > 1
     return "\nSenaste möten: " + ", ".join(
-        f"{_short(name) + ' ' if named else ''}{fmt.day(day)} {present} av {invited}" for name, day, present, invited in rows) + "."
+        f"{_short(name) + ' ' if named else ''}{fmt.day(a.held_on)} {a.present_count} av {a.invited_count}"
+        + (f" {a.channel}" if a.channel else "") for name, a in rows) + "."
 
 
 def _short(name: str) -> str:
