@@ -279,11 +279,11 @@ def _slack(settings: Settings, how: str) -> int:
     if missing:
         print(f"kubot {how} behöver {' och '.join(missing)}; se avsnittet om Slack i README.", file=sys.stderr)
         return 2
-    from kubot.slack import app as slack_app  # only a Slack start loads slack-bolt
+    from kubot.slack import web as slack_web  # only a Slack start loads slack-bolt
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = compose.start(settings)
-    (slack_app.serve if how == "web" else slack_app.socket_mode)(engine, settings, compose.sender(settings, engine))
+    (slack_web.serve if how == "web" else slack_web.socket_mode)(engine, settings, compose.sender(settings, engine))
     return 0
 
 

@@ -2,9 +2,9 @@
 (kept and read back by `kubot.snapshots`).
 
 Chat (`status`, `varför`, `saknas`), the CLI (`kubot evaluate`), the scheduler and the
-report builder all evaluate through `evaluate()`. The rules are loaded once per process;
-`reload_rules()` swaps them only when the new files are valid, so a broken edit leaves the
-previous rules in force. One evaluation runs at a time per process.
+report builder all evaluate through `evaluate()`. The rules are loaded once per process, so an
+edited rule file takes effect at the next start (a broken one stops the start with the file's name
+and what is wrong). One evaluation runs at a time per process.
 """
 
 from __future__ import annotations
@@ -80,16 +80,6 @@ def load_rules(directory: Path = rulebook.RULES_DIR) -> RuleEngine:
                 raise RuleError(f"{book[name].path.name}: regeln ”{rule.name}” har okänt utfall ”{rule.outcome}” "
                                 f"(möjliga: {', '.join(sorted(outcomes))}).")
     return RuleEngine(book)
-
-
-def reload_rules(directory: Path = rulebook.RULES_DIR) -> None:
-    """Put the rulesets in `directory` in force; on RuleError the rules in force stay as they were."""
-    global _engine
-    fresh = load_rules(directory)
-    with _evaluation_lock:
-        previous, _engine = _engine, fresh
-    if previous is not None:
-        previous.close()
 
 
 def rules_in_force() -> RuleEngine:

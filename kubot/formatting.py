@@ -99,11 +99,6 @@ def day(value: date) -> str:
     return format_date(value, "yyyy-MM-dd", locale=LOCALE)
 
 
-def day_long(value: date) -> str:
-    """The date written out, for running text: "12 maj 2022"."""
-    return format_date(value, "d MMMM y", locale=LOCALE)
-
-
 def day_short(value: date) -> str:
     """The date with the month cut to three letters, for a title: "4 dec 2026"."""
     return f"{value.day} {month_name(value.month)[:3]} {value.year}"

@@ -16,7 +16,7 @@ from kubot import db
 from kubot.adapters import compose, console
 from kubot.chat import forms
 from kubot.chat.core import Bot
-from kubot.models import Entry
+from kubot.models import Attendance, Entry
 from kubot.settings import Settings
 
 FRIDAY = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
@@ -204,3 +204,53 @@ def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
 ])
 def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, understood: str) -> None:
     assert understood in say(sample_bot, message)
+
+
+def test_a_question_about_a_network_is_answered_with_its_indicators_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro skolchefer igår 11 av 13")
+    reply = say(sample_bot, "hur går det för skolcheferna?")
+    assert reply.startswith("Läget för nätverket Skolchefer – styrgrupp för FoUrum utbildning")
+    assert "● narvaro-alla: 84,6 % (mål 80 %)" in reply and "Senaste möten: 2022-11-24 11 av 13." in reply
+    assert "Inget saknas." in reply
+    pks = say(sample_bot, "hur går det för PKS?")
+    assert "Inga möten registrerade ännu." in pks and "Saknas (1 st): narvaro-pks – Närvaro vid PKS sammanträden." in pks
+    assert say(sample_bot, "hur har socialcheferna svarat?").startswith("Läget för nätverket Socialchefsnätverket")
+
+
+def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro strategigrupp psykiatri/missbruk i måndags alla")
+    reply = say(sample_bot, "hur går det för psykiatrin?")
+    assert reply.startswith("Läget för området Psykiatri, T3 2022")  # the area's name, not its code
+    assert "Senaste möten: Strategigrupp psykiatri/missbruk 2022-11-21 14 av 14." in reply
+    assert "Saknas (" in reply and "ps-deltagande – Uppföljning av antal deltagande kommuner" in reply
+    assert "(se ”saknas psykiatrin T3 2022”)" in reply
+    assert say(sample_bot, "status psykiatrin T2 2022").startswith("Läget för området Psykiatri, T2 2022")
+
+
+@pytest.mark.parametrize(("message", "echo"), [
+    ("närvaro PKS igår 12 av 13 via Teams", "PKS – Primärkommunalt samverkansorgan 2022-11-24 via Teams: närvaro 12 av 13"),
+    ("närvaro socialcheferna i måndags alla utom Habo digitalt", "2022-11-21 digitalt: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("PKS igår alla på plats", "PKS – Primärkommunalt samverkansorgan 2022-11-24 på plats: närvaro 13 av 13"),
+    ("närvaro reko 12/11 alla på distans (bra möte)", "2022-11-12 digitalt: närvaro 14 av 14 (100 %) (kommentar: bra möte)"),
+    ("skolcheferna igår, alla var där, i Zoom", "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24 via Zoom: närvaro 13 av 13"),
+    ("PKS-mötet i förrgår via teams, alla utom Habo och Aneby", "2022-11-23 via Teams: närvaro 11 av 13 (85 %), frånvarande: Aneby, Habo"),
+    ("närvaro PKS i torsdags på plats 12 av 13", "2022-11-24 på plats: närvaro 12 av 13"),
+])
+def test_a_meeting_with_a_channel_word_keeps_the_network_and_the_channel_and_echoes_it(
+        sample_bot: Bot, message: str, echo: str) -> None:
+    reply = say(sample_bot, message)
+    assert reply.startswith("Registrerat") and echo in reply
+
+
+def test_the_channel_is_stored_shown_among_the_latest_meetings_and_undone_with_the_meeting(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro skolchefer i måndags 11 av 13 via Teams")
+    with db.session_scope(sample_bot.engine) as session:
+        assert [a.channel for a in session.exec(select(Attendance))] == ["via Teams"]
+    assert "Senaste möten: 2022-11-21 11 av 13 via Teams." in say(sample_bot, "hur går det för skolcheferna?")
+    assert say(sample_bot, "ångra").startswith("Ångrat #")
+    assert "Inga möten registrerade ännu." in say(sample_bot, "hur går det för skolcheferna?")
+
+
+def test_everyone_was_there_in_person_is_who_came_not_how_the_meeting_was_held(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "Länsnätverk psykiatri igår alla var på plats")
+    assert "Länsnätverk psykiatri 2022-11-24: närvaro 13 av 13 (100 %)" in reply

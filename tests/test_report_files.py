@@ -21,7 +21,7 @@ from kubot.journal import Origin
 from kubot.kinds.event.record import log_event
 from kubot.models.records import ThreeK
 from kubot.periods import Period
-from kubot.report import build, content, document
+from kubot.report import build, content, template
 from kubot.settings import Settings
 
 NOW = datetime(2019, 1, 15, 9, 0, tzinfo=UTC)
@@ -104,8 +104,8 @@ def test_an_inflating_template_is_refused_before_it_is_unpacked(tmp_path: Path) 
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", b" " * 60_000_000)
-    with pytest.raises(document.TemplateError, match="packas upp"):
-        document.open_template(bomb)
+    with pytest.raises(template.TemplateError, match="packas upp"):
+        template.open_template(bomb)
 
 
 def test_characters_a_document_cannot_hold_never_stop_a_report(settings: Settings) -> None:

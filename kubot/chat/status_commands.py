@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 
@@ -16,7 +17,7 @@ from kubot import evaluation, owed, values
 from kubot import formatting as fmt
 from kubot.chat import followups, grammar
 from kubot.chat.registry import Context, Scope, Usage, command, take_period
-from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
+from kubot.models import Activity, Area, Attendance, Entry, Goal, Indicator, Network, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
@@ -46,28 +47,97 @@ def status_line(verdict: IndicatorVerdict) -> str:
     return f"{STATUS_SYMBOLS[verdict.status]} {verdict.code}: {_value(verdict, verdict.value)}{target}{arrow} – {verdict.status}"
 
 
-def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[IndicatorVerdict]]:
-    """The indicators a scope names: an indicator, a goal, a strategic goal or an area (with its sub-areas)."""
+@dataclass(frozen=True)
+class _Scoped:
+    """What a status scope names: its words for the head, its indicators, and – for a network or an area
+    (a group of people's meetings) – the networks whose latest meetings and what is missing are shown."""
+
+    what: str
+    verdicts: list[IndicatorVerdict]
+    networks: tuple[str, ...] | None = None
+    owed: tuple[owed.Verdict, ...] = ()
+
+
+def _scope(ctx: Context, text: str, snapshot: Snapshot) -> _Scoped:
+    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its sub-areas)."""
     year = snapshot.period.year
     wanted = text.strip().casefold()
     goals = plan_queries.items(ctx.session, Goal, year)
     for g in goals:
         if g.code.casefold() == wanted:
-            return f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code]
+            return _Scoped(f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code])
     for sg in plan_queries.items(ctx.session, StrategicGoal, year):
         if sg.code.casefold() == wanted:
             codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
-            return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
+            return _Scoped(f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes])
+    lexicon = ctx.lexicon(year)
+    if network := _network_meant(ctx, text, year):
+        verdicts = [v for v in snapshot.indicators if network in v.networks]
+        return _Scoped(f"nätverket {lexicon.networks[network][0]}", verdicts, (network,),
+                       tuple(v for v in verdicts if v.due.outstanding))
     try:
-        area_code = ctx.lexicon(year).area(text)
+        area_code = lexicon.area(text)
     except NoMatch:
-        code = ctx.lexicon(year).indicator(text)
+        code = lexicon.indicator(text)
         verdict = snapshot.indicator(code)
-        return f"mätetalet {code}", [verdict] if verdict else []
+        return _Scoped(f"mätetalet {code} ”{lexicon.indicators[code][0]}”", [verdict] if verdict else [])
     areas = plan_queries.area_code_tree(ctx.session).below(area_code)
-    return f"området {area_code}", [v for v in snapshot.indicators if v.area in areas]
+    networks = ctx.session.exec(select(Network.code).join(Area).where(col(Area.code).in_(areas)).order_by(Network.code)).all()
+    return _Scoped(f"området {lexicon.areas[area_code][0]}", [v for v in snapshot.indicators if v.area in areas],
+                   tuple(networks), tuple(owed.owed_verdicts(snapshot, owed.Whose(areas=frozenset(areas)))))
 
 
+def _network_meant(ctx: Context, text: str, year: int) -> str | None:
+    """The network a scope names ("skolcheferna"), when it names one more closely than any area."""
+    lexicon = ctx.lexicon(year)
+    try:
+        network, network_step = values.match_ranked(text, lexicon.networks, kind="nätverk")
+    except ValueProblem:
+        return None
+    try:
+        _, area_step = values.match_ranked(text, lexicon.areas, kind="område")
+    except ValueProblem:
+        return network
+    return network if network_step < area_step else None
+
+
+def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
+    """The latest meetings of the networks, as a line under their indicators."""
+    if not networks:
+        return ""
+    rows = ctx.session.exec(
+        select(col(Network.name), Attendance).select_from(Attendance).join(Network)
+        .join(Entry, col(Entry.id) == col(Attendance.entry_id))
+        .where(col(Network.code).in_(networks), col(Entry.undone_at).is_(None), col(Entry.replaced_by_id).is_(None))
+        .order_by(col(Attendance.held_on).desc(), col(Attendance.id).desc()).limit(_LATEST_MEETINGS)
+    ).all()
+    if not rows:
+        return "\nInga möten registrerade ännu."
+    # One network's meetings need not repeat its name; an area's do.
+    named = len(networks) > 1
+    return "\nSenaste möten: " + ", ".join(
+        f"{_short(name) + ' ' if named else ''}{fmt.day(a.held_on)} {a.present_count} av {a.invited_count}"
+        + (f" {a.channel}" if a.channel else "") for name, a in rows) + "."
+
+
+def _short(name: str) -> str:
+    """A network's name without its explanation ("PKS – Primärkommunalt samverkansorgan" → "PKS")."""
+    return name.split(" – ")[0]
+
+
+def _missing(scoped: _Scoped, asked: str) -> str:
+    """What the named network or area still owes this period, by code and name, as `saknas` lists it."""
+    if scoped.networks is None:
+        return ""
+    if not scoped.owed:
+        return "\nInget saknas."
+    shown = "; ".join(f"{v.code} – {v.name}" for v in scoped.owed[:_SHOWN_MISSING])
+    more = f" … och {len(scoped.owed) - _SHOWN_MISSING} till (se ”saknas {asked}”)" if len(scoped.owed) > _SHOWN_MISSING else ""
+    return f"\nSaknas ({len(scoped.owed)} st): {shown}{more}."
+
+
+_SHOWN_MISSING = 3
+_LATEST_MEETINGS = 3
 _PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
 
 
@@ -108,11 +178,11 @@ def status(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        what, verdicts = _scope(ctx, rest, snapshot)
+        scoped = _scope(ctx, rest, snapshot)
     else:
-        what = "dina mätetal"
-        verdicts = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
-    head = f"Läget för {what}, {period.label} (bedömt {fmt.day(snapshot.as_of)}):"
+        scoped = _Scoped("dina mätetal", [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id])
+    verdicts = scoped.verdicts
+    head = f"Läget för {scoped.what}, {period.label} (bedömt {fmt.day(snapshot.as_of)}):"
     lines = [status_line(v) for v in verdicts]
     if not lines:
         lines = ["Inga mätetal här."]
@@ -120,6 +190,8 @@ def status(ctx: Context, args: str) -> Reply:
     # Only warnings about networks that the shown indicators measure against a target.
     watched = {network for v in verdicts if v.target is not None for network in v.networks}
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings if w.code in watched)
+    if scoped.networks is not None:
+        warnings += _latest_meetings(ctx, scoped.networks) + _missing(scoped, " ".join([*rest.split(), period.code]))
     listed, more = _listed(ctx, lines, page, " ".join(["status", *rest.split(), period.code]))
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 

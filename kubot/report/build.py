@@ -36,7 +36,7 @@ from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
-from kubot.report import content, document, gather
+from kubot.report import content, document, gather, template
 from kubot.settings import Settings
 
 LOCK_DIR = Path(tempfile.gettempdir()) / "kubot-rapportlas"
@@ -197,8 +197,8 @@ def build(
 ) -> Built:
     """Evaluate `request.period` as of its cut-off, build the report and write it to `out` (default: the report directory)."""
     try:
-        template = document.open_template(settings.report_template)
-    except document.TemplateError as exc:
+        word = template.open_template(settings.report_template)
+    except template.TemplateError as exc:
         raise ServerProblem(str(exc)) from exc
     today = now.astimezone(settings.timezone).date()
     check_request(session, request, today)
@@ -215,7 +215,7 @@ def build(
         signoffs = signoff.state(session, period) if request.area is None else None
         report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now,
                                signoffs=signoffs)
-        data = document.render(report, template, built_in=settings.report_template is None)
+        data = document.render(report, word, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)
     state = "godkänd" if report.final else "utkast"

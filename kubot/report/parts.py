@@ -122,9 +122,6 @@ class PlanView:
     def covers_area(self, code: str | None) -> bool:
         return self.scope is None or code in self.scope
 
-    def scope_name(self) -> str:
-        return self.area_names[self.area] if self.area else ORGANISATION_WIDE
-
     def group_name(self, code: str | None) -> str:
         return self.area_names[code] if code else ORGANISATION_WIDE
 
@@ -381,18 +378,3 @@ def examples(ctx: Context, chosen: list[tuple[str | None, gather.ExampleItem]]) 
         else:
             groups[group].append(Paragraph.plain(item.text))
     return grouped_bullets(groups, ctx.plan)
-
-
-def status_summary(verdicts: Iterable[IndicatorVerdict]) -> str:
-    counts: defaultdict[Status, int] = defaultdict(int)
-    for verdict in verdicts:
-        counts[Status.NO_RESULT if verdict.status == Status.NO_TARGET else verdict.status] += 1
-    total = sum(counts.values())
-    if not total:
-        return ""
-    parts = [f"{counts[status]} {one if counts[status] == 1 else many}" for status, one, many in (
-        (Status.MET, "uppfyllt", "uppfyllda"), (Status.PARTLY, "delvis uppfyllt", "delvis uppfyllda"),
-        (Status.NOT_MET, "inte uppfyllt", "inte uppfyllda"),
-        (Status.NO_RESULT, "utan resultat", "utan resultat"),
-    ) if counts[status]]
-    return f"Av {count_text(total, 'mätetal', 'mätetal')} är " + names_list(parts) + "."

@@ -29,7 +29,7 @@ _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
 
 
 # "alla var där (utom Habo)" says no more than "alla (utom Habo)".
-_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?!\S)", re.IGNORECASE)
+_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?![^\s,.;:!?])", re.IGNORECASE)
 
 
 @declare("närvaro", "narvaro", "attendance", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -38,8 +38,10 @@ def attendance(ctx: Context, args: str) -> Reply:
     Exempel: närvaro PKS 2022-03-10 12 av 13
     Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
     Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
+    Exempel: närvaro skolchefer 2022-11-21 11 av 13 via Teams
     """
-    text = _EVERYONE_CAME.sub(r"\1", grammar.tidy(args))
+    # "alla var på plats" says who came, so it goes before "på plats" can be read as how the meeting was held.
+    channel, text = grammar.take_channel(_EVERYONE_CAME.sub(r"\1", grammar.tidy(args)))
     again, text = grammar.take_flag(text, *AGAIN)
     women, text = grammar.take_count(text, ("kvinnor",), what="antal kvinnor")
     men, text = grammar.take_count(text, ("män",), what="antal män")
@@ -69,7 +71,7 @@ def attendance(ctx: Context, args: str) -> Reply:
     network = records.network(ctx.session, network_code)
     guests = {m.code: m.name for m in plan_queries.invited(ctx.session, network)}
     common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
-              "women": women, "men": men, "again": again}
+              "women": women, "men": men, "again": again, "channel": channel}
     if counted is not None:
         present, whole = counted
         if whole and whole != len(guests):

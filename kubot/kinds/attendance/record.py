@@ -27,8 +27,9 @@ def log_attendance(
     women: int | None = None,
     men: int | None = None,
     again: bool = False,
+    channel: str | None = None,
 ) -> Recorded:
-    """A network meeting: who of the invited came, by name or by count, and optionally by gender.
+    """A network meeting: who of the invited came, by name or by count, optionally by gender and how it was held.
 
     A second meeting of the same network on the same day is refused as a duplicate unless `again`.
     """
@@ -59,10 +60,11 @@ def log_attendance(
                       "Var det ett möte till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.")
     row = Attendance(
         network_id=stored_id(where), held_on=held_on, invited_count=len(guests), present_count=present_count,
-        names_known=present is not None, women=women, men=men,
+        names_known=present is not None, women=women, men=men, channel=channel,
     )
     share = fmt.ratio_percent(present_count / len(guests)) if guests else "–"
-    summary = f"{where.name} {fmt.day(held_on)}: närvaro {present_count} av {len(guests)} ({share})"
+    held = f"{fmt.day(held_on)} {channel}" if channel else fmt.day(held_on)
+    summary = f"{where.name} {held}: närvaro {present_count} av {len(guests)} ({share})"
     if present is not None and present_count < len(guests):
         summary += ", frånvarande: " + ", ".join(m.name for m in guests if m.code not in present)
     if women is not None or men is not None:
