@@ -8,11 +8,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,54 +21,18 @@ from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings
+from tests.fake_model import HANG_SECONDS, FakeModel, serving
 
 NOW = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
 REFUSED = "Hade PKS igår, alla var där utom Habo, bra diskussion om budgeten"
 PROPOSED = "närvaro pks 2022-11-24 alla utom Habo: bra diskussion om budgeten"
-HANG_SECONDS = 3.0
-
-
-class FakeModel:
-    """What the fake server answers, and every request it was sent."""
-
-    def __init__(self) -> None:
-        self.command: str | None = PROPOSED
-        self.raw: str | None = None  # an answer that is no JSON at all
-        self.hang = False
-        self.requests: list[dict[str, object]] = []
 
 
 @pytest.fixture
 def model() -> Iterator[tuple[FakeModel, str]]:
-    fake = FakeModel()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            fake.requests.append({"path": self.path, **body})
-            if fake.hang:
-                time.sleep(HANG_SECONDS)
-            content = fake.raw if fake.raw is not None else json.dumps({"command": fake.command})
-            answer = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant", "content": content}}]}).encode()
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-            except BrokenPipeError:
-                pass  # kubot stopped waiting: what the hanging test wants
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield fake, f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    fake = FakeModel(PROPOSED)
+    with serving(fake) as url:
+        yield fake, url
 
 
 @pytest.fixture(scope="module")
