@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HANG_SECONDS = 3.0
 _MESSAGE = "Meddelandet: "  # how kubot's request ends: the refused message after this
 
 
@@ -22,7 +20,9 @@ class FakeModel:
         self.command = command
         self.script: Callable[[str], str | None] | None = None
         self.raw: str | None = None  # an answer that is no JSON at all
+        # Set: the server answers nothing until `release` is set (by the test, after kubot has answered).
         self.hang = False
+        self.release = threading.Event()
         self.requests: list[dict[str, object]] = []
 
     def answer(self, body: dict[str, object]) -> str:
@@ -43,7 +43,7 @@ def serving(fake: FakeModel) -> Iterator[str]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             fake.requests.append({"path": self.path, **body})
             if fake.hang:
-                time.sleep(HANG_SECONDS)
+                fake.release.wait(60)
             answer = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
                                  "choices": [{"index": 0, "finish_reason": "stop",
                                               "message": {"role": "assistant", "content": fake.answer(body)}}]}).encode()
@@ -65,5 +65,6 @@ def serving(fake: FakeModel) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
+        fake.release.set()
         server.shutdown()
         server.server_close()
