@@ -188,6 +188,12 @@ def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot
     assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
 
 
+def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: Bot) -> None:
+    first = say(sample_bot, "hjälp aktivitet").splitlines()[0]
+    assert first.startswith("aktivitet (även: activity): Ange en aktivitets status: pågår enligt plan")
+    assert first.endswith("avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.")
+
+
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
     reply = say(sample_bot, "hjälp närvaro")
     assert "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö" in reply
