@@ -117,7 +117,8 @@ def area(session: Session, code: str) -> Area:
 # --- examples for the report ------------------------------------------------------------------------
 
 def example_marks(session: Session, entry_ids: list[int], origin: Origin | None = None) -> dict[int, ExampleMark]:
-    """The mark in force (the latest) for each of `entry_ids` that has one; a mark the message `origin` corrects does not count."""
+    """The mark in force (the latest) for each of `entry_ids` that has one; a mark the message `origin` corrects does
+    not count."""
     query = (select(ExampleMark).join(Entry, col(ExampleMark.entry_id) == Entry.id)
              .where(col(ExampleMark.marked_entry_id).in_(entry_ids), col(Entry.undone_at).is_(None),
                     col(Entry.replaced_by_id).is_(None))
@@ -155,7 +156,8 @@ def strategic_goal(session: Session, code: str | None, year: int, how: str) -> S
 
 
 def which_goal(session: Session, year: int, how: str) -> str:
-    """What to write when an event's strategic goal is missing or unknown: `how`, with the plan's first code, and every code."""
+    """What to write when an event's strategic goal is missing or unknown: `how`, with the plan's first code, and
+    every code."""
     goals = plan_queries.items(session, StrategicGoal, year)
     listed = "; ".join(f"{g.code} ”{g.name}”" for g in goals)
     example = how.format(code=goals[0].code if goals else "sm1")

@@ -4,7 +4,6 @@ of names, and the short help."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +12,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kubot import db
-from kubot.adapters import compose, console
+from kubot.adapters import console
 from kubot.chat import forms
 from kubot.chat.core import Bot
-from kubot.models import Attendance, Entry
-from kubot.settings import Settings
+from kubot.models import Attendance, Entry, Staff
+from kubot.models.plan import Role
+from tests.conftest import on_sample_plan
 
 FRIDAY = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = "Ola Götesson"
@@ -36,13 +36,6 @@ class Clock:
         self.now += timedelta(minutes=minutes)
 
 
-@pytest.fixture(scope="module")
-def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
-    return path
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(FRIDAY)
@@ -50,9 +43,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sample_bot(sample_database: Path, tmp_path: Path, clock: Clock) -> Bot:
-    shutil.copy(sample_database, tmp_path / "kubot.db")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(compose.start(settings), settings, clock=clock)
+    return on_sample_plan(sample_database, tmp_path, clock)
 
 
 def say(bot: Bot, message: str, name: str = ADMIN) -> str:
@@ -182,15 +173,25 @@ def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts:
     assert "svar 1–6: 3 5 12 20 40 20" in reply
 
 
-@pytest.mark.parametrize(("name", "groups"), [
-    ("Ola Götesson", ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),  # an administrator
-    ("Liselotte Karlsson", ["Rapportera:", "Fråga:"]),  # staff: no reports to order, nothing to administer
+@pytest.mark.parametrize(("name", "role", "groups"), [
+    ("Ola Götesson", Role.ADMIN, ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),
+    ("Liselotte Karlsson", Role.MANAGER, ["Rapportera:", "Fråga:", "Rapporter:"]),  # orders reports, administers nothing
+    ("Liselotte Karlsson", Role.STAFF, ["Rapportera:", "Fråga:"]),  # no reports to order, nothing to administer
 ])
-def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, groups: list[str]) -> None:
+def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, role: Role,
+                                                                     groups: list[str]) -> None:
+    with db.session_scope(sample_bot.engine) as session:
+        session.exec(select(Staff).where(Staff.name == name)).one().role = role
     lines = say(sample_bot, "hjälp", name=name).splitlines()
     assert len(lines) <= 15 and lines[-1] == "Skriv hjälp <kommando> för exempel."
     assert [line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line] == groups
     assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
+
+
+def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: Bot) -> None:
+    first = say(sample_bot, "hjälp aktivitet").splitlines()[0]
+    assert first.startswith("aktivitet (även: activity): Ange en aktivitets status: pågår enligt plan")
+    assert first.endswith("avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.")
 
 
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:

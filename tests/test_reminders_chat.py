@@ -70,7 +70,8 @@ def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_ur
     monkeypatch.setattr(builtins, "input", no_input)
     assert main(["outbox", "--as", "Liselotte Karlsson"]) == 0
     listed = capsys.readouterr().out
-    assert listed.startswith("Till Liselotte Karlsson (oläst) — 2") and "skriv: resultat brukarrev <värde> T2 2023" in listed
+    assert listed.startswith("Konsolens utkorg: här hamnar kubots meddelanden eftersom ingen chattplattform")
+    assert "\n\nTill Liselotte Karlsson (oläst) — 2" in listed and "skriv: resultat brukarrev <värde> T2 2023" in listed
     assert main(["console", "--as", "Liselotte Karlsson"]) == 0
     shown = capsys.readouterr().out
     database_line, shown = shown.split("\n", 1)

@@ -12,11 +12,12 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, func, inspect, text
+from sqlalchemy import Engine, delete, func, inspect, text
 from sqlmodel import Session, select
 
+from kubot import db
 from kubot.adapters import outbox
-from kubot.models import Dispatch, OutboxMessage
+from kubot.models import ChatIdentity, Dispatch, OutboxMessage
 from kubot.periods import Period
 from kubot.port import Outgoing
 from kubot.reminders import delivery, lock, worker
@@ -24,6 +25,14 @@ from kubot.settings import Settings
 from tests.conftest import at
 
 ESCALATION_DAY = date(2023, 9, 18)  # five messages: two reminders, two escalations, one summary
+
+
+@pytest.fixture
+def t2(t2: Engine) -> Engine:
+    """The reminder plan with everyone on the console: nobody linked to Slack, so no platform is needed."""
+    with db.session_scope(t2) as session:
+        session.exec(delete(ChatIdentity))
+    return t2
 
 
 class Crash(BaseException):
@@ -124,7 +133,8 @@ def _worker(database_url: str, *args: str) -> subprocess.Popen[str]:
 def test_kubot_worker_once_catches_up_and_a_second_run_sends_nothing_new(t2: Engine, database_url: str) -> None:
     first = _worker(database_url, "--once", "--at", "2023-09-18T08:30")
     assert first.wait(60) == 0, first.stdout.read() if first.stdout else ""
-    assert "Påminnelser 2023-09-18 08:30: 5 aktuella, 5 nya, 5 levererade." in (first.stdout.read() if first.stdout else "")
+    assert ("Påminnelser 2023-09-18 08:30: 5 aktuella, 5 nya, 0 levererade, 5 i konsolens utkorg (ingen chattplattform är inställd; "
+            "läs dem med kubot outbox).") in (first.stdout.read() if first.stdout else "")
     again = _worker(database_url, "--once", "--at", "2023-09-18T09:00")
     assert again.wait(60) == 0
     assert "5 aktuella, 0 nya, 0 levererade." in (again.stdout.read() if again.stdout else "")

@@ -103,7 +103,8 @@ def correct(ctx: Context, args: str) -> Reply:
 
 @command("exempel", "example", role=Role.STAFF, scope=Scope.CHOSEN_ENTRIES)
 def example(ctx: Context, args: str) -> Reply:
-    """Gör en aktivitets status eller en händelse till ett exempel i rapporten (”Exempel på aktiviteter”), med dess nummer; en händelse också med sitt strategiska mål. ”bort” tar bort den ur exemplen.
+    """Gör en aktivitets status eller en händelse till ett exempel i rapporten (”Exempel på aktiviteter”), med dess
+    nummer; en händelse också med sitt strategiska mål. ”bort” tar bort den ur exemplen.
     Exempel: exempel 412
     Exempel: exempel 413 sm2
     Exempel: exempel 412 bort
@@ -140,8 +141,7 @@ def help_(ctx: Context, args: str) -> Reply:
         wanted = COMMANDS.get(args.split()[0].lower())
         if wanted is None:
             raise Usage(f"Det finns inget kommando ”{args.split()[0][:30]}”. Skriv ”hjälp” för en lista.")
-        lines = wanted.help.splitlines()
         examples = "\n".join(f"  {e}" for e in wanted.examples)
         aliases = f" (även: {', '.join(wanted.aliases)})" if wanted.aliases else ""
-        return Reply(f"{wanted.name}{aliases}: {lines[0]}\nExempel:\n{examples}")
+        return Reply(f"{wanted.name}{aliases}: {wanted.summary}\nExempel:\n{examples}")
     return Reply(help_text.overview(unique_commands(), ctx.has_role))

@@ -196,7 +196,8 @@ class Bot:
         return Reply(f"Menar du: «{proposed}»? Svara ja.", accepted=False)
 
     def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
-        """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a short hint."""
+        """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a
+        short hint."""
         near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
         if near is not None:
             meant = COMMANDS[near[0]].name

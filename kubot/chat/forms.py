@@ -102,7 +102,8 @@ Build = Callable[[Session, Staff | None, date, Values], tuple[Field, ...]]
 
 @dataclass(frozen=True)
 class FormSpec:
-    """A form's description: the command it composes (`kind`), its title and button, its fields, and the command text."""
+    """A form's description: the command it composes (`kind`), its title and button, its fields, and the command
+    text."""
 
     kind: str
     title: str

@@ -1,7 +1,7 @@
 """Chat commands: each is a function whose docstring is its help text.
 
-The first docstring line is the one-line summary, lines starting with "Exempel:" are
-working examples shown in `hjälp`, and in rejections so people see a correct message.
+The docstring's description (its lines before the first example) is the summary; lines starting
+with "Exempel:" are working examples shown in `hjälp`, and in rejections so people see a correct message.
 
 Every command declares who may use it (`role`) and for which part of the organisation
 (`scope`); the README's table and tests/test_access_matrix.py are checked against these.
@@ -95,7 +95,10 @@ class Command:
 
     @property
     def summary(self) -> str:
-        return self.help.splitlines()[0] if self.help else self.name
+        """The description before the examples, as one line however the docstring wraps it."""
+        described = [line.strip() for line in self.help.splitlines()]
+        words = " ".join(described[: next((i for i, line in enumerate(described) if line.startswith("Exempel:")), None)])
+        return words.strip() or self.name
 
     @property
     def examples(self) -> list[str]:
@@ -178,7 +181,8 @@ def accepted(ctx: Context, recorded: Recorded) -> Reply:
 
 
 def take_period(ctx: Context, text: str) -> tuple[Period, str]:
-    """The period named in `text` (a bare year is the whole year; default: the tertial we are in) and the text without it."""
+    """The period named in `text` (a bare year is the whole year; default: the tertial we are in) and the text
+    without it."""
     period, rest = grammar.take_period(text, ctx.today, year_alone=True)
     return period or Period.containing(ctx.today), rest
 

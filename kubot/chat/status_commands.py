@@ -59,7 +59,8 @@ class _Scoped:
 
 
 def _scope(ctx: Context, text: str, snapshot: Snapshot) -> _Scoped:
-    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its sub-areas)."""
+    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its
+    sub-areas)."""
     year = snapshot.period.year
     wanted = text.strip().casefold()
     goals = plan_queries.items(ctx.session, Goal, year)

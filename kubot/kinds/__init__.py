@@ -63,7 +63,8 @@ def source(key: str) -> IndicatorSource:
 
 
 def how_to_report(session: Session, source_key: str, ask: Ask) -> str:
-    """The exact chat command that reports an owed indicator, with the codes, networks and invitees the plan knows filled in."""
+    """The exact chat command that reports an owed indicator, with the codes, networks and invitees the plan knows
+    filled in."""
     return source(source_key).how(session, ask)
 
 

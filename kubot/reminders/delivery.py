@@ -19,12 +19,12 @@ The outcome is that every due reminder is delivered once: never lost, never twic
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from kubot import db, evaluation, owed
@@ -37,7 +37,7 @@ from kubot.owed import Owed
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.plan.queries import AreaTree
-from kubot.port import Action, Outgoing, Sender
+from kubot.port import Action, Outgoing, Sender, Unreached
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
 from kubot.settings import Settings
@@ -234,52 +234,101 @@ def add_dispatch(session: Session, key_: str, kind: str, recipient_id: int, mess
     session.flush()
 
 
-def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
-    """Hand every claimed, undelivered message to `sender`; returns how many were delivered.
+CONSOLE = "console"  # the console outbox: a mailbox, not a chat platform that accepted the message
 
-    A person the sender cannot reach is not dropped: the message is marked with the problem and
-    the administrators get a notice with its text.
+
+@dataclass
+class Deliveries:
+    """What one delivery pass did: messages a chat platform accepted, messages left in the console outbox
+    (the mailbox when no platform is configured), sends the platform refused (tried again on the next
+    pass), and who could not be reached, by name, with why."""
+
+    accepted: int = 0
+    in_outbox: int = 0
+    failed: int = 0
+    unreached: dict[str, Unreached] = field(default_factory=dict)
+
+
+def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> Deliveries:
+    """Hand every claimed, undelivered message to `sender`, marking it delivered once the platform took it.
+
+    A person the sender cannot reach is not dropped silently: their messages are marked with the problem,
+    and the administrators get one message for the pass listing everyone not reached, why and what to do.
+    A platform that refuses a message (an error, no answer) leaves it undelivered for the next pass.
     """
-    delivered = 0
-    for _ in range(3):  # a notice about an unreachable person is itself delivered in the next pass
+    done = Deliveries()
+    refused: set[int] = set()
+    for _ in range(3):  # the list of people not reached is itself delivered in the next pass
         with Session(engine) as session:
-            pending = session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
-                                   .order_by(col(Dispatch.id))).all()
+            pending = [row for row in session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
+                                                   .order_by(col(Dispatch.id))).all() if row.id not in refused]
             people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
             identities: dict[int, dict[str, str]] = {}
             for identity in session.exec(select(ChatIdentity)):
                 identities.setdefault(identity.staff_id, {})[identity.platform] = identity.external_id
         if not pending:
             break
+        missed: list[tuple[Dispatch, Staff, Unreached]] = []
         for row in pending:
-            person = people[row.recipient_id]
-            address = sender.address(person.name, identities.get(row.recipient_id, {})) if person.active else None
+            person, known = people[row.recipient_id], identities.get(row.recipient_id, {})
+            address = sender.address(person.name, known) if person.active else None
             if address is None:
-                _unreachable(engine, row, person, sender.platform, people, now)
+                missed.append((row, person, _why_not(sender, person, known)))
                 continue
-            sender.send(Outgoing(key=row.key, to=address, recipient=person.name, text=row.text,
-                                 actions=tuple(Action(**a) for a in row.actions)))
+            try:
+                sender.send(Outgoing(key=row.key, to=address, recipient=person.name, text=row.text,
+                                     actions=tuple(Action(**a) for a in row.actions)))
+            except SQLAlchemyError:
+                raise  # the database, not the platform: the worker waits that out
+            except Exception as exc:  # the platform did not accept it, so it is not delivered
+                log.warning("%s did not accept %s: %s", address.platform, row.key, exc)
+                refused.add(row.id or 0)
+                done.failed += 1
+                continue
             with db.session_scope(engine) as session:
                 session.exec(update(Dispatch).where(col(Dispatch.id) == row.id, col(Dispatch.delivered_at).is_(None))
                              .values(delivered_at=now, address=address.id, platform=address.platform))
-            delivered += 1
-    return delivered
+            if address.platform == CONSOLE:
+                done.in_outbox += 1
+            else:
+                done.accepted += 1
+        if missed:
+            _report_unreached(engine, missed, people, now)
+            done.unreached.update({person.name: why for _, person, why in missed})
+    return done
 
 
-def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int, Staff],
-                 now: datetime) -> None:
-    problem = (f"{person.name} har ingen chattidentitet för {platform}" if person.active
-               else f"{person.name} är inte längre aktiv i kubot")
-    log.warning("cannot deliver %s: %s", row.key, problem)
+def _why_not(sender: Sender, person: Staff, identities: Mapping[str, str]) -> Unreached:
+    if not person.active:
+        return Unreached("är inte längre aktiv i kubot", f"inget, eller ”aktivera {person.name}” om hen ska ha dem")
+    if not person.email and not any(platform != CONSOLE for platform in identities):
+        return Unreached("har ingen e-post i planen, så varken Slack eller Teams kan känna igen hen",
+                         "lägg till e-post: för hen i planen (kubot plan export, skriv in e-post:, kubot plan import) "
+                         "eller koppla hen med ”koppla @användare Namn”")
+    return sender.why_not(person.name, identities)
+
+
+def _report_unreached(engine: Engine, missed: list[tuple[Dispatch, Staff, Unreached]], people: dict[int, Staff],
+                      now: datetime) -> None:
+    """Mark the messages with their problem and claim one list for each administrator, in one transaction,
+    so a crash between the two neither loses the list nor sends it twice."""
+    kinds: dict[int, list[str]] = {}
+    for row, person, why in missed:
+        log.warning("cannot deliver %s: %s", row.key, why.why)
+        if row.kind != "ej-nåbar":  # an administrator who cannot be reached either: the problem stays in the ledger
+            kinds.setdefault(person.id or 0, []).append(row.kind)
     with db.session_scope(engine) as session:
-        session.exec(update(Dispatch).where(col(Dispatch.id) == row.id).values(problem=problem, platform=platform))
-        if row.kind == "ej-nåbar":
-            return  # an administrator who cannot be reached either: the problem stays in the ledger
-        notice = digest.unreachable(person.name, platform, problem, row.text)
-        for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id != person.id):
+        for row, _, why in missed:
+            session.exec(update(Dispatch).where(col(Dispatch.id) == row.id).values(problem=f"{why.why}; {why.fix}"))
+        if not kinds:
+            return
+        reasons = {person.id: why for _, person, why in missed}
+        notice = digest.unreached([(people[staff_id].name, reasons[staff_id], found) for staff_id, found in kinds.items()])
+        first = min(row.id or 0 for row, _, _ in missed)
+        for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id not in kinds):
             try:
                 with session.begin_nested():
-                    add_dispatch(session, f"ej-nåbar:{admin.id}:{row.key}", "ej-nåbar", admin.id or 0, notice, now)
+                    add_dispatch(session, f"ej-nåbar:{admin.id}:{first}", "ej-nåbar", admin.id or 0, notice, now)
             except IntegrityError:
                 pass
 
@@ -288,7 +337,12 @@ def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, pe
 class Outcome:
     planned: list[Planned]
     claimed: list[Planned]
-    delivered: int
+    deliveries: Deliveries
+
+    @property
+    def delivered(self) -> int:
+        """The messages a chat platform accepted (the console outbox is no platform)."""
+        return self.deliveries.accepted
 
 
 def send_due(engine: Engine, settings: Settings, sender: Sender, *, now: datetime,

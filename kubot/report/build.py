@@ -195,7 +195,8 @@ def build(
     session: Session, request: content.Request, settings: Settings, *, now: datetime, trigger: str,
     actor_id: int | None = None, out: Path | None = None, per: date | None = None,
 ) -> Built:
-    """Evaluate `request.period` as of its cut-off, build the report and write it to `out` (default: the report directory)."""
+    """Evaluate `request.period` as of its cut-off, build the report and write it to `out` (default: the report
+    directory)."""
     try:
         word = template.open_template(settings.report_template)
     except template.TemplateError as exc:

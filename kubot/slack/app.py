@@ -304,7 +304,8 @@ class SlackApp:
 
     def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
                   on_top: bool = False) -> bool:
-        """Open form `kind`; False when the user is not known or may not send what it composes (the core then explains)."""
+        """Open form `kind`; False when the user is not known or may not send what it composes (the core then
+        explains)."""
         actor = self._actor(user)
         if actor is None:
             return False

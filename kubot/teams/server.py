@@ -192,7 +192,8 @@ class TeamsAdapter:
         return _card_response(cards.card(form, problem))
 
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message.
+        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new
+        message.
         A reminder's “rapportera” answers with what is missing instead, each item with a button that opens its form."""
         command = str((data or {}).get("command", ""))
         word, _, rest = command.partition(" ")

@@ -37,7 +37,8 @@ _STATES = [
 
 @declare("aktivitet", "activity", role=Role.STAFF, scope=Scope.OWN_AREA)
 def activity(ctx: Context, args: str) -> Reply:
-    """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem, avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.
+    """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem,
+    avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.
     Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
     Exempel: aktivitet a-pks-sammantraden klar
     Exempel: aktivitet a-forskningsstrategi klar exempel: Ledningsgruppen har godkänt forskningsstrategin.

@@ -64,7 +64,8 @@ def _overall(indicator: Indicator, facts: Facts, period: Period, target: float |
 
 
 def _each_municipality(indicator: Indicator, facts: Facts, period: Period, target: float | None) -> IndicatorValue:
-    """For "every municipality at least X %" the value is the lowest municipality's share and `below` names those under `target`."""
+    """For "every municipality at least X %" the value is the lowest municipality's share and `below` names those
+    under `target`."""
     networks = frozenset(indicator.networks) or None
     shares = derived.attendance_by_municipality(meetings(facts), period, networks)
     if not shares:

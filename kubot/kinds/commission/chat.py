@@ -32,7 +32,8 @@ def _take(text: str, noun: str, what: str) -> tuple[int | None, str]:
 
 @declare("uppdrag", "commission", role=Role.STAFF, scope=Scope.ANY_AREA)
 def commission(ctx: Context, args: str) -> Reply:
-    """Registrera uppdrag som ett område har utfört åt kommunerna: område, datum, antal uppdrag (utan antal: ett) och antal deltagare, ev. kommentar efter kolon.
+    """Registrera uppdrag som ett område har utfört åt kommunerna: område, datum, antal uppdrag (utan antal: ett) och
+    antal deltagare, ev. kommentar efter kolon.
     Exempel: uppdrag Miljösamverkan 2018-05-14 3 uppdrag 120 deltagare: tillsynsdag
     Exempel: uppdrag FoUrum fritid 12 maj 80 deltagare
     Exempel: uppdrag CHANGE igår 2 uppdrag 150 deltagare

@@ -13,7 +13,8 @@ from kubot.report.model import Block, Cell, Heading, Paragraph, Table
 
 
 def commission_table(ctx: parts.Context) -> list[Block]:
-    """After the course participants (it follows the courses' appendix in the registry), as the published report has it."""
+    """After the course participants (it follows the courses' appendix in the registry), as the published report has
+    it."""
     period = ctx.period
     done = commissions(ctx.data.facts, period)
     if not done:

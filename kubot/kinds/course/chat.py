@@ -26,7 +26,8 @@ from kubot.port import Reply
 
 @declare("kurs", "course", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
 def course(ctx: Context, args: str) -> Reply:
-    """Registrera en kurs: namn, datum, antal deltagare eller deltagare per kommun (och externa), ev. digital, pris per deltagare och externt pris.
+    """Registrera en kurs: namn, datum, antal deltagare eller deltagare per kommun (och externa), ev. digital, pris
+    per deltagare och externt pris.
     Exempel: kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500
     Exempel: kurs GDPR 12 maj 30 deltagare digital pris 1 840 extern 4 999
     Exempel: kurs Arkivering 2022-05-05 Aneby 3, Eksjö 2, externa 4

@@ -55,7 +55,8 @@ def _as_of(rows: list[economy.AreaEconomy]) -> date:
 
 
 def account_title(ctx: parts.Context, column: str, day: date) -> str:
-    """A column's header with its year or day, as the organisation writes it: "Ingående balans 2022", "Utfall … 2022-08-31"."""
+    """A column's header with its year or day, as the organisation writes it: "Ingående balans 2022", "Utfall …
+    2022-08-31"."""
     title = ctx.plan.economy.titles.get(column) or ACCOUNT_TITLES.get(column) or column.capitalize()
     if column in YEAR_COLUMNS:
         return f"{title} {day.year}"
@@ -81,7 +82,8 @@ def _shown_column(column: str, rows: list[economy.AreaEconomy]) -> bool:
 
 
 def accounts_table(ctx: parts.Context) -> Table | None:
-    """Table 1: the accounts per area in tkr; disponibla, kvarvarande, the sum, subtotals and the accumulated result computed."""
+    """Table 1: the accounts per area in tkr; disponibla, kvarvarande, the sum, subtotals and the accumulated result
+    computed."""
     rows = _account_rows(ctx)
     if not rows:
         return None
@@ -122,7 +124,8 @@ def accounts_footnotes(ctx: parts.Context) -> list[Paragraph]:
 
 
 def financing_table(ctx: parts.Context) -> Table | None:
-    """Disponibla medel by financer per area: the municipalities, the state, others, and every financer's share, computed."""
+    """Disponibla medel by financer per area: the municipalities, the state, others, and every financer's share,
+    computed."""
     rows = [row for row in economy_rows(ctx) if row.financing_total]
     if not rows:
         return None

@@ -26,7 +26,8 @@ _THREE_K = {"kostnad": ThreeK.COST, "kostnadseffektivitet": ThreeK.COST, "kompet
 
 @declare("händelse", "handelse", "event", role=Role.STAFF, scope=Scope.ANY_AREA)
 def event(ctx: Context, args: str) -> Reply:
-    """Registrera en viktig händelse för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text efter kolon. Med ”exempel” och ett strategiskt mål (sm1–sm6) blir den ett exempel under det målet.
+    """Registrera en viktig händelse för rapporten: område, ev. 3K-effekt (kostnad, kompetens, kvalitet), och text
+    efter kolon. Med ”exempel” och ett strategiskt mål (sm1–sm6) blir den ett exempel under det målet.
     Exempel: händelse Barnahus kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.
     Exempel: händelse Miljösamverkan exempel sm2: Styrgruppen består från och med i år av samtliga miljöchefer i länet.
     """

@@ -39,7 +39,8 @@ _FTE_EXAMPLE = "årsarbetare 2022: tillsvidare 30 visstid 10 tjänsteköp 9,13 k
 
 @declare("årsarbetare", "arsarbetare", "fte", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def staff_fte(ctx: Context, args: str) -> Reply:
-    """Registrera årsarbetare för ett år per anställningsform (tillsvidare, visstid, tjänsteköp) och per finansiär (kommunerna, externt); summorna ska stämma.
+    """Registrera årsarbetare för ett år per anställningsform (tillsvidare, visstid, tjänsteköp) och per finansiär
+    (kommunerna, externt); summorna ska stämma.
     Exempel: årsarbetare 2018: tillsvidare 22,5 visstid 17 tjänsteköp 9,6
     Exempel: årsarbetare 2022: kommunerna 29,48 externt 19,65
     """

@@ -41,7 +41,8 @@ def staff_table(ctx: parts.Context) -> Table | None:
 
 
 def staff_financing_sentence(ctx: parts.Context) -> Paragraph | None:
-    """"Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." (the report's year)."""
+    """"Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." (the
+    report's year)."""
     paid = {item.form: item.fte for item in ctx.data.staff_financing if item.year == ctx.period.year}
     if not paid:
         return None

@@ -49,7 +49,9 @@ def section_key(ctx: Context, text: str, year: int) -> tuple[str, str]:
 
 @declare("text", role=Role.MANAGER, scope=Scope.ANY_AREA)
 def text(ctx: Context, args: str) -> Reply:
-    """Skriv ett avsnitt i rapporten för en period: inledning, utvärdering, medarbetare, framtiden, ekonomi, åtgärder, ”analys <strategiskt mål>”, ett måls kod, eller ett strategiskt måls kod med egen rubrik. Den senaste texten gäller.
+    """Skriv ett avsnitt i rapporten för en period: inledning, utvärdering, medarbetare, framtiden, ekonomi,
+    åtgärder, ”analys <strategiskt mål>”, ett måls kod, eller ett strategiskt måls kod med egen rubrik. Den senaste
+    texten gäller.
     Exempel: text framtiden T3 2018: Under 2019 påbörjas en ny mandatperiod.
     Exempel: text analys sm2 T3 2018: Närvaron når inte riktigt önskat målvärde under 2018.
     Exempel: text sm6 Pågående forskningsstudier T3 2018: Tre forskningsstudier pågår i samverkan med Jönköping University.
