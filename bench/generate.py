@@ -56,7 +56,7 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
     municipalities = records.municipalities_by_code(session)
 
     for network in session.exec(select(Network)).all():
-        guests = [m.code for m in records.invited(session, network)]
+        guests = [m.code for m in plan_queries.invited(session, network)]
         base = rng.uniform(0.5, 0.95)
         for _ in range(max(1, round(6 * scale))):
             present = frozenset(code for code in guests if rng.random() < base)

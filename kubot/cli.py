@@ -28,7 +28,7 @@ from kubot.periods import Period, PeriodError
 from kubot.plan import export as plan_export
 from kubot.plan import importing, loading, schema
 from kubot.port import NotConfigured
-from kubot.reminders import delivery, schedule
+from kubot.reminders import delivery, schedule, sending
 from kubot.settings import Settings
 from kubot.values import ValueProblem
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
@@ -277,7 +277,7 @@ def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
     """Messages kubot sent while the person was away: delivered now if no worker did, then shown once."""
     sender = compose.sender(settings, engine)
     if sender.platform == console.PLATFORM:
-        delivery.deliver_pending(engine, sender, datetime.now(UTC))
+        sending.deliver_pending(engine, sender, datetime.now(UTC))
     unread = outbox.take_unread(engine, name)
     if unread:
         print(f"Du har {len(unread)} {'nytt meddelande' if len(unread) == 1 else 'nya meddelanden'} från kubot:\n")

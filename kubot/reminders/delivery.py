@@ -8,10 +8,11 @@ Exactly once, and where it could break:
    period, stage); the key is unique, so a second claim of the same reminder – by a restarted
    or a second worker, or a catch-up run – fails and is skipped. A crash before the claim
    commits leaves nothing behind and the next run claims it; after it, the message is owed.
-3. `deliver_pending` hands every claimed, undelivered message to the `Sender` and then marks
-   it delivered. A crash between the two delivers it again on the next run with the same
-   key, and a sender must deliver a key once (the outbox has a unique key; a chat platform
-   adapter records the keys it has posted). A crash before the send simply sends it later.
+3. `sending.deliver_pending` hands every claimed, undelivered message to the `Sender` (all of one
+   person's in one message) and then marks it delivered. A crash between the two delivers it again
+   on the next run with the same key, and a sender must deliver a key once (the outbox has a unique
+   key; a chat platform adapter records the keys it has posted). A crash before the send simply
+   sends it later.
 
 The outcome is that every due reminder is delivered once: never lost, never twice.
 """
@@ -19,26 +20,26 @@ The outcome is that every due reminder is delivered once: never lost, never twic
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db, evaluation, owed
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
+from kubot.models import Activity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.owed import Owed
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.plan.queries import AreaTree
-from kubot.port import Action, Outgoing, Sender, Unreached
-from kubot.reminders import digest, schedule
+from kubot.port import Sender
+from kubot.reminders import digest, schedule, sending
 from kubot.reminders.schedule import ReminderPlan, Slot
 from kubot.settings import Settings
 from kubot.verdicts import ActivityVerdict, Due, IndicatorVerdict, Snapshot
@@ -218,126 +219,18 @@ def claim(engine: Engine, planned: Planned, now: datetime) -> bool:
     """Record the message under its key; False when that key was claimed before (by anyone)."""
     try:
         with db.session_scope(engine) as session:
-            add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message, now,
+            sending.add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message, now,
                          period=planned.period, stage=planned.stage)
         return True
     except IntegrityError:
         return False
 
 
-def add_dispatch(session: Session, key_: str, kind: str, recipient_id: int, message: digest.Text, now: datetime,
-                 period: Period | None = None, stage: str = "") -> None:
-    """Insert a claimed message in the session's transaction; the unique key refuses a second claim."""
-    session.add(Dispatch(key=key_, kind=kind, recipient_id=recipient_id, year=period.year if period else None,
-                         tertial=period.tertial if period else None, stage=stage, text=message.text,
-                         actions=[asdict(a) for a in message.actions], created_at=now))
-    session.flush()
-
-
-CONSOLE = "console"  # the console outbox: a mailbox, not a chat platform that accepted the message
-
-
-@dataclass
-class Deliveries:
-    """What one delivery pass did: messages a chat platform accepted, messages left in the console outbox
-    (the mailbox when no platform is configured), sends the platform refused (tried again on the next
-    pass), and who could not be reached, by name, with why."""
-
-    accepted: int = 0
-    in_outbox: int = 0
-    failed: int = 0
-    unreached: dict[str, Unreached] = field(default_factory=dict)
-
-
-def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> Deliveries:
-    """Hand every claimed, undelivered message to `sender`, marking it delivered once the platform took it.
-
-    A person the sender cannot reach is not dropped silently: their messages are marked with the problem,
-    and the administrators get one message for the pass listing everyone not reached, why and what to do.
-    A platform that refuses a message (an error, no answer) leaves it undelivered for the next pass.
-    """
-    done = Deliveries()
-    refused: set[int] = set()
-    for _ in range(3):  # the list of people not reached is itself delivered in the next pass
-        with Session(engine) as session:
-            pending = [row for row in session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
-                                                   .order_by(col(Dispatch.id))).all() if row.id not in refused]
-            people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
-            identities: dict[int, dict[str, str]] = {}
-            for identity in session.exec(select(ChatIdentity)):
-                identities.setdefault(identity.staff_id, {})[identity.platform] = identity.external_id
-        if not pending:
-            break
-        missed: list[tuple[Dispatch, Staff, Unreached]] = []
-        for row in pending:
-            person, known = people[row.recipient_id], identities.get(row.recipient_id, {})
-            address = sender.address(person.name, known) if person.active else None
-            if address is None:
-                missed.append((row, person, _why_not(sender, person, known)))
-                continue
-            try:
-                sender.send(Outgoing(key=row.key, to=address, recipient=person.name, text=row.text,
-                                     actions=tuple(Action(**a) for a in row.actions)))
-            except SQLAlchemyError:
-                raise  # the database, not the platform: the worker waits that out
-            except Exception as exc:  # the platform did not accept it, so it is not delivered
-                log.warning("%s did not accept %s: %s", address.platform, row.key, exc)
-                refused.add(row.id or 0)
-                done.failed += 1
-                continue
-            with db.session_scope(engine) as session:
-                session.exec(update(Dispatch).where(col(Dispatch.id) == row.id, col(Dispatch.delivered_at).is_(None))
-                             .values(delivered_at=now, address=address.id, platform=address.platform))
-            if address.platform == CONSOLE:
-                done.in_outbox += 1
-            else:
-                done.accepted += 1
-        if missed:
-            _report_unreached(engine, missed, people, now)
-            done.unreached.update({person.name: why for _, person, why in missed})
-    return done
-
-
-def _why_not(sender: Sender, person: Staff, identities: Mapping[str, str]) -> Unreached:
-    if not person.active:
-        return Unreached("är inte längre aktiv i kubot", f"inget, eller ”aktivera {person.name}” om hen ska ha dem")
-    if not person.email and not any(platform != CONSOLE for platform in identities):
-        return Unreached("har ingen e-post i planen, så varken Slack eller Teams kan känna igen hen",
-                         "lägg till e-post: för hen i planen (kubot plan export, skriv in e-post:, kubot plan import) "
-                         "eller koppla hen med ”koppla @användare Namn”")
-    return sender.why_not(person.name, identities)
-
-
-def _report_unreached(engine: Engine, missed: list[tuple[Dispatch, Staff, Unreached]], people: dict[int, Staff],
-                      now: datetime) -> None:
-    """Mark the messages with their problem and claim one list for each administrator, in one transaction,
-    so a crash between the two neither loses the list nor sends it twice."""
-    kinds: dict[int, list[str]] = {}
-    for row, person, why in missed:
-        log.warning("cannot deliver %s: %s", row.key, why.why)
-        if row.kind != "ej-nåbar":  # an administrator who cannot be reached either: the problem stays in the ledger
-            kinds.setdefault(person.id or 0, []).append(row.kind)
-    with db.session_scope(engine) as session:
-        for row, _, why in missed:
-            session.exec(update(Dispatch).where(col(Dispatch.id) == row.id).values(problem=f"{why.why}; {why.fix}"))
-        if not kinds:
-            return
-        reasons = {person.id: why for _, person, why in missed}
-        notice = digest.unreached([(people[staff_id].name, reasons[staff_id], found) for staff_id, found in kinds.items()])
-        first = min(row.id or 0 for row, _, _ in missed)
-        for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id not in kinds):
-            try:
-                with session.begin_nested():
-                    add_dispatch(session, f"ej-nåbar:{admin.id}:{first}", "ej-nåbar", admin.id or 0, notice, now)
-            except IntegrityError:
-                pass
-
-
 @dataclass(frozen=True)
 class Outcome:
     planned: list[Planned]
     claimed: list[Planned]
-    deliveries: Deliveries
+    deliveries: sending.Deliveries
 
     @property
     def delivered(self) -> int:
@@ -351,4 +244,4 @@ def send_due(engine: Engine, settings: Settings, sender: Sender, *, now: datetim
     with db.session_scope(engine) as session:
         planned = plan(session, now=now, settings=settings, evaluate=evaluate)
     claimed = [p for p in planned if not p.sent and claim(engine, p, now)]
-    return Outcome(planned, claimed, deliver_pending(engine, sender, now))
+    return Outcome(planned, claimed, sending.deliver_pending(engine, sender, now))

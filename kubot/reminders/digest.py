@@ -127,6 +127,20 @@ def summary(name: str, period: Period, deadline: date, today: date, completeness
     return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
 
 
+def combined(name: str, parts: Sequence[Text]) -> Text:
+    """Everything due to one person at once, as one message: the parts in order, greeted once, each
+    button once (the same command offered by two parts is one button)."""
+    if len(parts) == 1:
+        return parts[0]
+    greeting = f"Hej {name.split()[0]}! "
+    texts = [parts[0].text, *(p.text.removeprefix(greeting) for p in parts[1:])]
+    first: dict[str, Action] = {}
+    for part in parts:
+        for action in part.actions:
+            first.setdefault(action.command, action)
+    return Text("\n\n".join(texts), tuple(first.values()))
+
+
 # What each kind of message is called in the administrators' list of people not reached.
 _KIND_WORDS = {"påminnelse": "påminnelse", "eskalering": "chefens sammanställning", "sammanfattning": "lägesrapport",
                "ej-ansvarig": "uppgifter utan ansvarig", "inte-min": "”inte min uppgift”"}

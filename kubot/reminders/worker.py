@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Pending
 from kubot import db
 from kubot.periods import Period
 from kubot.port import NotConfigured, Sender
-from kubot.reminders import delivery
+from kubot.reminders import delivery, sending
 from kubot.reminders.lock import HEARTBEAT_SECONDS, Lock, lock_for
 from kubot.settings import Settings
 
@@ -118,7 +118,7 @@ def reminders_job() -> None:
           f"{len(outcome.planned)} aktuella, {len(outcome.claimed)} nya, {said(outcome.deliveries)}.", flush=True)
 
 
-def said(done: delivery.Deliveries) -> str:
+def said(done: sending.Deliveries) -> str:
     """A pass's deliveries in Swedish: only what a chat platform accepted counts as delivered."""
     parts = [f"{done.accepted} levererade"]
     if done.in_outbox:
@@ -135,7 +135,7 @@ def said(done: delivery.Deliveries) -> str:
 @_rides_out_outages
 def delivery_job() -> None:
     runtime = _current()
-    delivery.deliver_pending(runtime.engine, runtime.sender, runtime.clock())
+    sending.deliver_pending(runtime.engine, runtime.sender, runtime.clock())
 
 
 @_rides_out_outages
