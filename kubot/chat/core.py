@@ -38,7 +38,7 @@ from kubot.chat import status_commands as _status_commands  # noqa: F401
 from kubot.chat.registry import COMMANDS, Command, Context, Usage
 from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
-from kubot.models import ChatIdentity, HandledMessage, SlowJob, Staff
+from kubot.models import ChatIdentity, Inbound, SlowJob, Staff
 from kubot.models.plan import Role
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
@@ -111,8 +111,8 @@ class Bot:
 
     def _earlier(self, message: Incoming) -> Reply:
         with Session(self.engine) as session:
-            row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
-                                                            HandledMessage.message_id == message.message_id)).one()
+            row = session.exec(select(Inbound).where(Inbound.platform == message.platform,
+                                                     Inbound.message_id == message.message_id)).one()
         return Reply(row.reply, accepted=row.accepted, repeated=True)
 
     def _stranger(self, session: Session, message: Incoming) -> Reply:
@@ -280,14 +280,20 @@ class _HandledBefore(Exception):
     """The message's platform id is recorded already."""
 
 
-def _first_time(session: Session, message: Incoming) -> HandledMessage | None:
-    """The row that records this message as handled (None for a message without id); raises _HandledBefore for a repeat.
+def _first_time(session: Session, message: Incoming) -> Inbound | None:
+    """The inbound ledger's row of this message, now marked handled (None for a message without id);
+    raises _HandledBefore for a repeat.
 
     It is the transaction's first write, so a second transaction handling the same id waits for the first and
-    then fails on the unique constraint: of two deliveries at once, one runs."""
+    then finds it handled (or fails on the unique constraint): of two deliveries at once, one runs. A request
+    an adapter acknowledged first has its row already; any other message gets one here."""
     if message.message_id is None:
         return None
-    row = HandledMessage(platform=message.platform, message_id=message.message_id)
+    now = datetime.now(UTC)
+    mine = (col(Inbound.platform) == message.platform) & (col(Inbound.message_id) == message.message_id)
+    if session.exec(update(Inbound).where(mine, col(Inbound.handled_at).is_(None)).values(handled_at=now)).rowcount:
+        return session.exec(select(Inbound).where(mine)).one()
+    row = Inbound(platform=message.platform, message_id=message.message_id, received_at=now, handled_at=now)
     session.add(row)
     try:
         session.flush()

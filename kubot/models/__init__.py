@@ -3,7 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
-from kubot.models.chat import HandledMessage, Inbox, SentMessage, SlowJob
+from kubot.models.chat import Inbound, SlowJob
 from kubot.models.conversations import ChatConversation
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry, PendingReply
@@ -63,8 +63,7 @@ __all__ = [
     "ExampleMark",
     "FundingApplication",
     "Goal",
-    "HandledMessage",
-    "Inbox",
+    "Inbound",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",
@@ -75,7 +74,6 @@ __all__ = [
     "OutboxMessage",
     "PendingReply",
     "PlanVersion",
-    "SentMessage",
     "SlowJob",
     "Snooze",
     "Staff",

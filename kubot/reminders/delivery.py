@@ -10,8 +10,9 @@ Exactly once, and where it could break:
    commits leaves nothing behind and the next run claims it; after it, the message is owed.
 3. `deliver_pending` hands every claimed, undelivered message to the `Sender` and then marks
    it delivered. A crash between the two delivers it again on the next run with the same
-   key, and a sender must deliver a key once (the outbox has a unique key; a chat platform
-   adapter records the keys it has posted). A crash before the send simply sends it later.
+   key, and a sender must deliver a key once (the routing sender claims the key in the same
+   ledger row before it hands the message to a platform; the outbox has a unique key). A crash
+   before the send simply sends it later.
 
 The outcome is that every due reminder is delivered once: never lost, never twice.
 """
@@ -261,7 +262,9 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
     delivered = 0
     for _ in range(3):  # a notice about an unreachable person is itself delivered in the next pass
         with Session(engine) as session:
-            pending = session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
+            # Only what kubot decided to send has a recipient; the rest was handed straight to a sender.
+            pending = session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "",
+                                                          col(Dispatch.recipient_id).is_not(None))
                                    .order_by(col(Dispatch.id))).all()
             people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
             identities: dict[int, dict[str, str]] = {}
@@ -270,8 +273,9 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
         if not pending:
             break
         for row in pending:
-            person = people[row.recipient_id]
-            address = sender.address(person.name, identities.get(row.recipient_id, {})) if person.active else None
+            recipient = row.recipient_id or 0  # never 0: the query asked for a recipient
+            person = people[recipient]
+            address = sender.address(person.name, identities.get(recipient, {})) if person.active else None
             if address is None:
                 _unreachable(engine, row, person, sender.platform, people, now)
                 continue
