@@ -31,8 +31,10 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from kubot import db
-from kubot.adapters import compose
-from kubot.adapters import console  # noqa: F401  (the console recognises people by name)
+from kubot.adapters import (
+    compose,
+    console,  # noqa: F401  (the console recognises people by name)
+)
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry

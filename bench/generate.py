@@ -24,7 +24,7 @@ from kubot.models import Activity, Area, Indicator, Network, StaffFte, SurveyQue
 from kubot.models.plan import Source, Timing, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 ORIGIN = Origin(actor=None, channel="bench")
 COURSES = ("Motiverande samtal", "GDPR", "Arbete på väg nivå 1-2", "Diplomerad upphandlare", "Molntjänster",
@@ -84,10 +84,10 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
                                    counts=answers if sum(answers) else (0, 0, 0, 0, 1, 0), dont_know=rng.randrange(3))  # type: ignore[arg-type]
                 counts["enkät"] += 1
 
-    version = version_for_year(session, year)
-    if version is not None and version.first_year <= year:
+    indicators = plan_queries.items(session, Indicator, year)
+    if indicators:
         period = Period.containing(last) if last < date(year, 12, 31) else Period(year, 3)
-        for indicator in session.exec(select(Indicator).where(Indicator.plan_id == version.id)).all():
+        for indicator in indicators:
             if indicator.timing == Timing.YEARLY and (indicator.measured_month or 12) > last.month:
                 continue
             if indicator.source == Source.TYPED and rng.random() < 0.85:
@@ -100,7 +100,7 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
                 records.log_analysis(session, origin=ORIGIN, indicator_code=indicator.code, period=period,
                                      text="Resultatet är räknat ur registreringarna; se diagrammet.")
                 counts["analys"] += 1
-        for activity in session.exec(select(Activity).where(Activity.plan_id == version.id)).all():
+        for activity in plan_queries.items(session, Activity, year):
             if rng.random() < 0.9:
                 records.log_activity_status(session, origin=ORIGIN, activity_code=activity.code,
                                             state=rng.choice(list(ActivityState)), reported_on=_day(rng, year, last),

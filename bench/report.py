@@ -32,7 +32,7 @@ from generate import generate_year
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from kubot import db, evaluation
+from kubot import db, evaluation, snapshots
 from kubot.adapters import compose
 from kubot.periods import Period
 from kubot.report import build, charts, content, document, drawing, gather
@@ -132,7 +132,7 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
         after = os.times()
         with db.session_scope(engine) as session:
             again, _ = seconds(lambda: build.build(session, request, settings, now=NOW, trigger="cli", out=work / "rapport.docx"))
-            snapshot = evaluation.latest(session, PERIOD)
+            snapshot = snapshots.latest(session, PERIOD)
             data = gather.load(session, PERIOD)
         assert snapshot is not None
         report = content.build(data, snapshot, request, made_at=NOW)

@@ -147,11 +147,13 @@ def _demo(settings: Settings) -> int:
     return 0
 
 
-def _import_economy(settings: Settings, file: Path, per: date | None, name: str | None) -> int:
+def _import(settings: Settings, kind: str, file: Path, per: date | None, name: str | None) -> int:
     if not file.is_file():
         print(f"Filen {file} finns inte.", file=sys.stderr)
         return 1
-    from kubot import economy_import  # openpyxl (and numpy under it) only when a file is imported
+    # openpyxl (and numpy under it) only when a file is imported
+    from kubot import economy_import, people_import
+    from kubot.sheets import SheetError
 
     engine = compose.start(settings)
     try:
@@ -160,13 +162,16 @@ def _import_economy(settings: Settings, file: Path, per: date | None, name: str 
             if name and actor is None:
                 print(f"{name} finns inte bland personalen i planen.", file=sys.stderr)
                 return 1
-            recorded = economy_import.import_file(session, file, Origin(actor, "cli", message_text=f"import ekonomi {file.name}"),
-                                                  per)
-    except economy_import.ImportError_ as exc:
+            origin = Origin(actor, "cli", message_text=f"import {kind} {file.name}")
+            if kind == "personer":
+                lines = people_import.import_file(session, file, origin).lines()
+            else:
+                lines = [f"Registrerat #{item.entry.id}: {item.entry.summary}\nÅngra med: ångra {item.entry.id}"
+                         for item in economy_import.import_file(session, file, origin, per)]
+    except SheetError as exc:
         print(exc, file=sys.stderr)
         return 1
-    for item in recorded:
-        print(f"Registrerat #{item.entry.id}: {item.entry.summary}\nÅngra med: ångra {item.entry.id}")
+    print("\n".join(lines))
     return 0
 
 
@@ -323,7 +328,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "demo":
             return _demo(settings)
         if args.command == "import":
-            return _import_economy(settings, args.file, args.per, args.name)
+            return _import(settings, args.import_kind, args.file, getattr(args, "per", None), args.name)
         if args.command == "worker":
             return _worker(settings, args.once, args.at)
         if args.command in data_commands.NAMES:

@@ -56,6 +56,10 @@ def parser() -> argparse.ArgumentParser:
     import_economy.add_argument("--per", type=date.fromisoformat, metavar="ÅÅÅÅ-MM-DD",
                                 help="datumet uppgifterna gäller, om filen saknar kolumnen datum")
     import_economy.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
+    import_people = import_kinds.add_parser("personer", help="personalen ur ett kalkylark (.xlsx eller .csv): namn, e-post, "
+                                            "område, roll, titel")
+    import_people.add_argument("file", type=Path, metavar="FIL")
+    import_people.add_argument("--as", dest="name", metavar="NAMN", help="vem som importerar (ditt namn i planen)")
     worker_cmd = commands.add_parser("worker", help="kör schemaläggaren: påminnelser och nattlig utvärdering")
     worker_cmd.add_argument("--once", action="store_true", help="gör en omgång (ikappkörning) och avsluta")
     worker_cmd.add_argument("--at", type=datetime.fromisoformat, metavar="TIDPUNKT",

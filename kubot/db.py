@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -206,9 +207,21 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\b[^=]*=\s*'(\w+)'", re.MULTILINE)
+
+
 def newest_revision() -> str:
-    """The newest migration's revision: revision ids are their files' numbers (0001_…, 0002_…)."""
-    return max(path.name[:4] for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    """The head of the migration chain, read from the files' own revision lines (without Alembic, which
+    costs a start of `kubot say` far more): the one revision no other revises. Revision ids are the
+    files' numbers (0001_…), but the chain, not the number, says which is newest."""
+    revises: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        revises[found["revision"]] = found.get("down_revision")
+    heads = set(revises) - set(revises.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}): each must revise the one before")
+    return heads.pop()
 
 
 def _applied(engine: Engine) -> set[str]:

@@ -3,91 +3,37 @@
 One row per area; a column "område" (name or code), a column "datum" unless `--per` gives the
 date, and one column per figure (the words of `economy.TYPED`, e.g. "Utfall förbrukning"). Columns
 kubot computes itself (disponibla medel, kvarvarande medel …) may be present and are checked
-against the computed value rather than stored. Every problem names its row and column, and
-nothing is imported unless the whole file is right. The file is read with openpyxl (.xlsx) or
-the csv module (semicolon or comma separated, UTF-8).
+against the computed value rather than stored, and so are the sheet's own "Summa" row and the
+subtotal rows the plan names ("Varav projektverksamhet"); a mismatch is named by row, never
+overwritten. Every problem names its row and column, and
+nothing is imported unless the whole file is right (the file is read by kubot.sheets).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlmodel import Session, select
 
 from kubot import economy, records
+from kubot import formatting as fmt
 from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
 from kubot.models import Area
+from kubot.plan import economy as plan_economy
+from kubot.plan.queries import version_for_year
+from kubot.sheets import Cell, SheetError, rows
 
 AREA_HEADERS = ("område", "omrade", "area")
 DATE_HEADERS = ("datum", "per", "date")
-MAX_ROWS = 10_000
 # Computed columns differ from the typed parts by rounding in the finance system; one tkr is tolerated.
 TOLERANCE_TKR = 1.0
-
-
-class ImportError_(ValueError):
-    """The file cannot be imported; `problems` are Swedish lines naming row and column."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:20] + ([f"… och {len(problems) - 20} fel till"] if len(problems) > 20 else [])
-        super().__init__(f"{path.name}: ingenting importerades ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in shown))
-
-
-@dataclass(frozen=True)
-class Cell:
-    row: int
-    column: str  # the spreadsheet's column name ("C") or, for CSV, its number
-    header: str
-    value: Any
-
-    @property
-    def where(self) -> str:
-        return f"rad {self.row}, kolumn {self.column} ({self.header})"
-
-
-def _rows(path: Path) -> Iterator[list[Cell]]:
-    suffix = path.suffix.lower()
-    name: Callable[[int], str]  # how a column is named in errors: "B" in Excel, "2" in a CSV file
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise ImportError_(path, [f"filen går inte att läsa som Excel-fil (.xlsx): {exc}"]) from exc
-        raw: Iterator[tuple[Any, ...]] = book.worksheets[0].iter_rows(values_only=True)
-        name = get_column_letter
-    elif suffix == ".csv":
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=";,\t") if text.strip() else csv.excel
-        raw = (tuple(row) for row in csv.reader(io.StringIO(text), dialect))
-        name = str
-    else:
-        raise ImportError_(path, ["filen ska vara .xlsx eller .csv"])
-    header: list[str] | None = None
-    for number, values in enumerate(raw, start=1):
-        if number > MAX_ROWS:
-            raise ImportError_(path, [f"filen har fler än {MAX_ROWS} rader – är det rätt fil?"])
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if header is None:
-            header = [str(v or "").strip() for v in values]
-            continue
-        yield [Cell(number, name(index), header[index - 1], value)
-               for index, value in enumerate(values, start=1) if index <= len(header) and header[index - 1]]
-    if header is None:
-        raise ImportError_(path, ["filen är tom"])
 
 
 def _number(cell: Cell) -> float | None:
@@ -112,23 +58,92 @@ def _day(cell: Cell) -> date:
         raise ValueError(f"{cell.where}: ”{str(cell.value)[:30]}” är inget datum – skriv ÅÅÅÅ-MM-DD") from exc
 
 
-def read(path: Path, areas: Mapping[str, str], per: date | None) -> dict[date, dict[str, dict[str, float]]]:
-    """The typed figures in the file, by date and area code; raises ImportError_ with every problem found."""
+SUM_LABELS = ("summa", "summa totalt", "totalt", "total", "summa tkr")
+# The lines under the sum: the result carried from earlier years (stored), and the accumulated result (checked).
+EARLIER_LABEL = re.compile(r"^(?:överskott|underskott|resultat)\s+från\s+tidigare\s+år", re.IGNORECASE)
+ACCUMULATED_LABEL = re.compile(r"^ackumulerat\s+(?:överskott|underskott|resultat)", re.IGNORECASE)
+ACCUMULATED = "ackumulerat resultat"
+
+
+@dataclass
+class _CheckRow:
+    """A sum or subtotal row of the organisation's sheet: checked against kubot's sums, never stored."""
+
+    row: int
+    label: str
+    day: date
+    areas: tuple[str, ...] | None  # None: every area of the date
+    cells: list[tuple[Cell, str, float]]
+
+
+def _figure_cells(cells: list[Cell], skip: tuple[Cell | None, ...], problems: list[str]
+                  ) -> tuple[dict[str, float], list[tuple[Cell, str, float]], list[tuple[Cell, str, float]]]:
+    """The typed figures of a row, the computed columns it states, and every figure it states with its cell."""
+    figures: dict[str, float] = {}
+    computed: list[tuple[Cell, str, float]] = []
+    stated: list[tuple[Cell, str, float]] = []
+    for cell in cells:
+        if any(cell is other for other in skip):
+            continue
+        try:
+            amount = _number(cell)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        item, column = economy.item_for(cell.header), economy.computed_for(cell.header)
+        if item is None and column is None:
+            problems.append(f"kolumn {cell.column} (”{cell.header}”): ingen ekonomisk uppgift kubot känner – "
+                            f"använd {economy.words_example()}")
+        elif amount is not None and item is not None:
+            figures[item] = amount
+            stated.append((cell, item, amount))
+        elif amount is not None and column is not None:
+            computed.append((cell, column, amount))
+            stated.append((cell, column, amount))
+    return figures, computed, stated
+
+
+def _mismatch(cell: Cell, column: str, stated: float, own: float | None, who: str) -> str | None:
+    """The problem when a stated figure differs from kubot's by more than rounding, or None."""
+    if own is not None and abs(own - stated) <= TOLERANCE_TKR:
+        return None
+    why = {"kvarvarande medel": " = disponibla medel − utfall förbrukning − utbetalt till kommunerna"}.get(column, "")
+    shown = "inget (raden räknas inte fram)" if own is None else fmt.number(own)
+    return (f"{cell.where}, {who}: {column} {fmt.number(stated)} stämmer inte med det kubot räknar fram{why}: {shown}. "
+            "Rätta raden i filen; kubot skriver inte över den.")
+
+
+def _summed(rows: list[economy.AreaEconomy], column: str) -> float | None:
+    if column == ACCUMULATED:
+        accumulated = economy.accumulated(rows)
+        return None if accumulated is None else accumulated[1]
+    return economy.total(rows, column)
+
+
+def _no_layout(year: int) -> economy.Layout:
+    return economy.Layout()
+
+
+def read(path: Path, areas: Mapping[str, str], per: date | None,
+         layouts: Callable[[int], economy.Layout] = _no_layout) -> dict[date, dict[str, dict[str, float]]]:
+    """The typed figures in the file, by date and area code; raises SheetError with every problem found.
+
+    Computed columns (disponibla, kvarvarande, shares) and the sheet's own sum and subtotal rows
+    ("Summa", "Varav projektverksamhet" when the plan names it) are checked against what kubot
+    computes, each mismatch named by row, and never stored.
+    """
     problems: list[str] = []
     found: dict[date, dict[str, dict[str, float]]] = defaultdict(dict)
     seen: dict[tuple[date, str], int] = {}
-    for cells in _rows(path):
+    checks: list[_CheckRow] = []
+    earlier: list[tuple[date, str, float]] = []
+    for cells in rows(path):
         by_header = {c.header.casefold(): c for c in cells}
         area_cell = next((by_header[h] for h in AREA_HEADERS if h in by_header), None)
         row = cells[0].row if cells else 0
         if area_cell is None:
             problems.append(f"rad {row}: kolumnen ”område” saknas i rubrikraden")
             break
-        try:
-            area = match_name(str(area_cell.value or ""), {code: (name,) for code, name in areas.items()}, kind="område")
-        except ValueProblem as exc:
-            problems.append(f"{area_cell.where}: {exc}")
-            continue
         date_cell = next((by_header[h] for h in DATE_HEADERS if h in by_header), None)
         try:
             day = per if per is not None else _day(date_cell) if date_cell is not None else None
@@ -138,49 +153,68 @@ def read(path: Path, areas: Mapping[str, str], per: date | None) -> dict[date, d
         if day is None:
             problems.append(f"rad {row}: datum saknas – lägg till kolumnen ”datum” eller ange --per ÅÅÅÅ-MM-DD")
             continue
-        figures: dict[str, float] = {}
-        computed: list[tuple[Cell, float]] = []
-        for cell in cells:
-            if cell is area_cell or cell is date_cell:
-                continue
-            try:
-                amount = _number(cell)
-            except ValueError as exc:
-                problems.append(str(exc))
-                continue
-            item = economy.item_for(cell.header)
-            if item is None and cell.header.casefold() in economy.COMPUTED:
-                if amount is not None:
-                    computed.append((cell, amount))
-            elif item is None:
-                problems.append(f"kolumn {cell.column} (”{cell.header}”): ingen ekonomisk uppgift kubot känner – "
-                                f"använd {economy.words_example()}")
-            elif amount is not None:
-                figures[item] = amount
+        label = " ".join(str(area_cell.value or "").split())
+        layout = layouts(day.year)
+        subtotals = {group.title.casefold(): group for group in layout.subtotals}
+        if EARLIER_LABEL.match(label) or ACCUMULATED_LABEL.match(label):
+            _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
+            results = [(cell, amount) for cell, column, amount in stated if column == "redovisat resultat"]
+            if not results:
+                problems.append(f"rad {row}: ”{label}” har inget belopp i kolumnen ”Redovisat resultat”")
+            elif ACCUMULATED_LABEL.match(label):
+                checks.append(_CheckRow(row, label, day, None, [(results[0][0], ACCUMULATED, results[0][1])]))
+            elif layout.earlier_area is None:
+                problems.append(f"rad {row}: ”{label}” – skriv i planen under ekonomi vilket område resultatet från tidigare år "
+                                "hör till, t.ex. ”tidigare_år: stab”")
+            else:
+                earlier.append((day, layout.earlier_area, results[0][1]))
+            continue
+        if label.casefold() in SUM_LABELS or label.casefold() in subtotals:
+            _, _, stated = _figure_cells(cells, (area_cell, date_cell), problems)
+            group = subtotals.get(label.casefold())
+            checks.append(_CheckRow(row, label, day, group.areas if group else None, stated))
+            continue
+        try:
+            area = match_name(label, {code: (name,) for code, name in areas.items()}, kind="område")
+        except ValueProblem as exc:
+            problems.append(f"{area_cell.where}: {exc}")
+            continue
+        figures, computed, _ = _figure_cells(cells, (area_cell, date_cell), problems)
         problems.extend(f"rad {row}, {areas[area]}: {p}" for p in economy.check(figures))
-        result = economy.AreaEconomy(area, day, figures)
-        for cell, amount in computed:
-            own = result.value(cell.header.casefold())
-            if own is None or abs(own - amount) > TOLERANCE_TKR:
-                problems.append(f"{cell.where}: {amount:g} stämmer inte med det kubot räknar fram ur raden "
-                                f"({'–' if own is None else f'{own:g}'})")
+        result = economy.AreaEconomy(area, day, figures, layout.rule(area))
+        problems.extend(p for cell, column, amount in computed
+                        if (p := _mismatch(cell, column, amount, result.value(column), areas[area])) is not None)
         if (day, area) in seen:
             problems.append(f"rad {row}: {areas[area]} {day.isoformat()} står redan på rad {seen[(day, area)]}")
         seen[(day, area)] = row
         if figures:
             found[day][area] = figures
+    for day, area, amount in earlier:
+        found[day].setdefault(area, {})["tidigare års resultat"] = amount
+    for check in checks:
+        rules = layouts(check.day.year)
+        summed = [economy.AreaEconomy(area, check.day, figures, rules.rule(area)) for area, figures in found.get(check.day, {}).items()
+                  if check.areas is None or area in check.areas]
+        problems.extend(p for cell, column, amount in check.cells
+                        if (p := _mismatch(cell, column, amount, _summed(summed, column), check.label)) is not None)
     if problems:
         # A column that is not a figure is found on every row; say it once.
-        raise ImportError_(path, list(dict.fromkeys(problems)))
+        raise SheetError(path, list(dict.fromkeys(problems)))
     return dict(found)
 
 
+def economy_layout(session: Session, year: int) -> economy.Layout:
+    """The economy section of the plan in force for a year (empty without a plan or section)."""
+    version = version_for_year(session, year)
+    return plan_economy.layout(plan_economy.from_stored(version.economy)) if version else economy.Layout()
+
+
 def import_file(session: Session, path: Path, origin: Origin, per: date | None = None) -> list[Recorded]:
-    """Check the whole file, then record one entry per date; raises ImportError_ and writes nothing on any problem."""
+    """Check the whole file, then record one entry per date; raises SheetError and writes nothing on any problem."""
     areas = {a.code: a.name for a in session.exec(select(Area))}
-    found = read(path, areas, per)
+    found = read(path, areas, per, lambda year: economy_layout(session, year))
     if not found:
-        raise ImportError_(path, ["filen har inga belopp att importera"])
+        raise SheetError(path, ["filen har inga belopp att importera"])
     return [records.log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
                                 summary_prefix=f"Ekonomi från {path.name}")
             for day, figures in sorted(found.items())]

@@ -1,4 +1,5 @@
-"""The evaluation service: gather a period's facts, run the rules, keep the verdicts as a dated snapshot.
+"""The evaluation service: gather a period's facts, run the rules, keep the verdicts as a dated snapshot
+(kept and read back by `kubot.snapshots`).
 
 Chat (`status`, `varför`, `saknas`), the CLI (`kubot evaluate`), the scheduler and the
 report builder all evaluate through `evaluate()`. The rules are loaded once per process;
@@ -17,10 +18,9 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from kubot import derived
+from kubot import derived, snapshots
 from kubot import facts as facts_
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
@@ -30,17 +30,16 @@ from kubot.models import (
     ActivityStatus,
     Area,
     Entry,
-    Evaluation,
     Goal,
     Indicator,
     Municipality,
     Network,
-    VerdictRecord,
 )
 from kubot.models.plan import Source, Timing, Unit
 from kubot.models.records import ActivityState
 from kubot.periods import TERTIAL_LAST_MONTH, Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
+from kubot.snapshots import SUBJECT_ACTIVITY, SUBJECT_INDICATOR, SUBJECT_WARNING
 from kubot.verdicts import (
     ActivityVerdict,
     Due,
@@ -49,10 +48,6 @@ from kubot.verdicts import (
     Status,
     Trend,
     Warning,
-    activity_from_data,
-    indicator_from_data,
-    to_data,
-    warning_from_data,
 )
 from rules import rulebook
 from rules.engine import RuleEngine
@@ -66,7 +61,6 @@ _OUTCOMES: dict[str, set[str]] = {
     DUE: {d.value for d in Due},
     WARNINGS: {"varning"},
 }
-SUBJECT_INDICATOR, SUBJECT_ACTIVITY, SUBJECT_WARNING = "mätetal", "aktivitet", "varning"
 
 _evaluation_lock = threading.Lock()
 _engine: RuleEngine | None = None
@@ -124,7 +118,7 @@ def evaluate(
     with _evaluation_lock:
         snapshot = judge(session, period, today=today, engine=engine or rules_in_force(), cutoff=cutoff,
                          recorded_by=recorded_by)
-        return store(session, snapshot, trigger=trigger, actor_id=actor_id)
+        return snapshots.store(session, snapshot, trigger=trigger, actor_id=actor_id)
 
 
 def current(session: Session, period: Period, *, today: date) -> Snapshot:
@@ -137,13 +131,11 @@ def current(session: Session, period: Period, *, today: date) -> Snapshot:
 def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, cutoff: date | None = None,
           recorded_by: datetime | None = None) -> Snapshot:
     """The verdicts for `period` without storing them."""
-    version = version_for_year(session, period.year)
-    plan_id = version.id if version else -1
-    indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(col(Indicator.id))))
-    activities = list(session.exec(select(Activity).where(Activity.plan_id == plan_id).order_by(col(Activity.id))))
+    indicators = plan_queries.items(session, Indicator, period.year)
+    activities = plan_queries.items(session, Activity, period.year)
     area_codes = {a.id: a.code for a in session.exec(select(Area))}
     goals = {g.id: (g.code, area_codes.get(g.area_id) if g.area_id else None)
-             for g in session.exec(select(Goal).where(Goal.plan_id == plan_id))}
+             for g in plan_queries.items(session, Goal, period.year)}
     municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
     records = facts_.load(session, period.year - 1, period.year, as_of=cutoff, recorded_by=recorded_by)
@@ -354,7 +346,7 @@ def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municip
         due=Due(due.outcome), due_rule=due.name, explanation=" ".join(sentences), responsible_id=i.responsible_id,
         measured_month=i.measured_month, ratio=(ratio.numerator, ratio.denominator) if ratio else None, below=below,
         analysis=g.analysis, inputs={STATUS: status_fact, TREND: trend_fact, DUE: due_fact}, source=i.source,
-        networks=tuple(i.networks), goal=goal[0], area=goal[1],
+        networks=tuple(i.networks), goal=goal[0], area=goal[1], question=i.question_code,
     )
 
 
@@ -368,48 +360,4 @@ def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: 
         comment=status.comment if status else "", due=Due(due.outcome), due_rule=due.name, explanation=explanation,
         responsible_id=activity.responsible_id, reported_on=status.reported_on if status else None,
         goal=goal[0], area=goal[1],
-    )
-
-
-def store(session: Session, snapshot: Snapshot, *, trigger: str, actor_id: int | None) -> Snapshot:
-    """Keep `snapshot` so later readers see what was known when it was made."""
-    run = Evaluation(year=snapshot.period.year, tertial=snapshot.period.tertial, made_at=snapshot.made_at,
-                     as_of=snapshot.as_of, trigger=trigger, actor_id=actor_id, deadline=snapshot.deadline)
-    session.add(run)
-    session.flush()
-    assert run.id is not None
-    rows: list[dict[str, Any]] = [
-        *({"subject": SUBJECT_INDICATOR, "code": v.code, "outcome": v.status.value, "due": v.due.value,
-           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.indicators),
-        *({"subject": SUBJECT_ACTIVITY, "code": v.code, "outcome": v.state or "", "due": v.due.value,
-           "responsible_id": v.responsible_id, "data": to_data(v)} for v in snapshot.activities),
-        *({"subject": SUBJECT_WARNING, "code": w.code, "outcome": w.rule, "due": "", "responsible_id": None,
-           "data": to_data(w)} for w in snapshot.warnings),
-    ]
-    if rows:  # one executemany instead of an ORM object per verdict: a plan has hundreds
-        session.execute(insert(VerdictRecord), [{**row, "evaluation_id": run.id} for row in rows])
-    return Snapshot(period=snapshot.period, made_at=snapshot.made_at, as_of=snapshot.as_of, deadline=snapshot.deadline,
-                    indicators=snapshot.indicators, activities=snapshot.activities, warnings=snapshot.warnings,
-                    id=run.id)
-
-
-def latest(session: Session, period: Period) -> Snapshot | None:
-    """The most recent stored snapshot of `period`, or None if it was never evaluated."""
-    run = session.exec(
-        select(Evaluation).where(Evaluation.year == period.year, Evaluation.tertial == period.tertial)
-        .order_by(col(Evaluation.made_at).desc(), col(Evaluation.id).desc())
-    ).first()
-    return load_snapshot(session, run) if run else None
-
-
-def load_snapshot(session: Session, run: Evaluation) -> Snapshot:
-    rows = session.exec(select(VerdictRecord).where(VerdictRecord.evaluation_id == run.id).order_by(col(VerdictRecord.id)))
-    by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_subject[row.subject].append(row.data)
-    return Snapshot(
-        period=Period(run.year, run.tertial), made_at=run.made_at, as_of=run.as_of, deadline=run.deadline,
-        indicators=tuple(indicator_from_data(d) for d in by_subject[SUBJECT_INDICATOR]),
-        activities=tuple(activity_from_data(d) for d in by_subject[SUBJECT_ACTIVITY]),
-        warnings=tuple(warning_from_data(d) for d in by_subject[SUBJECT_WARNING]), id=run.id,
     )

@@ -37,7 +37,7 @@ from kubot.models import (
 from kubot.models.plan import Source
 from kubot.models.types import stored_id
 from kubot.periods import Period
-from kubot.records import invited
+from kubot.plan.queries import invited
 
 
 @dataclass(frozen=True)

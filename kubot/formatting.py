@@ -131,3 +131,8 @@ def in_unit(unit: str, value: float) -> str:
     if unit == "janej":
         return "ja" if value else "nej"
     return number(value, decimals=decimals)
+
+
+def genitive(name: str) -> str:
+    """A name's possessive: "Maria Chefs", but "Lars", "Max" and "Inez" take nothing (Swedish grammar)."""
+    return name if name[-1:].lower() in ("s", "x", "z") else name + "s"

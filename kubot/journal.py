@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
+from kubot import access
+from kubot.access import Action
 from kubot.models import Change, Entry, Staff
-from kubot.models.plan import Role
 from kubot.models.types import utcnow
 from kubot.text import storable
 
@@ -64,6 +65,7 @@ def _existing(session: Session, origin: Origin) -> Entry | None:
 
 
 ACCESS_KIND = "behörighet"  # entries from inaktivera/aktivera
+PEOPLE_KIND = "personer"  # entries from kubot import personer
 
 
 def record(
@@ -154,17 +156,18 @@ def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str, *
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise JournalError(f"Det finns ingen registrering #{entry_id}.")
-    allowed = (Role.ADMIN, Role.MANAGER) if managers else (Role.ADMIN,)
-    if entry.actor_id != actor.id and actor.role not in allowed:
+    if not access.may(session, actor, Action.CHOOSE_EXAMPLE if managers else Action.CHANGE, entry):
         who = "en chef eller en administratör" if managers else "en administratör"
         raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller {who}, kan {verb} den.")
     if entry.undone_at is not None:
         raise JournalError(f"#{entry_id} är redan ångrad.")
     if entry.replaced_by_id is not None:
         raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; {verb} den i stället.")
+    # These entries changed a state, not a record: they are reversed by the opposite change.
     if entry.kind == ACCESS_KIND:
-        # The access change itself is a state, not a record: it is reversed by its opposite command.
         raise JournalError(f"#{entry_id} ändrade en persons tillgång; ändra tillbaka med ”aktivera” eller ”inaktivera” och namnet.")
+    if entry.kind == PEOPLE_KIND:
+        raise JournalError(f"#{entry_id} ändrade personregistret; ändra tillbaka med en ny kubot import personer eller kubot plan import.")
     return entry
 
 

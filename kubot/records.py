@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from kubot import economy
 from kubot import formatting as fmt
-from kubot.journal import Origin, Recorded, add_rows, record
+from kubot.journal import Origin, Recorded, add_rows, is_active, record
 from kubot.models import (
     Activity,
     ActivityStatus,
@@ -37,7 +37,7 @@ from kubot.models import (
     Municipality,
     NarrativeText,
     Network,
-    NetworkInvitee,
+    StaffFinancing,
     StaffFte,
     StrategicGoal,
     SurveyQuestion,
@@ -47,7 +47,7 @@ from kubot.models.plan import Source, Unit
 from kubot.models.records import ActivityState, ApplicationStatus, EmploymentForm, ThreeK
 from kubot.models.types import stored_id
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 MAX_AMOUNT = 10_000_000_000
 # More people than this at one meeting, or answers to one survey question, is a typing mistake.
@@ -96,7 +96,7 @@ def _refuse_twice(existing: list[Entry], origin: Origin, what: str, again_hint: 
 
 
 def network(session: Session, code: str) -> Network:
-    network = session.exec(select(Network).where(Network.code == code)).first()
+    network = plan_queries.network(session, code)
     if network is None:
         raise RecordError(f"Nätverket {code!r} finns inte i planen.")
     return network
@@ -104,19 +104,6 @@ def network(session: Session, code: str) -> Network:
 
 def municipalities_by_code(session: Session) -> dict[str, Municipality]:
     return {m.code: m for m in session.exec(select(Municipality))}
-
-
-def invited(session: Session, network: Network) -> list[Municipality]:
-    """The municipalities (and the Region, where it takes part) invited to a network's meetings."""
-    everyone = list(session.exec(select(Municipality).order_by(col(Municipality.name))))
-    if network.invites_all:
-        chosen = [m for m in everyone if not m.is_region]
-    else:
-        ids = set(session.exec(select(NetworkInvitee.municipality_id).where(NetworkInvitee.network_id == network.id)))
-        chosen = [m for m in everyone if m.id in ids]
-    if network.with_region:
-        chosen += [m for m in everyone if m.is_region and m not in chosen]
-    return chosen
 
 
 def _not_future(day: date, today: date, what: str) -> None:
@@ -143,7 +130,7 @@ def log_attendance(
     """
     where = network(session, network_code)
     _not_future(held_on, today, "Mötet")
-    guests = invited(session, where)
+    guests = plan_queries.invited(session, where)
     invited_codes = {m.code for m in guests}
     if present is not None:
         strangers = sorted(present - invited_codes)
@@ -349,25 +336,18 @@ def log_survey(
     return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])
 
 
-def _in_plan(session: Session, model: type[Indicator] | type[Activity], code: str, year: int) -> Indicator | Activity | None:
-    version = version_for_year(session, year)
-    if version is None:
-        return None
-    return session.exec(select(model).where(model.plan_id == version.id, model.code == code)).first()  # type: ignore[return-value]
-
-
 def indicator_in_force(session: Session, code: str, year: int) -> Indicator:
     """The indicator with `code` in the plan that applies to `year`."""
-    indicator = _in_plan(session, Indicator, code, year)
-    if not isinstance(indicator, Indicator):
+    indicator = plan_queries.item(session, Indicator, code, year)
+    if indicator is None:
         raise RecordError(f"Mätetalet {code!r} finns inte i planen för {year}.")
     return indicator
 
 
 def activity_in_force(session: Session, code: str, year: int) -> Activity:
     """The activity with `code` in the plan that applies to `year`."""
-    activity = _in_plan(session, Activity, code, year)
-    if not isinstance(activity, Activity):
+    activity = plan_queries.item(session, Activity, code, year)
+    if activity is None:
         raise RecordError(f"Aktiviteten {code!r} finns inte i planen för {year}.")
     return activity
 
@@ -441,7 +421,7 @@ def log_activity_status(
 
 
 def _area(session: Session, code: str) -> Area:
-    area = session.exec(select(Area).where(Area.code == code)).first()
+    area = plan_queries.area(session, code)
     if area is None:
         raise RecordError(f"Området {code!r} finns inte i planen.")
     return area
@@ -500,21 +480,12 @@ def _with_mark(session: Session, recorded: Recorded, example: bool, strategic_go
     return recorded
 
 
-def strategic_goals(session: Session, year: int) -> dict[str, str]:
-    """The strategic goals of the plan for `year`, code → name."""
-    version = version_for_year(session, year)
-    plan_id = version.id if version else -1
-    return {g.code: g.name for g in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id).order_by(col(StrategicGoal.id)))}
-
-
 def strategic_goal(session: Session, code: str | None, year: int, how: str) -> StrategicGoal | None:
     """The strategic goal `code` names in the plan for `year` (None without a code); an unknown code is refused
     with the codes there are and `how` to write one (a message with "{code}" in it)."""
     if code is None:
         return None
-    version = version_for_year(session, year)
-    found = session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1),
-                                                     func.lower(StrategicGoal.code) == code.strip().lower())).first()
+    found = plan_queries.item(session, StrategicGoal, code.strip().lower(), year)
     if found is None:
         raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {_which_goal(session, year, how)}")
     return found
@@ -522,9 +493,9 @@ def strategic_goal(session: Session, code: str | None, year: int, how: str) -> S
 
 def _which_goal(session: Session, year: int, how: str) -> str:
     """What to write when an event's strategic goal is missing or unknown: `how`, with the plan's first code, and every code."""
-    goals = strategic_goals(session, year)
-    listed = "; ".join(f"{code} ”{name}”" for code, name in goals.items())
-    example = how.format(code=next(iter(goals), "sm1"))
+    goals = plan_queries.items(session, StrategicGoal, year)
+    listed = "; ".join(f"{g.code} ”{g.name}”" for g in goals)
+    example = how.format(code=goals[0].code if goals else "sm1")
     return f"Skriv vilket strategiskt mål händelsen är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
 
 
@@ -605,14 +576,54 @@ def log_text(session: Session, *, origin: Origin, section: str, title: str, peri
     return record(session, kind="text", summary=f"Text ”{title}” {period.code}: {shown}", origin=origin, rows=[row])
 
 
-def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[EmploymentForm, float]) -> Recorded:
-    """Full-time equivalents (årsarbetare) by employment form for a year, for the staff table."""
-    if not ftes:
-        raise RecordError("Ange årsarbetare per anställningsform, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6”.")
-    for form, fte in ftes.items():
+STAFF_FINANCERS = ("kommunerna", "externt")
+# Årsarbetare are written with two decimals; the two sums of a year may differ by rounding alone.
+FTE_SUM_TOLERANCE = 0.005
+
+
+def _latest_staff(session: Session, model: type[StaffFte] | type[StaffFinancing], year: int) -> dict[str, float]:
+    """A year's årsarbetare in force per employment form or financer: the latest entry's row for each."""
+    heading = StaffFte.employment_form if model is StaffFte else StaffFinancing.financer
+    found: dict[str, float] = {}
+    for form, fte in session.exec(select(heading, model.fte).join(Entry, is_active(model.entry_id)).where(model.year == year)
+                                  .order_by(col(model.entry_id))):
+        found[form] = fte
+    return found
+
+
+def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[EmploymentForm, float],
+                  financed: Mapping[str, float] | None = None) -> Recorded:
+    """Full-time equivalents (årsarbetare) of a year by employment form and/or by financer, for the staff table.
+
+    Both ways of counting are the same people, so their sums must agree: within the message when
+    both are given, otherwise with the other way already recorded for the year.
+    """
+    financed = dict(financed or {})
+    if not ftes and not financed:
+        raise RecordError("Ange årsarbetare per anställningsform eller finansiär, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6” "
+                          "eller ”kommunerna 29,48 externt 19,65”.")
+    for what, fte in [*((form.value, fte) for form, fte in ftes.items()), *financed.items()]:
         if not 0 <= fte <= 10_000:
-            raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare ({form.value}) är inte rimligt.")
-    rows = [StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()]
-    shown = ", ".join(f"{form.value} {fmt.number(fte, decimals=2)}" for form, fte in ftes.items())
-    summary = f"Årsarbetare {year}: {shown} – summa {fmt.number(sum(ftes.values()), decimals=2)}"
+            raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare ({what}) är inte rimligt.")
+    unknown = [who for who in financed if who not in STAFF_FINANCERS]
+    if unknown:
+        raise RecordError(f"”{unknown[0]}” är ingen finansiär av årsarbetare. Skriv kommunerna eller externt.")
+    by_form = {form.value: fte for form, fte in ftes.items()} or _latest_staff(session, StaffFte, year)
+    by_financer = financed or _latest_staff(session, StaffFinancing, year)
+    if by_form and by_financer and abs(sum(by_form.values()) - sum(by_financer.values())) > FTE_SUM_TOLERANCE:
+        forms_sum, financer_sum = fmt.number(sum(by_form.values()), 2), fmt.number(sum(by_financer.values()), 2)
+        said = "" if ftes and financed else " (den andra summan är den som redan är registrerad för året)"
+        raise RecordError(f"Årsarbetarna {year} blir {forms_sum} per anställningsform men {financer_sum} per finansiär{said}. "
+                          "Summorna ska vara lika – rätta den som är fel, t.ex. ”årsarbetare "
+                          f"{year}: tillsvidare 22,5 visstid 17 tjänsteköp 9,63 kommunerna 29,48 externt 19,65”.")
+    rows: list[SQLModel] = [StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()]
+    rows += [StaffFinancing(year=year, financer=who, fte=fte) for who, fte in financed.items()]
+    parts = []
+    if ftes:
+        parts.append(", ".join(f"{form.value} {fmt.number(fte, decimals=2)}" for form, fte in ftes.items()))
+    if financed:
+        parts.append(", ".join(f"{'finansierade av kommunerna' if who == 'kommunerna' else 'externt finansierade'} "
+                               f"{fmt.number(fte, decimals=2)}" for who, fte in financed.items()))
+    total = sum(ftes.values()) if ftes else sum(financed.values())
+    summary = f"Årsarbetare {year}: {'; '.join(parts)} – summa {fmt.number(total, decimals=2)}"
     return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=rows)

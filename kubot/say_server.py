@@ -1,7 +1,10 @@
 """The background process that answers `kubot say` at once (see kubot.say_link for why).
 
 Started by `kubot say` after it answered a message itself; it answers over a Unix socket, one
-message at a time, exactly as `kubot say` would in a process of its own, and ends after
+message at a time, exactly as `kubot say` would in a process of its own. Each connection is read in
+a thread of its own within a few seconds, so a client that connects and sends nothing delays no other;
+what is not a `kubot say` request (not JSON, not an argument list, too large) gets an error answer
+and the process goes on serving. It ends after
 `Settings.say_idle_seconds` without a message. One process per socket: a second one started at
 the same time finds the lock taken and ends. When the SQLite file it opened has been removed or
 replaced, it ends without answering, and `kubot say` answers in a process of its own, on the new file.
@@ -17,6 +20,8 @@ import json
 import logging
 import os
 import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +34,10 @@ from kubot.cli_errors import guarded, log_to_file
 from kubot.settings import Settings
 
 log = logging.getLogger("kubot.say")
-_READ_SECONDS = 10
+_READ_SECONDS = 5.0  # for a whole request: `kubot say` sends its few hundred bytes at once
+_LARGEST = 1 << 20  # bytes of a request
+_CONNECTIONS = 16  # served at once
+_POLL_SECONDS = 0.5  # how often the waiting for a connection looks whether it is time to end
 
 
 def _identity(file: Path | None) -> tuple[int, int] | None:
@@ -55,12 +63,36 @@ def answer(bot: Bot, settings: Settings, argv: list[str]) -> say_link.Answer:
     return say_link.Answer(code=code, out=out.getvalue(), err=err.getvalue())
 
 
+class BadRequest(Exception):
+    """What came over the socket is not a `kubot say` request; the message says what it is instead."""
+
+
 def _request(connection: socket.socket) -> list[str]:
-    connection.settimeout(_READ_SECONDS)
-    received = b"".join(iter(lambda: connection.recv(65536), b""))
-    argv = json.loads(received)["argv"]
+    """The arguments of one request, read within _READ_SECONDS in all."""
+    deadline = time.monotonic() + _READ_SECONDS
+    received, size = [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise BadRequest("nothing complete within the time allowed")
+        connection.settimeout(left)
+        try:
+            chunk = connection.recv(65536)
+        except TimeoutError:
+            raise BadRequest("nothing complete within the time allowed") from None
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > _LARGEST:
+            raise BadRequest("request too large")
+        received.append(chunk)
+    try:
+        request = json.loads(b"".join(received))
+    except ValueError:  # not UTF-8, not JSON
+        raise BadRequest("not JSON") from None
+    argv = request.get("argv") if isinstance(request, dict) else None
     if not (isinstance(argv, list) and argv[:1] == ["say"] and all(isinstance(a, str) for a in argv)):
-        raise ValueError("only `kubot say` is answered here")
+        raise BadRequest("only `kubot say` is answered here")
     return argv
 
 
@@ -88,35 +120,77 @@ def serve(settings: Settings, start: Callable[[], Engine]) -> None:
             listener.bind(str(path))
             os.chmod(path, 0o600)
             listener.listen()
-            listener.settimeout(settings.say_idle_seconds)
             gc.freeze()  # what is loaded now stays; collections need not scan it again
             log.info("answering kubot say for %s at %s", db.describe(settings.database_url), path)
             try:
-                _answer_until_idle(listener, bot, settings, database, opened)
+                _Answerer(bot, settings, database, opened).until_idle(listener)
             finally:
                 path.unlink(missing_ok=True)
     log.info("stopped answering kubot say")
 
 
-def _answer_until_idle(listener: socket.socket, bot: Bot, settings: Settings, database: Path | None,
-                       opened: tuple[int, int] | None) -> None:
-    while True:
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            return
-        with connection:
+class _Answerer:
+    """Reads each connection in a thread of its own, so a client that sends nothing holds up no one but
+    itself, and answers one request at a time (an answer redirects the process's stdout and stderr)."""
+
+    def __init__(self, bot: Bot, settings: Settings, database: Path | None, opened: tuple[int, int] | None) -> None:
+        self.bot, self.settings, self.database, self.opened = bot, settings, database, opened
+        self.answering = threading.Lock()
+        self.replaced = threading.Event()
+        self.room = threading.BoundedSemaphore(_CONNECTIONS)
+        self.last = time.monotonic()
+
+    def until_idle(self, listener: socket.socket) -> None:
+        listener.settimeout(_POLL_SECONDS)
+        threads: list[threading.Thread] = []
+        while not self.replaced.is_set() and time.monotonic() - self.last < self.settings.say_idle_seconds:
             try:
-                argv = _request(connection)
-            except (OSError, ValueError, KeyError) as exc:
-                log.warning("ignored a request that is not a kubot say: %s", exc)
+                connection, _ = listener.accept()
+            except TimeoutError:
                 continue
-            if _identity(database) != opened:
+            self.last = time.monotonic()
+            if not self.room.acquire(blocking=False):
+                connection.close()  # as many clients as it serves at once are connected: this one asks anew
+                continue
+            threads = [t for t in threads if t.is_alive()]
+            threads.append(threading.Thread(target=self._serve, args=(connection,), name="kubot-say", daemon=True))
+            threads[-1].start()
+        for thread in threads:  # a request being answered is finished, however the loop ended
+            thread.join(_READ_SECONDS + 60)
+
+    def _serve(self, connection: socket.socket) -> None:
+        try:
+            with connection:
+                self._answer(connection)
+        except Exception:  # one connection never ends the process
+            log.exception("answering a kubot say failed")
+        finally:
+            self.room.release()
+
+    def _answer(self, connection: socket.socket) -> None:
+        try:
+            argv = _request(connection)
+        except BadRequest as problem:
+            log.warning("refused a request that is not a kubot say: %s", problem)
+            _send(connection, say_link.Answer(code=2, out="", err=f"kubot: förfrågan avvisad ({problem}).\n"))
+            return
+        except OSError as problem:
+            log.warning("a kubot say connection failed: %s", type(problem).__name__)
+            return
+        with self.answering:
+            if self.replaced.is_set() or _identity(self.database) != self.opened:
+                self.replaced.set()  # no answer: kubot say then answers in a process of its own, on the new file
                 log.info("the database file was removed or replaced; kubot say answers in a process of its own")
                 return
-            reply = answer(bot, settings, argv)
-            with contextlib.suppress(OSError):  # the asker gave up; the entry is stored and its id remembered
-                connection.sendall(json.dumps({"code": reply.code, "out": reply.out, "err": reply.err}).encode())
+            reply = answer(self.bot, self.settings, argv)
+            self.last = time.monotonic()
+        _send(connection, reply)
+
+
+def _send(connection: socket.socket, reply: say_link.Answer) -> None:
+    with contextlib.suppress(OSError):  # the asker gave up; an entry is stored and its id remembered
+        connection.settimeout(_READ_SECONDS)
+        connection.sendall(json.dumps({"code": reply.code, "out": reply.out, "err": reply.err}).encode())
 
 
 def main() -> None:

@@ -81,6 +81,12 @@ class Settings:
     public_url: str | None = None
     # The platform throws the disk away at every restart (Heroku sets DYNO in every process).
     ephemeral_disk: bool = False
+    # An optional language model (an OpenAI-compatible chat-completions server the organisation hosts,
+    # e.g. Ollama) that proposes a command for a message the grammar refuses; off without a URL.
+    llm_url: str | None = None
+    llm_model: str = "qwen2.5:7b"
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout_seconds: float = 2.0
 
     @property
     def slack_configured(self) -> bool:
@@ -118,4 +124,8 @@ class Settings:
             teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
             public_url=env.get("KUBOT_PUBLIC_URL") or None,
             ephemeral_disk=bool(env.get("DYNO")),
+            llm_url=env.get("KUBOT_LLM_URL") or None,
+            llm_model=env.get("KUBOT_LLM_MODEL") or "qwen2.5:7b",
+            llm_key=env.get("KUBOT_LLM_KEY") or None,
+            llm_timeout_seconds=float(env.get("KUBOT_LLM_TIMEOUT") or 2.0),
         )

@@ -47,14 +47,10 @@ class Due(StrEnum):
     OVERDUE = "försenat"
 
     @property
-    def owed(self) -> bool:
-        """Whether the responsible person should be asked for it now."""
-        return self in (Due.MISSING, Due.OVERDUE)
-
-    @property
     def outstanding(self) -> bool:
-        """Whether it is still to be reported: owed now, or due when the running period ends."""
-        return self.owed or self is Due.OPEN
+        """Whether it is still to be reported: owed when the running period ends, missing or overdue
+        (what `kubot.owed` lists)."""
+        return self in (Due.OPEN, Due.MISSING, Due.OVERDUE)
 
 
 STATUS_SYMBOLS = {
@@ -72,6 +68,7 @@ class IndicatorVerdict:
 
     `source` says how the value is got (typed in, or derived from attendance, courses …, see
     `kubot.models.plan.Source`); `goal` and `area` are the codes of the goal and its area.
+    `question` is the survey question a survey indicator counts.
     `target` is the target the result was judged against (pro-rated when the plan says so),
     `annual_target` the plan's target for the year. `ratio` is (numerator, denominator) for
     shares, so a reply can say "8 av 14". `below` has the names of the municipalities under the target
@@ -103,6 +100,7 @@ class IndicatorVerdict:
     networks: tuple[str, ...] = ()
     goal: str = ""
     area: str | None = None
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,20 +149,6 @@ class Snapshot:
 
     def activity(self, code: str) -> ActivityVerdict | None:
         return next((v for v in self.activities if v.code == code), None)
-
-    def outstanding_for(self, staff_id: int) -> tuple[list[IndicatorVerdict], list[ActivityVerdict]]:
-        """What `staff_id` still has to report for the period, owed now or when it ends: what `saknas` lists."""
-        return (
-            [v for v in self.indicators if v.responsible_id == staff_id and v.due.outstanding],
-            [v for v in self.activities if v.responsible_id == staff_id and v.due.outstanding],
-        )
-
-    def owed_by(self, staff_id: int) -> tuple[list[IndicatorVerdict], list[ActivityVerdict]]:
-        """What `staff_id` still owes for the period: due verdicts that are missing or overdue."""
-        return (
-            [v for v in self.indicators if v.responsible_id == staff_id and v.due.owed],
-            [v for v in self.activities if v.responsible_id == staff_id and v.due.owed],
-        )
 
 
 def to_data(verdict: IndicatorVerdict | ActivityVerdict | Warning) -> dict[str, Any]:

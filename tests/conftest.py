@@ -9,19 +9,21 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from kubot import db
+from kubot import db, deadlines
 from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
+from kubot.periods import Period
 from kubot.plan import importing, loading
 from kubot.settings import Settings
 
@@ -35,6 +37,8 @@ POSTGRES_URL = os.environ.get("KUBOT_TEST_POSTGRES_URL")
 PLANS = Path(__file__).parent / "plans"
 TODAY = date(2022, 11, 23)
 NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+T2 = Period(2023, 2)
 
 backends = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
 
@@ -120,3 +124,20 @@ def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:
     for message, expected in pairs:
         reply = console.render(console.say(bot, name, message))
         assert expected in reply, f"{message!r} gave {reply!r}"
+
+
+def at(day: date, clock: time = time(8, 30)) -> datetime:
+    """A moment on a day in Swedish time, 08.30 unless told (when the reminder worker wakes)."""
+    return datetime.combine(day, clock, STOCKHOLM)
+
+
+@pytest.fixture
+def t2(engine: Engine) -> Engine:
+    """The reminder test plan with the T2 2023 report due Friday 2023-09-15.
+
+    Its own plan file, so the exact lists of who is reminded do not move when the shared small plan grows.
+    """
+    with db.session_scope(engine) as session:
+        importing.apply(session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
+    return engine

@@ -92,3 +92,7 @@ def test_timestamp_converts_from_any_time_zone() -> None:
 def test_timestamp_refuses_a_naive_datetime_whose_zone_is_unknown() -> None:
     with pytest.raises(ValueError):
         formatting.timestamp(datetime(2022, 8, 31, 14, 5))
+
+
+def test_a_name_ending_in_s_x_or_z_takes_no_genitive_s() -> None:
+    assert [formatting.genitive(n) for n in ("Maria Chef", "Lars", "Max", "Inez")] == ["Maria Chefs", "Lars", "Max", "Inez"]

@@ -66,9 +66,9 @@ def test_the_newest_migration_is_known_without_asking_alembic(engine: Engine) ->
 
 
 def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(database_url: str) -> None:
-    """0010 folds inbox + handledmessage into the inbound ledger and sentmessage into the outbound one."""
+    """0015 folds inbox + handledmessage into the inbound ledger and sentmessage into the outbound one."""
     engine = db.make_engine(database_url)
-    db.upgrade(engine, "0009")
+    db.upgrade(engine, "0014")
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO handledmessage (platform, message_id, accepted, reply, handled_at) VALUES "
@@ -97,7 +97,7 @@ def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(da
         sent = {row.key: row for row in session.exec(select(Dispatch))}
         assert sent["påminnelse:1:2026-T3:10"].claimed_at == at and sent["påminnelse:1:2026-T3:10"].delivered_at == at
         assert sent["jobb:3"].recipient_id is None and sent["jobb:3"].claimed_at == at and sent["jobb:3"].delivered_at is None
-    db.downgrade(engine, "0009")
+    db.downgrade(engine, "0014")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM handledmessage")).scalar() == 2
         assert connection.execute(text("SELECT count(*) FROM inbox")).scalar() == 1

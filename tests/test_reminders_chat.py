@@ -16,7 +16,7 @@ from kubot.cli import main
 from kubot.models import Dispatch, Entry, Snooze
 from kubot.reminders import delivery
 from kubot.settings import Settings
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: small plan, T2 2023 due 2023-09-15)
+from tests.conftest import at
 
 FIRST_REMINDER = at(date(2023, 9, 1))
 

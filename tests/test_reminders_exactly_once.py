@@ -21,7 +21,7 @@ from kubot.periods import Period
 from kubot.port import Outgoing
 from kubot.reminders import delivery, lock, worker
 from kubot.settings import Settings
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: small plan, T2 2023 due 2023-09-15)
+from tests.conftest import at
 
 ESCALATION_DAY = date(2023, 9, 18)  # five messages: two reminders, two escalations, one summary
 

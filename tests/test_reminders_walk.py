@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -15,29 +14,9 @@ from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import ChatIdentity, Dispatch, OutboxMessage, Staff
 from kubot.periods import Period
-from kubot.plan import importing, loading
 from kubot.reminders import delivery
 from kubot.settings import Settings
-from tests.conftest import PLANS
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-T2 = Period(2023, 2)
-
-
-def at(day: date, clock: time = time(8, 30)) -> datetime:
-    return datetime.combine(day, clock, STOCKHOLM)
-
-
-@pytest.fixture
-def t2(engine: Engine) -> Engine:
-    """The reminder test plan with the T2 2023 report due Friday 2023-09-15.
-
-    Its own plan file, so the exact lists of who is reminded do not move when the shared small plan grows.
-    """
-    with db.session_scope(engine) as session:
-        importing.apply(session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
-        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
-    return engine
+from tests.conftest import STOCKHOLM, at
 
 
 class Clock:

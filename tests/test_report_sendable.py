@@ -8,6 +8,7 @@ a cut-off comes out the same when made again after later entries.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from kubot import demo, evaluation
 from kubot.adapters import compose, console
@@ -94,8 +96,12 @@ def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual:
     [accounts] = _tables(annual, "Område")[:1]
     social = next(row for row in accounts if row[0].startswith("FoUrum social välfärd"))
     assert social[1:8] == ["35 367", "30 378", "65 745", "26 290", "20 408", "45 337", "32 564"], "Bilaga 2, sums computed"
+    change, summa = next(row for row in accounts if row[0].startswith("CHANGE")), accounts[-1]
+    assert change[6] == "" and summa[0] == "Summa" and summa[1] == "37 931" and summa[6] == "47 894", \
+        "Bilaga 2: Change's remainder blank as published, so the sum of kvarvarande medel is the published 47 894"
     financing = next(t for t in _tables(annual, "Område") if "Andel kommunerna" in t[0])
-    assert next(row for row in financing if row[0] == "FoUrum fritid")[-1] == "88 %", "as published"
+    assert next(row for row in financing if row[0] == "FoUrum fritid")[5:8] == ["88 %", "12 %", "0 %"], \
+        "the municipalities' share as published, the state's and others' computed beside it"
     assert "Till länets kommuner har 1 757 tkr betalats ut under 2018." in text
     [participants] = _tables(annual, "Kommun")
     assert ["Jönköping", "319", "23,0 %"] in participants
@@ -159,7 +165,7 @@ def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproduci
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed")
-def test_the_pdf_has_a_table_of_contents_with_page_numbers(annual: Path) -> None:
+def test_the_pdf_has_a_table_of_contents_with_page_numbers_and_is_tagged_for_screen_readers(annual: Path) -> None:
     from kubot.report import pdf
 
     made = pdf.convert(annual)
@@ -167,7 +173,50 @@ def test_the_pdf_has_a_table_of_contents_with_page_numbers(annual: Path) -> None
     contents = text[text.index("Innehållsförteckning"):text.index("1 Inledning\n")]
     assert re.search(r"1 Inledning\.*\s*\d+", text[text.index("Innehållsförteckning"):]), "page numbers filled in"
     assert "Innehållsförteckningen uppdateras" not in text
-    assert parts.ACCOUNT_HEADERS and "8 Ekonomi" in text and contents
+    assert "8 Ekonomi" in text and contents
+    info = subprocess.run(["pdfinfo", str(made)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+    assert re.search(r"^Title:\s+Verksamhetsberättelse 2018$", info, re.MULTILINE)
+    meta = subprocess.run(["pdfinfo", "-meta", str(made)], check=True, capture_output=True, text=True).stdout
+    assert "<pdfuaid:part>1</pdfuaid:part>" in meta, "marked as PDF/UA"
+    raw = made.read_bytes()
+    assert b"/Lang(sv-SE)" in raw
+    pictures = len(_pictures(annual))
+    assert pictures and len(re.findall(rb"/S/Figure", raw)) == pictures and raw.count(b"/Alt") >= pictures, \
+        "every chart is a figure with its text alternative"
+    assert re.search(rb"/S/TH\b", raw), "table headers are tagged as headers"
+
+
+def _pictures(path: Path) -> list[tuple[str, str]]:
+    """Each picture's (title, text alternative) as Word stores them."""
+    document = docx.Document(str(path))
+    return [(shape._inline.docPr.get("title", ""), shape._inline.docPr.get("descr", "")) for shape in document.inline_shapes]
+
+
+@pytest.mark.parametrize("which", ["annual", "interim"])
+def test_the_report_is_accessible_by_construction(which: str, request: pytest.FixtureRequest) -> None:
+    path: Path = request.getfixturevalue(which)
+    document = docx.Document(str(path))
+    for title, description in _pictures(path):
+        assert description.startswith(("Stapeldiagram: ", "Liggande staplar: ")) and title in description, description
+        assert re.search(r"\d+ %", description), "the text alternative gives the figures"
+    for table in document.tables:
+        header = table.rows[0]._tr
+        assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None, "header rows repeat on each page"
+    languages = document.styles.element.findall(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert [lang.get(qn("w:val")) for lang in languages] == ["sv-SE"]
+    assert document.core_properties.language == "sv-SE" and document.core_properties.title.startswith(
+        ("Verksamhetsberättelse", "Delårsrapport"))
+    levels = [int(p.style.name.removeprefix("Heading ")) for p in document.paragraphs if re.fullmatch(r"Heading \d", p.style.name)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), "headings in order, no level skipped"
+
+
+def test_no_two_symbols_differ_by_colour_alone() -> None:
+    from kubot.verdicts import ACTIVITY_SYMBOLS, STATUS_SYMBOLS
+
+    for symbols, colours in ((STATUS_SYMBOLS, parts.STATUS_COLOURS), (ACTIVITY_SYMBOLS, parts.ACTIVITY_COLOURS)):
+        for a, b in itertools.combinations(symbols, 2):
+            assert colours[a] == colours[b] or symbols[a] != symbols[b], f"{a} and {b} differ only by colour"
 
 
 def _example_sections(path: Path) -> list[str]:

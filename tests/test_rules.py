@@ -145,7 +145,7 @@ def test_many_evaluations_and_reloads_in_one_process_give_the_same_verdicts() ->
 
 
 def test_a_fact_the_rules_do_not_know_is_refused(engine: RuleEngine) -> None:
-    with pytest.raises(RuleError, match="status.yaml: faktat har fält som regelverket inte känner: färg"):
+    with pytest.raises(RuleError, match=r"status\.yaml: faktat har fält som regelverket inte känner: färg"):
         engine.run("status", [{"enhet": "procent", "färg": "grön"}])
 
 

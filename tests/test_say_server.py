@@ -3,10 +3,13 @@ right database, never an entry twice, and the process gone when idle or when its
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import os
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,10 +41,8 @@ def runtime_dir() -> Iterator[Path]:
     yield folder
     for lock in folder.glob("*.lock"):
         if pid := lock.read_text().strip():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(pid), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -162,3 +163,79 @@ def test_a_runtime_folder_that_is_not_safe_to_use_falls_back_to_the_users_own_ca
     monkeypatch.delenv("KUBOT_RUNTIME_DIR", raising=False)
 
     assert Settings.from_env().runtime_dir == tmp_path / "cache" / "kubot" / "run"
+
+
+def raw(path: Path, data: bytes) -> bytes:
+    """What the process answers to `data` sent as a whole request."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as link:
+        link.settimeout(30)
+        link.connect(str(path))
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # it may stop reading a request too large
+            link.sendall(data)
+            link.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(ConnectionResetError):
+            return b"".join(iter(lambda: link.recv(65536), b""))
+    return b""
+
+
+@pytest.fixture
+def running(tmp_path: Path, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """The socket of a process an earlier `kubot say` left behind, and that process's id."""
+    env = environment(tmp_path, runtime_dir)
+    assert kubot("say", "--as", ADMIN, "saknas", env=env).returncode == 0
+    path = socket_of(env, monkeypatch)
+    wait_for(path.exists, "the background process")
+    return path, path.with_suffix(".lock").read_text().strip()
+
+
+@pytest.mark.parametrize(("request_body", "why"), [
+    (b"[]", "only `kubot say`"), (b'"x"', "only `kubot say`"), (b"null", "only `kubot say`"), (b"12", "only `kubot say`"),
+    (b'{"argv": "say"}', "only `kubot say`"), (b'{"argv": ["say", 1]}', "only `kubot say`"),
+    (b'{"argv": ["backup"]}', "only `kubot say`"), (b"\xff\xfe\x00garbage", "not JSON"), (b"{", "not JSON"),
+    (b"", "not JSON"), (b"x" * (2 << 20), "too large"),
+])
+def test_a_request_that_is_not_a_say_is_answered_with_an_error_and_the_process_keeps_serving(
+        running: tuple[Path, str], tmp_path: Path, request_body: bytes, why: str) -> None:
+    path, pid = running
+    answer = raw(path, request_body)
+    if answer:  # a request too large may be cut off before its answer is read
+        refused = json.loads(answer)
+        assert refused["code"] == 2 and why in refused["err"] and refused["out"] == ""
+    else:
+        assert why == "too large"
+
+    after = say_link.ask(path, ["say", "--as", ADMIN, "närvaro PKS 2022-03-10 12 av 13"])
+
+    assert after is not None and after.code == 0 and "Registrerat" in after.out
+    assert path.with_suffix(".lock").read_text().strip() == pid, "the same process answered"
+    assert attendance_count(tmp_path) == 1
+
+
+def test_a_connection_that_sends_nothing_does_not_hold_up_the_next_say(
+        running: tuple[Path, str], tmp_path: Path, runtime_dir: Path) -> None:
+    path, pid = running
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as half:
+        idle.connect(str(path))
+        half.connect(str(path))
+        half.sendall(b'{"argv": ["say", ')  # and never the rest
+
+        answered = kubot("say", "--as", ADMIN, "närvaro PKS 2022-03-10 12 av 13", env=environment(tmp_path, runtime_dir))
+        also = say_link.ask(path, ["say", "--as", ADMIN, "närvaro PKS 2022-03-17 11 av 13"])
+
+        for waiting in (idle, half):  # both still open: the answers did not wait for them to give up
+            waiting.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                waiting.recv(1)
+    assert answered.returncode == 0 and "Registrerat" in answered.stdout
+    assert also is not None and "Registrerat" in also.out
+    assert path.with_suffix(".lock").read_text().strip() == pid and attendance_count(tmp_path) == 2
+
+
+def test_an_idle_connection_is_closed_with_an_error_and_the_process_keeps_serving(running: tuple[Path, str]) -> None:
+    path, _ = running
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle:
+        idle.connect(str(path))
+        idle.settimeout(60)
+        refused = json.loads(b"".join(iter(lambda: idle.recv(65536), b"")))
+    assert refused["code"] == 2 and "time" in refused["err"]
+    assert say_link.ask(path, ["say", "--as", ADMIN, "vem"]) is not None

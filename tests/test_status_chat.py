@@ -68,9 +68,15 @@ def test_a_future_period_or_a_year_without_plan_gets_a_clear_answer(bot: Bot, sm
 
 
 def test_an_indicator_over_many_networks_gets_the_general_attendance_command() -> None:
+    from kubot.owed import how_to_report
     from kubot.periods import Period
-    from kubot.reminders.digest import how_to_report
+    from kubot.verdicts import Due, IndicatorVerdict, Status
 
-    assert how_to_report("närvaro", "narvaro-reko", Period(2022, 2), ["reko"]) == "närvaro reko <datum> <antal> av <inbjudna>"
+    def attendance(*networks: str) -> IndicatorVerdict:
+        return IndicatorVerdict(code="narvaro", name="Närvaro", unit="procent", direction="högre", value=None, target=80,
+                                annual_target=80, previous=None, status=Status.NO_RESULT, status_rule="", trend=None,
+                                trend_rule="", due=Due.MISSING, due_rule="", explanation="", source="närvaro", networks=networks)
+
+    assert how_to_report(attendance("reko"), Period(2022, 2)) == "närvaro reko <datum> <antal> av <inbjudna>"
     many = [f"natverk-{n}" for n in range(33)]
-    assert how_to_report("närvaro", "narvaro-alla", Period(2022, 2), many) == "närvaro <nätverk> <datum> <antal> av <inbjudna>"
+    assert how_to_report(attendance(*many), Period(2022, 2)) == "närvaro <nätverk> <datum> <antal> av <inbjudna>"

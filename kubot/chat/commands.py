@@ -8,16 +8,18 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from kubot import facts, journal, records
+from kubot import access, facts, journal, records
 from kubot import formatting as fmt
-from kubot.chat import grammar, values
+from kubot.access import Action
+from kubot.chat import grammar, help_text, values
 from kubot.chat.lexicon import Lexicon
 from kubot.chat.registry import COMMANDS, Context, Scope, Usage, command, unique_commands
 from kubot.chat.values import ValueProblem
-from kubot.models import Area, Goal, Indicator, Staff, StaffArea
+from kubot.models import Activity, Area, Indicator, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.models.records import ActivityState, TargetChange, ThreeK
 from kubot.periods import Period
+from kubot.plan import queries as plan_queries
 from kubot.port import Reply
 
 
@@ -47,6 +49,8 @@ def _leftover(text: str) -> None:
 # --- logging records -----------------------------------------------------------------------------
 
 _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
+# "alla var där (utom Habo)" says no more than "alla (utom Habo)".
+_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?!\S)", re.IGNORECASE)
 _AGAIN = ("ytterligare",)
 # The word that makes a status's comment or an event one of the report's examples.
 _EXAMPLE = ("exempel",)
@@ -59,7 +63,7 @@ def attendance(ctx: Context, args: str) -> Reply:
     Exempel: närvaro socialchefsnätverket idag alla utom Habo, Mullsjö
     Exempel: närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved kvinnor 5 män 7
     """
-    text = grammar.tidy(args)
+    text = _EVERYONE_CAME.sub(r"\1", grammar.tidy(args))
     again, text = grammar.take_flag(text, *_AGAIN)
     women, text = grammar.take_count(text, ("kvinnor",), what="antal kvinnor")
     men, text = grammar.take_count(text, ("män",), what="antal män")
@@ -87,7 +91,7 @@ def attendance(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv vilka som var där: ”12 av 13”, ”alla”, ”alla utom Habo” eller kommunernas namn.")
     network_code = lexicon.network(network_text.strip())
     network = records.network(ctx.session, network_code)
-    guests = {m.code: m.name for m in records.invited(ctx.session, network)}
+    guests = {m.code: m.name for m in plan_queries.invited(ctx.session, network)}
     common = {"origin": ctx.origin, "network_code": network_code, "held_on": held_on, "today": ctx.today,
               "women": women, "men": men, "again": again}
     if counted is not None:
@@ -118,23 +122,14 @@ def _network_first(lexicon: Lexicon, text: str) -> tuple[str, str]:
 def _indicator(ctx: Context, text: str, year: int) -> Indicator:
     code = ctx.lexicon(year).indicator(text)
     indicator = records.indicator_in_force(ctx.session, code, year)
-    _check_may_report(ctx, indicator.responsible_id, indicator.goal_id, f"mätetalet {indicator.code}")
+    _check_may_report(ctx, indicator, f"mätetalet {indicator.code}")
     return indicator
 
 
-def _check_may_report(ctx: Context, responsible_id: int | None, goal_id: int, what: str) -> None:
-    """Staff report for what they are responsible for, or for their areas; managers for everything."""
-    if ctx.has_role(Role.MANAGER) or responsible_id == ctx.actor.id:
+def _check_may_report(ctx: Context, item: Indicator | Activity, what: str) -> None:
+    if access.may(ctx.session, ctx.actor, Action.REPORT, item):
         return
-    goal = ctx.session.get(Goal, goal_id)
-    my_areas = set(ctx.session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == ctx.actor.id)))
-    area_id = goal.area_id if goal else None
-    while area_id is not None:
-        if area_id in my_areas:
-            return
-        area = ctx.session.get(Area, area_id)
-        area_id = area.parent_id if area else None
-    owner = ctx.session.get(Staff, responsible_id) if responsible_id else None
+    owner = ctx.session.get(Staff, item.responsible_id) if item.responsible_id else None
     raise records.NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
 
@@ -194,22 +189,30 @@ def activity(ctx: Context, args: str) -> Reply:
     """
     head, comment = grammar.split_comment(args)
     example, head = grammar.take_flag(grammar.tidy(head), *_EXAMPLE)
-    folded = head.casefold()
-    for phrase, state in _STATES:  # noqa: B007 (the state that matched is used after the loop)
-        match = re.search(rf"(?<!\S){re.escape(phrase)}\s*$", folded)
-        if match:
-            name = head[: match.start()].strip()
-            break
-    else:
-        raise Usage("Skriv aktivitetens status efter koden: pågår enligt plan, ej påbörjad, pågår med problem, "
-                    "pågår med allvarligt problem, avbruten eller klar.")
+    name, state, after = _split_at_state(head)
+    if state is None:
+        raise Usage(f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad, "
+                    f"pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet {head or 'a-pks-sammantraden'} klar”.")
     if not name:
-        raise Usage("Skriv vilken aktivitet det gäller, före statusen.")
+        raise Usage(f"Skriv vilken aktivitet det gäller, före statusen, t.ex. ”aktivitet a-pks-sammantraden {head}”.")
+    # What follows the status after a comma or a dash is the comment: "reko inställd, ingen kom".
+    comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
     item = records.activity_in_force(ctx.session, code, ctx.today.year)
-    _check_may_report(ctx, item.responsible_id, item.goal_id, f"aktiviteten {item.code}")
+    _check_may_report(ctx, item, f"aktiviteten {item.code}")
     return _accepted(ctx, records.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
                                                  reported_on=ctx.today, comment=comment, example=example))
+
+
+def _split_at_state(head: str) -> tuple[str, ActivityState | None, str]:
+    """The activity's name, the status written first after it, and what follows the status."""
+    folded = head.casefold()
+    found = [(match.start(), -len(phrase), match.end(), state) for phrase, state in _STATES
+             if (match := re.search(rf"(?<!\S){re.escape(phrase)}(?=$|[\s,;:.!–-])", folded))]
+    if not found:
+        return head, None, ""
+    start, _, end, state = min(found, key=lambda hit: hit[:2])
+    return head[:start].strip(" ,"), state, head[end:].strip(" ,;:.–-")
 
 
 @command("kurs", "course", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -367,7 +370,7 @@ def survey(ctx: Context, args: str) -> Reply:
     dont_know, text = grammar.take_count(text, ("vet ej", "vet inte"), what="antal ”vet ej”")
     given_year, text = grammar.take_year(text)
     year = given_year or ctx.today.year
-    counts = re.search(r"(?<!\S)([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)$", text)
+    counts = _SIX_COUNTS.search(text)
     if counts is None:
         raise Usage("Skriv sex antal, ett per skalsteg 1–6, efter fråga och nätverk.")
     if year > ctx.today.year:
@@ -379,6 +382,11 @@ def survey(ctx: Context, args: str) -> Reply:
         counts=tuple(grammar.count(n, "antal svar") for n in counts.groups()),  # type: ignore[arg-type]
         dont_know=dont_know or 0,
     ))
+
+
+# Six counts as people list them: "0 1 3 4 6 5", "3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20".
+_COUNT_SEPARATOR = r"(?:\s*[,;]\s*|\s+och\s+|\s+)"
+_SIX_COUNTS = re.compile(r"(?<!\S)" + _COUNT_SEPARATOR.join([r"([0-9]+)"] * 6) + "$", re.IGNORECASE)
 
 
 def _question_and_network(lexicon: Lexicon, words: list[str]) -> tuple[str, str]:
@@ -416,7 +424,10 @@ def event(ctx: Context, args: str) -> Reply:
     """
     head, text = grammar.split_comment(args)
     if not text:
-        raise Usage("Skriv händelsen efter ett kolon.")
+        own = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).first()
+        area = own or next(iter(ctx.lexicon().areas.values()), ("Barnahus",))[0]
+        raise Usage(f"Skriv vilket område händelsen gäller före ett kolon, och händelsen efter, t.ex. "
+                    f"”händelse {area}: {grammar.tidy(head) or 'Nytt avtal om …'}”.")
     day, head = grammar.take_date(grammar.tidy(head), ctx.today)
     occurred_on = day or ctx.today
     kind, head = _take_three_k(head)
@@ -433,10 +444,10 @@ def event(ctx: Context, args: str) -> Reply:
 
 def _take_strategic_goal(ctx: Context, text: str, year: int) -> tuple[str | None, str]:
     """A strategic goal's code standing alone ("sm2"), and the text without it."""
-    for code in records.strategic_goals(ctx.session, year):
-        found, rest = grammar.take_flag(text, code)
+    for goal in plan_queries.items(ctx.session, StrategicGoal, year):
+        found, rest = grammar.take_flag(text, goal.code)
         if found:
-            return code, rest
+            return goal.code, rest
     return None, text
 
 
@@ -550,7 +561,7 @@ def whoami(ctx: Context, args: str) -> Reply:
     Exempel: vem
     """
     areas = ctx.session.exec(select(Area.name).join(StaffArea).where(StaffArea.staff_id == ctx.actor.id)).all()
-    role = {Role.STAFF: "medarbetare", Role.MANAGER: "chef", Role.ADMIN: "administratör"}[Role(ctx.actor.role)]
+    role = access.ROLE_NAMES[Role(ctx.actor.role)]
     title = f", {ctx.actor.title}" if ctx.actor.title else ""
     return Reply(f"Du är {ctx.actor.name}{title} – roll: {role}. Områden: {', '.join(areas) or 'inga angivna'}.")
 
@@ -568,5 +579,4 @@ def help_(ctx: Context, args: str) -> Reply:
         examples = "\n".join(f"  {e}" for e in wanted.examples)
         aliases = f" (även: {', '.join(wanted.aliases)})" if wanted.aliases else ""
         return Reply(f"{wanted.name}{aliases}: {lines[0]}\nExempel:\n{examples}")
-    rows = [f"• {c.name} – {c.summary}\n    t.ex. {c.examples[0]}" for c in unique_commands() if c.examples and ctx.has_role(c.role)]
-    return Reply("Det här kan jag:\n" + "\n".join(rows) + "\nSkriv ”hjälp <kommando>” för fler exempel.")
+    return Reply(help_text.overview(unique_commands(), ctx.has_role))

@@ -26,19 +26,31 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db
+from kubot import access, db
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
+from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, Command, Context, Usage
+from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
 from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
 from kubot.journal import JournalError, Origin
-from kubot.models import ChatIdentity, Inbound, SlowJob, Staff
+from kubot.models import (
+    Activity,
+    Area,
+    ChatIdentity,
+    Goal,
+    Inbound,
+    Network,
+    PendingReply,
+    SlowJob,
+    Staff,
+    StaffArea,
+)
 from kubot.models.plan import Role
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
@@ -52,6 +64,8 @@ FAILED = ("Något gick fel hos mig, och inget sparades. Försök igen om en stun
 Identify = Callable[[Session, Incoming], Staff | None]
 # How close (rapidfuzz ratio) a first word must be to a command's name to be taken as a typo of it.
 COMMAND_TYPO_SCORE = 75
+# Activity codes sent to a language model at most: a person's own, enough to name the one meant.
+MAX_KNOWN_ACTIVITIES = 80
 # Platforms that recognise people their own way when they have no chat identity (the console: by name).
 _RECOGNISERS: dict[str, Identify] = {}
 
@@ -122,13 +136,19 @@ class Bot:
                      f"Be {who} att lägga till dig i kubot.", accepted=False)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
+        kind = followups.answer_kind(text)
+        if kind == followups.NO:
+            declined = followups.recall(session, actor, followups.YES, self.clock())
+            return Reply(followups.DECLINED if declined else followups.NOTHING_TO_CONFIRM, accepted=False), None
+        if kind != followups.YES:
+            followups.forget(session, actor, followups.YES)  # a suggestion holds for the next message only
         if chat := questions.small_talk(text, actor.name.split()[0]):
             return Reply(chat), None
-        if kind := followups.answer_kind(text):
+        if kind is not None:
             remembered = followups.recall(session, actor, kind, self.clock())
             if remembered is None:
-                return Reply("Jag har inget förslag som väntar på svar just nu. Skriv hela meddelandet, eller ”hjälp”."
-                             if kind == followups.YES else "Det finns inget mer att visa just nu.", accepted=False), None
+                return Reply(followups.NOTHING_TO_CONFIRM if kind == followups.YES else "Det finns inget mer att visa just nu.",
+                             accepted=False), None
             text = remembered
         text = questions.as_command(text) or text
         word, rest = _first_word(text)
@@ -137,10 +157,11 @@ class Bot:
         if command is None and _names_a_meeting(context, word, text):
             command, rest = COMMANDS["närvaro"], text
         if command is None:
-            return self._unknown(session, actor, word, rest), None
+            return self._or_proposal(context, text, self._unknown(session, actor, word, rest), kind), None
         if not context.has_role(command.role):
-            allowed = session.exec(select(Staff.name).where(Staff.role.in_(_roles_at_least(command.role)), Staff.active)).all()  # type: ignore[attr-defined]
-            return Reply(f"”{command.name}” kan bara {'administratörer' if command.role == Role.ADMIN else 'chefer och administratörer'} använda. "
+            allowed = session.exec(select(Staff.name).where(
+                Staff.role.in_([r.value for r in access.roles_at_least(command.role)]), Staff.active)).all()  # type: ignore[attr-defined]
+            return Reply(f"”{command.name}” kan bara {access.who_may(command.role)} använda. "
                          f"Fråga {', '.join(allowed[:3]) or 'en administratör'}.", accepted=False), None
         if command.slow and self.sender is not None:
             job = SlowJob(actor_id=actor.id or 0, platform=message.platform, address=message.sender, conversation=message.channel,
@@ -148,15 +169,32 @@ class Bot:
             session.add(job)
             session.flush()
             return Reply(command.slow), job.id
-        return _execute(context, command, rest, text), None
+        return self._or_proposal(context, text, _execute(context, command, rest, text), kind), None
+
+    def _or_proposal(self, context: Context, text: str, refused: Reply, answer: str | None) -> Reply:
+        """The grammar's reply, or – when it refused without a suggestion of its own and a language model
+        is configured – "Menar du: «…»?" with the model's proposal, if kubot's own grammar accepts it.
+        Nothing is stored until the person says "ja"; any other outcome is the grammar's own refusal."""
+        if refused.accepted is not False or answer is not None or not self.settings.llm_url:
+            return refused
+        if context.session.get(PendingReply, (context.actor.id, followups.YES)) is not None:
+            return refused  # the grammar suggested something already
+        from kubot.chat import proposal  # only then: the client costs start-up time every message would pay
+
+        proposed = proposal.propose(self.settings, text, **_known(context), commands=_command_examples(),
+                                    today=context.today.isoformat())
+        if proposed is None or proposed.casefold() == text.casefold() or not _parses(context, proposed):
+            return refused
+        followups.remember(context.session, context.actor, followups.YES, proposed, context.now)
+        return Reply(f"Menar du: «{proposed}»? Svara ja.", accepted=False)
 
     def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
         """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a short hint."""
         near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
         if near is not None:
             meant = COMMANDS[near[0]].name
-            followups.remember(session, actor, followups.YES, f"{meant} {rest}".strip(), self.clock())
-            return Reply(f"Menade du {meant}? Svara ”ja” så gör jag det.", accepted=False)
+            offer = followups.offer(session, actor, f"{meant} {rest}".strip(), self.clock())
+            return Reply(f"Menade du {meant}? {offer}", accepted=False)
         return Reply(f"Jag förstår inte ”{word[:40]}”. Skriv ”hjälp” för att se vad jag kan, till exempel "
                      "”närvaro PKS idag 12 av 13” eller ”saknas”.", accepted=False)
 
@@ -235,9 +273,40 @@ def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
         savepoint.rollback()
         if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
             corrected = text.replace(problem.query, problem.codes[0], 1)
-            followups.remember(context.session, context.actor, followups.YES, corrected, context.now)
-            return Reply(f"{problem} Svara ”ja” så gör jag det.", accepted=False)
+            return Reply(f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False)
         return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
+
+
+def _parses(context: Context, proposed: str) -> bool:
+    """Whether kubot's own grammar accepts the proposed command; whatever it would do is rolled back."""
+    word, rest = _first_word(proposed)
+    command = COMMANDS.get(word.lower().rstrip(":!?.,"))
+    if command is None or command.slow or not context.has_role(command.role):
+        return False
+    trial = context.session.begin_nested()
+    try:
+        return _execute(context, command, rest, proposed).accepted is not False
+    except Exception:
+        log.exception("a proposed command failed: %r", proposed)
+        return False
+    finally:
+        trial.rollback()
+
+
+def _known(context: Context) -> dict[str, list[str]]:
+    """The person's own areas, the networks of those areas and the activities they answer for or work in."""
+    session, actor = context.session, context.actor
+    area_ids = list(session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == actor.id)))
+    areas = session.exec(select(Area.name).where(col(Area.id).in_(area_ids))).all()
+    networks = session.exec(select(Network.code).where(col(Network.area_id).in_(area_ids))).all()
+    goal_ids = select(Goal.id).where(col(Goal.area_id).in_(area_ids))
+    activities = session.exec(select(Activity.code).where(
+        (col(Activity.responsible_id) == actor.id) | col(Activity.goal_id).in_(goal_ids)).distinct()).all()
+    return {"areas": list(areas), "networks": list(networks), "activities": list(activities)[:MAX_KNOWN_ACTIVITIES]}
+
+
+def _command_examples() -> list[tuple[str, tuple[str, ...]]]:
+    return [(c.name, tuple(c.examples)) for c in unique_commands()]
 
 
 def _names_a_meeting(context: Context, word: str, text: str) -> bool:
@@ -300,11 +369,6 @@ def _first_time(session: Session, message: Incoming) -> Inbound | None:
     except IntegrityError as exc:
         raise _HandledBefore from exc
     return row
-
-
-def _roles_at_least(role: Role) -> list[str]:
-    order = [Role.STAFF, Role.MANAGER, Role.ADMIN]
-    return [r.value for r in order[order.index(role):]]
 
 
 def identify(session: Session, message: Incoming) -> Staff | None:

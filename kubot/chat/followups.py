@@ -1,8 +1,9 @@
-"""Short answers that continue a conversation: "ja" to a single "Menade du …?", "mer" after a long list.
+"""Short answers that continue a conversation: "ja" or "nej" to a single "Menade du …?", "mer" after a long list.
 
 kubot remembers, per person and in the database (so it works across processes and chat
-platforms), the message such an answer stands for. A remembered message expires after
-`EXPIRES_AFTER`, and is used once.
+platforms), the message such an answer stands for. A suggestion never traps: it is said in
+full («…») so the person sees what "ja" will do, it holds only for the very next message
+(any other message cancels it) and for less than `EXPIRES_AFTER`, and it is used once.
 """
 
 from __future__ import annotations
@@ -14,18 +15,29 @@ from sqlmodel import Session
 
 from kubot.models import PendingReply, Staff
 
-EXPIRES_AFTER = timedelta(minutes=5)
+EXPIRES_AFTER = timedelta(minutes=10)
 YES = "ja"
+NO = "nej"
 MORE = "mer"
 _ANSWERS = {
     YES: re.compile(r"(?:ja|japp|jepp|jo|yes|ok|okej|precis|ja tack|ja,? det menade jag|ja,? gör det)[!. ]*", re.IGNORECASE),
+    NO: re.compile(r"(?:nej|nä|nej tack|no|nope|nej,? inte det|avbryt)[!. ]*", re.IGNORECASE),
     MORE: re.compile(r"(?:mer|visa mer|visa fler|fler|nästa sida|saknas mer|status mer)[!. ]*", re.IGNORECASE),
 }
+NOTHING_TO_CONFIRM = (f"Jag har inget förslag som väntar på svar just nu – ett förslag gäller bara till nästa "
+                      f"meddelande, högst {EXPIRES_AFTER.seconds // 60} minuter. Skriv hela meddelandet, eller ”hjälp”.")
+DECLINED = "Okej, då gör jag inget. Skriv meddelandet som du menar det, eller ”hjälp”."
 
 
 def answer_kind(text: str) -> str | None:
-    """"ja" or "mer" when the whole message is such a short answer, else None."""
+    """"ja", "nej" or "mer" when the whole message is such a short answer, else None."""
     return next((kind for kind, pattern in _ANSWERS.items() if pattern.fullmatch(text.strip())), None)
+
+
+def offer(session: Session, actor: Staff, message: str, now: datetime) -> str:
+    """Let the person's next "ja" run `message`; the words that say so, with the message in full."""
+    remember(session, actor, YES, message, now)
+    return f"Svara ”ja” så gör jag «{message}», eller ”nej”."
 
 
 def remember(session: Session, actor: Staff, kind: str, message: str, now: datetime) -> None:
@@ -51,4 +63,4 @@ def recall(session: Session, actor: Staff, kind: str, now: datetime) -> str | No
         return None
     session.delete(pending)
     session.flush()
-    return pending.text if now - pending.created_at <= EXPIRES_AFTER else None
+    return pending.text if now - pending.created_at < EXPIRES_AFTER else None

@@ -16,14 +16,17 @@ from datetime import date
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from kubot import records
+from kubot import access
+from kubot.access import Action, Reportable
 from kubot.chat.core import EXAMPLES
+from kubot.chat.registry import COMMANDS
 from kubot.models import Activity, Area, Indicator, Municipality, Network, Staff
-from kubot.models.plan import Role, Source
+from kubot.models.plan import Source
 from kubot.models.records import ActivityState
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 Option = tuple[str, str]  # (value, what the person sees)
 Values = Mapping[str, str | Sequence[str]]  # field id → what was entered, or the values of the options ticked
@@ -111,11 +114,11 @@ def _attendance(session: Session, actor: Staff | None, today: date, preset: Valu
     chosen = next((n for n in networks if n.code == text(preset, "network")), None)
     fields = [Field("network", "Nätverk", Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
                     redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag"))]
-    if chosen is None:
+              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
+    if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
         fields.append(Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", Kind.NOTE))
     else:
-        guests = tuple((m.name, m.name) for m in records.invited(session, chosen))
+        guests = tuple((m.name, m.name) for m in plan_queries.invited(session, chosen))
         fields.append(Field("present", "Kommuner som var där", Kind.CHOICES, optional=True, options=guests,
                             initial=tuple(value for value, _ in guests), about=("kommun", "inbjudna")))
     return (*fields, Field("women", "Kvinnor (valfritt)", Kind.NUMBER, optional=True, about=("kvinnor",)),
@@ -132,14 +135,14 @@ def _attendance_command(form: Form, values: Values) -> str:
     return f"närvaro {text(values, 'network')} {text(values, 'date')} {who}{counts}"
 
 
-def _plan_id(session: Session, today: date) -> int:
-    version = version_for_year(session, today.year)
-    return version.id if version and version.id is not None else -1
+def _reportable(session: Session, actor: Staff | None, query: SelectOfScalar[Reportable]) -> list[Reportable]:
+    """What the form lists is what `actor` may report for: the same rule the command applies."""
+    return access.reportable(session, actor, session.exec(query).all()) if actor is not None else []
 
 
-def _sees_all(actor: Staff | None) -> bool:
-    """Staff report their own indicators and activities; managers and administrators anyone's."""
-    return actor is not None and Role(actor.role) != Role.STAFF
+def may_open(session: Session, actor: Staff, kind: str) -> bool:
+    """Whether `actor` may send what form `kind` composes: a form is offered only to those who may."""
+    return access.may(session, actor, Action.USE, COMMANDS[kind].role)
 
 
 def _periods(today: date) -> tuple[Option, ...]:
@@ -152,10 +155,8 @@ def _periods(today: date) -> tuple[Option, ...]:
 
 
 def _result(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Indicator).where(Indicator.plan_id == _plan_id(session, today), Indicator.source == Source.TYPED)
-    if not _sees_all(actor):
-        query = query.where(Indicator.responsible_id == (actor.id if actor else -1))
-    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in session.exec(query.order_by(col(Indicator.position))))
+    query = select(Indicator).where(Indicator.plan_id == plan_queries.plan_id(session, today.year), Indicator.source == Source.TYPED)
+    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in _reportable(session, actor, query.order_by(col(Indicator.position))))
     periods = _periods(today)
     return (Field("indicator", "Mätetal", Kind.MENU, options=indicators, about=("mätetal",),
                   initial=indicators[0][0] if len(indicators) == 1 else ""),
@@ -175,10 +176,8 @@ def _result_command(form: Form, values: Values) -> str:
 
 
 def _activity(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Activity).where(Activity.plan_id == _plan_id(session, today))
-    if not _sees_all(actor):
-        query = query.where(Activity.responsible_id == (actor.id if actor else -1))
-    activities = tuple((a.code, f"{a.code} – {a.name}") for a in session.exec(query.order_by(col(Activity.position))))
+    query = select(Activity).where(Activity.plan_id == plan_queries.plan_id(session, today.year))
+    activities = tuple((a.code, f"{a.code} – {a.name}") for a in _reportable(session, actor, query.order_by(col(Activity.position))))
     return (Field("activity", "Aktivitet", Kind.MENU, options=activities, about=("aktivitet",),
                   initial=activities[0][0] if len(activities) == 1 else ""),
             Field("state", "Status", Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),
@@ -195,7 +194,7 @@ def _activity_command(form: Form, values: Values) -> str:
 def _course(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
     places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
     return (Field("name", "Kursens namn", Kind.TEXT, about=("namn", "kursen")),
-            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden")),
+            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
             Field("participants", "Antal deltagare", Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
                   about=("antalet deltagare", "totalt")),
             Field("digital", "Digital kurs", Kind.TOGGLE, optional=True),
@@ -245,21 +244,37 @@ FORMS: dict[str, _Spec] = {
 }
 
 
-def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None,
-          redraws_on_choice: bool = True) -> Form:
-    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in).
-
-    A platform that cannot redraw a form the moment a menu is chosen (`redraws_on_choice` False) gets
-    the first option of such a menu chosen already, so what depends on it is shown from the start."""
+def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:
+    """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in)."""
     spec, preset = FORMS[kind], dict(preset or {})
-    fields = spec.build(session, actor, today, preset)
-    if not redraws_on_choice:
-        unchosen = {f.id: f.options[0][0] for f in fields if f.redraws and f.options and not text(preset, f.id)}
-        if unchosen:
-            preset.update(unchosen)
-            fields = spec.build(session, actor, today, preset)
-    filled = tuple(_filled(f, preset) for f in fields)
+    filled = tuple(_filled(f, preset) for f in spec.build(session, actor, today, preset))
     return Form(kind, spec.title, spec.submit, filled)
+
+
+def redraw(session: Session, kind: str, actor: Staff | None, today: date, values: Values, before: Values) -> Form:
+    """Form `kind` drawn again after a menu it depends on was changed (`before`: that menu as it was drawn).
+
+    What was filled in is kept. Of the options that now depend on the new choice, those the person had
+    unticked stay unticked and those ticked stay ticked; the rest start as the form starts them (the
+    network's invitees ticked), and options the new choice does not offer are not shown."""
+    was = build(session, kind, actor, today, {**values, **before})
+    choices = {f.id for f in was.inputs if f.kind == Kind.CHOICES}
+    fresh = build(session, kind, actor, today, {k: v for k, v in values.items() if k not in choices})
+    kept = []
+    for field in fresh.fields:
+        old = was.find(field.id)
+        if field.kind == Kind.CHOICES and old is not None and old.kind == Kind.CHOICES:
+            on = set(ticked(values, field.id))
+            off = {value for value, _ in old.options} - on
+            field = replace(field, initial=tuple(value for value, _ in field.options
+                                                 if value in on or (value in field.initial and value not in off)))
+        kept.append(field)
+    return replace(fresh, fields=tuple(kept))
+
+
+def asking(field: Field) -> str:
+    """What a required field left empty says: a menu is chosen from, the rest are filled in."""
+    return f"{'Välj' if field.kind == Kind.MENU else 'Fyll i'} {field.label.lower()}."
 
 
 def _filled(field: Field, preset: Values) -> Field:
@@ -278,7 +293,7 @@ def command(form: Form, values: Values) -> str:
 def missing(form: Form, values: Values) -> Problem | None:
     """The first field that must be filled in and was left empty."""
     empty = next((f for f in form.inputs if not f.optional and not text(values, f.id)), None)
-    return Problem(empty.id, f"Fyll i {empty.label.lower()}.") if empty else None
+    return Problem(empty.id, asking(empty)) if empty else None
 
 
 def refusal(form: Form, values: Values, reply: str) -> Problem:
@@ -286,10 +301,20 @@ def refusal(form: Form, values: Values, reply: str) -> Problem:
     (the longest such word, so "det externa priset" is not about the price), else the field whose entry it
     quotes. The examples the core adds for typing are left out: the form's fields show the way instead."""
     problem = reply.split(EXAMPLES)[0].strip()
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", problem)
+    kept = [sentence for sentence in sentences if not _TYPING.search(sentence)]
+    if len(kept) < len(sentences) and kept:
+        problem = " ".join(kept)  # how to type a message is no help in a form
     said = problem.casefold()
     told = re.sub(r"”[^”]*”", "", said)  # a quoted example ("t.ex. ”aktivitet …”") is not what it is about
-    worded = [(len(word), f.id) for f in form.inputs for word in f.about if word.casefold() in told]
-    if worded:
-        return Problem(max(worded, key=lambda found: found[0])[1], problem)
-    quoted = next((f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
-    return Problem(quoted, problem)
+    worded = [(len(word), f.id) for f in form.inputs for word in f.about
+              if re.search(rf"(?<!\w){re.escape(word.casefold())}", told)]  # "kommun", not in "primärkommunalt"
+    field = max(worded, key=lambda found: found[0])[1] if worded else next(
+        (f.id for f in form.inputs if (entered := text(values, f.id)) and entered.casefold() in said), None)
+    if problem != reply.split(EXAMPLES)[0].strip() and (named := form.find(field or "")) is not None:
+        problem += f" Är det en ny registrering, ändra ”{named.label}”."
+    return Problem(field, problem)
+
+
+# Sentences of a refusal that tell how to type a message ("lägg till ordet ”ytterligare” sist i meddelandet").
+_TYPING = re.compile(r"lägg till ordet|i meddelandet|sist i|skriv ”rätta|följt av hela meddelandet", re.IGNORECASE)

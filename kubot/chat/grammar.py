@@ -85,7 +85,8 @@ _TRAILING = re.compile(r"[\s!?.,;:…]+$")
 # Words people add at the end of a message that carry no value ("Klar, tack!").
 _FILLER_AT_END = re.compile(r"(?:[\s,]+(?:tack|tack så mycket|tackar|tia|please|hälsningar|mvh))+[\s!.]*$", re.IGNORECASE)
 # A colon followed by these is part of the value before it ("12:e maj", "kl 10:30"), not a comment.
-_COMMENT_COLON = re.compile(r":(?=\s|$)|(?<![0-9]):(?=[^\W\d_])")
+# Nor is the colon of a genitive or definite ending after an abbreviation ("PKS:s möte", "MAS:en").
+_COMMENT_COLON = re.compile(r":(?=\s|$)|(?<![0-9]):(?![a-zåäö]{1,2}(?![\w]))(?=[^\W\d_])")
 
 
 def tidy(text: str) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from kubot.chat import values
 from kubot.models import Activity, Area, Indicator, Municipality, Network, SurveyQuestion
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 
 Names = Mapping[str, Sequence[str]]
 
@@ -42,8 +42,7 @@ class Lexicon:
 def load(session: Session, year: int) -> Lexicon:
     # Columns, not whole rows: this runs for every message, and building hundreds of model objects
     # costs more than the rest of an answer.
-    version = version_for_year(session, year)
-    plan_id = version.id if version else -1
+    plan_id = plan_queries.plan_id(session, year)
     return Lexicon(
         networks={code: (name,) for code, name in session.exec(select(Network.code, Network.name))},
         municipalities=dict(session.exec(select(Municipality.code, Municipality.name)).all()),

@@ -2,7 +2,8 @@
 to the command that answers it. No language model: what kubot understands is listed here.
 
     vad har jag kvar att rapportera?     → saknas
-    hur går det för PKS?                 → status PKS
+    hur går det för PKS?                 → status PKS (a network or an area: its indicators, latest meetings, what is missing)
+    hur har socialcheferna svarat?       → status socialcheferna
     vem är ansvarig för narvaro-pks?     → ansvarig narvaro-pks
     när är deadline?                     → påminnelser
     hej / tack!                          → one line and one useful hint
@@ -19,6 +20,7 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"vad saknas(?: för mig)?\b(?P<rest>.*)", "saknas"),
         (r"hur (?:går det|ligger vi till|ser det ut) (?:för|med|i) (?P<rest>.+)", "status"),
         (r"hur (?:går det|ligger vi till|ser det ut)(?P<rest>)", "status"),
+        (r"hur (?:har|gick det för) (?P<rest>.+?) (?:svarat|i enkäten)", "status"),
         (r"vem (?:är|var) (?:ansvarig|ansvarar) (?:för|över) (?P<rest>.+)", "ansvarig"),
         (r"vem ansvarar för (?:mätetalet |aktiviteten )?(?P<rest>.+)", "ansvarig"),
         (r"när (?:är|går|ska) (?:deadline|deadlinen|sista dag(?:en)?|rapporten)\b.*", "påminnelser"),

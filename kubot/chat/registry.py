@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from kubot import access
+from kubot.access import Action
 from kubot.chat import grammar
 from kubot.chat.lexicon import Lexicon, load
 from kubot.chat.values import ValueProblem
@@ -27,9 +29,6 @@ from kubot.port import Reply
 
 if TYPE_CHECKING:
     from kubot.settings import Settings
-
-RANK = {Role.STAFF: 0, Role.MANAGER: 1, Role.ADMIN: 2}
-
 
 @dataclass
 class Context:
@@ -55,7 +54,7 @@ class Context:
         return self._lexicons[year]
 
     def has_role(self, role: Role) -> bool:
-        return RANK[Role(self.actor.role)] >= RANK[role]
+        return access.may(self.session, self.actor, Action.USE, role)
 
 
 Handler = Callable[[Context, str], Reply]
@@ -70,6 +69,7 @@ class Scope(Enum):
     OWN_ENTRIES = "egna registreringar (administratör: allas)"
     CHOSEN_ENTRIES = "egna registreringar (chef och administratör: allas)"
     SELF = "bara en själv"
+    REPORT = "hela rapporten"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from kubot import deadlines, evaluation, journal, workdays
+from kubot import deadlines, evaluation, journal, owed, workdays
 from kubot import formatting as fmt
 from kubot.chat import grammar
 from kubot.chat.registry import Context, Scope, Usage, command
@@ -170,10 +170,9 @@ def not_mine(ctx: Context, args: str) -> Reply:
         except Usage:
             period = Period.containing(ctx.today)
     snapshot = evaluation.current(ctx.session, period, today=ctx.today)
-    indicators, activities = snapshot.outstanding_for(ctx.actor.id or 0)
-    if not indicators and not activities:
+    items = owed.owed(ctx.session, snapshot, owed.Whose(person=ctx.actor.id))
+    if not items:
         return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")
-    items = delivery.items_of(delivery.PlanRows.load(ctx.session, period.year), snapshot, [*indicators, *activities])
     recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
                               summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(i.code for i in items),
                               detail={"codes": [i.code for i in items]})

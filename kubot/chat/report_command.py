@@ -12,6 +12,19 @@ from kubot.port import Reply
 
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 _PER = re.compile(r"(?<!\S)per:?\s+", re.IGNORECASE)
+# A report's own name says its tertial: "rapport verksamhetsberättelse 2026" is the report for T3 2026.
+_REPORT_NAMES = {
+    re.compile(r"(?<!\S)tertialrapport(?:en)?(?!\S)", re.IGNORECASE): "T1",
+    re.compile(r"(?<!\S)delårsrapport(?:en)?(?!\S)", re.IGNORECASE): "T2",
+    re.compile(r"(?<!\S)(?:verksamhetsberättelse(?:n)?|årsrapport(?:en)?)(?!\S)", re.IGNORECASE): "T3",
+}
+
+
+def _tertial_named(text: str) -> str:
+    """The text with a report's name written as its tertial ("delårsrapport 2022" → "T2 2022")."""
+    for name, tertial in _REPORT_NAMES.items():
+        text = name.sub(tertial, text)
+    return text
 
 
 @command("rapport", "report", slow="Jag bygger rapporten, den kommer här om en stund.", role=Role.MANAGER, scope=Scope.READ)
@@ -21,10 +34,11 @@ def report(ctx: Context, args: str) -> Reply:
     Exempel: rapport T2 2018 Barn och unga
     Exempel: rapport T3 2018 dnr RJL 2017/1522
     Exempel: rapport T2 2018 per 2018-09-15
+    Exempel: rapport verksamhetsberättelse 2018
     """
     dnr_match = _DNR.search(args)
     dnr = dnr_match.group(1).strip() if dnr_match else None
-    text = grammar.tidy(args[: dnr_match.start()] if dnr_match else args)
+    text = _tertial_named(grammar.tidy(args[: dnr_match.start()] if dnr_match else args))
     per = None
     if per_word := _PER.search(text):
         found = grammar.split_at_date(text[per_word.end():], ctx.today)

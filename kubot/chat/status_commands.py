@@ -9,35 +9,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from kubot import evaluation
+from kubot import evaluation, owed
 from kubot import formatting as fmt
-from kubot.chat import followups, grammar
+from kubot.chat import followups, grammar, values
 from kubot.chat.commands import take_period
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.values import NoMatch, ValueProblem
-from kubot.models import Activity, Area, Goal, Indicator, Staff, StaffArea, StrategicGoal
+from kubot.models import Activity, Area, Attendance, Entry, Goal, Indicator, Network, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.port import Action, Reply
-from kubot.reminders import digest
-from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, Due, IndicatorVerdict, Snapshot, Status
+from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
 
 
-def report_command(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> str:
-    """The message that reports what `verdict` lacks; the same wording the reminders use."""
-    if isinstance(verdict, ActivityVerdict):
-        return digest.activity_how(verdict.code)
-    return digest.how_to_report(verdict.source, verdict.code, period, verdict.networks)
-
-
 def _snapshot(ctx: Context, period: Period) -> Snapshot:
-    if version_for_year(ctx.session, period.year) is None:
+    if not plan_queries.has_plan(ctx.session, period.year):
         raise Usage(f"Det finns ingen plan för {period.year}.")
     if period.start > ctx.today:
         raise Usage(f"{period.label} har inte börjat än.")
@@ -55,43 +48,96 @@ def status_line(verdict: IndicatorVerdict) -> str:
     return f"{STATUS_SYMBOLS[verdict.status]} {verdict.code}: {_value(verdict, verdict.value)}{target}{arrow} – {verdict.status}"
 
 
-def _scope(ctx: Context, text: str, snapshot: Snapshot) -> tuple[str, list[IndicatorVerdict]]:
-    """The indicators a scope names: an indicator, a goal, a strategic goal or an area (with its sub-areas)."""
-    version = version_for_year(ctx.session, snapshot.period.year)
-    plan_id = version.id if version else -1
+@dataclass(frozen=True)
+class _Scoped:
+    """What a status scope names: its words for the head, its indicators, and – for a network or an area
+    (a group of people's meetings) – the networks whose latest meetings and what is missing are shown."""
+
+    what: str
+    verdicts: list[IndicatorVerdict]
+    networks: tuple[str, ...] | None = None
+    owed: tuple[owed.Verdict, ...] = ()
+
+
+def _scope(ctx: Context, text: str, snapshot: Snapshot) -> _Scoped:
+    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its sub-areas)."""
+    year = snapshot.period.year
     wanted = text.strip().casefold()
-    goals = ctx.session.exec(select(Goal).where(Goal.plan_id == plan_id)).all()
+    goals = plan_queries.items(ctx.session, Goal, year)
     for g in goals:
         if g.code.casefold() == wanted:
-            return f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code]
-    for sg in ctx.session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == plan_id)):
+            return _Scoped(f"målet {g.code} ”{g.name}”", [v for v in snapshot.indicators if v.goal == g.code])
+    for sg in plan_queries.items(ctx.session, StrategicGoal, year):
         if sg.code.casefold() == wanted:
             codes = {g.code for g in goals if g.strategic_goal_id == sg.id}
-            return f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes]
+            return _Scoped(f"det strategiska målet ”{sg.name}”", [v for v in snapshot.indicators if v.goal in codes])
+    lexicon = ctx.lexicon(year)
+    if network := _network_meant(ctx, text, year):
+        verdicts = [v for v in snapshot.indicators if network in v.networks]
+        return _Scoped(f"nätverket {lexicon.networks[network][0]}", verdicts, (network,),
+                       tuple(v for v in verdicts if v.due.outstanding))
     try:
-        area_code = ctx.lexicon(snapshot.period.year).area(text)
+        area_code = lexicon.area(text)
     except NoMatch:
-        code = ctx.lexicon(snapshot.period.year).indicator(text)
+        code = lexicon.indicator(text)
         verdict = snapshot.indicator(code)
-        return f"mätetalet {code}", [verdict] if verdict else []
-    areas = _with_sub_areas(ctx, area_code)
-    return f"området {area_code}", [v for v in snapshot.indicators if v.area in areas]
+        return _Scoped(f"mätetalet {code} ”{lexicon.indicators[code][0]}”", [verdict] if verdict else [])
+    areas = plan_queries.area_code_tree(ctx.session).below(area_code)
+    networks = ctx.session.exec(select(Network.code).join(Area).where(col(Area.code).in_(areas)).order_by(Network.code)).all()
+    return _Scoped(f"området {lexicon.areas[area_code][0]}", [v for v in snapshot.indicators if v.area in areas],
+                   tuple(networks), tuple(owed.owed_verdicts(snapshot, owed.Whose(areas=frozenset(areas)))))
 
 
-def _with_sub_areas(ctx: Context, code: str) -> set[str]:
-    children: dict[int | None, list[Area]] = {}
-    by_code = {}
-    for area in ctx.session.exec(select(Area)):
-        children.setdefault(area.parent_id, []).append(area)
-        by_code[area.code] = area
-    found, todo = set(), [by_code[code]]
-    while todo:
-        area = todo.pop()
-        found.add(area.code)
-        todo.extend(children.get(area.id, []))
-    return found
+def _network_meant(ctx: Context, text: str, year: int) -> str | None:
+    """The network a scope names ("skolcheferna"), when it names one more closely than any area."""
+    lexicon = ctx.lexicon(year)
+    try:
+        network, network_step = values.match_ranked(text, lexicon.networks, kind="nätverk")
+    except ValueProblem:
+        return None
+    try:
+        _, area_step = values.match_ranked(text, lexicon.areas, kind="område")
+    except ValueProblem:
+        return network
+    return network if network_step < area_step else None
 
 
+def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
+    """The latest meetings of the networks, as a line under their indicators."""
+    if not networks:
+        return ""
+    rows = ctx.session.exec(
+        select(col(Network.name), col(Attendance.held_on), col(Attendance.present_count), col(Attendance.invited_count))
+        .join(Network).join(Entry, col(Entry.id) == col(Attendance.entry_id))
+        .where(col(Network.code).in_(networks), col(Entry.undone_at).is_(None), col(Entry.replaced_by_id).is_(None))
+        .order_by(col(Attendance.held_on).desc(), col(Attendance.id).desc()).limit(_LATEST_MEETINGS)
+    ).all()
+    if not rows:
+        return "\nInga möten registrerade ännu."
+    # One network's meetings need not repeat its name; an area's do.
+    named = len(networks) > 1
+    return "\nSenaste möten: " + ", ".join(
+        f"{_short(name) + ' ' if named else ''}{fmt.day(day)} {present} av {invited}" for name, day, present, invited in rows) + "."
+
+
+def _short(name: str) -> str:
+    """A network's name without its explanation ("PKS – Primärkommunalt samverkansorgan" → "PKS")."""
+    return name.split(" – ")[0]
+
+
+def _missing(scoped: _Scoped, asked: str) -> str:
+    """What the named network or area still owes this period, by code and name, as `saknas` lists it."""
+    if scoped.networks is None:
+        return ""
+    if not scoped.owed:
+        return "\nInget saknas."
+    shown = "; ".join(f"{v.code} – {v.name}" for v in scoped.owed[:_SHOWN_MISSING])
+    more = f" … och {len(scoped.owed) - _SHOWN_MISSING} till (se ”saknas {asked}”)" if len(scoped.owed) > _SHOWN_MISSING else ""
+    return f"\nSaknas ({len(scoped.owed)} st): {shown}{more}."
+
+
+_SHOWN_MISSING = 3
+_LATEST_MEETINGS = 3
 _PAGE = re.compile(r"(?<!\S)sida\s+([0-9]{1,4})(?!\S)", re.IGNORECASE)
 
 
@@ -132,11 +178,11 @@ def status(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        what, verdicts = _scope(ctx, rest, snapshot)
+        scoped = _scope(ctx, rest, snapshot)
     else:
-        what = "dina mätetal"
-        verdicts = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
-    head = f"Läget för {what}, {period.label} (bedömt {fmt.day(snapshot.as_of)}):"
+        scoped = _Scoped("dina mätetal", [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id])
+    verdicts = scoped.verdicts
+    head = f"Läget för {scoped.what}, {period.label} (bedömt {fmt.day(snapshot.as_of)}):"
     lines = [status_line(v) for v in verdicts]
     if not lines:
         lines = ["Inga mätetal här."]
@@ -144,6 +190,8 @@ def status(ctx: Context, args: str) -> Reply:
     # Only warnings about networks that the shown indicators measure against a target.
     watched = {network for v in verdicts if v.target is not None for network in v.networks}
     warnings = "".join(f"\n⚠ {w.text}" for w in snapshot.warnings if w.code in watched)
+    if scoped.networks is not None:
+        warnings += _latest_meetings(ctx, scoped.networks) + _missing(scoped, " ".join([*rest.split(), period.code]))
     listed, more = _listed(ctx, lines, page, " ".join(["status", *rest.split(), period.code]))
     return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
 
@@ -203,18 +251,12 @@ def missing(ctx: Context, args: str) -> Reply:
     period, rest = take_period(ctx, args)
     snapshot = _snapshot(ctx, period)
     if rest.strip():
-        areas = _with_sub_areas(ctx, ctx.lexicon(period.year).area(rest))
-        whose = "området"
-        indicators = [v for v in snapshot.indicators if v.area in areas]
-        activities = [v for v in snapshot.activities if v.area in areas]
+        whose, scope = "området", owed.Whose(areas=frozenset(
+            plan_queries.area_code_tree(ctx.session).below(ctx.lexicon(period.year).area(rest))))
     else:
-        whose = "dig"
-        indicators = [v for v in snapshot.indicators if v.responsible_id == ctx.actor.id]
-        activities = [v for v in snapshot.activities if v.responsible_id == ctx.actor.id]
-    verdicts: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-    lines = [f"• {v.code} – {v.name} ({_due_note(v.due, snapshot)}): {report_command(v, period)}"
-             for v in verdicts if v.due.outstanding]
-    later = [v for v in indicators if v.due == Due.LATER]
+        whose, scope = "dig", owed.Whose(person=ctx.actor.id)
+    lines = [f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)]
+    later = [v for v in snapshot.indicators if v.due == Due.LATER and scope.covers(v)]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
         return Reply(f"Inget saknas för {whose} för {period.label}. Bra jobbat!{note}")
@@ -222,17 +264,9 @@ def missing(ctx: Context, args: str) -> Reply:
     return Reply(f"Det här saknas för {whose} för {period.label} ({len(lines)} st):\n{listed}{note}", actions=more)
 
 
-def _due_note(due: Due, snapshot: Snapshot) -> str:
-    if due == Due.OVERDUE:
-        return f"försenat, tidsgränsen var {fmt.day(snapshot.deadline)}" if snapshot.deadline else "försenat"
-    if due == Due.OPEN:
-        return "perioden pågår"
-    return f"senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else "saknas"
-
-
 @command("ansvarig", "responsible", role=Role.STAFF, scope=Scope.READ)
 def responsible(ctx: Context, args: str) -> Reply:
-    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område.
+    """Visa vem som är ansvarig för ett mätetal, en aktivitet eller ett område (och vem som svarar för vad inom det).
     Exempel: ansvarig narvaro-pks
     Exempel: ansvarig missbruk
     """
@@ -240,19 +274,55 @@ def responsible(ctx: Context, args: str) -> Reply:
     if not name:
         raise Usage("Skriv vilket mätetal, vilken aktivitet eller vilket område du undrar över.")
     lexicon = ctx.lexicon()
-    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
-    for kind, find, model in (("mätetalet", lexicon.indicator, Indicator), ("aktiviteten", lexicon.activity, Activity)):
+    found: list[tuple[int, int, str, str]] = []  # how loosely, which kind first on a tie, kind, code
+    # The closest match of the three kinds answers; on a tie the area, since "missbruk" means the area
+    # Missbruk och beroende more than the one indicator whose long name holds the word.
+    for order, (kind, names) in enumerate((("område", lexicon.areas), ("mätetal", lexicon.indicators),
+                                            ("aktivitet", lexicon.activities))):
         try:
-            code = find(name)
+            code, step = values.match_ranked(name, names, kind=kind)
         except ValueProblem:
             continue
-        item = ctx.session.exec(select(model).where(model.code == code)).first()
-        assert item is None or isinstance(item, Indicator | Activity)
-        who = people.get(item.responsible_id) if item and item.responsible_id else None
-        return Reply(f"Ansvarig för {kind} {code} ”{item.name if item else code}” är {who}." if who
-                     else f"{kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
-    area_code = lexicon.area(name)
+        found.append((step, order, kind, code))
+    if not found:
+        lexicon.area(name)  # raises the area's "Hittar inget område …" with its suggestions
+    _, _, kind, code = min(found)
+    people = {s.id: s.name for s in ctx.session.exec(select(Staff))}
+    if kind == "område":
+        return Reply(_area_responsibles(ctx, code, lexicon.areas[code][0], people))
+    year = ctx.today.year
+    item: Indicator | Activity | None = (plan_queries.item(ctx.session, Indicator, code, year) if kind == "mätetal"
+                                         else plan_queries.item(ctx.session, Activity, code, year))
+    who = people.get(item.responsible_id) if item and item.responsible_id else None
+    the_kind = "mätetalet" if kind == "mätetal" else "aktiviteten"
+    return Reply(f"Ansvarig för {the_kind} {code} ”{item.name if item else code}” är {who}." if who
+                 else f"{the_kind.capitalize()} {code} har ingen ansvarig i planen; fråga en administratör.")
+
+
+_SHOWN_CODES = 3  # per person in an area's answer: enough to recognise, short enough for a chat
+_COUNTED = {"Indicator": ("mätetal", "mätetal"), "Activity": ("aktivitet", "aktiviteter")}
+
+
+def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dict[int | None, str]) -> str:
+    """Who works in an area and who answers for which of its indicators and activities."""
     staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
-    area_name = lexicon.areas[area_code][0]
-    return Reply(f"I området {area_name} arbetar {', '.join(staff)}." if staff
-                 else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör.")
+    plan_id = plan_queries.plan_id(ctx.session, ctx.today.year)
+    answers: dict[str, dict[str, list[str]]] = {}
+    for model in (Indicator, Activity):
+        rows = ctx.session.exec(
+            select(model.code, model.responsible_id).join(Goal, col(Goal.id) == col(model.goal_id))
+            .join(Area, col(Area.id) == col(Goal.area_id))
+            .where(Area.code == area_code, col(model.plan_id) == plan_id).order_by(col(model.position))
+        ).all()
+        for code, responsible_id in rows:
+            answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(code)
+    lines = [f"I området {area_name} arbetar {', '.join(staff)}." if staff
+             else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör."]
+    if answers:
+        lines.append("Ansvariga inom området:")
+        for person, kinds in answers.items():
+            codes = [code for listed in kinds.values() for code in listed]
+            counted = " och ".join(f"{len(listed)} {_COUNTED[kind][len(listed) > 1]}" for kind, listed in kinds.items())
+            shown = ", ".join(codes[:_SHOWN_CODES]) + (" …" if len(codes) > _SHOWN_CODES else "")
+            lines.append(f"• {person} – {counted}: {shown}")
+    return "\n".join(lines)

@@ -33,6 +33,7 @@ __all__ = [
     "ValueProblem",
     "fold",
     "match_name",
+    "match_ranked",
     "parse_date",
     "parse_int",
     "parse_municipalities",
@@ -50,9 +51,10 @@ MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
 # A date without a year that would lie this far ahead is taken to mean last year.
 NEXT_YEAR_AFTER_DAYS = 31
-# rapidfuzz WRatio scores: below MIN_SCORE a name is no real suggestion, and a name scoring
-# more than SCORE_SPREAD below the best one only makes "Menade du …?" longer.
-MIN_SCORE = 60
+# How alike (rapidfuzz ratio, 0–100) a query must be to a name, or to as many of the name's first words,
+# to be suggested: "psykiatrn" → Psykiatri (89), never "verksamhetsberättelse" → Verksamhetsförlagd
+# utbildning (67). A name scoring more than SCORE_SPREAD below the best one only makes "Menade du …?" longer.
+SUGGESTION_SCORE = 75
 # Shorter queries match a name only exactly, by stem or as the start of a word ("Hab"): "NaN"
 # or "av" is never found inside a name, and gets no "Menade du …?".
 MIN_PREFIX_LETTERS = 3
@@ -117,7 +119,21 @@ def fold(text: str) -> str:
 
 _STEMMER = snowballstemmer.stemmer("swedish")
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
-_FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "omradet"})
+_FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
+                                "sammantrade", "sammantradet", "omradet", "natverket", "gruppen", "s"})  # "s": the genitive of "PKS:s möte"
+# The same words as the last part of a compound, with or without hyphen: "skolchefsträffarna", "rekomötet".
+_FILLER_ENDING = re.compile(r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade|sammantradet|sammantradena)$")
+
+
+def _plain_name(folded: str) -> str:
+    """A folded name without the words that say what kind of thing it is, nor a genitive "s":
+    "pks s mote" ("PKS:s möte") → "pks", "socialchefernas traff" → "socialchefer", "skolchefstraffarna" → "skolchef"."""
+    words = [_FILLER_ENDING.sub("", word) for word in folded.split() if word not in _FILLER_NAME_WORDS]
+    if words and len(words[-1]) > 4 and words[-1].endswith(("nas", "ens", "ets")):
+        words[-1] = words[-1][:-1]  # "socialchefernas" → "socialcheferna", which stems as the plural
+    return " ".join(words) or folded
+# Small words a name is told with but never found by: "chefsnätverket för missbruk".
+_LINKING_WORDS = frozenset({"for", "i", "inom", "om", "och", "med", "pa", "av"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -134,6 +150,19 @@ def _stem(folded: str) -> str:
             stem = stem[:-1]
         words.append(stem)
     return " ".join(words)
+
+
+# A told word may carry an ending the stemmer leaves ("nätverket"): this many letters past a name's word.
+_MAX_ENDING = 3
+
+
+def _words_told(told: Sequence[str], name_words: Sequence[str]) -> bool:
+    """Whether each word told is one of the name's words, perhaps with an ending: "chefsnätverket för
+    missbruk" tells Chefsnätverk missbruk och beroende."""
+    return bool(told) and all(
+        any(word == name or (len(name) >= MIN_FUZZY_LETTERS and word.startswith(name)
+                 and len(word) - len(name) <= _MAX_ENDING) for name in name_words) for word in told
+    )
 
 
 def _capitalised(text: str) -> str:
@@ -412,7 +441,12 @@ class _Names:
         return None
 
     def find(self, query: str) -> _Entry:
-        """Code, name, their stems, word prefix, then substring; the first step with hits decides.
+        return self.find_ranked(query)[0]
+
+    def find_ranked(self, query: str) -> tuple[_Entry, int]:
+        """The candidate and the number of the step that found it (0 = its exact code; higher is looser).
+
+        Code, name, their stems, word prefix, then substring; the first step with hits decides.
 
         Stems let definite and plural forms match ("socialcheferna", "psykiatrin",
         "mix-gruppen"). A query without letters (a number, a unit) or of fewer than
@@ -424,7 +458,7 @@ class _Names:
         letters = sum(ch.isalpha() for ch in folded)
         if not letters:
             raise NoMatch(f"{quoted(query)} är inget namn. {self._example()}", [], query=query)
-        plain = " ".join(word for word in folded.split() if word not in _FILLER_NAME_WORDS) or folded
+        plain = _plain_name(folded)
         stemmed = _stem(plain)
         steps = [
             lambda entry: entry.folded_code == folded,
@@ -439,10 +473,12 @@ class _Names:
             ]
         if letters >= MIN_FUZZY_LETTERS:
             steps.append(lambda entry: any(folded in name for name in entry.folded_names))
-        for step in steps:
+            told = [_stem(word) for word in folded.split() if word not in _LINKING_WORDS]
+            steps.append(lambda entry: any(_words_told(told, _stem(name).split()) for name in entry.folded_names))
+        for number, step in enumerate(steps):
             found = [entry for entry in self.entries if step(entry)]
             if len(found) == 1:
-                return found[0]
+                return found[0], number
             if found:
                 raise self._ambiguous(query, found)
         raise self._no_match(query, folded)
@@ -475,10 +511,17 @@ class _Names:
         return NoMatch(f"Hittar {none} {self.kind} som heter {quoted(query)}. {hint}", suggestions, query=query, codes=codes)
 
     def _suggestions(self, folded: str) -> list[str]:
-        """Up to three names close to `folded`, best first, by rapidfuzz's weighted ratio."""
-        keys = [(key, entry) for entry in self.entries for key in (entry.folded_code, *entry.folded_names) if key]
+        """Up to three names at least `SUGGESTION_SCORE` alike to `folded`, best first."""
+        words = len(folded.split())
+        keys = [
+            (shown, entry)
+            for entry in self.entries
+            for key in (entry.folded_code, *entry.folded_names)
+            if key
+            for shown in dict.fromkeys((key, " ".join(key.split()[:words])))
+        ]
         scored = process.extract(
-            folded[:MAX_VALUE_LENGTH], [key for key, _ in keys], scorer=fuzz.WRatio, score_cutoff=MIN_SCORE, limit=None
+            folded[:MAX_VALUE_LENGTH], [key for key, _ in keys], scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
         )
         best: dict[str, tuple[float, str]] = {}
         for _, score, position in scored:
@@ -501,6 +544,12 @@ def match_name(query: str, candidates: Mapping[str, Sequence[str]], *, kind: str
     nearest names. `kind` ("nätverk", "mätetal", "kommun", "aktivitet") words the replies.
     """
     return _Names(candidates, kind).find(query).code
+
+
+def match_ranked(query: str, candidates: Mapping[str, Sequence[str]], *, kind: str = "nätverk") -> tuple[str, int]:
+    """`match_name`'s code and how loosely it matched (0 = the exact code), to choose between kinds of things."""
+    entry, step = _Names(candidates, kind).find_ranked(query)
+    return entry.code, step
 
 
 # ---------------------------------------------------------------------------- municipalities

@@ -36,11 +36,13 @@ from kubot.models.records import (
     FundingApplication,
     IndicatorResult,
     NarrativeText,
+    StaffFinancing,
     StaffFte,
     SurveyResponse,
     TargetChange,
 )
 from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
+from kubot.models.signoff import ReportSignoff
 
 __all__ = [
     "Activity",
@@ -74,10 +76,12 @@ __all__ = [
     "OutboxMessage",
     "PendingReply",
     "PlanVersion",
+    "ReportSignoff",
     "SlowJob",
     "Snooze",
     "Staff",
     "StaffArea",
+    "StaffFinancing",
     "StaffFte",
     "StrategicGoal",
     "SurveyQuestion",

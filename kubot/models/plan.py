@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kubot.models.types import UTCDateTime, utcnow
@@ -158,6 +158,8 @@ class PlanVersion(SQLModel, table=True):
     mission: str = ""
     vision: str = ""
     organisation: str = "Kommunal utveckling"
+    # The plan's economy section (row order, remainders, footnotes, subtotals) as JSON; "" when it has none.
+    economy: str = Field(default="", sa_type=Text)
     imported_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -191,6 +191,16 @@ class StaffFte(SQLModel, table=True):
     fte: float
 
 
+class StaffFinancing(SQLModel, table=True):
+    """Full-time equivalents (årsarbetare) of a year by who pays for them: the municipalities or external money."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = entry_ref()
+    year: int = Field(index=True)
+    financer: str = Field(sa_type=String(20))
+    fte: float
+
+
 class TargetChange(SQLModel, table=True):
     """A target set in chat for one year; the latest active one overrides the plan file's."""
 

@@ -25,6 +25,7 @@ from kubot.models import (
     SurveyQuestion,
 )
 from kubot.models.plan import Direction, Role, Source, Timing, Unit
+from kubot.plan import economy as plan_economy
 from kubot.plan.queries import version_for_year
 from kubot.plan.schema import (
     ActivitySpec,
@@ -122,6 +123,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         ),
         questions=tuple(QuestionSpec(code=q.code, text=q.text) for q in session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.id)))),
         strategic_goals=tuple(strategic),
+        economy=plan_economy.from_stored(version.economy),
     )
 
 

@@ -27,6 +27,7 @@ from kubot.models import (
     SurveyQuestion,
 )
 from kubot.models.types import stored_id
+from kubot.plan import economy as plan_economy
 from kubot.plan.export import dump
 from kubot.plan.schema import PlanFile
 
@@ -57,9 +58,14 @@ class Imported:
     deactivated: tuple[str, ...] = ()
     reactivated: tuple[str, ...] = ()
     new_roles: tuple[str, ...] = ()
+    emails_added: int = 0
+    emails_changed: int = 0
 
     def lines(self) -> list[str]:
         lines = []
+        if self.emails_added or self.emails_changed:
+            lines.append(f"E-post: {self.emails_added} {'adress' if self.emails_added == 1 else 'adresser'} tillagda, "
+                         f"{self.emails_changed} ändrade (den känner igen personerna i Slack och Teams).")
         if self.deactivated:
             lines.append("Har inte längre tillgång (saknas i planen eller har aktiv: false): " + ", ".join(self.deactivated) + ".")
         if self.reactivated:
@@ -86,9 +92,12 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     for row in session.exec(select(Area)):
         area.setdefault(row.code, row)
     before = {p.name: (p.active, p.role) for p in session.exec(select(Staff))}
+    emails_before = {p.name: p.email for p in session.exec(select(Staff))}
     staff: dict[str, Staff] = {}
     for s in plan.staff:
-        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, email=s.email, active=s.active)
+        # A plan file without e-mail keeps the address kubot has (from kubot import personer, or an older file).
+        email = {"email": s.email} if s.email else {}
+        person = _upsert(session, Staff, "name", s.name, role=s.role.value, title=s.title, active=s.active, **email)
         session.exec(delete(StaffArea).where(col(StaffArea.staff_id) == person.id))
         for code in s.areas:
             session.add(StaffArea(staff_id=person.id, area_id=stored_id(area[code])))
@@ -120,6 +129,9 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     deactivated = tuple(n for n, (active, _) in after.items() if not active and before.get(n, (True, ""))[0])
     reactivated = tuple(n for n, (active, _) in after.items() if active and not before.get(n, (True, ""))[0])
     new_roles = tuple(f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role)
+    emails = {p.name: p.email for p in staff.values()}
+    emails_added = sum(1 for n, e in emails.items() if e and not emails_before.get(n))
+    emails_changed = sum(1 for n, e in emails.items() if e and emails_before.get(n) and emails_before[n] != e)
 
     previous = session.exec(select(PlanVersion).where(PlanVersion.first_year == plan.first_year)).first()
     previous_text = dump(session, plan.first_year) if previous is not None else None
@@ -127,7 +139,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
         _delete_version(session, previous)
     version = PlanVersion(
         first_year=plan.first_year, name=plan.name, organisation=plan.organisation.name,
-        mission=plan.organisation.mission, vision=plan.organisation.vision,
+        mission=plan.organisation.mission, vision=plan.organisation.vision, economy=plan_economy.stored(plan.economy),
     )
     session.add(version)
     session.flush()
@@ -162,7 +174,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
                 session.add(Activity(plan_id=stored_id(version), goal_id=stored_id(goal), code=act.code, position=a_index, name=act.name,
                                      responsible_id=staff_id(session, staff, act.responsible)))
     session.flush()
-    result = Imported(version, deactivated, reactivated, new_roles)
+    result = Imported(version, deactivated, reactivated, new_roles, emails_added, emails_changed)
     record(
         session, kind="plan", origin=origin, rows=[], detail={"replaced_plan": previous_text},
         summary=" ".join([f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"

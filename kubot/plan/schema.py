@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from kubot import deadlines as deadline_rules
 from kubot.models.plan import Direction, Role, Source, Timing, Unit
 from kubot.periods import Period, PeriodError
+from kubot.plan.economy import EconomySpec
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -137,6 +138,8 @@ class PlanFile(_Model):
     networks: tuple[NetworkSpec, ...] = Field(default=(), alias="nätverk")
     questions: tuple[QuestionSpec, ...] = Field(default=(), alias="enkätfrågor")
     strategic_goals: tuple[StrategicGoalSpec, ...] = Field(alias="strategiska_mål")
+    # How the economy tables are printed: row order, remainders, footnotes, subtotals (kubot/plan/economy.py).
+    economy: EconomySpec = Field(default_factory=EconomySpec, alias="ekonomi")
 
     @field_validator("deadlines")
     @classmethod
@@ -235,6 +238,8 @@ def reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
             check(["nätverk", i, "inbjudna"], code, municipalities, "kommunen")
     for path, goal in goals:
         check([*path, "område"], goal.area, known_areas, "området")
+    for path, code in plan.economy.area_codes():
+        check(path, code, known_areas, "området")
     for path, ind in indicators:
         base = path[:-1]
         check([*base, "ansvarig"], ind.responsible, staff, "personen")

@@ -20,7 +20,7 @@ The outcome is that every due reminder is delivered once: never lost, never twic
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -28,14 +28,16 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from kubot import db, evaluation
+from kubot import db, evaluation, owed
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, Area, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
+from kubot.models import Activity, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
+from kubot.owed import Owed
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
+from kubot.plan.queries import AreaTree
 from kubot.port import Action, Outgoing, Sender
 from kubot.reminders import digest, schedule
 from kubot.reminders.schedule import ReminderPlan, Slot
@@ -92,48 +94,33 @@ def snoozes(session: Session, period: Period, plan: ReminderPlan) -> dict[int, l
 
 @dataclass
 class PlanRows:
-    """The plan's rows a reminder needs: how to report each item, and whose area it is in."""
+    """The plan's rows an escalation needs: whose area each item is in."""
 
     indicators: dict[str, Indicator]
     activities: dict[str, Activity]
     goal_area: dict[int, int | None]
-    area_parent: dict[int, int | None]
+    areas: AreaTree[int]
 
     @classmethod
     def load(cls, session: Session, year: int) -> PlanRows:
-        version = version_for_year(session, year)
-        plan_id = version.id if version else -1
         return cls(
-            {i.code: i for i in session.exec(select(Indicator).where(Indicator.plan_id == plan_id))},
-            {a.code: a for a in session.exec(select(Activity).where(Activity.plan_id == plan_id))},
-            {g.id: g.area_id for g in session.exec(select(Goal).where(Goal.plan_id == plan_id)) if g.id is not None},
-            {a.id: a.parent_id for a in session.exec(select(Area)) if a.id is not None},
+            {i.code: i for i in plan_queries.items(session, Indicator, year)},
+            {a.code: a for a in plan_queries.items(session, Activity, year)},
+            {g.id: g.area_id for g in plan_queries.items(session, Goal, year) if g.id is not None},
+            plan_queries.area_tree(session),
         )
 
     def areas_of(self, code: str) -> list[int]:
         """The item's goal area and the areas above it, nearest first."""
         row = self.indicators.get(code) or self.activities.get(code)
-        area = self.goal_area.get(row.goal_id) if row else None
-        chain = []
-        while area is not None:
-            chain.append(area)
-            area = self.area_parent.get(area)
-        return chain
+        return self.areas.above(self.goal_area.get(row.goal_id) if row else None)
 
 
-def items_of(plan: PlanRows, snapshot: Snapshot, verdicts: Iterable[IndicatorVerdict | ActivityVerdict]) -> list[digest.Item]:
-    """Verdicts as reminder items: code, name, the command that reports it, and any reported value."""
-    items = []
-    for verdict in verdicts:
-        if isinstance(verdict, ActivityVerdict):
-            items.append(digest.Item(verdict.code, verdict.name, digest.activity_how(verdict.code), verdict.state or ""))
-            continue
-        indicator = plan.indicators.get(verdict.code)
-        how = (digest.how_to_report(indicator.source, verdict.code, snapshot.period, indicator.networks, indicator.question_code)
-               if indicator else f"resultat {verdict.code} <värde> {snapshot.period.code}")
-        shown = fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else ""
-        items.append(digest.Item(verdict.code, verdict.name, how, shown))
-    return items
+def _done(verdict: IndicatorVerdict | ActivityVerdict) -> digest.Done:
+    """A reported item with what was reported for it."""
+    if isinstance(verdict, ActivityVerdict):
+        return digest.Done(verdict.code, verdict.name, verdict.state or "")
+    return digest.Done(verdict.code, verdict.name, fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else "")
 
 
 def _staff(session: Session) -> dict[int, Staff]:
@@ -175,25 +162,20 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
     plan_rows = PlanRows.load(session, period.year)
     heads = admins(people)
     out: list[Planned] = []
-    owed_by_person: dict[int | None, list[digest.Item]] = {}
+    owing = owed.by_person(owed.owed(session, snapshot))
+    # What someone no longer active owes is nobody's: the administrators hear of it with the unassigned.
+    owed_by_person: dict[int | None, list[Owed]] = {}
+    for staff_id in [*sorted(s for s in owing if s is not None), None]:
+        if staff_id in owing:
+            owed_by_person.setdefault(staff_id if staff_id in people else None, []).extend(owing[staff_id])
     verdicts: list[IndicatorVerdict | ActivityVerdict] = [*snapshot.indicators, *snapshot.activities]
-    responsible = sorted({v.responsible_id for v in verdicts if v.responsible_id is not None})
-    for staff_id in responsible:
-        indicators, activities = snapshot.owed_by(staff_id)
-        if not indicators and not activities:
-            continue  # everything reported: no reminder
-        owed = items_of(plan_rows, snapshot, [*indicators, *activities])
-        person = people.get(staff_id)
-        owed_by_person.setdefault(staff_id if person else None, []).extend(owed)
-        slot = schedule.current(base + snoozed.get(staff_id, []), now, reminder_plan)
-        if person is None or slot is None:
+    for staff_id, items in owed_by_person.items():
+        if staff_id is None or (slot := schedule.current(base + snoozed.get(staff_id, []), now, reminder_plan)) is None:
             continue
-        done = items_of(plan_rows, snapshot, [v for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED])
+        person = people[staff_id]
+        done = [_done(v) for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED]
         out.append(Planned(key("påminnelse", staff_id, period, slot.stage), "påminnelse", staff_id, person.name, period, slot.stage,
-                           schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, owed, done)))
-    nobodys = [v for v in verdicts if v.due.owed and v.responsible_id is None]
-    if nobodys:
-        owed_by_person.setdefault(None, []).extend(items_of(plan_rows, snapshot, nobodys))
+                           schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, items, done)))
     first = schedule.current(base, now, reminder_plan)
     if None in owed_by_person and first is not None:
         for head in heads:
@@ -207,13 +189,13 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
 
 
 def _escalations(session: Session, period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot,
-                 people: dict[int, Staff], heads: list[Staff], owed_by_person: dict[int | None, list[digest.Item]],
+                 people: dict[int, Staff], heads: list[Staff], owed_by_person: dict[int | None, list[Owed]],
                  plan_rows: PlanRows) -> list[Planned]:
     managers = _managers(session, people)
     person_areas: dict[int, list[int]] = {}
     for link in session.exec(select(StaffArea)):
         person_areas.setdefault(link.staff_id, []).append(link.area_id)
-    per_manager: dict[int, dict[str, list[digest.Item]]] = {}
+    per_manager: dict[int, dict[str, list[Owed]]] = {}
     for staff_id, items in owed_by_person.items():
         name = people[staff_id].name if staff_id is not None else digest.NOBODY
         for item in items:

@@ -1,7 +1,7 @@
 """The reminder texts, in Swedish: pure functions from what is owed to a message.
 
-What is owed comes from the rules' verdicts (`Snapshot.owed_by`); this module only words it,
-with the exact chat command that reports each item, so nobody has to look up a code.
+What is owed is `kubot.owed`'s list, the same one `saknas` and the Home tab show; this module only
+words it, with the exact chat command that reports each item, so nobody has to look up a code.
 """
 
 from __future__ import annotations
@@ -12,54 +12,29 @@ from datetime import date
 
 from kubot import formatting as fmt
 from kubot import workdays
-from kubot.models.plan import Source
 from kubot.models.records import ActivityState
+from kubot.owed import Owed, owed_verdicts
 from kubot.periods import Period
 from kubot.port import Action
-from kubot.verdicts import Due, Snapshot
+from kubot.verdicts import ActivityVerdict, Due, Snapshot
 
 NOBODY = "Utan ansvarig"
 MAX_LISTED = 25
 
 
-MAX_NAMED_NETWORKS = 3
-
-
 @dataclass(frozen=True)
-class Item:
-    """An indicator or activity as a reminder shows it: what, how to report it, and what was reported."""
+class Done:
+    """An item already reported, as a reminder lists it: what, and the value reported."""
 
     code: str
     name: str
-    how: str
-    reported: str = ""
+    shown: str = ""
 
 
 @dataclass(frozen=True)
 class Text:
     text: str
     actions: tuple[Action, ...] = ()
-
-
-def how_to_report(source: str, code: str, period: Period, networks: Sequence[str] = (), question: str | None = None) -> str:
-    """The chat command that reports an indicator; placeholders in <> are the person's to fill in."""
-    match Source(source):
-        case Source.TYPED:
-            return f"resultat {code} <värde> {period.code}"
-        case Source.ATTENDANCE | Source.ATTENDANCE_EACH_MUNICIPALITY:
-            # An indicator over many networks gets the general form; a list of 30 alternatives helps nobody.
-            named = networks if 0 < len(networks) <= MAX_NAMED_NETWORKS else ["<nätverk>"]
-            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in named)
-        case Source.SURVEY:
-            return f"enkät {question or '<fråga>'} <nätverk> <antal 1> <antal 2> <antal 3> <antal 4> <antal 5> <antal 6>"
-        case Source.APPLICATIONS_COUNT | Source.APPLICATIONS_AMOUNT:
-            return "ansökan <projekt> <finansiär> <sökt belopp> beviljat <belopp>"
-        case _:
-            return "kurs <namn> <datum> <antal> deltagare pris <pris> extern <externt pris>"
-
-
-def activity_how(code: str) -> str:
-    return f"aktivitet {code} {ActivityState.ON_TRACK.value}"
 
 
 _OTHER_STATES = ", ".join(s.value for s in ActivityState if s != ActivityState.ON_TRACK)
@@ -83,20 +58,20 @@ def _when(deadline: date, today: date) -> str:
     return f"ska vara klar {named}, om {left} {'arbetsdag' if left == 1 else 'arbetsdagar'}"
 
 
-def _lines(items: Sequence[Item], with_how: bool) -> list[str]:
+def _lines(items: Sequence[Owed | Done], with_how: bool) -> list[str]:
     lines = []
     for item in items[:MAX_LISTED]:
-        lines.append(f"• {item.code} – {item.name}" + (f": {item.reported}" if item.reported else ""))
-        if with_how:
+        lines.append(f"• {item.code} – {item.name}" + (f": {item.shown}" if item.shown else ""))
+        if with_how and isinstance(item, Owed):
             lines.append(f"    skriv: {item.how}")
-            if item.how.startswith("aktivitet "):
+            if item.what == "status":
                 lines.append(f"    (eller i stället för ”{ActivityState.ON_TRACK.value}”: {_OTHER_STATES})")
     if len(items) > MAX_LISTED:
         lines.append(f"… och {len(items) - MAX_LISTED} till.")
     return lines
 
 
-def reminder(name: str, period: Period, deadline: date, today: date, owed: Sequence[Item], done: Sequence[Item]) -> Text:
+def reminder(name: str, period: Period, deadline: date, today: date, owed: Sequence[Owed], done: Sequence[Done]) -> Text:
     """The digest to the person responsible: everything they still owe for the period, in one message."""
     first = name.split()[0]
     lines = [f"Hej {first}! Rapporten för {period.label} {_when(deadline, today)}.", "",
@@ -108,7 +83,7 @@ def reminder(name: str, period: Period, deadline: date, today: date, owed: Seque
     return Text("\n".join(lines), actions(period))
 
 
-def escalation(name: str, period: Period, deadline: date, today: date, owed: Mapping[str, Sequence[Item]]) -> Text:
+def escalation(name: str, period: Period, deadline: date, today: date, owed: Mapping[str, Sequence[Owed]]) -> Text:
     """The digest to a manager after the deadline: what is still missing in their areas, per person."""
     total = sum(len(items) for items in owed.values())
     lines = [f"Hej {name.split()[0]}! Rapporten för {period.label} {_when(deadline, today)}. "
@@ -127,11 +102,12 @@ class Completeness:
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Completeness:
-        due = (Due.REPORTED, Due.MISSING, Due.OVERDUE)
-        return cls(
-            sum(v.due in due for v in snapshot.indicators), sum(v.due == Due.REPORTED for v in snapshot.indicators),
-            sum(v.due in due for v in snapshot.activities), sum(v.due == Due.REPORTED for v in snapshot.activities),
-        )
+        """What is reported of what the period asks for: the reported and the still owed."""
+        owing = owed_verdicts(snapshot)
+        indicators = sum(v.due == Due.REPORTED for v in snapshot.indicators)
+        activities = sum(v.due == Due.REPORTED for v in snapshot.activities)
+        owed_activities = sum(isinstance(v, ActivityVerdict) for v in owing)
+        return cls(indicators + len(owing) - owed_activities, indicators, activities + owed_activities, activities)
 
 
 def _share(part: int, whole: int) -> str:
@@ -157,14 +133,14 @@ def unreachable(person: str, platform: str, problem: str, original: str) -> Text
                 f"Lägg till personens chattidentitet i planen (chatt: {{{platform}: …}}). Meddelandet var:\n\n{original}")
 
 
-def not_mine(person: str, period: Period, items: Sequence[Item]) -> Text:
+def not_mine(person: str, period: Period, items: Sequence[Owed]) -> Text:
     """To the admin: someone says the reminder's items are not theirs to report."""
     lines = [f"{person} säger att det här inte är hens uppgift att rapportera för {period.code}:", *_lines(items, with_how=False),
              "", "Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person."]
     return Text("\n".join(lines))
 
 
-def unassigned(period: Period, items: Sequence[Item]) -> Text:
+def unassigned(period: Period, items: Sequence[Owed]) -> Text:
     """To the admin: owed items without a known responsible person, so nobody would be reminded."""
     lines = [f"Det här saknas för {period.code} men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:",
              *_lines(items, with_how=False), "", "Ange ansvarig i planen (ansvarig: …) och läs in den igen."]

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from kubot import evaluation
+from kubot import evaluation, signoff
 from kubot.deadlines import deadline_for
-from kubot.models import Area
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.report import content, document, gather
 from kubot.settings import Settings
 
@@ -64,9 +63,9 @@ def check_request(session: Session, request: content.Request, today: date) -> No
     period = request.period
     if period.start > today:
         raise ReportError(f"{period.label} har inte börjat än – det går att göra rapporter för perioder som har börjat.")
-    if version_for_year(session, period.year) is None:
+    if not plan_queries.has_plan(session, period.year):
         raise ReportError(f"Det finns ingen plan för {period.year}, så det finns inget att rapportera för {period.code}.")
-    if request.area is not None and session.exec(select(Area.id).where(Area.code == request.area)).first() is None:
+    if request.area is not None and plan_queries.area(session, request.area) is None:
         raise ReportError(f"Området {request.area!r} finns inte i planen.")
 
 
@@ -199,7 +198,10 @@ def build(
     with _exclusive(target_dir, content.slug(key)):
         snapshot = evaluation.evaluate(session, period, today=today, trigger=trigger, actor_id=actor_id, cutoff=as_of,
                                        recorded_by=recorded_by)
-        report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now)
+        # The approval is the organisation's: a report for one area stays a draft.
+        signoffs = signoff.state(session, period) if request.area is None else None
+        report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now,
+                               signoffs=signoffs)
         data = document.render(report, template, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)

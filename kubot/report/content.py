@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kubot import formatting as fmt
+from kubot import signoff
 from kubot.models.plan import Source
 from kubot.periods import TERTIAL_NAMES, Period
 from kubot.plan.schema import GoalSpec, StrategicGoalSpec
@@ -134,13 +135,15 @@ def staff(ctx: Context) -> list[Block]:
     if ctx.plan.area:
         return []
     text, table = ctx.text("medarbetare"), parts.staff_table(ctx)
+    financing = parts.staff_financing_sentence(ctx)
     if table is None:
         ctx.miss("årsarbetare per anställningsform (”årsarbetare …”)")
     if text is None:
         ctx.miss("texten om medarbetare (”text medarbetare …”)")
     if text is None and table is None:
         return []
-    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([table] if table else [])]
+    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([financing] if financing else []),
+            *([table] if table else [])]
 
 
 def future(ctx: Context) -> list[Block]:
@@ -226,15 +229,24 @@ def lean_chapters(ctx: Context) -> list[Block]:
 def economy_chapter(ctx: Context) -> list[Block]:
     text, accounts, financing = ctx.text("ekonomi"), parts.accounts_table(ctx), parts.financing_table(ctx)
     payout = parts.payout_sentence(ctx)
+    # The delårsrapport shows the opening balance beside the remainder, and its staff financing here (§2.2.1).
+    interim = ctx.period.tertial < 3
+    balance = parts.balance_table(ctx) if interim else None
+    staff_sentence = parts.staff_financing_sentence(ctx) if interim else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
     if text is None:
         ctx.miss("den ekonomiska analysen (”text ekonomi …”)")
-    if accounts is None and financing is None and text is None:
+    if accounts is None and financing is None and text is None and staff_sentence is None:
         return []
     blocks: list[Block] = [Heading("Ekonomi", 1)]
     blocks.extend(parts.prose(text) if text else [])
-    blocks.extend(block for block in (accounts, payout, financing) if block is not None)
+    if accounts is not None:
+        blocks.extend([accounts, *parts.accounts_footnotes(ctx)])
+    blocks.extend(block for block in (payout, financing, balance) if block is not None)
+    if staff_sentence is not None:
+        staff_table = parts.staff_table(ctx)
+        blocks.extend([Heading("Årsarbetare och deras finansiering", 2), staff_sentence, *([staff_table] if staff_table else [])])
     return blocks
 
 
@@ -306,15 +318,19 @@ def without_repeats(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def missing_note(missing: list[tuple[str, str]]) -> Internal | None:
-    if not missing:
-        return None
-    by_owner: defaultdict[str, list[str]] = defaultdict(list)
-    for what, owner in missing:
-        if what not in by_owner[owner]:
-            by_owner[owner].append(what)
-    listed = "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items())
-    return Internal(f"{INTERNAL_MARK} Saknas i utkastet – {listed}.")
+def missing_note(missing: list[tuple[str, str]], signoffs: signoff.State | None = None, period: Period | None = None) -> Internal | None:
+    """One note before the first chapter: what is missing, by whom, and which parts are not yet marked ready."""
+    said = []
+    if missing:
+        by_owner: defaultdict[str, list[str]] = defaultdict(list)
+        for what, owner in missing:
+            if what not in by_owner[owner]:
+                by_owner[owner].append(what)
+        said.append("Saknas i utkastet – " + "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items()) + ".")
+    if signoffs is not None and signoffs.unready and period is not None:
+        said.append(f"Inte klart för godkännande – {signoff.not_ready(signoffs.unready)}. Den som är klar skriver t.ex. "
+                    f"”klar {signoffs.unready[0].code} {period.code}”.")
+    return Internal(f"{INTERNAL_MARK} {' '.join(said)}") if said else None
 
 
 def internal_appendix(snapshot: Snapshot) -> list[Block]:
@@ -328,17 +344,21 @@ def internal_appendix(snapshot: Snapshot) -> list[Block]:
 # --- the whole report ------------------------------------------------------------------------------
 
 
-def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made_at: datetime) -> Report:
-    """The report for `request.period`, judged by `snapshot`; `made_at` is when it is generated."""
+def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made_at: datetime,
+          signoffs: signoff.State | None = None) -> Report:
+    """The report for `request.period`, judged by `snapshot`; `made_at` is when it is generated. With the
+    parts' `signoffs`, an approved report is final and a draft lists the parts not yet ready."""
     period = data.period
     ctx = Context(data, snapshot, parts.PlanView(data.plan, request.area))
     name = report_name(period)
     title = f"{name} – {ctx.plan.area_names[request.area]}" if request.area else name
+    parts.owed_items(ctx)
     body: list[Block] = []
     for section in ANNUAL if period.is_annual else INTERIM:
         body.extend(section(ctx))
     blocks = without_repeats(number(body))
-    if (note := missing_note(ctx.missing)) is not None:
+    approval = signoffs.approval if signoffs is not None else None
+    if approval is None and (note := missing_note(ctx.missing, signoffs, period)) is not None:
         blocks.insert(0, note)
     lines = [f"Dnr {request.dnr}"] if request.dnr else []
     if request.author:
@@ -347,11 +367,14 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     evaluation = f"utvärdering nr {snapshot.id}" if snapshot.id is not None else "utvärdering"
     draft = (f"UTKAST – skapat av kubot {fmt.timestamp(made_at)} med uppgifterna per {fmt.day(snapshot.as_of)}. "
              f"Bedömningar från {evaluation} {fmt.timestamp(snapshot.made_at)}.")
+    if approval is not None:
+        draft = f"Godkänd av {approval.by} {fmt.timestamp(approval.at)}. Uppgifterna per {fmt.day(snapshot.as_of)}."
     title_page = TitlePage(
         organisation=data.plan.organisation.name, title=title,
         period=f"Period: {fmt.day(period.start)} – {fmt.day(period.end)}", lines=tuple(lines), draft=draft,
         properties=f"{draft} Period {period.code}, uppgifter per {fmt.day(snapshot.as_of)}.",
     )
     stem = slug(f"{name} {ctx.plan.area_names[request.area]}" if request.area else name)
-    return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=tuple(internal_appendix(snapshot)))
+    internal = () if approval is not None else tuple(internal_appendix(snapshot))
+    return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=internal, final=approval is not None)
 

@@ -29,7 +29,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from kubot.report import charts, drawing
+from kubot.report import alt_text, charts, drawing
 from kubot.report.model import (
     BarChart,
     Bullets,
@@ -47,6 +47,7 @@ from kubot.report.model import (
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
 OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
 HEADER_FILL = "DCE6F0"
+LANGUAGE = "sv-SE"
 DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
 INTERNAL_RED = RGBColor(0xB7, 0x1C, 0x1C)
 SYMBOL_FONT = "Segoe UI Symbol"
@@ -202,17 +203,9 @@ class _Writer:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
         self.text_width = section.page_width - section.left_margin - section.right_margin
         header = section.header.paragraphs[0]
-        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title} – UTKAST")
+        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title}" + ("" if report.final else " – UTKAST"))
         header.runs[0].font.size = Pt(8)
         header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
-        # Swedish spelling and hyphenation in Word for everything not marked otherwise.
-        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
-        if defaults is not None:
-            rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-            if rpr is not None:
-                lang = OxmlElement("w:lang")
-                lang.set(qn("w:val"), "sv-SE")
-                rpr.append(lang)
         _hyphenate(self.doc)
 
     def footer_page_numbers(self) -> None:
@@ -237,11 +230,11 @@ class _Writer:
         organisation.paragraph_format.space_before = Pt(120)
         self.add(page.title, "Title")
         self.doc.add_paragraph(typeset(page.period))
-        draft = self.doc.add_paragraph()
-        mark = draft.add_run("UTKAST")
-        mark.bold = True
-        mark.font.size = Pt(28)
-        mark.font.color.rgb = DRAFT_RED
+        if not report.final:
+            mark = self.doc.add_paragraph().add_run("UTKAST")
+            mark.bold = True
+            mark.font.size = Pt(28)
+            mark.font.color.rgb = DRAFT_RED
         for line in page.lines:
             self.doc.add_paragraph(typeset(line))
         note = self.doc.add_paragraph(typeset(page.draft))
@@ -272,12 +265,14 @@ class _Writer:
         update.set(qn("w:val"), "true")
 
     def finish(self, report: Report) -> None:
+        _swedish(self.doc)
         properties = self.doc.core_properties
+        properties.language = LANGUAGE
         properties.title = report.title_page.title
         properties.author = "kubot"
         properties.subject = report.title_page.period
         properties.comments = report.title_page.properties or report.title_page.draft
-        properties.keywords = "utkast"
+        properties.keywords = "slutlig" if report.final else "utkast"
 
     # --- blocks ------------------------------------------------------------------------------
 
@@ -300,7 +295,10 @@ class _Writer:
             case BarChart() | DistributionChart():
                 self.add(block.title, self.caption).paragraph_format.keep_with_next = True
                 image = self.image(block)
-                self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
+                picture = self.doc.add_picture(io.BytesIO(image.png), width=min(Cm(image.width_cm), self.text_width))
+                # What a screen reader reads instead of the picture (Word: Alternativ text).
+                picture._inline.docPr.set("descr", alt_text.describe(block))
+                picture._inline.docPr.set("title", block.title)
             case _:
                 raise TypeError(f"unknown report block {block!r}")
 
@@ -374,6 +372,28 @@ def _symbol_font(run: Any) -> None:
     fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), SYMBOL_FONT)
+
+
+def _swedish(document: Document) -> None:
+    """Swedish for everything not marked otherwise, in the template's styles too: Word spells and
+    hyphenates by it, and a screen reader reads the report with a Swedish voice."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        document.styles.element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
 
 
 def _hyphenate(document: Document) -> None:

@@ -15,7 +15,17 @@ from sqlmodel import Session, col, select
 
 from kubot import economy, facts
 from kubot.journal import is_active
-from kubot.models import ActivityStatus, Area, EconomyLine, Entry, Event, ExampleMark, NarrativeText, StaffFte
+from kubot.models import (
+    ActivityStatus,
+    Area,
+    EconomyLine,
+    Entry,
+    Event,
+    ExampleMark,
+    NarrativeText,
+    StaffFinancing,
+    StaffFte,
+)
 from kubot.periods import Period
 from kubot.plan.export import to_spec
 from kubot.plan.queries import version_for_year
@@ -46,6 +56,8 @@ class ExampleItem:
 
 @dataclass(frozen=True)
 class FteItem:
+    """Årsarbetare of a year under one heading: an employment form, or a financer (kommunerna, externt)."""
+
     year: int
     form: str
     fte: float
@@ -61,6 +73,7 @@ class ReportData:
     events: tuple[EventItem, ...]
     economy: tuple[economy.AreaEconomy, ...]
     staff_fte: tuple[FteItem, ...]
+    staff_financing: tuple[FteItem, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)
     cutoff: date | None = None
     examples: tuple[ExampleItem, ...] = ()
@@ -110,7 +123,8 @@ def load(session: Session, period: Period, cutoff: date | None = None, *, record
         events=tuple(events),
         examples=tuple(sorted(examples, key=lambda item: item.day)),
         economy=_economy(session, period, as_of, area_code, recorded_by),
-        staff_fte=_staff(session, period, recorded_by),
+        staff_fte=_staff(session, StaffFte, period, recorded_by),
+        staff_financing=_staff(session, StaffFinancing, period, recorded_by),
         texts=_texts(session, period, recorded_by),
         cutoff=as_of,
     )
@@ -142,14 +156,17 @@ def _economy(session: Session, period: Period, as_of: date, area_code: dict[int 
     return tuple(economy.AreaEconomy(area, day, figures[(area, day)]) for area, day in latest.items())
 
 
-def _staff(session: Session, period: Period, recorded_by: datetime | None) -> tuple[FteItem, ...]:
+def _staff(session: Session, model: type[StaffFte] | type[StaffFinancing], period: Period,
+           recorded_by: datetime | None) -> tuple[FteItem, ...]:
+    """Årsarbetare per year and employment form (or financer) of the last STAFF_YEARS years; the latest entry wins."""
+    heading = StaffFte.employment_form if model is StaffFte else StaffFinancing.financer
     staff: dict[tuple[int, str], float] = {}
-    for row in session.exec(
-        select(StaffFte).join(Entry, is_active(StaffFte.entry_id, recorded_by))
-        .where(col(StaffFte.year).between(period.year - STAFF_YEARS + 1, period.year))
-        .order_by(col(StaffFte.entry_id))
+    for year, form, fte in session.exec(
+        select(model.year, heading, model.fte).join(Entry, is_active(model.entry_id, recorded_by))
+        .where(col(model.year).between(period.year - STAFF_YEARS + 1, period.year))
+        .order_by(col(model.entry_id))
     ):
-        staff[(row.year, row.employment_form)] = row.fte
+        staff[(year, form)] = fte
     return tuple(FteItem(year, form, fte) for (year, form), fte in sorted(staff.items()))
 
 

@@ -143,6 +143,8 @@ class Report:
     blocks: tuple[Block, ...]
     file_stem: str
     internal: tuple[Block, ...] = ()
+    # Approved in chat (`godkänn rapport`): built without draft marks and internal notes.
+    final: bool = False
 
     def headings(self, level: int | None = None) -> list[str]:
         return [b.text for b in self.blocks if isinstance(b, Heading) and (level is None or b.level == level)]

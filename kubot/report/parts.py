@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from kubot import derived, economy
+from kubot import derived, economy, owed
 from kubot import formatting as fmt
 from kubot.models.plan import Role, Source, Unit
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
+from kubot.plan import economy as plan_economy
+from kubot.plan.queries import AreaTree
 from kubot.plan.schema import GoalSpec, IndicatorSpec, PlanFile, StrategicGoalSpec
 from kubot.report import gather
 from kubot.report.model import (
@@ -38,6 +41,7 @@ from kubot.verdicts import (
     ACTIVITY_SYMBOLS,
     NO_STATUS_SYMBOL,
     STATUS_SYMBOLS,
+    ActivityVerdict,
     IndicatorVerdict,
     Snapshot,
     Status,
@@ -91,13 +95,22 @@ INDICATOR_HEADER = ("Mätetal", "Målvärde", "Resultat", "Analys")
 ACTIVITY_HEADER = ("Aktiviteter", "Analys")
 # Soft hyphens (U+00AD) mark where a long header word may break: "Kostnads-reducering", never "Kostnadsre|ducering".
 SHY = "\u00ad"
+# Table 1's columns in the organisation's order; a column no row has a figure in is left out.
 ACCOUNT_COLUMNS = ("ingående medel", "erhållna medel", "disponibla medel", "budget förbrukning", "utfall förbrukning",
-                   "kvarvarande medel", "varav statliga", "redovisat resultat")
-ACCOUNT_HEADERS = ("Ingående medel", "Erhållna medel", "Disponibla medel", f"Budget förbruk{SHY}ning",
-                   f"Utfall förbruk{SHY}ning", f"Kvar{SHY}varande medel", "Varav statliga", "Redovisat resultat")
-FINANCING_COLUMNS = ("finansiering kommunerna", "finansiering staten", "finansiering övriga", "total finansiering",
-                     "andel kommunerna")
-FINANCING_HEADERS = ("Länets kommuner", "Staten", "Övriga", "Total finansiering", "Andel kommunerna")
+                   "utbetalt till kommunerna", "kvarvarande medel", "varav statliga", "redovisat resultat")
+ACCOUNT_TITLES = {"ingående medel": "Ingående medel", "erhållna medel": "Erhållna medel", "disponibla medel": "Disponibla medel",
+                  "budget förbrukning": f"Budget förbruk{SHY}ning", "utfall förbrukning": f"Utfall förbruk{SHY}ning",
+                  "utbetalt till kommunerna": f"Utbetalt till kommu{SHY}nerna", "kvarvarande medel": f"Kvar{SHY}varande medel",
+                  "varav statliga": "Varav statliga", "redovisat resultat": "Redovisat resultat"}
+ACCOUNT_ITEMS = ("ingående medel", "erhållna medel", "budget förbrukning", "utfall förbrukning", "varav statliga",
+                 "redovisat resultat", "tidigare års resultat")
+# Figures of the whole year carry the year in their header, figures of the accounts' day that day.
+YEAR_COLUMNS = frozenset({"ingående medel", "erhållna medel", "disponibla medel", "budget förbrukning"})
+DAY_COLUMNS = frozenset({"utfall förbrukning", "utbetalt till kommunerna", "kvarvarande medel", "redovisat resultat"})
+FINANCING_COLUMNS = (*(f"finansiering {who}" for who in economy.FINANCERS), "total finansiering", *economy.SHARES)
+FINANCING_HEADERS = ("Länets kommuner", "Staten", "Övriga", "Total finansiering", "Andel kommunerna", "Andel staten", "Andel övriga")
+FOOTNOTE_MARK = "*"
+STAFF_FINANCERS = {"kommunerna": "Finansierade av kommunerna", "externt": "Externt finansierade"}
 
 
 # --- the plan as the report sees it --------------------------------------------------------------
@@ -110,26 +123,18 @@ class PlanView:
         self.plan = plan
         self.area = area
         self.area_names = {a.code: a.name for a in plan.areas}
-        self.parent = {a.code: a.parent for a in plan.areas}
+        self.areas = AreaTree.of((a.code, a.parent) for a in plan.areas)
         self.area_order = {a.code: index for index, a in enumerate(plan.areas)}
+        self.economy = plan_economy.layout(plan.economy)
         self.municipalities = {m.code: m.name for m in plan.municipalities}
         self.networks = {n.code: n.name for n in plan.networks}
         self.questions = {q.code: q.text for q in plan.questions}
-        self.scope = self._within(area) if area else None
+        self.scope = self.areas.below(area) if area else None
         admins = [s for s in plan.staff if s.role == Role.ADMIN] or [s for s in plan.staff if s.role == Role.MANAGER]
         self.editor = admins[0].name if admins else "administratören"
 
-    def _within(self, code: str) -> set[str]:
-        codes = {code}
-        for area in self.plan.areas:  # parents come before their children in the plan
-            if area.parent in codes:
-                codes.add(area.code)
-        return codes
-
     def partnership(self, code: str | None) -> str | None:
-        while code is not None and self.parent.get(code):
-            code = self.parent[code]
-        return code
+        return self.areas.top(code)
 
     def covers_goal(self, goal: GoalSpec) -> bool:
         """The organisation's report shows the organisation-level goals; an area's report that area's goals."""
@@ -172,6 +177,19 @@ class Context:
 
     def miss(self, what: str, owner: str | None = None) -> None:
         self.missing.append((what if len(what) <= 90 else what[:86].rstrip() + " …”", owner or self.plan.editor))
+
+
+def owed_items(ctx: Context) -> None:
+    """Note what the report's goals still owe (`kubot.owed`, what `saknas` lists), each with who owes it."""
+    owners: dict[str, str | None] = {}
+    for strategic in ctx.data.plan.strategic_goals:
+        for goal in strategic.goals:
+            owners.update({spec.code: spec.responsible for spec in goal.indicators})
+            owners.update({spec.code: spec.responsible for spec in goal.activities})
+    whose = owed.Whose(areas=frozenset(ctx.plan.scope) if ctx.plan.scope is not None else frozenset({None}))
+    for verdict in owed.owed_verdicts(ctx.snapshot, whose):
+        what = "status för aktiviteten" if isinstance(verdict, ActivityVerdict) else "resultat för"
+        ctx.miss(f"{what} ”{verdict.name}”", owners.get(verdict.code))
 
 
 # --- small pieces ----------------------------------------------------------------------------------
@@ -270,13 +288,11 @@ def _change(verdict: IndicatorVerdict, period: Period) -> str | None:
 
 
 def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Table | None:
-    """Mätetal | Målvärde | Resultat | Analys. An indicator without a result is noted as missing with its owner."""
+    """Mätetal | Målvärde | Resultat | Analys."""
     rows = []
     for spec in goal.indicators:
         verdict = ctx.snapshot.indicator(spec.code)
         if verdict is None or verdict.value is None:
-            if verdict is not None and verdict.due.owed:
-                ctx.miss(f"resultat för ”{spec.name}”", spec.responsible)
             if only_results or verdict is None:
                 continue
             rows.append((Cell.of(status_run(Status.NO_RESULT), Run(spec.name)), Cell.text(table_value(spec.unit, verdict.target)),
@@ -310,7 +326,6 @@ def activity_table(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]
         verdict = ctx.snapshot.activity(spec.code)
         if verdict is None or verdict.state is None:
             silent.append(spec.name)
-            ctx.miss(f"status för aktiviteten ”{spec.name}”", spec.responsible)
             continue
         when = f" ({fmt.day(verdict.reported_on)})" if verdict.reported_on else ""
         comment = verdict.comment.strip() or f"Status: {verdict.state}{when}."
@@ -349,47 +364,124 @@ def application_table(ctx: Context) -> Table | None:
 
 
 def staff_table(ctx: Context) -> Table | None:
-    staff = ctx.data.staff_fte
-    years = sorted({item.year for item in staff})
+    """Årsarbetare per year by employment form, and by financer when that is given."""
+    staff, financing = ctx.data.staff_fte, ctx.data.staff_financing
+    years = sorted({item.year for item in (*staff, *financing)})
     if not years:
         return None
     by_year = {(item.year, item.form): item.fte for item in staff}
+    by_financer = {(item.year, item.form): item.fte for item in financing}
+    financers = [who for who in STAFF_FINANCERS if any(item.form == who for item in financing)]
+
+    def cell(value: float | None, *, bold: bool = False) -> Cell:
+        return _number_cell(fmt.number(value, 2) if value is not None else "–", bold=bold)
+
     rows = []
     for year in years:
         values = [by_year.get((year, form.value)) for form in FTE_COLUMNS]
-        rows.append((Cell.text(str(year)), *(_number_cell(fmt.number(v, 2) if v is not None else "–") for v in values),
-                     _number_cell(fmt.number(sum(v for v in values if v is not None), 2), bold=True)))
-    return Table(("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa"), tuple(rows),
-                 widths=(3.0, 2.0, 2.0, 2.0, 2.0), numeric=frozenset({1, 2, 3, 4}),
-                 caption=f"Antal årsarbetare per anställningsform {years[0]}–{years[-1]}" if len(years) > 1 else
-                 f"Antal årsarbetare per anställningsform {years[0]}")
+        paid = [by_financer.get((year, who)) for who in financers]
+        whole = [v for v in values if v is not None] or [v for v in paid if v is not None]
+        rows.append((Cell.text(str(year)), *(cell(v) for v in values), cell(sum(whole), bold=True), *(cell(v) for v in paid)))
+    header = ("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa", *(STAFF_FINANCERS[who] for who in financers))
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    what = "per anställningsform och finansiär" if financers else "per anställningsform"
+    return Table(header, tuple(rows), widths=(3.0, *(2.0 for _ in header[1:])), numeric=frozenset(range(1, len(header))),
+                 caption=f"Antal årsarbetare {what} {span}", small=len(header) > 5)
+
+
+def staff_financing_sentence(ctx: Context) -> Paragraph | None:
+    """"Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." (the report's year)."""
+    paid = {item.form: item.fte for item in ctx.data.staff_financing if item.year == ctx.period.year}
+    if not paid:
+        return None
+    parts_ = [f"{fmt.number(paid[who], 2)} {'finansierade av kommunerna' if who == 'kommunerna' else 'externt'}"
+              for who in STAFF_FINANCERS if who in paid]
+    told = parts_[0] if len(parts_) == 1 else f"{parts_[0]} och {parts_[1]}"
+    return Paragraph.plain(f"{ctx.data.plan.organisation.name} har {fmt.number(sum(paid.values()), 2)} årsarbetare, varav {told}.")
 
 
 def _economy_rows(ctx: Context) -> list[economy.AreaEconomy]:
     rows = [row for row in ctx.data.economy if ctx.plan.covers_area(row.area)]
-    return sorted(rows, key=lambda row: ctx.plan.group_order(row.area))
+    return economy.ordered(rows, ctx.plan.economy, ctx.plan.area_order)
 
 
 def _tkr(value: float | None) -> str:
     return "" if value is None else fmt.number(value)
 
 
+def _as_of(rows: list[economy.AreaEconomy]) -> date:
+    return max(row.as_of for row in rows)
+
+
+def account_title(ctx: Context, column: str, day: date) -> str:
+    """A column's header with its year or day, as the organisation writes it: "Ingående balans 2022", "Utfall … 2022-08-31"."""
+    title = ctx.plan.economy.titles.get(column) or ACCOUNT_TITLES.get(column) or column.capitalize()
+    if column in YEAR_COLUMNS:
+        return f"{title} {day.year}"
+    return f"{title} {fmt.day(day)}" if column in DAY_COLUMNS else title
+
+
+def _footnotes(rows: list[economy.AreaEconomy]) -> dict[str, str]:
+    """Each row with a footnote and its mark: "*", "**" … in the order the rows are printed."""
+    noted = [row.area for row in rows if row.rule is not None and row.rule.footnote]
+    return {area: FOOTNOTE_MARK * (index + 1) for index, area in enumerate(noted)}
+
+
+def _account_rows(ctx: Context) -> list[economy.AreaEconomy]:
+    """The areas with accounts; an area that only pays out to the municipalities (VFU) is told in a sentence instead."""
+    return [row for row in _economy_rows(ctx) if any(row.get(item) is not None for item in ACCOUNT_ITEMS)]
+
+
+def _shown_column(column: str, rows: list[economy.AreaEconomy]) -> bool:
+    """The organisation's columns are always printed; the payout only where it lowers a remainder."""
+    if column == "utbetalt till kommunerna":
+        return any(row.get(column) is not None and row.remaining is not None for row in rows)
+    return True
+
+
 def accounts_table(ctx: Context) -> Table | None:
-    """The accounts per area in tkr, as Bilaga 2 of the annual report; disponibla and kvarvarande computed."""
-    rows = [row for row in _economy_rows(ctx) if any(row.get(item) is not None for item in economy.ITEMS[:6])]
+    """Table 1: the accounts per area in tkr; disponibla, kvarvarande, the sum, subtotals and the accumulated result computed."""
+    rows = _account_rows(ctx)
     if not rows:
         return None
-    body = [(Cell.text(ctx.plan.area_names.get(row.area, row.area)), *(_number_cell(_tkr(row.value(c))) for c in ACCOUNT_COLUMNS))
-            for row in rows]
-    body.append((Cell.text("Summa", bold=True), *(_number_cell(_tkr(economy.total(rows, c)), bold=True) for c in ACCOUNT_COLUMNS)))
-    day = max(row.as_of for row in rows)
-    return Table(("Område", *ACCOUNT_HEADERS), tuple(body), widths=(2.2, *(1.05 for _ in ACCOUNT_COLUMNS)),
-                 numeric=frozenset(range(1, len(ACCOUNT_COLUMNS) + 1)), total=True, small=True,
+    day = _as_of(rows)
+    carried_over = economy.accumulated(rows)
+    columns = [c for c in ACCOUNT_COLUMNS if _shown_column(c, rows)]
+    marks = _footnotes(rows)
+
+    def line(label: str, values: list[float | None], *, bold: bool = False) -> tuple[Cell, ...]:
+        return (Cell.text(label, bold=bold), *(_number_cell(_tkr(v), bold=bold) for v in values))
+
+    body = [line(ctx.plan.area_names.get(row.area, row.area) + (f" {marks[row.area]}" if row.area in marks else ""),
+                 [row.value(c) for c in columns]) for row in rows]
+    body.append(line("Summa", [economy.total(rows, c) for c in columns], bold=True))
+    for group in ctx.plan.economy.subtotals:
+        members = [row for row in rows if row.area in group.areas]
+        if members:
+            body.append(line(group.title, [economy.total(members, c) for c in columns]))
+    if carried_over is not None:
+        earlier, accumulated = carried_over
+        at_result: list[float | None] = [None] * (len(columns) - 1)  # the result column is the last
+        word = "överskott" if earlier >= 0 else "underskott"
+        body.append(line(f"{word.capitalize()} från tidigare år", [*at_result, earlier]))
+        word = "överskott" if accumulated >= 0 else "underskott"
+        body.append(line(f"Ackumulerat {word} {fmt.day(day)}", [*at_result, accumulated], bold=True))
+    return Table(("Område", *(account_title(ctx, c, day) for c in columns)), tuple(body),
+                 widths=(2.2, *(1.05 for _ in columns)), numeric=frozenset(range(1, len(columns) + 1)), total=True, small=True,
                  caption=f"Redovisning i tkr per {fmt.day(day)}")
 
 
+def accounts_footnotes(ctx: Context) -> list[Paragraph]:
+    """The footnotes under Table 1, each with its row's mark and area."""
+    rows = _account_rows(ctx)
+    marks = _footnotes(rows)
+    return [Paragraph((Run(f"{marks[row.area]} {ctx.plan.area_names.get(row.area, row.area)}: ", italic=True),
+                       Run(row.rule.footnote if row.rule else "", italic=True)))
+            for row in rows if row.area in marks]
+
+
 def financing_table(ctx: Context) -> Table | None:
-    """How the outcome was financed, per area: the municipalities, the state, others; the share computed."""
+    """Disponibla medel by financer per area: the municipalities, the state, others, and every financer's share, computed."""
     rows = [row for row in _economy_rows(ctx) if row.financing_total]
     if not rows:
         return None
@@ -397,13 +489,36 @@ def financing_table(ctx: Context) -> Table | None:
     def shown(row_or_total: float | None, column: str) -> str:
         if row_or_total is None:
             return ""
-        return fmt.percent(row_or_total) if column == "andel kommunerna" else fmt.number(row_or_total)
+        return fmt.percent(row_or_total) if column in economy.SHARES else fmt.number(row_or_total)
 
     body = [(Cell.text(ctx.plan.area_names.get(row.area, row.area)), *(_number_cell(shown(row.value(c), c)) for c in FINANCING_COLUMNS))
             for row in rows]
     body.append((Cell.text("Summa", bold=True), *(_number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS)))
-    return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.4, 1.5, 1.3, 1.3, 1.6, 1.5),
-                 numeric=frozenset(range(1, 6)), total=True, small=True, caption="Finansiering per område (tkr)")
+    for group in ctx.plan.economy.subtotals:
+        members = [row for row in rows if row.area in group.areas]
+        if members:
+            body.append((Cell.text(group.title), *(_number_cell(shown(economy.total(members, c), c)) for c in FINANCING_COLUMNS)))
+    return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.0, 1.4, 1.2, 1.2, 1.5, 1.3, 1.3, 1.3),
+                 numeric=frozenset(range(1, len(FINANCING_COLUMNS) + 1)), total=True, small=True,
+                 caption="Finansiering per område (tkr)")
+
+
+def balance_table(ctx: Context) -> Table | None:
+    """The opening balance beside what remains on the accounts' day, per area whose remainder is earmarked money."""
+    rows = [row for row in _account_rows(ctx) if row.remaining is not None]
+    if not rows:
+        return None
+    day = _as_of(rows)
+
+    def line(label: str, opening: float | None, now: float | None, *, bold: bool = False) -> tuple[Cell, ...]:
+        change = None if now is None else now - (opening or 0.0)  # no opening balance: all of it is this year's
+        return (Cell.text(label, bold=bold), *(_number_cell(_tkr(v), bold=bold) for v in (opening, now, change)))
+
+    body = [line(ctx.plan.area_names.get(row.area, row.area), row.get("ingående medel"), row.remaining) for row in rows]
+    body.append(line("Summa", economy.total(rows, "ingående medel"), economy.total(rows, "kvarvarande medel"), bold=True))
+    header = ("Område", account_title(ctx, "ingående medel", day), account_title(ctx, "kvarvarande medel", day), "Förändring")
+    return Table(header, tuple(body), widths=(3.4, 1.8, 1.8, 1.6), numeric=frozenset({1, 2, 3}), total=True, small=True,
+                 caption=f"Ingående balans och kvarvarande medel per {fmt.day(day)} (tkr)")
 
 
 def payout_sentence(ctx: Context) -> Paragraph | None:

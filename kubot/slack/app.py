@@ -5,7 +5,9 @@ Slack wants an answer within 3 seconds. Commands, messages and clicks are acknow
 handled afterwards in kubot's own worker threads (so bolt's threads stay free to acknowledge the
 next request), answered through response_url or chat.postMessage; a form waits for the core,
 because a rejection must come back in the acknowledgement to show next to the field. Every request passes
-bolt's signature check first: a missing, wrong or stale signature gets 401 before any listener.
+kubot.slack.gate first: a missing, wrong or stale signature gets 401 before the body is read, a signed
+body kubot cannot read 400, each with one short log line; a listener finding a field missing raises
+gate.Malformed, which is a 400 too.
 Each Slack message, event, click and form submission reaches the core with an id of its own, so a
 retry or a double click is handled once.
 """
@@ -22,11 +24,15 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 from wsgiref.types import StartResponse
 
-from slack_bolt import Ack, App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import Ack, App, BoltResponse
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
@@ -38,11 +44,26 @@ from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
 from kubot.periods import Period, PeriodError
 from kubot.port import Incoming, Reply, Sender
+from kubot.refusals import RefusalLog
 from kubot.settings import Settings
-from kubot.slack import forms, home, people, render
+from kubot.slack import forms, gate, home, people, render
+from kubot.slack.gate import Malformed, need, section
 from kubot.slack.sender import PLATFORM, is_direct, web_client
 
 log = logging.getLogger(__name__)
+BOLT_LOG = logging.getLogger("kubot.slack.bolt")
+
+
+class _OurClientIsMeant(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment on its own and warns at every start that the client
+    kubot hands it wins over that token. It does, on purpose (the client carries the retries and the API
+    address), so the warning says nothing an operator can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+BOLT_LOG.addFilter(_OurClientIsMeant())
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WORKERS = 4  # threads handling messages after their acknowledgement
@@ -96,8 +117,12 @@ class SlackApp:
         self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
         self._homes_lock = threading.Lock()
         self._room = threading.BoundedSemaphore(QUEUED)
+        # The signature is checked before bolt sees a request, by wsgi() below (Socket Mode needs none).
         self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
-                        logger=logging.getLogger("kubot.slack.bolt"))
+                        request_verification_enabled=False, raise_error_for_unhandled_request=True, logger=BOLT_LOG)
+        self.bolt.error(self.on_error)
+        self.bolt.use(_shape_checked)
+        self.refusals = RefusalLog(log, "Slack request")
         self.bolt.command("/kubot")(self.on_command)
         self.bolt.event("message")(self.on_message)
         self.bolt.event("app_mention")(self.on_mention)
@@ -238,16 +263,27 @@ class SlackApp:
         with Session(self.engine, expire_on_commit=False) as session:
             return identify(session, Incoming(text="", platform=PLATFORM, sender=user))
 
-    # --- listeners --------------------------------------------------------------------------------------
+    # --- listeners ---------------------------------------------------------------------------------------
+
+    def on_error(self, error: Exception, body: Any) -> BoltResponse | None:
+        """A signed request kubot cannot read gets 400 and one short line; any other error is a fault (500)."""
+        if isinstance(error, BoltUnhandledRequestError):  # bolt's own line would be a screenful of advice
+            self.refusals.tell(404, "no listener for it", gate.team(body))
+            return BoltResponse(status=404, body="")
+        if isinstance(error, Malformed) or not _from_kubot(error):
+            self.refusals.tell(400, str(error) if isinstance(error, Malformed) else f"{type(error).__name__} in bolt", gate.team(body))
+            return BoltResponse(status=400, body="")
+        log.error("a Slack request failed", exc_info=error)
+        return None
 
     def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
         text = render.unescape(body.get("text") or "").strip()
-        user, channel = body["user_id"], body.get("channel_id", "")
-        request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{body['trigger_id']}",
+        user, channel, trigger = need(body, "user_id"), body.get("channel_id", ""), need(body, "trigger_id")
+        request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{trigger}",
                    "response_url": body.get("response_url")}
         if text.casefold() in chat_forms.FORMS:
             ack()
-            if not self.open_form(body["trigger_id"], user, text.casefold(), channel, {}):
+            if not self.open_form(trigger, user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask
             return  # a form opens at once: its trigger id expires after 3 seconds
         self.accept(request)
@@ -268,9 +304,9 @@ class SlackApp:
             self.publish_home_soon(event["user"])
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        word, _, rest = action["value"].partition(" ")
-        if word.casefold() == "saknas" and self._show_owed(body["trigger_id"], user, rest):
+        user, value = need(body, "user.id"), need(action, "value")
+        word, _, rest = value.partition(" ")
+        if word.casefold() == "saknas" and self._show_owed(need(body, "trigger_id"), user, rest):
             ack()
             return
         container = body.get("container", {})
@@ -282,14 +318,17 @@ class SlackApp:
             channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
             click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
             thread = (body.get("message") or {}).get("thread_ts")
-        self.accept({"user": user, "text": action["value"], "channel": channel, "message_id": click, "thread": thread})
+        self.accept({"user": user, "text": value, "channel": channel, "message_id": click, "thread": thread})
         ack()
 
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        try:
+            wanted = json.loads(need(action, "value"))
+        except ValueError as error:
+            raise Malformed("value not JSON") from error
         ack()
-        wanted = json.loads(action["value"])
         on_top = (body.get("view") or {}).get("type") == "modal"
-        self.open_form(body["trigger_id"], body["user"]["id"], wanted["form"], "", wanted.get("fyll", {}), on_top)
+        self.open_form(need(body, "trigger_id"), need(body, "user.id"), need(wanted, "form"), "", wanted.get("fyll", {}), on_top)
 
     def _show_owed(self, trigger_id: str, user: str, period_text: str) -> bool:
         """A reminder's "rapportera": what is missing, each item with the button that opens its form."""
@@ -308,10 +347,13 @@ class SlackApp:
 
     def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
                   on_top: bool = False) -> bool:
-        """Open form `kind`; False when the user is not known (the core then explains)."""
+        """Open form `kind`; False when the user is not known or may not send what it composes (the core then explains)."""
         actor = self._actor(user)
         if actor is None:
             return False
+        with Session(self.engine) as session:
+            if not chat_forms.may_open(session, actor, kind):
+                return False
         view = forms.view(self._form(actor, kind, prefill), channel)
         if on_top:  # from a button in a modal: the form goes on top of it
             self.client.views_push(trigger_id=trigger_id, view=view)
@@ -325,19 +367,25 @@ class SlackApp:
 
     def on_redraw(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A menu the form depends on was chosen (the network): the form again, for that choice."""
-        ack()
-        view = body["view"]
+        view, user = section(body, "view"), need(body, "user.id")
+        entered = {**forms.values(view.get("state", {}).get("values") or {}),
+                   need(action, "block_id"): need(action, "selected_option.value")}
         kind, channel = forms.metadata(view)
-        actor = self._actor(body["user"]["id"])
+        ack()
+        actor = self._actor(user)
         if actor is None:
             return
-        updated = forms.view(self._form(actor, kind, {action["block_id"]: action["selected_option"]["value"]}), channel)
-        self.client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+        with Session(self.engine) as session:
+            today = self.clock().astimezone(self.settings.timezone).date()
+            redrawn = chat_forms.redraw(session, kind, actor, today, entered, forms.drawn(view))
+        updated = forms.view(redrawn, channel)
+        self.client.views_update(view_id=need(view, "id"), hash=view.get("hash"), view=updated)
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = body["user"]["id"]
+        user = need(body, "user.id")
         kind, channel = forms.metadata(view)
-        values = forms.values(view["state"]["values"])
+        values = forms.values(section(view, "state.values"))
+        submitted_view = need(view, "id")
         form = self._form(self._actor(user), kind, values)
         empty = chat_forms.missing(form, values)
         if empty is not None:
@@ -345,7 +393,7 @@ class SlackApp:
             return
         text = chat_forms.command(form, values)
         submitted = hashlib.sha256(text.encode()).hexdigest()[:16]
-        reply = self.handle(user, text, channel, f"formulär:{view['id']}:{submitted}")
+        reply = self.handle(user, text, channel, f"formulär:{submitted_view}:{submitted}")
         if reply.accepted is False and not reply.repeated:
             ack(response_action="errors", errors=forms.errors(form, chat_forms.refusal(form, values, reply.text)))
             return
@@ -356,14 +404,59 @@ class SlackApp:
 
 # --- running it ------------------------------------------------------------------------------------------
 
+def _shape_checked(body: dict[str, Any], next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+    gate.check_shape(body)  # bolt names the argument `next`
+    return next()
+
+
+def _from_kubot(error: BaseException) -> bool:
+    """Whether kubot's own code raised `error`, rather than bolt reading a request of an unexpected shape."""
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_globals.get("__name__", "").startswith("kubot."):
+            return True
+        trace = trace.tb_next
+    return False
+
+
 def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The web application: Slack's requests at /slack/events, a health check at /healthz."""
-    events = SlackRequestHandler(slack.bolt, path=EVENTS_PATH)
+    """The web application: Slack's requests at /slack/events, a health check at /healthz.
+
+    A request reaches bolt only when gate.check lets it through: signed, fresh and parseable."""
+    def refuse(refusal: gate.Refusal, start_response: StartResponse) -> Iterable[bytes]:
+        slack.refusals.tell(refusal.status, refusal.reason)
+        start_response(f"{refusal.status} {HTTPStatus(refusal.status).phrase}", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b""]
+
+    def slack_events(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "POST")])
+            return [b""]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= gate.LARGEST:  # refused unread
+            return refuse(gate.Refusal(413 if length > 0 else 400, "body too large" if length > 0 else "bad length"), start_response)
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
+        headers["content-type"] = environ.get("CONTENT_TYPE", "")
+        refusal = gate.check(headers, body, slack.settings.slack_signing_secret or "")
+        if refusal is not None:
+            return refuse(refusal, start_response)
+        try:
+            request = BoltRequest(body=body.decode(), query=environ.get("QUERY_STRING", ""), headers=headers)
+        except (KeyError, TypeError, AttributeError, ValueError) as error:  # bolt reading ids from an odd shape
+            return refuse(gate.Refusal(400, f"{type(error).__name__} reading its ids"), start_response)
+        response = slack.bolt.dispatch(request)
+        answer = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+        start_response(answer.status, answer.get_headers())
+        return answer.get_body()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == EVENTS_PATH:
-            return events(environ, start_response)
+            return slack_events(environ, start_response)
         if path == HEALTH_PATH:
             status, body = ("503 Service Unavailable", slack.health.problem) if slack.health.problem else ("200 OK", "ok")
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])

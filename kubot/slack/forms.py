@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubot.chat.forms import Field, Form, Kind, Problem
+from kubot.slack.gate import Malformed
 from kubot.slack.render import Block, plain
 
 CALLBACK = "kubot-formular"  # callback_id of every form; private_metadata says which one
@@ -26,8 +27,21 @@ def view(form: Form, conversation: str = "") -> dict[str, Any]:
 
 def metadata(view_payload: Mapping[str, Any]) -> tuple[str, str]:
     """The form kind and the conversation a submitted or updated view belongs to."""
-    data = json.loads(view_payload.get("private_metadata") or "{}")
-    return data.get("form", ""), data.get("kanal", "")
+    try:
+        data = json.loads(view_payload.get("private_metadata") or "{}")
+        return str(data.get("form", "")), str(data.get("kanal", ""))
+    except (ValueError, AttributeError) as error:  # not JSON, or JSON but not an object
+        raise Malformed("view.private_metadata not a JSON object") from error
+
+
+def drawn(view_payload: Mapping[str, Any]) -> dict[str, str]:
+    """What the menus that redraw the form were when the view was drawn (before the person changed one)."""
+    found = {}
+    for block in view_payload.get("blocks") or []:
+        if isinstance(block, Mapping) and block.get("dispatch_action"):
+            chosen = (block.get("element") or {}).get("initial_option") or {}
+            found[str(block.get("block_id", ""))] = str(chosen.get("value", ""))
+    return found
 
 
 def values(state: State) -> dict[str, str | list[str]]:

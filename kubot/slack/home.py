@@ -10,34 +10,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kubot import evaluation
+from kubot import access, owed
 from kubot import formatting as fmt
+from kubot.access import Action
+from kubot.chat import forms as chat_forms
 from kubot.models import Entry, Goal, Staff, StrategicGoal
-from kubot.models.plan import Role, Source
 from kubot.periods import Period
-from kubot.plan.queries import version_for_year
+from kubot.plan import queries as plan_queries
 from kubot.slack.render import Block, button, plain
-from kubot.verdicts import STATUS_SYMBOLS, ActivityVerdict, IndicatorVerdict, Snapshot, Status
+from kubot.verdicts import STATUS_SYMBOLS, IndicatorVerdict, Snapshot, Status
 
 OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a form; value: JSON kind + prefill
 UNDO = "kubot-kommando-angra"  # an undo button sends "ångra N" like any command button
 LATEST = 5
 MAX_BLOCKS = 100  # Slack's limit per view
-_FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
-                   Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
-                   Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs"}
-
-
-def form_for(verdict: IndicatorVerdict | ActivityVerdict, period: Period) -> tuple[str, dict[str, str]] | None:
-    """The form that reports what `verdict` lacks, with what it can fill in already; None when there is none."""
-    if isinstance(verdict, ActivityVerdict):
-        return "aktivitet", {"activity": verdict.code}
-    kind = _FORM_OF_SOURCE.get(Source(verdict.source))
-    if kind == "resultat":
-        return kind, {"indicator": verdict.code, "period": period.code}
-    if kind == "närvaro":
-        return kind, {"network": verdict.networks[0]} if len(verdict.networks) == 1 else {}
-    return (kind, {}) if kind else None
+MAX_ITEMS = 40  # owed items listed with a button; the rest are counted, so the view stays under MAX_BLOCKS
 
 
 def _section(text: str) -> Block:
@@ -46,22 +33,20 @@ def _section(text: str) -> Block:
 
 def _owed(session: Session, actor: Staff, period: Period, today: date) -> tuple[list[Block], Snapshot | None]:
     """What the actor still owes for the period, a line per item with a button that opens its form."""
-    if version_for_year(session, period.year) is None:
+    found = owed.of_person(session, actor.id, period, today)
+    if found is None:
         return [_section(f"Det finns ingen plan för {period.year} ännu.")], None
-    snapshot = evaluation.current(session, period, today=today)
-    indicators, activities = snapshot.owed_by(actor.id or 0)
-    owed: list[IndicatorVerdict | ActivityVerdict] = [*indicators, *activities]
-    due = f", senast {fmt.day(snapshot.deadline)}" if snapshot.deadline else ""
-    blocks = [_section(f"Det här saknas från dig för {period.label}{due}:" if owed
-                       else f"Inget saknas från dig för {period.label}. Bra jobbat!")]
-    for verdict in owed:
-        line: Block = _section(f"{verdict.code} – {verdict.name}")
-        form = form_for(verdict, period)
-        if form:
-            line["accessory"] = button("rapportera", f"{OPEN_FORM}-{verdict.code}"[:255],
-                                       json.dumps({"form": form[0], "fyll": form[1]}))
+    snapshot, items = found
+    blocks = [_section(owed.heading(period, items))]
+    for item in items[:MAX_ITEMS]:
+        line: Block = _section(f"{item.code} – {item.name} ({item.why})")
+        if item.form:
+            line["accessory"] = button("rapportera", f"{OPEN_FORM}-{item.code}"[:255],
+                                       json.dumps({"form": item.form[0], "fyll": dict(item.form[1])}))
         blocks.append(line)
-    return blocks[:MAX_BLOCKS], snapshot
+    if len(items) > MAX_ITEMS:
+        blocks.append(_section(f"… och {len(items) - MAX_ITEMS} till. Skriv ”saknas {period.code}” till mig för hela listan."))
+    return blocks, snapshot
 
 
 def owed_view(session: Session, actor: Staff, period: Period, today: date) -> dict[str, Any]:
@@ -72,9 +57,9 @@ def owed_view(session: Session, actor: Staff, period: Period, today: date) -> di
 
 def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     period = Period.containing(today)
-    owed, snapshot = _owed(session, actor, period, today)
-    blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}, *owed]
-    if snapshot is not None and actor.role in (Role.MANAGER, Role.ADMIN):
+    owing, snapshot = _owed(session, actor, period, today)
+    blocks: list[Block] = [{"type": "header", "text": plain(f"Hej {actor.name.split()[0]}!")}, *owing]
+    if snapshot is not None and access.may(session, actor, Action.SEE_ALL):
         blocks += [{"type": "divider"}, _section(f"Läget per strategiskt mål, {period.label}:"),
                    *_overview(session, list(snapshot.indicators), period)]
     entries = session.exec(select(Entry).where(Entry.actor_id == actor.id, col(Entry.undone_at).is_(None),
@@ -84,9 +69,9 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     for entry in entries:
         blocks.append({**_section(f"#{entry.id} {fmt.timestamp(entry.created_at)}: {entry.summary}"),
                        "accessory": button("ångra", f"{UNDO}-{entry.id}", f"ångra {entry.id}")})
-    forms = [("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"), ("kurs", "Kurs")]
-    if actor.role in (Role.MANAGER, Role.ADMIN):
-        forms.append(("rapport", "Beställ rapport"))
+    forms = [(kind, label) for kind, label in (("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"),
+                                               ("kurs", "Kurs"), ("rapport", "Beställ rapport"))
+             if chat_forms.may_open(session, actor, kind)]
     blocks += [{"type": "divider"},
                {"type": "actions", "elements": [button(label, f"{OPEN_FORM}-{kind}", json.dumps({"form": kind, "fyll": {}}))
                                                 for kind, label in forms]}]
@@ -94,14 +79,12 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
 
 
 def _overview(session: Session, verdicts: list[IndicatorVerdict], period: Period) -> list[Block]:
-    version = version_for_year(session, period.year)
-    goals = {g.code: g.strategic_goal_id for g in session.exec(select(Goal).where(Goal.plan_id == (version.id if version else -1)))}
+    goals = {g.code: g.strategic_goal_id for g in plan_queries.items(session, Goal, period.year)}
     per_goal: dict[int, Counter[Status]] = {}
     for verdict in verdicts:
         per_goal.setdefault(goals.get(verdict.goal, 0), Counter())[verdict.status] += 1
     lines = []
-    for strategic in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == (version.id if version else -1))
-                                  .order_by(col(StrategicGoal.position))):
+    for strategic in plan_queries.items(session, StrategicGoal, period.year):
         counts = per_goal.get(strategic.id or 0, Counter())
         shown = "  ".join(f"{STATUS_SYMBOLS[s]} {counts[s]}" for s in Status if counts[s]) or "inga mätetal"
         lines.append(f"{strategic.name}: {shown}")

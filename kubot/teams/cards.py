@@ -6,15 +6,20 @@ refusal comes back in the card, beside the field it is about, with everything fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kubot.chat.forms import Field, Form, Kind, Problem
+from kubot import owed
+from kubot.chat.forms import Field, Form, Kind, Problem, Values, asking
+from kubot.periods import Period
 
 Card = dict[str, Any]
 FORM_KEY = "kubot_form"  # in an action's data: which form was submitted
 SHOWN_KEY = "kubot_shown"  # in an action's data: what the menus that redraw the form were when it was drawn
 VERB = "kubot.form"  # the Action.Execute verb of every kubot form
+OPEN_VERB = "kubot.form.open"  # a button that opens a form, filled in with what kubot knows
+OPEN_KEY, PREFILL_KEY = "kubot_open", "kubot_fyll"  # in an open button's data: which form, and what it fills in
+MAX_OWED = 40  # items listed with a button; the rest are counted (a card has a size limit)
 SCHEMA = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "version": "1.5"}
 
 
@@ -38,16 +43,37 @@ def done_card(form: Form, text: str) -> Card:
                                {"type": "TextBlock", "text": text, "wrap": True, "color": "Good"}]}
 
 
+def owed_card(period: Period, items: Sequence[owed.Owed]) -> Card:
+    """What is still owed (`kubot.owed`, what `saknas` lists), each item with a button that opens its form."""
+    body: list[dict[str, Any]] = [{"type": "TextBlock", "text": owed.heading(period, items), "weight": "Bolder", "wrap": True}]
+    for item in items[:MAX_OWED]:
+        line: list[dict[str, Any]] = [{"type": "TextBlock", "text": f"{item.code} – {item.name} ({item.why})", "wrap": True}]
+        if item.form:
+            line.append({"type": "ActionSet", "actions": [{"type": "Action.Execute", "title": "rapportera", "verb": OPEN_VERB,
+                                                           "data": {OPEN_KEY: item.form[0], PREFILL_KEY: dict(item.form[1])}}]})
+        body.append({"type": "Container", "items": line, "separator": True})
+    if len(items) > MAX_OWED:
+        body.append({"type": "TextBlock", "wrap": True,
+                     "text": f"… och {len(items) - MAX_OWED} till. Skriv ”saknas {period.code}” för hela listan."})
+    return {**SCHEMA, "body": body}
+
+
 def values(data: Mapping[str, Any]) -> dict[str, str]:
     """What was entered in a submitted card, by field id (options ticked come comma-separated)."""
     return {key: str(value).strip() for key, value in data.items() if key not in (FORM_KEY, SHOWN_KEY) and value is not None}
 
 
+def shown(data: Mapping[str, Any]) -> Values:
+    """What the menus that redraw the form were when the card was drawn."""
+    found = data.get(SHOWN_KEY)
+    found = found if isinstance(found, Mapping) else {}  # a card sent before the forms were shared said less
+    return {str(key): str(value or "") for key, value in found.items()}
+
+
 def redrawn(form: Form, data: Mapping[str, Any]) -> Field | None:
     """The menu that redraws the form, if it was changed since the card was drawn."""
-    shown = data.get(SHOWN_KEY)
-    shown = shown if isinstance(shown, Mapping) else {}  # a card sent before the forms were shared said less
-    return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(shown.get(f.id) or "")), None)
+    before = shown(data)
+    return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(before.get(f.id) or "")), None)
 
 
 def _problem(text: str) -> dict[str, Any]:
@@ -59,7 +85,7 @@ def _element(field: Field) -> dict[str, Any]:
         return {"type": "TextBlock", "text": field.label, "wrap": True, "isSubtle": True}
     common: dict[str, Any] = {"id": field.id, "label": field.label, "isRequired": not field.optional}
     if not field.optional:
-        common["errorMessage"] = f"Fyll i {field.label.lower()}."
+        common["errorMessage"] = asking(field)
     if field.hint:
         common["placeholder"] = field.hint
     initial = ",".join(field.initial) if isinstance(field.initial, tuple) else field.initial

@@ -19,19 +19,22 @@ log = logging.getLogger(__name__)
 PLATFORM = "teams"
 
 
-def remember(engine: Engine, conversation_id: str, person: str | None, reference: dict[str, Any]) -> None:
-    """Keep Teams' newest reference to a conversation (`person`: the user of a personal chat)."""
+def remember(engine: Engine, conversation_id: str, person: str | None, reference: dict[str, Any]) -> bool:
+    """Keep Teams' newest reference to a conversation (`person`: the user of a personal chat); True when
+    kubot had none before, i.e. this is the first activity from that conversation."""
     for _ in range(2):  # two first messages at once: the second finds the row the first made
         try:
             with db.session_scope(engine) as session:
                 row = session.exec(select(ChatConversation).where(ChatConversation.platform == PLATFORM,
                                                                   ChatConversation.conversation_id == conversation_id)).first()
+                first = row is None
                 row = row or ChatConversation(platform=PLATFORM, conversation_id=conversation_id)
                 row.person, row.reference, row.updated_at = person, reference, datetime.now(UTC)
                 session.add(row)
-            return
+            return first
         except IntegrityError:
             continue
+    return False
 
 
 def reference(engine: Engine, *, conversation: str = "", person: str = "") -> dict[str, Any] | None:

@@ -1,7 +1,8 @@
 """`kubot teams`: the Teams adapter on the Microsoft 365 Agents SDK, serving /api/messages.
 
-Teams posts each activity to /api/messages with a Bot Framework token; the SDK's middleware
-checks it (signature, app id, issuer) before any handler runs and answers 401 otherwise.
+Teams posts each activity to /api/messages with a Bot Framework token; kubot.teams.tokens refuses one
+of the wrong shape (401, one short log line), then the SDK's middleware checks it (signature, app id,
+expiry) before any handler runs and answers 401 otherwise.
 Replies go back through the Bot Connector at the activity's serviceUrl.
 
 The SDK is asynchronous and the chat core is not: every core call runs in a worker thread
@@ -30,21 +31,22 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
 
+from kubot import owed
 from kubot.chat import forms
 from kubot.chat import people as chat_people
 from kubot.chat.core import Bot, identify
 from kubot.chat.registry import COMMANDS
 from kubot.models import Staff
+from kubot.periods import Period, PeriodError
 from kubot.port import Action, Incoming, Reply
 from kubot.settings import Settings
-from kubot.teams import cards, people, render
+from kubot.teams import cards, people, render, tokens
 
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
 REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
-WELCOME = ("Hej! Jag är kubot. Här registrerar du det du gjort, så hamnar det i uppföljningen och rapporterna, "
-           "och här får du mina påminnelser. Skriv till exempel ”närvaro” för ett formulär, ”saknas” för vad "
-           "du har kvar att rapportera, eller ”hjälp”.")
+FIRST = "kubot.first"  # in the turn state: the first activity kubot has from this conversation
+ROSTER_NAME = "kubot.roster_name"  # in the turn state: the sender's name in the roster, when it was asked
 PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
 
@@ -69,14 +71,15 @@ class TeamsAdapter:
             return True
         user = activity.from_property.id
         found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
-        await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
-                                user if _personal(context) else None, found)
+        context.turn_state[FIRST] = await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
+                                                            user if _personal(context) else None, found)
         if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
             await self._learn(context, user)
         return True
 
     async def _learn(self, context: TurnContext, user: str) -> None:
-        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster."""
+        """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster
+        (and keep the roster's name for the turn: an install activity may carry none)."""
         connector = _connector(context)
         if not isinstance(connector, TeamsConnectorClient):
             return
@@ -85,13 +88,28 @@ class TeamsAdapter:
         except Exception as exc:  # the roster is a nicety: without it the person is asked to contact an admin
             log.warning("roster lookup for %s failed: %s", user, exc)
             return
+        if member.name:
+            context.turn_state[ROSTER_NAME] = member.name
         await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
                                 (member.email, member.user_principal_name))
 
     async def on_installed(self, context: TurnContext, _state: TurnState) -> None:
-        """The app was added to a personal chat: say hello (the reference is stored by then)."""
-        if _personal(context) and context.activity.action in (None, "add"):
-            await context.send_activity(render.message(WELCOME))
+        """The app was added to a personal chat: say hello by name (the reference is stored and the person
+        matched by then). Teams announces an install twice (installationUpdate and conversationUpdate),
+        so only the first activity from the chat is answered."""
+        activity = context.activity
+        added = activity.action in (None, "add") if activity.type == ActivityTypes.installation_update \
+            else any(m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or [])
+        if _personal(context) and added and context.turn_state.get(FIRST):
+            shown = str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or "")
+            name = await asyncio.to_thread(self._name, activity.from_property.id, shown)
+            await context.send_activity(render.message(welcome(name)))
+
+    def _name(self, sender: str, shown: str) -> str:
+        """What to call a person: their name in the plan, else the name Teams shows (never the raw id)."""
+        with Session(self.bot.engine) as session:
+            person = _staff(session, sender)
+        return person.name if person is not None else shown
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -122,18 +140,23 @@ class TeamsAdapter:
 
     # --- forms ------------------------------------------------------------------------------
 
-    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None) -> forms.Form | None:
-        """Form `kind` filled in with `values`, for a person kubot knows (else None)."""
-        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {})
+    async def _form(self, context: TurnContext, kind: str, values: forms.Values | None = None,
+                    before: forms.Values | None = None) -> forms.Form | None:
+        """Form `kind` filled in with `values`, for a person kubot knows (else None); with `before`, drawn
+        again after the menus that redraw it were changed from `before`."""
+        return await asyncio.to_thread(self._build, context.activity.from_property.id, kind, values or {}, before)
 
-    def _build(self, sender: str, kind: str, values: forms.Values) -> forms.Form | None:
+    def _build(self, sender: str, kind: str, values: forms.Values, before: forms.Values | None) -> forms.Form | None:
         with Session(self.bot.engine) as session:
             actor = _staff(session, sender)
-            if actor is None:
-                return None
+            if actor is None or not forms.may_open(session, actor, kind):
+                return None  # the core then says whom to ask
             today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
-            # A card cannot redraw itself when the network is chosen, so one is chosen from the start.
-            return forms.build(session, kind, actor, today, values, redraws_on_choice=False)
+            # A card cannot redraw itself the moment the network is chosen: the person chooses it and
+            # presses the button, and the card comes back with that network's invitees.
+            if before is not None:
+                return forms.redraw(session, kind, actor, today, values, before)
+            return forms.build(session, kind, actor, today, values)
 
     async def on_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         """A submitted form: compose its command, run it, and answer in the card itself."""
@@ -154,8 +177,9 @@ class TeamsAdapter:
             return _card_response(_notice(reply.text))
         if (menu := cards.redrawn(form, data)) is not None:
             # Another network chosen: list its invitees instead before anything is registered.
-            kept = {k: v for k, v in values.items() if (f := form.find(k)) is None or f.kind != forms.Kind.CHOICES}
-            return await self._refresh(context, kind, kept, forms.refusal(form, kept, menu.redraws))
+            redrawn = await self._form(context, kind, values, cards.shown(data))
+            asked = forms.refusal(form, values, menu.redraws)
+            return _card_response(cards.card(redrawn, asked) if redrawn is not None else _notice(asked.text))
         problem = forms.missing(form, values)
         if problem is None:
             reply = await self._handle(context, forms.command(form, values), context.activity.id)
@@ -166,17 +190,41 @@ class TeamsAdapter:
             problem = forms.refusal(form, values, reply.text)
         return _card_response(cards.card(form, problem))
 
-    async def _refresh(self, context: TurnContext, kind: str, values: forms.Values, problem: forms.Problem) -> AdaptiveCardInvokeResponse:
-        """The form drawn again for what was filled in, with the problem beside the field it is about."""
-        form = await self._form(context, kind, values)
-        return _card_response(cards.card(form, problem) if form is not None else _notice(problem.text))
-
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message."""
-        reply = await self._handle(context, str((data or {}).get("command", "")), context.activity.id)
-        await self._show(context, reply)
-        return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type="application/vnd.microsoft.activity.message",
-                                          value="Klart")
+        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message.
+        A reminder's “rapportera” answers with what is missing instead, each item with a button that opens its form."""
+        command = str((data or {}).get("command", ""))
+        word, _, rest = command.partition(" ")
+        card = await asyncio.to_thread(self._owed, context.activity.from_property.id, rest) if word.casefold() == "saknas" else None
+        if card is not None:
+            await context.send_activity(render.card_message(card))
+        else:
+            await self._show(context, await self._handle(context, command, context.activity.id))
+        return _done()
+
+    def _owed(self, sender: str, period_text: str) -> cards.Card | None:
+        """The owed card for `period_text` (default: today's period); None when the chat core should answer instead."""
+        today = self.bot.clock().astimezone(self.bot.settings.timezone).date()
+        try:
+            period = Period.parse(period_text) if period_text.strip() else Period.containing(today)
+        except PeriodError:
+            return None  # the core explains what is wrong with it
+        with Session(self.bot.engine) as session:
+            actor = _staff(session, sender)
+            found = owed.of_person(session, actor.id, period, today) if actor is not None else None
+        return cards.owed_card(period, found[1]) if found is not None else None
+
+    async def on_open_form(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        """An owed item's “rapportera”: its form, filled in with what kubot knows, as a new card."""
+        data = dict(data or {})
+        kind, prefill = str(data.get(cards.OPEN_KEY, "")), data.get(cards.PREFILL_KEY)
+        form = await self._form(context, kind, {str(k): str(v) for k, v in prefill.items()} if isinstance(prefill, dict) else {}) \
+            if kind in forms.FORMS else None
+        if form is not None:
+            await context.send_activity(render.card_message(cards.card(form)))
+        else:  # an old card, or someone kubot no longer knows: the core says what to do
+            await self._show(context, await self._handle(context, kind or "saknas", context.activity.id))
+        return _done()
 
     # --- files ------------------------------------------------------------------------------
 
@@ -216,6 +264,13 @@ def _mentions_as_port_text(activity: Activity) -> str:
         if who is not None and who.id != bot and mention.text:
             text = text.replace(mention.text, f"<@{who.id}|{who.name or ''}>")
     return text
+
+
+def welcome(name: str) -> str:
+    """The hello on install: by first name, what kubot is for, and how to start."""
+    first = name.split()[0] if name.split() else ""
+    return (f"Hej{f' {first}' if first else ''}! Jag är kubot: här registrerar du det du gjort och får mina påminnelser. "
+            "Skriv ”hjälp” för att komma igång.")
 
 
 def _personal(context: TurnContext) -> bool:
@@ -265,6 +320,11 @@ def _notice(text: str) -> cards.Card:
     return {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": text, "wrap": True}]}
 
 
+def _done() -> AdaptiveCardInvokeResponse:
+    """A button's answer when what it does is a new message."""
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type="application/vnd.microsoft.activity.message", value="Klart")
+
+
 def _card_response(card: cards.Card) -> AdaptiveCardInvokeResponse:
     return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=render.ADAPTIVE_CARD, value=card)
 
@@ -276,12 +336,14 @@ def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApp
     teams = TeamsAdapter(bot)
     app.adaptive_card.action_execute(cards.VERB)(teams.on_form)
     app.adaptive_card.action_execute(render.COMMAND_VERB)(teams.on_command_button)
+    app.adaptive_card.action_execute(cards.OPEN_VERB)(teams.on_open_form)
     extension = TeamsAgentExtension(app)
     extension.file_consent.accept(teams.on_file_accept)
     extension.file_consent.decline(teams.on_file_decline)
     app.before_turn(teams.before_turn)
     app.activity(ActivityTypes.message)(teams.on_message)
     app.installation_update()(teams.on_installed)
+    app.conversation_update("membersAdded")(teams.on_installed)
     app.error(teams.on_error)
     adapter.on_turn_error = teams.on_error
     return app
@@ -296,7 +358,7 @@ def web_app(bot: Bot, auth: AgentAuthConfiguration, connections: Connections | N
     async def messages(request: web.Request) -> web.StreamResponse:
         return await start_agent_process(request, application, adapter) or web.Response(status=HTTPStatus.ACCEPTED)
 
-    app = web.Application(middlewares=[jwt_authorization_middleware])
+    app = web.Application(middlewares=[tokens.middleware(auth), jwt_authorization_middleware])
     app["agent_configuration"] = auth
     app.router.add_post("/api/messages", messages)
     return app

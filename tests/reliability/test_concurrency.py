@@ -16,8 +16,8 @@ from sqlmodel import col, select
 
 from kubot import db
 from kubot.chat.core import Bot
-from kubot.port import Incoming
 from kubot.models import Entry
+from kubot.port import Incoming
 from kubot.settings import Settings
 from tests.conftest import NOW
 from tests.reliability.conftest import ROOT, kubot_env

@@ -16,8 +16,7 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel, select
 
 from kubot import db
-from kubot.adapters import compose
-from kubot.adapters import console
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Entry, Event, PlanVersion, Staff

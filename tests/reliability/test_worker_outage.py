@@ -8,6 +8,7 @@ gone and once that it is back, and carries on without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -57,10 +58,8 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import logging
 import time
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from kubot import db
+from kubot.adapters import compose
 from kubot.models import ChatIdentity, Entry, Inbound, Staff
+from kubot.settings import Settings
+from kubot.slack.app import SlackApp
 from tests.conftest import NOW
 from tests.slack.conftest import Kubot
 from tests.slack.fake_slack import FakeSlack
@@ -167,3 +172,11 @@ def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan
     assert linked.params["text"] == "Kopplat: Slack-användaren U0NYA är nu Maria Chef i kubot."
     kubot.dm("U0NYA", "vem")
     assert "Du är Maria Chef" in kubot.fake.wait_for("chat.postMessage", 2)[1].params["text"]
+
+
+def test_a_normal_start_logs_no_warning(small_plan_engine: Engine, slack_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack_settings.slack_bot_token or "")  # bolt reads it itself, as in production
+    with caplog.at_level(logging.INFO):
+        SlackApp(small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine)).close()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]

@@ -15,10 +15,10 @@ from kubot.models import Attendance, Course, CourseParticipants, Dispatch, Munic
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.slack import forms
+from tests.conftest import at
 from tests.slack.conftest import MARIA_EMAIL, Kubot
 from tests.slack.fake_slack import FakeSlack
 from tests.test_reminders_exactly_once import ESCALATION_DAY
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: the reminder plan, T2 2023 due 2023-09-15)
 
 MARIA = "U0MARIA"
 
@@ -60,6 +60,33 @@ def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_t
     with Session(small_plan_engine) as session:
         [stored] = session.exec(select(Attendance)).all()
         assert stored.women == 2
+
+
+def test_changing_the_network_in_the_attendance_form_keeps_what_was_unticked(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    kubot.command(MARIA, "närvaro")
+    [opened] = fake.wait_for("views.open")
+
+    def choose(view: dict[str, Any], network: str, state: dict[str, Any]) -> dict[str, Any]:
+        before = len(fake.of("views.update"))
+        kubot.interaction({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": MARIA}, "api_app_id": "A1",
+                           "trigger_id": "t.9", "container": {"type": "view", "view_id": "VFORM1"},
+                           "view": {**view, "id": "VFORM1", "hash": "h1", "state": {"values": state}},
+                           "actions": [{"type": "static_select", "action_id": forms.REDRAW, "block_id": "network",
+                                        "selected_option": {"value": network}, "action_ts": "1"}]})
+        return fake.wait_for("views.update", before + 1)[-1].params["view"]
+
+    def present(view: dict[str, Any]) -> tuple[list[str], list[str]]:
+        groups = [b["element"] for b in view["blocks"] if str(b.get("block_id", "")).startswith("present:")]
+        return ([o["value"] for g in groups for o in g["options"]],
+                [o["value"] for g in groups for o in g.get("initial_options", [])])
+
+    pks = choose(opened.params["view"], "pks", {})
+    assert "Eksjö" in present(pks)[1]
+    kept = [m for m in present(pks)[1] if m != "Eksjö"]
+    offered, ticks = present(choose(pks, "reko", {"network": selected("reko"), "present:0": ticked(*kept)}))
+    assert "Eksjö" in offered and "Eksjö" not in ticks, "unticked for PKS, still unticked for Reko"
+    assert "Aneby" in ticks and set(ticks) <= set(offered)
 
 
 def test_a_rejected_form_shows_the_problem_next_to_its_field_and_stores_nothing(kubot: Kubot, fake: FakeSlack,
@@ -141,7 +168,7 @@ def test_a_report_ordered_in_a_channel_the_bot_is_not_in_comes_by_direct_message
     assert "inte med i kanalen" in delivered.params["initial_comment"] and "/invite @kubot" in delivered.params["initial_comment"]
 
 
-def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:  # noqa: F811
+def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:
     settings = Settings(slack_bot_token="xoxb-test-token", slack_signing_secret="s", slack_api_url=fake.url)
     fake.rate_limited["chat.postMessage"] = 1
     sender = compose.sender(settings, t2)

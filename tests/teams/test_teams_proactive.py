@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -17,10 +19,9 @@ from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.teams import people
-from tests.conftest import NOW
-from tests.teams.conftest import LISELOTTE, OLA, TENANT, Teams, link, seen
+from tests.conftest import NOW, at
+from tests.teams.conftest import BOT, LISELOTTE, OLA, TENANT, Teams, link, seen
 from tests.teams.connector import FakeConnector
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: reminder plan, T2 2023 due 2023-09-15)
 
 TEAMS = Settings(teams_anonymous=True)
 
@@ -33,13 +34,64 @@ def test_a_first_message_stores_where_kubot_may_write_to_the_person(teams: Teams
     assert stored["conversation"]["id"] == f"a:personal-{LISELOTTE}" and stored["serviceUrl"] == teams.connector.url
 
 
-def test_installing_the_app_stores_the_reference_and_says_hello(teams: Teams, small_plan_engine: Engine) -> None:
-    body = teams.activity(None)
-    body.update(type="installationUpdate", action="add")
+def _installed(teams: Teams, how: str = "installationUpdate", **kw: Any) -> dict[str, Any]:
+    """The activity Teams sends when a person adds the app in their personal scope."""
+    body = teams.activity(None, **kw)
+    if how == "installationUpdate":
+        body.update(type="installationUpdate", action="add")
+    else:
+        body.update(type="conversationUpdate", membersAdded=[{"id": BOT["id"]}])
+    return body
+
+
+def test_installing_the_app_stores_the_reference_and_greets_the_person_by_name(teams: Teams,
+                                                                              small_plan_engine: Engine) -> None:
+    assert teams.send(_installed(teams))[0] in (200, 202)
+    [hello] = teams.connector.sent()
+    assert hello["text"].startswith("Hej Liselotte! Jag är kubot") and "Skriv ”hjälp”" in hello["text"]
+    assert people.reference(small_plan_engine, person=LISELOTTE) is not None
+
+
+def test_teams_announcing_an_install_twice_gets_one_greeting(teams: Teams) -> None:
+    for how in ("installationUpdate", "conversationUpdate"):
+        assert teams.send(_installed(teams, how))[0] in (200, 202)
+    assert len(teams.connector.sent()) == 1
+
+
+def test_an_installer_kubot_does_not_know_is_matched_by_email_so_reminders_reach_them_first(
+        teams: Teams, small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        maria = session.exec(select(Staff).where(Staff.name == "Maria Chef")).one()
+        maria.email = "maria.chef@rjl.se"
+        session.add(maria)
+    newcomer = "29:1newmaria"
+    teams.connector.roster[newcomer] = {"id": newcomer, "name": "Maria Chef", "userPrincipalName": "Maria.Chef@rjl.se",
+                                        "tenantId": TENANT}
+    assert teams.send(_installed(teams, "conversationUpdate", sender=newcomer, name="Maria Chef"))[0] in (200, 202)
+    [hello] = teams.connector.sent()
+    assert hello["text"].startswith("Hej Maria!")
+    with Session(small_plan_engine) as session:
+        identity = session.exec(select(ChatIdentity).where(ChatIdentity.external_id == newcomer)).one()
+        assert identity.staff_id == maria.id
+    assert people.reference(small_plan_engine, person=newcomer) is not None, "kubot may write to her before she writes"
+
+
+def test_an_unknown_installer_is_greeted_by_their_real_name_never_by_their_id(teams: Teams) -> None:
+    stranger = "29:1AnnaNykvistXyZ"
+    body = _installed(teams, sender=stranger, name="Anna Nykvist")
     assert teams.send(body)[0] in (200, 202)
     [hello] = teams.connector.sent()
-    assert hello["text"].startswith("Hej! Jag är kubot.")
-    assert people.reference(small_plan_engine, person=LISELOTTE) is not None
+    assert hello["text"].startswith("Hej Anna!") and "29:" not in hello["text"] and "AnnaNykvistXyZ" not in hello["text"]
+
+
+def test_an_installer_teams_sends_without_a_name_is_named_from_the_roster(teams: Teams) -> None:
+    stranger = "29:1AnnaNykvistXyZ"
+    teams.connector.roster[stranger] = {"id": stranger, "name": "Anna Nykvist", "email": "anna@example.org"}
+    body = _installed(teams, sender=stranger)
+    del body["from"]["name"]
+    assert teams.send(body)[0] in (200, 202)
+    [hello] = teams.connector.sent()
+    assert hello["text"].startswith("Hej Anna!") and "29:" not in hello["text"]
 
 
 def test_a_new_teams_user_is_matched_by_the_email_in_the_roster_and_remembered(teams: Teams,
@@ -79,7 +131,7 @@ def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, sma
 
 
 @pytest.fixture
-def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:  # noqa: F811
+def reminded(t2: Engine, connector: FakeConnector, tmp_path: Path) -> Iterator[tuple[Engine, Teams]]:
     """The reminder plan with Ola and Liselotte in Teams; only Ola has written to kubot there."""
     link(t2, "Ola Götesson", OLA)
     link(t2, "Liselotte Karlsson", LISELOTTE)
@@ -139,3 +191,32 @@ def test_a_slow_report_is_acknowledged_at_once_and_delivered_by_consent_in_the_s
     later = connector.sent("a:personal-29:1maria")[1:]
     assert later[0]["text"].startswith("Rapporten byggs … klar: Verksamhetsberättelse")
     assert later[1]["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+
+
+def test_a_report_ordered_in_teams_is_built_once_and_not_while_teams_waits_for_the_answer(
+        small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubot.report import build
+
+    builds: list[str] = []
+    real = build.build
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        builds.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build", counted)
+    link(small_plan_engine, "Maria Chef", "29:1maria")
+    settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
+    bot = Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine))
+    teams = Teams(bot, connector)
+    try:
+        [ack] = teams.say("rapport T3 2022", sender="29:1maria", name="Maria Chef")
+        bot.close()
+    finally:
+        teams.stop()
+    assert ack == "Jag bygger rapporten, den kommer här om en stund."
+    assert len(builds) == 1, "one request, one report built"
+    assert builds[0].startswith("kubot-jobb"), "built by kubot's job worker, not in the turn Teams waits on"
+    consents = [a for a in connector.sent("a:personal-29:1maria")
+                if a.get("attachments") and a["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"]
+    assert len(consents) == 1

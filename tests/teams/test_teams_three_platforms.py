@@ -13,17 +13,17 @@ from kubot.chat.core import Bot
 from kubot.models import Dispatch, OutboxMessage, Staff
 from kubot.reminders import delivery
 from kubot.settings import Settings
+from tests.conftest import at
 from tests.slack.fake_slack import FakeSlack
 from tests.teams.conftest import Teams, link
 from tests.teams.connector import FakeConnector
 from tests.test_reminders_exactly_once import ESCALATION_DAY
-from tests.test_reminders_walk import at, t2  # noqa: F401  (the fixture: reminder plan, T2 2023 due 2023-09-15)
 
 MARIA = "29:1maria"
 
 
 def test_a_worker_run_reminds_a_slack_a_teams_and_a_console_user_each_exactly_once(
-        t2: Engine, connector: FakeConnector, tmp_path: Path) -> None:  # noqa: F811
+        t2: Engine, connector: FakeConnector, tmp_path: Path) -> None:
     slack = FakeSlack()
     settings = Settings(slack_bot_token="xoxb-test-token", slack_signing_secret="s", slack_api_url=slack.url,
                         teams_anonymous=True)
