@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from kubot import db, evaluation, snapshots
 from kubot.adapters import compose
 from kubot.periods import Period
-from kubot.report import build, charts, content, document, drawing, gather
+from kubot.report import build, charts, content, document, drawing, gather, template
 from kubot.report.model import BarChart, Bullets, Chart, DistributionChart, Heading, Paragraph, Report, Table
 from kubot.settings import Settings
 
@@ -155,7 +155,7 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
         phases[f"charts ({len(chart_blocks)}) one by one"] = seconds(lambda: [charts.render(c) for c in chart_blocks])[0]
         charts._cache.clear()
         phases["the same side by side"] = seconds(lambda: _side_by_side(chart_blocks))[0]
-        phases["Word rendering (charts cached)"] = seconds(lambda: document.render(report, document.open_template(None),
+        phases["Word rendering (charts cached)"] = seconds(lambda: document.render(report, template.open_template(None),
                                                                                      built_in=True))[0]
         print(f"  report: {len(report.blocks)} blocks, {len(report.tables())} tables, {len(chart_blocks)} charts; "
               f"file {built.path.stat().st_size // 1024} kB")

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, Integer, Table, delete, func, insert, select, tex
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel, col
 
-import kubot.models  # noqa: F401  (every table on the metadata)
+import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
 from kubot import db
 from kubot.models import Entry
 

@@ -16,10 +16,9 @@ from sqlmodel import Session, col, select
 
 from kubot import check, data_commands, db, evaluation, say_link
 from kubot import formatting as fmt
-from kubot.adapters import compose, console, outbox
+from kubot.adapters import compose, console, outbox, routing
 from kubot.chat import lexicon
 from kubot.chat.core import Bot
-from kubot.chat.values import ValueProblem
 from kubot.cli_arguments import parser
 from kubot.cli_errors import guarded, log_to_file
 from kubot.journal import Origin
@@ -28,8 +27,10 @@ from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
 from kubot.plan import export as plan_export
 from kubot.plan import importing, loading, schema
-from kubot.reminders import delivery, schedule
+from kubot.port import NotConfigured
+from kubot.reminders import delivery, schedule, sending
 from kubot.settings import Settings
+from kubot.values import ValueProblem
 from kubot.verdicts import STATUS_SYMBOLS, Due, Snapshot, Status
 
 
@@ -41,7 +42,7 @@ def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
         at = at.replace(tzinfo=settings.timezone)
     from kubot.reminders import worker  # APScheduler is for the worker only: `kubot say` starts without it
 
-    return worker.run(settings, lambda: compose.start(settings), lambda engine: compose.sender(settings, engine),
+    return worker.run(settings, lambda: compose.start(settings), lambda engine: compose.delivering_sender(settings, engine),
                       once=once, at=at)
 
 
@@ -57,7 +58,12 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
             planned = delivery.plan(session, now=moment, settings=settings)
             session.rollback()  # the evaluation made for the preview is not kept
     else:
-        outcome = delivery.send_due(engine, settings, compose.sender(settings, engine), now=moment)
+        try:
+            sender = compose.delivering_sender(settings, engine)
+        except NotConfigured as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        outcome = delivery.send_due(engine, settings, sender, now=moment)
         planned = outcome.planned
     when = f"{moment.astimezone(settings.timezone):%Y-%m-%d %H:%M}"
     if not planned:
@@ -94,6 +100,12 @@ def _teams(settings: Settings, args: argparse.Namespace) -> int:
 
 def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
     engine = compose.start(settings)
+    platforms = " och ".join(routing.shown(s.platform) for s in routing.platform_senders(settings, engine))
+    if not platforms:
+        print("Konsolens utkorg: här hamnar kubots meddelanden eftersom ingen chattplattform (Slack, Teams) är inställd.\n")
+    else:
+        print(f"Konsolens utkorg används inte: kubot skickar sina meddelanden i {platforms}. "
+              "Här finns bara det som kom hit innan dess.\n")
     with db.session_scope(engine) as session:
         messages = outbox.messages(session, name, unread_only=unread)
         if not messages:
@@ -265,7 +277,7 @@ def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
     """Messages kubot sent while the person was away: delivered now if no worker did, then shown once."""
     sender = compose.sender(settings, engine)
     if sender.platform == console.PLATFORM:
-        delivery.deliver_pending(engine, sender, datetime.now(UTC))
+        sending.deliver_pending(engine, sender, datetime.now(UTC))
     unread = outbox.take_unread(engine, name)
     if unread:
         print(f"Du har {len(unread)} {'nytt meddelande' if len(unread) == 1 else 'nya meddelanden'} från kubot:\n")
@@ -279,11 +291,11 @@ def _slack(settings: Settings, how: str) -> int:
     if missing:
         print(f"kubot {how} behöver {' och '.join(missing)}; se avsnittet om Slack i README.", file=sys.stderr)
         return 2
-    from kubot.slack import app as slack_app  # only a Slack start loads slack-bolt
+    from kubot.slack import web as slack_web  # only a Slack start loads slack-bolt
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = compose.start(settings)
-    (slack_app.serve if how == "web" else slack_app.socket_mode)(engine, settings, compose.sender(settings, engine))
+    (slack_web.serve if how == "web" else slack_web.socket_mode)(engine, settings, compose.sender(settings, engine))
     return 0
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel
 
-import kubot.models  # noqa: F401  (every table on the metadata, for _clear_unversioned_leftovers)
+import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -155,13 +155,6 @@ def attendance_by_network(facts: Iterable[AttendanceFact], period: Period) -> di
     return {network: attendance(meetings, period, {network}) for network in {m.network for m in meetings}}
 
 
-def meeting_count(
-    facts: Iterable[AttendanceFact], period: Period, networks: AbstractSet[str] | None = None
-) -> int:
-    """Activity tables state how many meetings a group has had ("Reko har haft 6 möten")."""
-    return len(_meetings(facts, period, networks))
-
-
 def _presence(meetings: Iterable[AttendanceFact], participants: AbstractSet[str]) -> Ratio:
     """Only meetings with names can say who came; count-only meetings would bias the share."""
     present = invited = 0
@@ -172,19 +165,6 @@ def _presence(meetings: Iterable[AttendanceFact], participants: AbstractSet[str]
         invited += len(expected)
         present += len(expected & meeting.present)
     return Ratio(present, invited)
-
-
-def attendance_of_group(
-    facts: Iterable[AttendanceFact],
-    period: Period,
-    participants: AbstractSet[str],
-    networks: AbstractSet[str] | None = None,
-) -> Ratio:
-    """Lets reports compare the municipalities' attendance with the region's in shared groups.
-
-    Only meetings where names were logged count, and only for participants who were invited.
-    """
-    return _presence(_meetings(facts, period, networks), participants)
 
 
 def attendance_by_municipality(
@@ -214,28 +194,6 @@ def municipalities_below(
     shares = attendance_by_municipality(facts, period, networks)
     below = [(code, share) for code, share in shares.items() if share.is_below_percent(minimum_percent)]
     return sorted(below, key=lambda item: (item[1].numerator / item[1].denominator, item[0]))
-
-
-@dataclass(frozen=True)
-class GenderSplit:
-    """Women's and men's shares of those present, over the same meetings."""
-
-    women: Ratio
-    men: Ratio
-
-
-def gender_split(
-    facts: Iterable[AttendanceFact], period: Period, networks: AbstractSet[str] | None = None
-) -> GenderSplit:
-    """Only meetings with both counts are used, so the two shares always add up to 100 %."""
-    counted = [
-        (m.women, m.men)
-        for m in _meetings(facts, period, networks)
-        if m.women is not None and m.men is not None
-    ]
-    women = sum(w for w, _ in counted)
-    men = sum(m for _, m in counted)
-    return GenderSplit(women=Ratio(women, women + men), men=Ratio(men, women + men))
 
 
 # --- Courses -----------------------------------------------------------------------------------
@@ -360,17 +318,6 @@ def very_satisfied(
     """
     counts = _step_counts(_answers(surveys, period, question, networks))
     return Ratio(sum(counts[step - 1] for step in VERY_SATISFIED_STEPS), sum(counts))
-
-
-def very_satisfied_by_network(
-    surveys: Iterable[SurveyFact], period: Period, question: str
-) -> dict[str, Ratio]:
-    """The analysis text quotes the spread between networks ("varierar mellan 67–100 %")."""
-    answers = _answers(surveys, period, question, None)
-    return {
-        network: very_satisfied(answers, period, question, {network})
-        for network in {a.network for a in answers}
-    }
 
 
 def answer_distribution(

@@ -21,14 +21,15 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from kubot import economy, records
+from kubot import economy
 from kubot import formatting as fmt
-from kubot.chat.values import ValueProblem, match_name, parse_number
 from kubot.journal import Origin, Recorded
+from kubot.kinds.economy.record import log_economy
 from kubot.models import Area
 from kubot.plan import economy as plan_economy
 from kubot.plan.queries import version_for_year
 from kubot.sheets import Cell, SheetError, rows
+from kubot.values import ValueProblem, match_name, parse_number
 
 AREA_HEADERS = ("område", "omrade", "area")
 DATE_HEADERS = ("datum", "per", "date")
@@ -215,6 +216,6 @@ def import_file(session: Session, path: Path, origin: Origin, per: date | None =
     found = read(path, areas, per, lambda year: economy_layout(session, year))
     if not found:
         raise SheetError(path, ["filen har inga belopp att importera"])
-    return [records.log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
+    return [log_economy(session, origin=origin, figures=figures, as_of=day, kind="ekonomi",
                                 summary_prefix=f"Ekonomi från {path.name}")
             for day, figures in sorted(found.items())]

@@ -2,9 +2,9 @@
 (kept and read back by `kubot.snapshots`).
 
 Chat (`status`, `varför`, `saknas`), the CLI (`kubot evaluate`), the scheduler and the
-report builder all evaluate through `evaluate()`. The rules are loaded once per process;
-`reload_rules()` swaps them only when the new files are valid, so a broken edit leaves the
-previous rules in force. One evaluation runs at a time per process.
+report builder all evaluate through `evaluate()`. The rules are loaded once per process, so an
+edited rule file takes effect at the next start (a broken one stops the start with the file's name
+and what is wrong). One evaluation runs at a time per process.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kubot import derived, snapshots
+from kubot import derived, kinds, snapshots
 from kubot import facts as facts_
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
+from kubot.kinds import attendance
+from kubot.kinds.base import measured_by
+from kubot.kinds.result import typed
 from kubot.models import (
     Activity,
     ActivityStatus,
@@ -77,16 +80,6 @@ def load_rules(directory: Path = rulebook.RULES_DIR) -> RuleEngine:
                 raise RuleError(f"{book[name].path.name}: regeln ”{rule.name}” har okänt utfall ”{rule.outcome}” "
                                 f"(möjliga: {', '.join(sorted(outcomes))}).")
     return RuleEngine(book)
-
-
-def reload_rules(directory: Path = rulebook.RULES_DIR) -> None:
-    """Put the rulesets in `directory` in force; on RuleError the rules in force stay as they were."""
-    global _engine
-    fresh = load_rules(directory)
-    with _evaluation_lock:
-        previous, _engine = _engine, fresh
-    if previous is not None:
-        previous.close()
 
 
 def rules_in_force() -> RuleEngine:
@@ -187,30 +180,15 @@ def _gather(indicator: Indicator, records: facts_.Facts, period: Period, annual:
     if annual is not None and indicator.prorate and not period.is_annual and indicator.unit in (Unit.COUNT, Unit.KRONOR):
         target = annual * period.fraction_of_year
     earlier = period.previous_year()
-    previous = facts_.indicator_value(indicator, records, earlier, previous_annual).value if _has_data(indicator, records, earlier) else None
-    analysis = records.analyses.get((indicator.code, period.year, period.tertial), "")
-    if not _measured_by(indicator, period):
+    source = kinds.source(indicator.source)
+    previous = (facts_.indicator_value(indicator, records, earlier, previous_annual).value
+                if source.has_data(indicator, records, earlier) else None)
+    analysis = typed(records).analyses.get((indicator.code, period.year, period.tertial), "")
+    if not measured_by(indicator, period):
         # The survey is answered in November: a January–August report shows no result, whatever was logged since.
         return _IndicatorFacts(indicator, facts_.IndicatorValue(None), None, target, annual, analysis)
     return _IndicatorFacts(indicator, facts_.indicator_value(indicator, records, period, target), previous, target,
                            annual, analysis)
-
-
-def _measured_by(indicator: Indicator, period: Period) -> bool:
-    """Whether a yearly measurement is made by the end of `period` (always so for the whole year)."""
-    return period.is_annual or not indicator.measured_month or indicator.measured_month <= TERTIAL_LAST_MONTH[period.tertial]
-
-
-_COURSE_SOURCES = frozenset({Source.COURSES_COUNT, Source.COURSE_PARTICIPANTS, Source.COURSES_DIGITAL_SHARE,
-                             Source.COURSE_COST_REDUCTION_KR, Source.COURSE_COST_REDUCTION_PERCENT})
-
-
-def _has_data(indicator: Indicator, records: facts_.Facts, period: Period) -> bool:
-    """Whether anything was logged for `period` that the indicator is computed from: a trend needs two periods with data,
-    and a year in which no course was logged is not a year with 0 courses."""
-    if Source(indicator.source) in _COURSE_SOURCES:
-        return any(period.contains(course.day) for course in records.courses)
-    return _measured_by(indicator, period)
 
 
 def _status_fact(g: _IndicatorFacts, engine: RuleEngine) -> dict[str, Any]:
@@ -285,7 +263,7 @@ def _warning_facts(session: Session, records: facts_.Facts, indicators: list[Ind
             overall = targets[indicator.code]
     network_target = {code: target for code in names if (target := own.get(code, overall)) is not None}
     meetings: dict[str, list[derived.AttendanceFact]] = defaultdict(list)
-    for meeting in records.attendance:
+    for meeting in attendance.meetings(records):
         if period.contains(meeting.day) and meeting.network in network_target:
             meetings[meeting.network].append(meeting)
     result = []

@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select as select_rows
 from sqlmodel import Session, SQLModel, col, select
 
-import kubot.models  # noqa: F401  (every table on the metadata)
+import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
 from kubot.models import Change, Entry, PlanVersion, Staff
 from kubot.plan import export as plan_export
 
@@ -68,7 +68,7 @@ def plan_rows(session: Session) -> list[Row]:
                 for i in goal.indicators:
                     target = i.target if not isinstance(i.target, dict) else "; ".join(f"{y}: {v:g}" for y, v in i.target.items())
                     rows.append((version.first_year, strategic.name, goal.name, area, "mätetal", i.code, i.name, i.unit.value,
-                                 i.direction.value, i.source.value, "" if target is None else target, i.responsible or ""))
+                                 i.direction.value, i.source, "" if target is None else target, i.responsible or ""))
                 for a in goal.activities:
                     rows.append((version.first_year, strategic.name, goal.name, area, "aktivitet", a.code, a.name, "", "", "", "",
                                  a.responsible or ""))

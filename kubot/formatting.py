@@ -14,7 +14,7 @@ departures from Babel's defaults, each because the organisation's published docu
 * Negative numbers get the minus sign CLDR defines for sv, U+2212 "−" (Babel's
   `get_minus_sign_symbol`). Babel's own number patterns still emit the ASCII
   hyphen-minus, so it is swapped in afterwards. Swedish typography uses the real minus,
-  and `kubot.chat.values.parse_number` reads it back.
+  and `kubot.values.parse_number` reads it back.
 * Halves round away from zero ("2,5" → "3"), as in Excel and in Swedish school rounding,
   which is how the figures in the documents were rounded. Babel alone would round half to
   even. A value that rounds to zero is shown as "0", never "−0".
@@ -97,11 +97,6 @@ def tkr(amount_tkr: Number, decimals: int = 0) -> str:
 def day(value: date) -> str:
     """The numeric Swedish date (ISO 8601, as Swedish standard prescribes): "2022-08-31"."""
     return format_date(value, "yyyy-MM-dd", locale=LOCALE)
-
-
-def day_long(value: date) -> str:
-    """The date written out, for running text: "12 maj 2022"."""
-    return format_date(value, "d MMMM y", locale=LOCALE)
 
 
 def timestamp(moment: datetime) -> str:

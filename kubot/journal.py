@@ -219,8 +219,3 @@ def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> Colu
         or_(col(Entry.undone_at).is_(None), col(Entry.undone_at) > recorded_by),
         ~replaced_by_then,
     )
-
-
-def history(session: Session, entry_id: int) -> list[Change]:
-    """Every change to an entry, oldest first."""
-    return list(session.exec(select(Change).where(Change.entry_id == entry_id).order_by(Change.id)))  # type: ignore[arg-type]

@@ -22,17 +22,15 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from kubot import evaluation
+from kubot import evaluation, kinds
 from kubot import formatting as fmt
+from kubot.kinds import activity
 from kubot.models import Staff
-from kubot.models.plan import Source
-from kubot.models.records import ActivityState
 from kubot.periods import Period
 from kubot.plan.queries import version_for_year
 from kubot.verdicts import ActivityVerdict, Due, IndicatorVerdict, Snapshot
 
 Verdict = IndicatorVerdict | ActivityVerdict
-MAX_NAMED_NETWORKS = 3
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def owed(session: Session, snapshot: Snapshot, whose: Whose = EVERYONE) -> list[
     names = {s.id: s.name for s in session.exec(select(Staff))}
     period = snapshot.period
     return [Owed(code=v.code, name=v.name, what="status" if isinstance(v, ActivityVerdict) else "resultat", due=v.due,
-                 deadline=snapshot.deadline, how=how_to_report(v, period), form=form_for(v, period),
+                 deadline=snapshot.deadline, how=how_to_report(session, v, period), form=form_for(v, period),
                  responsible_id=v.responsible_id, responsible=names.get(v.responsible_id) if v.responsible_id else None,
                  area=v.area, shown=(v.state or "") if isinstance(v, ActivityVerdict) else "")
             for v in owed_verdicts(snapshot, whose)]
@@ -127,47 +125,22 @@ def by_person(items: Sequence[Owed]) -> dict[int | None, list[Owed]]:
     return grouped
 
 
-# --- how an item is reported: every surface asks these two, so a kind's wording lives in one place ---
+# --- how an item is reported: every surface asks these two; the wording is each record kind's own (`kubot.kinds`) ---
 
 
-def how_to_report(verdict: Verdict, period: Period) -> str:
-    """The chat command that reports what `verdict` lacks; placeholders in <> are the person's to fill in."""
+def _ask(verdict: IndicatorVerdict, period: Period) -> kinds.Ask:
+    return kinds.Ask(verdict.code, period, tuple(verdict.networks), verdict.question, verdict.area)
+
+
+def how_to_report(session: Session, verdict: Verdict, period: Period) -> str:
+    """The exact chat command that reports what `verdict` lacks, with what the plan knows filled in."""
     if isinstance(verdict, ActivityVerdict):
-        return activity_how(verdict.code)
-    match Source(verdict.source):
-        case Source.TYPED:
-            return f"resultat {verdict.code} <värde> {period.code}"
-        case Source.ATTENDANCE | Source.ATTENDANCE_EACH_MUNICIPALITY:
-            # An indicator over many networks gets the general form; a list of 30 alternatives helps nobody.
-            networks = verdict.networks
-            named = networks if 0 < len(networks) <= MAX_NAMED_NETWORKS else ["<nätverk>"]
-            return " eller ".join(f"närvaro {network} <datum> <antal> av <inbjudna>" for network in named)
-        case Source.SURVEY:
-            return (f"enkät {verdict.question or '<fråga>'} <nätverk> "
-                    "<antal 1> <antal 2> <antal 3> <antal 4> <antal 5> <antal 6>")
-        case Source.APPLICATIONS_COUNT | Source.APPLICATIONS_AMOUNT:
-            return "ansökan <projekt> <finansiär> <sökt belopp> beviljat <belopp>"
-        case _:
-            return "kurs <namn> <datum> <antal> deltagare pris <pris> extern <externt pris>"
-
-
-def activity_how(code: str) -> str:
-    return f"aktivitet {code} {ActivityState.ON_TRACK.value}"
-
-
-_FORM_OF_SOURCE = {Source.TYPED: "resultat", Source.ATTENDANCE: "närvaro", Source.ATTENDANCE_EACH_MUNICIPALITY: "närvaro",
-                   Source.COURSES_COUNT: "kurs", Source.COURSE_PARTICIPANTS: "kurs", Source.COURSES_DIGITAL_SHARE: "kurs",
-                   Source.COURSE_COST_REDUCTION_KR: "kurs", Source.COURSE_COST_REDUCTION_PERCENT: "kurs"}
+        return activity.how(verdict.code)
+    return kinds.how_to_report(session, verdict.source, _ask(verdict, period))
 
 
 def form_for(verdict: Verdict, period: Period) -> tuple[str, dict[str, str]] | None:
     """The form (by its command word) that reports what `verdict` lacks, with what it can fill in already."""
     if isinstance(verdict, ActivityVerdict):
-        return "aktivitet", {"activity": verdict.code}
-    kind = _FORM_OF_SOURCE.get(Source(verdict.source))
-    if kind == "resultat":
-        return kind, {"indicator": verdict.code, "period": period.code}
-    if kind == "närvaro":
-        return kind, {"network": verdict.networks[0]} if len(verdict.networks) == 1 else {}
-    return (kind, {}) if kind else None
-
+        return activity.NAME, activity.prefill(verdict.code)
+    return kinds.form_for(verdict.source, _ask(verdict, period))

@@ -20,12 +20,12 @@ from sqlmodel import Session, col, select
 
 from kubot import formatting as fmt
 from kubot import journal
-from kubot.chat.values import ValueProblem, match_name
 from kubot.journal import Origin, Recorded
 from kubot.models import Area, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.sheets import Cell, SheetError, rows
 from kubot.text import storable
+from kubot.values import ValueProblem, match_name
 
 HEADERS = {
     "name": ("namn", "name"),
@@ -151,7 +151,8 @@ def _state(session: Session, staff: Staff) -> dict[str, object]:
 
 
 def import_file(session: Session, path: Path, origin: Origin) -> Imported:
-    """Check the whole file, then update the register in one entry; raises SheetError and writes nothing on any problem."""
+    """Check the whole file, then update the register in one entry; raises SheetError and writes nothing on any
+    problem."""
     area_rows = {a.code: a for a in session.exec(select(Area))}
     people = read(path, {code: a.name for code, a in area_rows.items()})
     existing = {p.name.casefold(): p for p in session.exec(select(Staff))}

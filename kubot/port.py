@@ -83,6 +83,19 @@ class Outgoing:
     public: bool = False
 
 
+@dataclass(frozen=True)
+class Unreached:
+    """Why a person cannot be reached, and what an administrator does about it, both in Swedish."""
+
+    why: str
+    fix: str
+
+
+class NotConfigured(Exception):
+    """The way to reach people cannot be built as asked: people are known on a platform whose settings are
+    missing. The message, in Swedish, names the settings; kubot refuses to deliver rather than lose messages."""
+
+
 class Sender(Protocol):
     """A chat platform's way to reach people."""
 
@@ -95,6 +108,10 @@ class Sender(Protocol):
         """Where `name` is reached, from their chat identities per platform; None when they cannot be."""
         ...
 
+    def why_not(self, name: str, identities: Mapping[str, str]) -> Unreached:
+        """Why `name` is not reached here (asked when `address` gave None), for the administrators."""
+        ...
+
     def send(self, message: Outgoing) -> None:
-        """Deliver the message, once per key; raise if it could not be delivered."""
+        """Deliver the message, once per key; raise if the platform did not accept it."""
         ...

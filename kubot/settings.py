@@ -42,6 +42,7 @@ def default_report_dir() -> Path:
 
 
 TEAMS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+PLATFORMS_OFF = "KUBOT_PLATFORMS_OFF"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class Settings:
     teams_app_secret: str | None = None
     teams_tenant_id: str | None = None
     teams_anonymous: bool = False  # accept requests without a token (Emulator, Agents Playground)
+    # Chat platforms the administrator has switched off on purpose ("slack", "teams"): kubot sends nothing
+    # there, and the worker starts although people are linked to them (they are listed as not reached).
+    platforms_off: frozenset[str] = frozenset()
     # The https address Slack and Teams call, so that `kubot check` can try it.
     public_url: str | None = None
     # The platform throws the disk away at every restart (Heroku sets DYNO in every process).
@@ -95,6 +99,15 @@ class Settings:
     @property
     def teams_configured(self) -> bool:
         return bool(self.teams_app_id and self.teams_app_secret)
+
+    def missing_for(self, platform: str) -> tuple[str, ...]:
+        """The environment variables `platform` still needs before kubot can send there (none: all set)."""
+        if platform == "slack":
+            return () if self.slack_bot_token else ("SLACK_BOT_TOKEN",)
+        if platform == "teams" and not self.teams_anonymous:
+            return tuple(TEAMS_CONNECTION + key for key, value in (("CLIENTID", self.teams_app_id),
+                                                                  ("CLIENTSECRET", self.teams_app_secret)) if not value)
+        return ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -123,6 +136,7 @@ class Settings:
             teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,
             teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
             public_url=env.get("KUBOT_PUBLIC_URL") or None,
+            platforms_off=frozenset(p.strip().casefold() for p in (env.get(PLATFORMS_OFF) or "").split(",") if p.strip()),
             ephemeral_disk=bool(env.get("DYNO")),
             llm_url=env.get("KUBOT_LLM_URL") or None,
             llm_model=env.get("KUBOT_LLM_MODEL") or "qwen2.5:7b",

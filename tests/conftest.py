@@ -7,8 +7,9 @@ PostgreSQL server too; each test then gets its own freshly created database.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from kubot import db, deadlines
-from kubot.adapters import console
+from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
 from kubot.models import Staff
@@ -141,3 +142,18 @@ def t2(engine: Engine) -> Engine:
         importing.apply(session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
         deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
     return engine
+
+
+@pytest.fixture(scope="session")
+def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample plan (kubot/data/sample_plan.yaml) imported once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
+    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
+    return path
+
+
+def on_sample_plan(sample_database: Path, folder: Path, clock: Callable[[], datetime]) -> Bot:
+    """The chat core on a copy of the sample plan's database in `folder`, with its clock at `clock()`."""
+    shutil.copy(sample_database, folder / "kubot.db")
+    settings = Settings(database_url=f"sqlite:///{folder / 'kubot.db'}", report_dir=folder / "rapporter")
+    return Bot(compose.start(settings), settings, clock=clock)

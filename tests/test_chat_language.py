@@ -4,7 +4,6 @@ of names, and the short help."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +12,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kubot import db
-from kubot.adapters import compose, console
+from kubot.adapters import console
 from kubot.chat import forms
 from kubot.chat.core import Bot
-from kubot.models import Entry
-from kubot.settings import Settings
+from kubot.models import Attendance, Entry, Staff
+from kubot.models.plan import Role
+from tests.conftest import on_sample_plan
 
 FRIDAY = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
 ADMIN = "Ola Götesson"
@@ -36,13 +36,6 @@ class Clock:
         self.now += timedelta(minutes=minutes)
 
 
-@pytest.fixture(scope="module")
-def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
-    return path
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(FRIDAY)
@@ -50,9 +43,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sample_bot(sample_database: Path, tmp_path: Path, clock: Clock) -> Bot:
-    shutil.copy(sample_database, tmp_path / "kubot.db")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(compose.start(settings), settings, clock=clock)
+    return on_sample_plan(sample_database, tmp_path, clock)
 
 
 def say(bot: Bot, message: str, name: str = ADMIN) -> str:
@@ -182,15 +173,25 @@ def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts:
     assert "svar 1–6: 3 5 12 20 40 20" in reply
 
 
-@pytest.mark.parametrize(("name", "groups"), [
-    ("Ola Götesson", ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),  # an administrator
-    ("Liselotte Karlsson", ["Rapportera:", "Fråga:"]),  # staff: no reports to order, nothing to administer
+@pytest.mark.parametrize(("name", "role", "groups"), [
+    ("Ola Götesson", Role.ADMIN, ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),
+    ("Liselotte Karlsson", Role.MANAGER, ["Rapportera:", "Fråga:", "Rapporter:"]),  # orders reports, administers nothing
+    ("Liselotte Karlsson", Role.STAFF, ["Rapportera:", "Fråga:"]),  # no reports to order, nothing to administer
 ])
-def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, groups: list[str]) -> None:
+def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, role: Role,
+                                                                     groups: list[str]) -> None:
+    with db.session_scope(sample_bot.engine) as session:
+        session.exec(select(Staff).where(Staff.name == name)).one().role = role
     lines = say(sample_bot, "hjälp", name=name).splitlines()
     assert len(lines) <= 15 and lines[-1] == "Skriv hjälp <kommando> för exempel."
     assert [line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line] == groups
     assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
+
+
+def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: Bot) -> None:
+    first = say(sample_bot, "hjälp aktivitet").splitlines()[0]
+    assert first.startswith("aktivitet (även: activity): Ange en aktivitets status: pågår enligt plan")
+    assert first.endswith("avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.")
 
 
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
@@ -225,3 +226,32 @@ def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings
     assert "Saknas (" in reply and "ps-deltagande – Uppföljning av antal deltagande kommuner" in reply
     assert "(se ”saknas psykiatrin T3 2022”)" in reply
     assert say(sample_bot, "status psykiatrin T2 2022").startswith("Läget för området Psykiatri, T2 2022")
+
+
+@pytest.mark.parametrize(("message", "echo"), [
+    ("närvaro PKS igår 12 av 13 via Teams", "PKS – Primärkommunalt samverkansorgan 2022-11-24 via Teams: närvaro 12 av 13"),
+    ("närvaro socialcheferna i måndags alla utom Habo digitalt", "2022-11-21 digitalt: närvaro 12 av 13 (92 %), frånvarande: Habo"),
+    ("PKS igår alla på plats", "PKS – Primärkommunalt samverkansorgan 2022-11-24 på plats: närvaro 13 av 13"),
+    ("närvaro reko 12/11 alla på distans (bra möte)", "2022-11-12 digitalt: närvaro 14 av 14 (100 %) (kommentar: bra möte)"),
+    ("skolcheferna igår, alla var där, i Zoom", "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24 via Zoom: närvaro 13 av 13"),
+    ("PKS-mötet i förrgår via teams, alla utom Habo och Aneby", "2022-11-23 via Teams: närvaro 11 av 13 (85 %), frånvarande: Aneby, Habo"),
+    ("närvaro PKS i torsdags på plats 12 av 13", "2022-11-24 på plats: närvaro 12 av 13"),
+])
+def test_a_meeting_with_a_channel_word_keeps_the_network_and_the_channel_and_echoes_it(
+        sample_bot: Bot, message: str, echo: str) -> None:
+    reply = say(sample_bot, message)
+    assert reply.startswith("Registrerat") and echo in reply
+
+
+def test_the_channel_is_stored_shown_among_the_latest_meetings_and_undone_with_the_meeting(sample_bot: Bot) -> None:
+    say(sample_bot, "närvaro skolchefer i måndags 11 av 13 via Teams")
+    with db.session_scope(sample_bot.engine) as session:
+        assert [a.channel for a in session.exec(select(Attendance))] == ["via Teams"]
+    assert "Senaste möten: 2022-11-21 11 av 13 via Teams." in say(sample_bot, "hur går det för skolcheferna?")
+    assert say(sample_bot, "ångra").startswith("Ångrat #")
+    assert "Inga möten registrerade ännu." in say(sample_bot, "hur går det för skolcheferna?")
+
+
+def test_everyone_was_there_in_person_is_who_came_not_how_the_meeting_was_held(sample_bot: Bot) -> None:
+    reply = say(sample_bot, "Länsnätverk psykiatri igår alla var på plats")
+    assert "Länsnätverk psykiatri 2022-11-24: närvaro 13 av 13 (100 %)" in reply

@@ -9,10 +9,8 @@ import dataclasses
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,61 +21,18 @@ from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.models import Entry
 from kubot.settings import Settings
+from tests.fake_model import FakeModel, serving
 
 NOW = datetime(2022, 11, 25, 9, 0, tzinfo=UTC)
 REFUSED = "Hade PKS igår, alla var där utom Habo, bra diskussion om budgeten"
 PROPOSED = "närvaro pks 2022-11-24 alla utom Habo: bra diskussion om budgeten"
-HANG_SECONDS = 3.0
-
-
-class FakeModel:
-    """What the fake server answers, and every request it was sent."""
-
-    def __init__(self) -> None:
-        self.command: str | None = PROPOSED
-        self.raw: str | None = None  # an answer that is no JSON at all
-        self.hang = False
-        self.requests: list[dict[str, object]] = []
 
 
 @pytest.fixture
 def model() -> Iterator[tuple[FakeModel, str]]:
-    fake = FakeModel()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            fake.requests.append({"path": self.path, **body})
-            if fake.hang:
-                time.sleep(HANG_SECONDS)
-            content = fake.raw if fake.raw is not None else json.dumps({"command": fake.command})
-            answer = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant", "content": content}}]}).encode()
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-            except BrokenPipeError:
-                pass  # kubot stopped waiting: what the hanging test wants
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield fake, f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
-    return path
+    fake = FakeModel(PROPOSED)
+    with serving(fake) as url:
+        yield fake, url
 
 
 def _bot(sample_database: Path, tmp_path: Path, **llm: object) -> Bot:
@@ -146,10 +101,28 @@ def test_a_hanging_server_gets_the_ordinary_refusal_within_the_timeout(
     fake.hang = True
     ordinary = say(_bot(sample_database, tmp_path), REFUSED)
     (tmp_path / "llm").mkdir()
-    bot = _bot(sample_database, tmp_path / "llm", llm_url=url, llm_timeout_seconds=0.5)
-    started = time.monotonic()
-    assert say(bot, REFUSED) == ordinary
-    assert time.monotonic() - started < HANG_SECONDS, "the answer does not wait for the model"
+    bot = _bot(sample_database, tmp_path / "llm", llm_url=url, llm_timeout_seconds=0.2)
+    replies: list[str] = []
+    asking = threading.Thread(target=lambda: replies.append(say(bot, REFUSED)), daemon=True)
+    asking.start()
+    asking.join(30)  # far beyond the timeout: only a kubot that waits for the model is still asking
+    assert replies == [ordinary], "kubot answered while the model had still not answered"
+    assert fake.requests and not fake.release.is_set()
+
+
+def test_a_ja_after_ten_minutes_says_there_is_nothing_to_confirm_and_stores_nothing(
+        sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]) -> None:
+    _, url = model
+    now = [NOW]
+    bot = _bot(sample_database, tmp_path, llm_url=url)
+    bot.clock = lambda: now[0]
+    assert say(bot, REFUSED).startswith("Menar du: «")
+    now[0] = NOW + timedelta(minutes=11)
+    assert "inget förslag" in say(bot, "ja")
+    assert stored(bot) == []
+    assert say(bot, REFUSED).startswith("Menar du: «")
+    now[0] += timedelta(minutes=9)
+    assert "Registrerat #" in say(bot, "ja"), "within ten minutes the proposal holds"
 
 
 def test_without_a_model_url_no_request_is_ever_made(sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]) -> None:

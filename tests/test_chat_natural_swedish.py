@@ -5,7 +5,6 @@ afterwards, plain-word questions, and the bounds of issue 14."""
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,30 +16,20 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from kubot import db, evaluation, facts
-from kubot.adapters import compose, console
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.chat.registry import unique_commands
 from kubot.models import Attendance, Course, Entry, FundingApplication, Indicator, PendingReply
 from kubot.periods import Period
-from kubot.settings import Settings
+from tests.conftest import on_sample_plan
 
 NOW = datetime(2022, 11, 23, 9, 0, tzinfo=UTC)  # a Wednesday
 ADMIN = "Ola Götesson"
 
 
-@pytest.fixture(scope="module")
-def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample plan imported once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("exempelplan") / "kubot.db"
-    compose.start(Settings(database_url=f"sqlite:///{path}")).dispose()
-    return path
-
-
 @pytest.fixture
 def sample_bot(sample_database: Path, tmp_path: Path) -> Bot:
-    shutil.copy(sample_database, tmp_path / "kubot.db")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "rapporter")
-    return Bot(compose.start(settings), settings, clock=lambda: NOW)
+    return on_sample_plan(sample_database, tmp_path, lambda: NOW)
 
 
 def say(bot: Bot, message: str, name: str = ADMIN) -> str:

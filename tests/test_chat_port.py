@@ -19,7 +19,7 @@ from kubot.adapters.outbox import OutboxSender
 from kubot.adapters.routing import RoutingSender
 from kubot.chat.core import Bot
 from kubot.models import Entry, Inbound, OutboxMessage, SlowJob, Staff
-from kubot.port import Address, Incoming, Outgoing
+from kubot.port import Address, Incoming, Outgoing, Unreached
 from kubot.settings import Settings
 from tests.conftest import NOW
 
@@ -35,6 +35,9 @@ class Recording:
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         return Address(self.platform, name)
+
+    def why_not(self, name: str, identities: Mapping[str, str]) -> Unreached:
+        raise AssertionError("everyone is reached")
 
     def send(self, message: Outgoing) -> None:
         with self.lock:

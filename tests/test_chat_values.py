@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubot import formatting
-from kubot.chat.values import (
+from kubot.values import (
     Ambiguous,
     NoMatch,
     ValueProblem,
@@ -156,7 +156,6 @@ def test_missing_date_is_reported_as_missing() -> None:
 @given(st.dates(min_value=date(2000, 1, 1), max_value=TODAY))
 def test_every_formatted_past_date_is_read_back(day: date) -> None:
     assert parse_date(formatting.day(day), TODAY) == day
-    assert parse_date(formatting.day_long(day), TODAY) == day
 
 
 # ---------------------------------------------------------------------------- numbers

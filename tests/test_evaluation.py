@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, delete, select
 
-from kubot import evaluation, journal, owed, records, snapshots
+from kubot import evaluation, journal, owed, snapshots
+from kubot.kinds.attendance.record import log_attendance
+from kubot.kinds.course.record import log_course
+from kubot.kinds.result.record import log_result
 from kubot.models import Deadline, Evaluation, Indicator, IndicatorTarget
 from kubot.periods import Period
 from kubot.verdicts import Due, Status, Trend
@@ -21,7 +24,7 @@ def judge(session: Session, period: Period = T2, today: date = AFTER_T2) -> eval
 
 
 def result(session: Session, code: str, value: float, period: Period = T2) -> None:
-    records.log_result(session, origin=origin(session, "Ola Götesson"), indicator_code=code, period=period,
+    log_result(session, origin=origin(session, "Ola Götesson"), indicator_code=code, period=period,
                        today=date(2022, 11, 23), value=value)
 
 
@@ -66,7 +69,7 @@ def test_in_a_running_period_a_missing_result_is_owed_when_the_period_ends(sessi
 
 def courses(session: Session, count: int, year: int = 2022) -> None:
     for n in range(count):
-        records.log_course(session, origin=origin(session, "Ola Götesson"), name=f"Kurs {n}",
+        log_course(session, origin=origin(session, "Ola Götesson"), name=f"Kurs {n}",
                            held_on=date(year, 1, 10) + timedelta(days=n), today=date(2022, 11, 23), participants=10)
 
 
@@ -89,7 +92,7 @@ def test_without_pro_rating_a_part_year_result_meets_the_full_year_target(sessio
 
 def test_every_municipality_indicator_names_those_below_target(session: Session) -> None:
     for day, present in [(date(2022, 2, 1), {"aneby", "eksjo"}), (date(2022, 3, 1), {"aneby"})]:
-        records.log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="reko", held_on=day,
+        log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="reko", held_on=day,
                                today=date(2022, 11, 23), present=frozenset(present | {"rjl"}))
     verdict = judge(session).indicator("reko-varje-kommun")
     assert verdict is not None and (verdict.status, verdict.value, verdict.below) == (Status.PARTLY, 50, ("Eksjö",))
@@ -118,7 +121,7 @@ def test_lower_is_better_uses_the_plans_own_band(session: Session) -> None:
 
 def test_two_pks_meetings_below_target_raise_an_early_warning(session: Session) -> None:
     for day, count in [(date(2022, 3, 1), 3), (date(2022, 4, 1), 2), (date(2022, 5, 1), 2)]:
-        records.log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks", held_on=day,
+        log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks", held_on=day,
                                today=date(2022, 11, 23), present_count=count)
     warnings = judge(session).warnings
     assert [(w.code, w.rule) for w in warnings] == [("pks", "närvaro-under-mål-två-möten")]

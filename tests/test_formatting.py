@@ -74,11 +74,6 @@ def test_day_is_the_numeric_swedish_date() -> None:
     assert formatting.day(date(2022, 1, 5)) == "2022-01-05"
 
 
-def test_day_long_writes_the_month_in_swedish() -> None:
-    assert formatting.day_long(date(2022, 5, 12)) == "12 maj 2022"
-    assert formatting.day_long(date(2023, 1, 1)) == "1 januari 2023"
-
-
 def test_timestamp_is_swedish_wall_clock_time_in_summer_and_winter() -> None:
     assert formatting.timestamp(datetime(2022, 8, 31, 12, 5, tzinfo=UTC)) == "2022-08-31 14:05"
     assert formatting.timestamp(datetime(2022, 1, 31, 12, 5, tzinfo=UTC)) == "2022-01-31 13:05"

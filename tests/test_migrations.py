@@ -10,8 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from kubot import db, records
+from kubot import db
 from kubot.adapters import compose
+from kubot.kinds.attendance.record import log_attendance
 from kubot.models import Attendance, Dispatch, Inbound, PlanVersion
 from kubot.settings import Settings
 from tests.conftest import TODAY, origin
@@ -35,7 +36,7 @@ def test_starting_on_an_existing_database_keeps_its_records(database_url: str) -
     settings = Settings(database_url=database_url)
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
-        records.log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks",
+        log_attendance(session, origin=origin(session, "Ola Götesson"), network_code="pks",
                                held_on=date(2022, 3, 10), today=TODAY, present_count=12)
     engine.dispose()
 
@@ -66,9 +67,9 @@ def test_the_newest_migration_is_known_without_asking_alembic(engine: Engine) ->
 
 
 def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(database_url: str) -> None:
-    """0015 folds inbox + handledmessage into the inbound ledger and sentmessage into the outbound one."""
+    """0017 folds inbox + handledmessage into the inbound ledger and sentmessage into the outbound one."""
     engine = db.make_engine(database_url)
-    db.upgrade(engine, "0014")
+    db.upgrade(engine, "0016")
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO handledmessage (platform, message_id, accepted, reply, handled_at) VALUES "
@@ -97,7 +98,7 @@ def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(da
         sent = {row.key: row for row in session.exec(select(Dispatch))}
         assert sent["påminnelse:1:2026-T3:10"].claimed_at == at and sent["påminnelse:1:2026-T3:10"].delivered_at == at
         assert sent["jobb:3"].recipient_id is None and sent["jobb:3"].claimed_at == at and sent["jobb:3"].delivered_at is None
-    db.downgrade(engine, "0014")
+    db.downgrade(engine, "0016")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM handledmessage")).scalar() == 2
         assert connection.execute(text("SELECT count(*) FROM inbox")).scalar() == 1

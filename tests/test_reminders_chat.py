@@ -14,7 +14,7 @@ from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.models import Dispatch, Entry, Snooze
-from kubot.reminders import delivery
+from kubot.reminders import delivery, sending
 from kubot.settings import Settings
 from tests.conftest import at
 
@@ -32,13 +32,28 @@ def test_not_my_task_tells_the_admin_what_and_is_journaled(t2: Engine) -> None:
     assert reply.accepted is True
     assert reply.text.startswith("Jag har meddelat Ola Götesson att brukarrev för T2 2023 inte är din uppgift")
     assert "fortsätter påminnelserna" in reply.text
-    delivery.deliver_pending(t2, outbox.OutboxSender(t2), at(date(2023, 9, 1), time(9, 1)))
+    sending.deliver_pending(t2, outbox.OutboxSender(t2), at(date(2023, 9, 1), time(9, 1)))
     with db.session_scope(t2) as session:
         notice = session.exec(select(Dispatch).where(Dispatch.kind == "inte-min")).one()
         assert notice.delivered_at is not None
         [text] = [m.text for m in outbox.messages(session, "Ola Götesson") if m.key == notice.key]
         assert session.exec(select(Entry.kind).where(Entry.kind == "inte min uppgift")).one()
     assert text.startswith("Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2023:\n• brukarrev")
+
+
+def test_saying_not_my_task_twice_sends_the_admin_one_notice(t2: Engine) -> None:
+    send(t2)
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 9, 1), time(9, 0)))
+    first = console.say(bot, "Liselotte Karlsson", "inte-min-uppgift T2 2023")
+    again = console.say(bot, "Liselotte Karlsson", "inte min uppgift")
+    assert first.accepted is True and again.accepted is None
+    assert again.text == ("Det har jag redan meddelat Ola Götesson: brukarrev för T2 2023. "
+                          "Tills ansvaret ändras i planen fortsätter påminnelserna.")
+    sending.deliver_pending(t2, outbox.OutboxSender(t2), at(date(2023, 9, 1), time(9, 1)))
+    with db.session_scope(t2) as session:
+        notices = [m.text for m in outbox.messages(session, "Ola Götesson") if "inte är hens uppgift" in m.text]
+        assert len(session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all()) == 1, "journaled once"
+    assert len(notices) == 1
 
 
 def test_snooze_is_journaled_and_can_be_undone(t2: Engine) -> None:
@@ -70,7 +85,8 @@ def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_ur
     monkeypatch.setattr(builtins, "input", no_input)
     assert main(["outbox", "--as", "Liselotte Karlsson"]) == 0
     listed = capsys.readouterr().out
-    assert listed.startswith("Till Liselotte Karlsson (oläst) — 2") and "skriv: resultat brukarrev <värde> T2 2023" in listed
+    assert listed.startswith("Konsolens utkorg: här hamnar kubots meddelanden eftersom ingen chattplattform")
+    assert "\n\nTill Liselotte Karlsson (oläst) — 2" in listed and "skriv: resultat brukarrev <värde> T2 2023" in listed
     assert main(["console", "--as", "Liselotte Karlsson"]) == 0
     shown = capsys.readouterr().out
     database_line, shown = shown.split("\n", 1)

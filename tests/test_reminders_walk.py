@@ -12,11 +12,12 @@ from kubot import db, deadlines
 from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
 from kubot.journal import Origin
-from kubot.models import ChatIdentity, Dispatch, OutboxMessage, Staff
+from kubot.models import Dispatch, OutboxMessage, Staff
 from kubot.periods import Period
+from kubot.plan import importing, loading
 from kubot.reminders import delivery
 from kubot.settings import Settings
-from tests.conftest import STOCKHOLM, at
+from tests.conftest import PLANS, STOCKHOLM, T2, at
 
 
 class Clock:
@@ -67,7 +68,7 @@ def test_nobody_reports_reminders_at_10_5_and_1_working_days_then_escalation(t2:
     ]
     with db.session_scope(t2) as session:
         messages = outbox.messages(session)
-    assert len(messages) == 11, "every claimed message reached the outbox once"
+    assert len(messages) == 9, "every claimed message reached the outbox once, all of a person's in one message"
     first = messages[1].text
     assert first.startswith("Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 10 arbetsdagar.")
     assert "• brukarrev – Genomförda brukarrevisioner\n    skriv: resultat brukarrev <värde> T2 2023" in first
@@ -75,7 +76,11 @@ def test_nobody_reports_reminders_at_10_5_and_1_working_days_then_escalation(t2:
     escalation = next(m for m in messages if m.address == "Maria Chef").text
     assert "skulle ha varit klar fredag 2023-09-15" in escalation and "Liselotte Karlsson (1):\n• brukarrev" in escalation
     assert "narvaro-pks" not in escalation, "Ola's items are not in Maria's areas"
-    summary = messages[-1].text
+    [ola] = [m.text for m in messages if m.address == "Ola Götesson" and "Läget för rapporten" in m.text]
+    assert ola.startswith("Hej Ola! Rapporten för T2 2023 (januari–augusti) skulle ha varit klar fredag 2023-09-15.")
+    assert ola.count("Hej Ola!") == 1 and "\n\nRapporten för T2 2023 (januari–augusti) skulle ha varit klar" in ola, \
+        "his own reminder, his areas' summary and the head's overview in one message"
+    summary = ola
     assert "Mätetal inrapporterade: 0 av 3 (0 %)." in summary and "• Liselotte Karlsson: 1" in summary
 
 
@@ -107,7 +112,7 @@ def test_snooze_reporting_everything_stops_the_reminders_and_the_escalation_list
                                                             OutboxMessage.address == "Ola Götesson")).one().text
     assert "Mätetal inrapporterade: 2 av 3 (67 %)." in summary and "Aktiviteter med status: 1 av 1 (100 %)." in summary
     assert "resultat arbetsmiljo <värde> T2 2023" in reminder and "aktivitet pks-moten pågår enligt plan" in reminder
-    assert "närvaro pks <datum> <antal> av <inbjudna>" in reminder
+    assert "närvaro pks <datum> <antal> av 3" in reminder
 
 
 def test_a_report_completed_before_the_first_reminder_gets_none(t2: Engine) -> None:
@@ -127,23 +132,6 @@ def test_a_worker_down_for_a_week_sends_only_the_reminder_that_is_due_when_it_re
     delivery.send_due(t2, settings, sender, now=back + timedelta(minutes=1))
     assert sent(t2) == [("2023-09-12 13:05", "påminnelse", "Ola Götesson", "före-5"),
                         ("2023-09-12 13:05", "påminnelse", "Liselotte Karlsson", "före-5")]
-
-
-def test_a_person_who_cannot_be_reached_is_reported_to_the_admin(t2: Engine) -> None:
-    with db.session_scope(t2) as session:
-        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
-        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
-    slack = outbox.OutboxSender(t2, platform="slack")  # Maria Chef has no Slack id in the small plan
-    delivery.send_due(t2, Settings(), slack, now=at(date(2023, 9, 18)))
-    with db.session_scope(t2) as session:
-        ledger = list(session.exec(select(Dispatch)))
-        delivered = [m.address for m in outbox.messages(session)]
-    maria = next(d for d in ledger if d.kind == "eskalering" and d.address is None)
-    assert maria.problem == "Maria Chef har ingen chattidentitet för slack" and maria.delivered_at is None
-    notice = next(d for d in ledger if d.kind == "ej-nåbar")
-    assert notice.delivered_at is not None and notice.address == "U0OLA"
-    assert "Jag kunde inte skicka en påminnelse till Maria Chef på slack" in notice.text and "brukarrev" in notice.text
-    assert sorted(delivered) == ["U0LISE", "U0OLA", "U0OLA", "U0OLA", "U0OLA"]
 
 
 def test_the_dry_run_shows_what_would_be_sent_and_why_without_writing(t2: Engine, capsys: pytest.CaptureFixture[str],
@@ -180,3 +168,26 @@ def test_owed_items_without_a_responsible_person_are_reported_to_the_admin(t2: E
     assert notice.stage == "före-10" and notice.delivered_at is not None
     assert notice.text.startswith("Det här saknas för T3 2023 men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:\n"
                                   "• nojd-samverkan – Andel mycket nöjda med samverkan")
+
+
+def test_a_manager_with_five_people_owing_gets_one_message_per_run_with_a_summary_per_person(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        importing.apply(session, loading.load((PLANS / "manager.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
+        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
+    sender = outbox.OutboxSender(engine)
+    delivery.send_due(engine, Settings(), sender, now=at(date(2023, 9, 18)))  # the escalation day
+    delivery.send_due(engine, Settings(), sender, now=at(date(2023, 9, 18), time(15, 0)))  # a restart later that day
+    with db.session_scope(engine) as session:
+        to_maria = [m for m in outbox.messages(session) if m.address == "Maria Chef"]
+        kinds = sorted(d.kind for d in session.exec(select(Dispatch).join(Staff, col(Staff.id) == Dispatch.recipient_id)
+                                                    .where(Staff.name == "Maria Chef")))
+    assert kinds == ["eskalering", "påminnelse"], "her own reminder and her areas' summary …"
+    [message] = to_maria  # … in one message
+    text = message.text
+    assert text.startswith("Hej Maria! Rapporten för T2 2023 (januari–augusti) skulle ha varit klar fredag 2023-09-15.")
+    assert text.count("Hej Maria!") == 1 and "• matt-5 – Mätetal 5\n    skriv: resultat matt-5 <värde> T2 2023" in text
+    assert "I dina områden saknas fortfarande 6 uppgifter:" in text
+    for person, code in [("Liselotte Karlsson", "brukarrev"), ("Anna Nykvist", "matt-1"), ("Bo Ek", "matt-2"),
+                         ("Cecilia Holm", "matt-3"), ("David Lind", "matt-4")]:
+        assert f"\n{person} (1):\n• {code} – " in text, person
+    assert [a["command"] for a in message.actions] == ["saknas T2 2023", "påminn imorgon T2 2023", "inte-min-uppgift T2 2023"]

@@ -17,6 +17,8 @@ from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.journal import Origin
+from kubot.kinds.application import applications
+from kubot.kinds.course import courses
 from kubot.models import CourseParticipants, EconomyLine, Entry, Goal, StrategicGoal
 from kubot.periods import Period
 from kubot.plan import export as plan_export
@@ -97,7 +99,7 @@ def test_course_participants_per_municipality_and_from_outside(sample: tuple[Bot
     assert "9 deltagare (Aneby 3, Eksjö 2, externa 4)" in reply
     with db.session_scope(bot.engine) as session:
         assert sorted(row.count for row in session.exec(select(CourseParticipants))) == [2, 3]
-        course = facts.load(session, 2018, 2018).courses[0]
+        course = courses(facts.load(session, 2018, 2018))[0]
     assert course.participants == 9 and course.by_municipality == {"aneby": 3, "eksjo": 2}
     assert "Atlantis" in _say(bot, "kurs Arkivering 2018-05-05 Atlantis 3")
 
@@ -115,8 +117,8 @@ def test_an_application_counts_in_the_year_it_was_sent_with_the_decision_known_a
     reply = _say(bot, 'ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2018-10-01 avslag 2019-01-15')
     assert "(skickad 2018-10-01)" in reply and "avslag" in reply
     with db.session_scope(bot.engine) as session:
-        after = facts.load(session, 2018, 2018, as_of=date(2019, 1, 31)).applications
-        before = facts.load(session, 2018, 2018, as_of=date(2018, 12, 31)).applications
+        after = applications(facts.load(session, 2018, 2018, as_of=date(2019, 1, 31)))
+        before = applications(facts.load(session, 2018, 2018, as_of=date(2018, 12, 31)))
     assert [(a.day, a.status) for a in after] == [(date(2018, 10, 1), "rejected")]
     assert [(a.day, a.status) for a in before] == [(date(2018, 10, 1), "pending")], "decided after the cut-off: still pending"
 

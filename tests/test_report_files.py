@@ -14,13 +14,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from kubot import db, records
+from kubot import db
 from kubot.adapters import compose
 from kubot.cli import main
 from kubot.journal import Origin
+from kubot.kinds.event.record import log_event
 from kubot.models.records import ThreeK
 from kubot.periods import Period
-from kubot.report import build, content, document
+from kubot.report import build, content, template
 from kubot.settings import Settings
 
 NOW = datetime(2019, 1, 15, 9, 0, tzinfo=UTC)
@@ -103,15 +104,15 @@ def test_an_inflating_template_is_refused_before_it_is_unpacked(tmp_path: Path) 
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", b" " * 60_000_000)
-    with pytest.raises(document.TemplateError, match="packas upp"):
-        document.open_template(bomb)
+    with pytest.raises(template.TemplateError, match="packas upp"):
+        template.open_template(bomb)
 
 
 def test_characters_a_document_cannot_hold_never_stop_a_report(settings: Settings) -> None:
     engine = db.make_engine(settings.database_url)
     with db.session_scope(engine) as session:
         # Stored before chat normalised text: a noncharacter, a NUL and a lone surrogate's neighbour.
-        records.log_event(session, origin=Origin(None, "test"), area_code="barnahus", occurred_on=date(2018, 3, 1),
+        log_event(session, origin=Origin(None, "test"), area_code="barnahus", occurred_on=date(2018, 3, 1),
                           three_k=ThreeK.COMPETENCE, text="Utbildning\uffff om \ufdd0heder\x00svåld.")
     built = _build(settings)
     text = "\n".join(p.text for p in docx.Document(str(built.path)).paragraphs)

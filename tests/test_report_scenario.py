@@ -24,19 +24,17 @@ from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.cli import main
 from kubot.journal import Origin
+from kubot.kinds.activity.record import log_activity_status
+from kubot.kinds.application.record import log_application
+from kubot.kinds.attendance.record import log_attendance
+from kubot.kinds.course.record import log_course
+from kubot.kinds.economy.record import log_economy
+from kubot.kinds.event.record import log_event
+from kubot.kinds.result.record import log_result
+from kubot.kinds.staff.record import log_staff_fte
+from kubot.kinds.survey.record import log_survey
 from kubot.models.records import ActivityState, EmploymentForm, ThreeK
 from kubot.periods import Period
-from kubot.records import (
-    log_activity_status,
-    log_application,
-    log_attendance,
-    log_course,
-    log_economy,
-    log_event,
-    log_result,
-    log_staff_fte,
-    log_survey,
-)
 from kubot.report import build, content, parts
 from kubot.settings import Settings
 

@@ -104,7 +104,14 @@ def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual:
         "the municipalities' share as published, the state's and others' computed beside it"
     assert "Till länets kommuner har 1 757 tkr betalats ut under 2018." in text
     [participants] = _tables(annual, "Kommun")
-    assert ["Jönköping", "319", "23,0 %"] in participants
+    assert ["Jönköping", "319", "27,7 %"] in participants and participants[-1] == ["Summa", "1 152", "100,0 %"], \
+        "Bilaga 3 as published: every course's participants by municipality"
+    [commissions] = [t for t in _tables(annual, "Område") if t[0][1:] == ["Antal deltagare", "Antal uppdrag"]]
+    assert ["CHANGE", "2 954", "26"] in commissions and commissions[-1] == ["Summa", "5 149", "81"], \
+        "Bilaga 3: the commissions beside the courses, as published"
+    assert "Deltagare på kurser och uppdrag 2018: 6 301 (1 152 på 11 kurser och 5 149 i 81 uppdrag)." in text
+    reached = next(row for t in _tables(annual, "Mätetal") for row in t if "deltagare på aktiviteter" in row[0])
+    assert reached[1:3] == ["6 197", "6 301"], "6.2's indicator counts the courses and the commissions, as published"
 
 
 def test_the_annual_report_has_the_organisations_own_figures(annual: Path) -> None:

@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from kubot import db
 from kubot.adapters.outbox import OutboxSender
-from kubot.adapters.routing import RoutingSender, platform_senders
+from kubot.adapters.routing import RoutingSender, platform_senders, refusal
 from kubot.journal import Origin
 from kubot.models import PlanVersion
 from kubot.plan import importing, loading
-from kubot.port import Sender
+from kubot.port import NotConfigured, Sender
 from kubot.settings import Settings
 
 
@@ -32,5 +32,20 @@ def start(settings: Settings) -> Engine:
 
 
 def sender(settings: Settings, engine: Engine) -> Sender:
-    """The way to reach people: each on the chat platform they are known on, else in the console outbox."""
-    return RoutingSender(engine, [*platform_senders(settings, engine), OutboxSender(engine)])
+    """The way to reach people: each on the chat platform they are linked to; the console outbox is the
+    mailbox only when no platform is configured at all."""
+    return _routing(settings, engine, platform_senders(settings, engine))
+
+
+def delivering_sender(settings: Settings, engine: Engine) -> Sender:
+    """The sender for whatever delivers reminders (`kubot worker`, `kubot reminders`): refused with
+    NotConfigured when people are linked to a platform that is neither set up nor switched off on purpose."""
+    platforms = platform_senders(settings, engine)
+    why = refusal(settings, engine, platforms)
+    if why is not None:
+        raise NotConfigured(why)
+    return _routing(settings, engine, platforms)
+
+
+def _routing(settings: Settings, engine: Engine, platforms: list[Sender]) -> Sender:
+    return RoutingSender(engine, platforms or [OutboxSender(engine)], off=settings.platforms_off)

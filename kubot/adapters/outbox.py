@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from kubot import db
 from kubot import formatting as fmt
 from kubot.models import OutboxMessage
-from kubot.port import Address, Outgoing
+from kubot.port import Address, Outgoing, Unreached
 
 
 class OutboxSender:
@@ -32,6 +32,10 @@ class OutboxSender:
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         found = identities.get(self.platform) or (name if self.platform == "console" else None)
         return Address(self.platform, found) if found else None
+
+    def why_not(self, name: str, identities: Mapping[str, str]) -> Unreached:
+        return Unreached(f"har ingen chattidentitet för {self.platform}",
+                         f"lägg till personens chattidentitet i planen (chatt: {{{self.platform}: …}})")
 
     def send(self, message: Outgoing) -> None:
         # One conversation per person on the console, so where it was asked does not matter; files are named.

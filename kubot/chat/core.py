@@ -32,12 +32,10 @@ from kubot.chat import followups, grammar, questions
 from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
-from kubot.chat import report_data_commands as _report_data_commands  # noqa: F401  (ekonomi, årsarbetare, text)
 from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, Command, Context, Usage, unique_commands
-from kubot.chat.values import Ambiguous, NoMatch, ValueProblem
+from kubot.chat.registry import COMMANDS, EXAMPLES, Command, Context, Usage, unique_commands
 from kubot.journal import JournalError, Origin
 from kubot.models import (
     Activity,
@@ -56,6 +54,7 @@ from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
 from kubot.settings import Settings
 from kubot.text import storable
+from kubot.values import Ambiguous, NoMatch, ValueProblem
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
@@ -189,7 +188,8 @@ class Bot:
         return Reply(f"Menar du: «{proposed}»? Svara ja.", accepted=False)
 
     def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
-        """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a short hint."""
+        """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a
+        short hint."""
         near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
         if near is not None:
             meant = COMMANDS[near[0]].name
@@ -332,7 +332,6 @@ def _first_word(text: str) -> tuple[str, str]:
     return word, rest
 
 
-EXAMPLES = "\nSå här kan det se ut:"  # what introduces the examples after a problem
 
 
 def _examples(command: Command, problem: Exception, message: str) -> str:

@@ -4,7 +4,8 @@ A form is for what is clumsy to type. It has no rules of its own: submitting it 
 command text a person could type, and the chat core decides, so a form and a sentence can never
 disagree. A platform adapter draws a `Form` its own way (a Slack modal, a Teams Adaptive Card),
 reads what was submitted back into plain `Values` (field id → text, or the options ticked), and
-shows a refusal beside the field `refusal` names.
+shows a refusal beside the field `refusal` names. Each record kind describes its own forms (`FORMS` in
+`kubot/kinds/<kind>/chat.py`); this module holds what they are made of and gathers them (`known`).
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from kubot import access
+from kubot import access, kinds
 from kubot.access import Action, Reportable
-from kubot.chat.core import EXAMPLES
-from kubot.chat.registry import COMMANDS
-from kubot.models import Activity, Area, Indicator, Municipality, Network, Staff
-from kubot.models.plan import Source
-from kubot.models.records import ActivityState
+from kubot.chat.registry import COMMANDS, EXAMPLES
+from kubot.models import Area, Staff
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 
@@ -102,40 +101,22 @@ Build = Callable[[Session, Staff | None, date, Values], tuple[Field, ...]]
 
 
 @dataclass(frozen=True)
-class _Spec:
+class FormSpec:
+    """A form's description: the command it composes (`kind`), its title and button, its fields, and the command
+    text."""
+
+    kind: str
     title: str
     submit: str
     build: Build
     command: Callable[[Form, Values], str]
 
 
-def _attendance(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    networks = session.exec(select(Network).order_by(col(Network.name))).all()
-    chosen = next((n for n in networks if n.code == text(preset, "network")), None)
-    fields = [Field("network", "Nätverk", Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
-                    redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              Field("date", "Mötets datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
-    if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
-        fields.append(Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", Kind.NOTE))
-    else:
-        guests = tuple((m.name, m.name) for m in plan_queries.invited(session, chosen))
-        fields.append(Field("present", "Kommuner som var där", Kind.CHOICES, optional=True, options=guests,
-                            initial=tuple(value for value, _ in guests), about=("kommun", "inbjudna")))
-    return (*fields, Field("women", "Kvinnor (valfritt)", Kind.NUMBER, optional=True, about=("kvinnor",)),
-            Field("men", "Män (valfritt)", Kind.NUMBER, optional=True, about=("män",)))
+def plan_id(session: Session, today: date) -> int:
+    return plan_queries.plan_id(session, today.year)
 
 
-def _attendance_command(form: Form, values: Values) -> str:
-    present = form.find("present")
-    invited = [value for value, _ in present.options] if present else []
-    there = ticked(values, "present")
-    who = "alla" if there and set(there) == set(invited) else ", ".join(there) or f"0 av {len(invited)}"
-    counts = "".join(f" {word} {number}" for word, field_id in (("kvinnor", "women"), ("män", "men"))
-                     if (number := text(values, field_id)))
-    return f"närvaro {text(values, 'network')} {text(values, 'date')} {who}{counts}"
-
-
-def _reportable(session: Session, actor: Staff | None, query: SelectOfScalar[Reportable]) -> list[Reportable]:
+def reportable(session: Session, actor: Staff | None, query: SelectOfScalar[Reportable]) -> list[Reportable]:
     """What the form lists is what `actor` may report for: the same rule the command applies."""
     return access.reportable(session, actor, session.exec(query).all()) if actor is not None else []
 
@@ -145,7 +126,7 @@ def may_open(session: Session, actor: Staff, kind: str) -> bool:
     return access.may(session, actor, Action.USE, COMMANDS[kind].role)
 
 
-def _periods(today: date) -> tuple[Option, ...]:
+def periods(today: date) -> tuple[Option, ...]:
     """The tertial we are in and the five before it, newest first."""
     found = [Period.containing(today)]
     for _ in range(5):
@@ -154,77 +135,15 @@ def _periods(today: date) -> tuple[Option, ...]:
     return tuple((p.code, p.label) for p in found)
 
 
-def _result(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Indicator).where(Indicator.plan_id == plan_queries.plan_id(session, today.year), Indicator.source == Source.TYPED)
-    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in _reportable(session, actor, query.order_by(col(Indicator.position))))
-    periods = _periods(today)
-    return (Field("indicator", "Mätetal", Kind.MENU, options=indicators, about=("mätetal",),
-                  initial=indicators[0][0] if len(indicators) == 1 else ""),
-            Field("value", "Resultat", Kind.TEXT, hint="t.ex. 79 %, 3 eller ja", about=("värde", "procent", "resultat")),
-            Field("period", "Period", Kind.MENU, options=periods, initial=periods[0][0], about=("period", "tertial")),
-            Field("analysis", "Analys (valfritt)", Kind.LONG_TEXT, optional=True, about=("analys",)))
-
-
-def _with_comment(command: str, values: Values, field_id: str) -> str:
+def with_comment(command: str, values: Values, field_id: str) -> str:
     comment = " ".join(text(values, field_id).split())  # one line, as typed in a chat
     return f"{command}: {comment}" if comment else command
 
 
-def _result_command(form: Form, values: Values) -> str:
-    return _with_comment(f"resultat {text(values, 'indicator')} {text(values, 'value')} {text(values, 'period')}",
-                         values, "analysis")
-
-
-def _activity(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    query = select(Activity).where(Activity.plan_id == plan_queries.plan_id(session, today.year))
-    activities = tuple((a.code, f"{a.code} – {a.name}") for a in _reportable(session, actor, query.order_by(col(Activity.position))))
-    return (Field("activity", "Aktivitet", Kind.MENU, options=activities, about=("aktivitet",),
-                  initial=activities[0][0] if len(activities) == 1 else ""),
-            Field("state", "Status", Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),
-            Field("comment", "Kommentar (valfritt)", Kind.LONG_TEXT, optional=True, about=("text", "kommentar")),
-            Field("example", "Exempel i rapporten", Kind.TOGGLE, optional=True,
-                  hint="kommentaren visas under ”Exempel på aktiviteter”"))
-
-
-def _activity_command(form: Form, values: Values) -> str:
-    example = " exempel" if text(values, "example") == "true" else ""
-    return _with_comment(f"aktivitet {text(values, 'activity')} {text(values, 'state')}{example}", values, "comment")
-
-
-def _course(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
-    return (Field("name", "Kursens namn", Kind.TEXT, about=("namn", "kursen")),
-            Field("date", "Datum", Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
-            Field("participants", "Antal deltagare", Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
-                  about=("antalet deltagare", "totalt")),
-            Field("digital", "Digital kurs", Kind.TOGGLE, optional=True),
-            Field("price", "Pris per deltagare, kr (valfritt)", Kind.TEXT, optional=True, about=("priset",)),
-            Field("external", "Externt pris per deltagare, kr (valfritt)", Kind.TEXT, optional=True,
-                  about=("externa priset",)),
-            Field("per-municipality", "Deltagare per kommun (valfritt): fyll i dem som var med, så räknas antalet ut.",
-                  Kind.NOTE),
-            *(Field(f"{PER_MUNICIPALITY}{m.code}", m.name, Kind.NUMBER, optional=True, about=(f"från {m.name}",))
-              for m in places),
-            Field(OUTSIDE, "Externa", Kind.NUMBER, optional=True, hint="deltagare från andra än dessa",
-                  about=("externa deltagare",)))
-
-
-def _course_command(form: Form, values: Values) -> str:
-    # The counts read "Aneby 3, Eksjö 2, externa 4", like a typed message (a municipality's field is labelled with its name).
-    counts = ", ".join(f"{'externa' if f.id == OUTSIDE else f.label} {count}" for f in form.inputs
-                       if f.id.startswith(PER_MUNICIPALITY) and (count := text(values, f.id)))
-    total = text(values, "participants")
-    parts = ["kurs", text(values, "name"), text(values, "date"), f"{total} deltagare" if total else "",
-             "digital" if text(values, "digital") == "true" else "", counts,
-             *(f"{word} {amount}" for word, field_id in (("pris", "price"), ("extern", "external"))
-               if (amount := text(values, field_id)))]
-    return " ".join(part for part in parts if part)
-
-
 def _report(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
-    periods = _periods(today)
+    shown = periods(today)
     areas = tuple((a.code, a.name) for a in session.exec(select(Area).order_by(col(Area.name))))
-    return (Field("period", "Period", Kind.MENU, options=periods, initial=periods[0][0], about=("period", "tertial")),
+    return (Field("period", "Period", Kind.MENU, options=shown, initial=shown[0][0], about=("period", "tertial")),
             Field("area", "Område (valfritt)", Kind.MENU, optional=True, options=areas,
                   hint="tomt för hela organisationen", about=("område",)),
             Field("dnr", "Diarienummer (valfritt)", Kind.TEXT, optional=True, about=("dnr", "diarienummer")))
@@ -235,18 +154,19 @@ def _report_command(form: Form, values: Values) -> str:
     return f"rapport {text(values, 'period')}" + (f" {area}" if area else "") + (f" dnr {dnr}" if dnr else "")
 
 
-FORMS: dict[str, _Spec] = {
-    "närvaro": _Spec("Närvaro vid nätverksmöte", "Registrera närvaron", _attendance, _attendance_command),
-    "resultat": _Spec("Resultat för mätetal", "Rapportera resultatet", _result, _result_command),
-    "aktivitet": _Spec("Aktivitetens status", "Spara statusen", _activity, _activity_command),
-    "kurs": _Spec("Kurs", "Registrera kursen", _course, _course_command),
-    "rapport": _Spec("Beställ rapportutkast", "Beställ utkastet", _report, _report_command),
-}
+REPORT = FormSpec("rapport", "Beställ rapportutkast", "Beställ utkastet", _report, _report_command)
+
+
+@cache
+def known() -> dict[str, FormSpec]:
+    """Every form by the command it composes: each record kind's (`FORMS` of its chat half), and the report's."""
+    specs = [spec for kind in kinds.KINDS for spec in kinds.chat_half(kind).FORMS]
+    return {spec.kind: spec for spec in (*specs, REPORT)}
 
 
 def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:
     """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in)."""
-    spec, preset = FORMS[kind], dict(preset or {})
+    spec, preset = known()[kind], dict(preset or {})
     filled = tuple(_filled(f, preset) for f in spec.build(session, actor, today, preset))
     return Form(kind, spec.title, spec.submit, filled)
 
@@ -287,7 +207,7 @@ def _filled(field: Field, preset: Values) -> Field:
 
 def command(form: Form, values: Values) -> str:
     """The chat command a submitted form stands for."""
-    return FORMS[form.kind].command(form, values)
+    return known()[form.kind].command(form, values)
 
 
 def missing(form: Form, values: Values) -> Problem | None:

@@ -23,11 +23,10 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from kubot import formatting
-from kubot.chat import values
-from kubot.chat.values import ValueProblem
+from kubot import formatting, values
 from kubot.periods import Period, PeriodError
 from kubot.records import MAX_AMOUNT
+from kubot.values import ValueProblem
 
 __all__ = [
     "MAX_COUNT",
@@ -253,6 +252,29 @@ def take_flag(text: str, *words: str) -> tuple[bool, str]:
     """Whether one of `words` stands in the text ("digital", "ytterligare"), and the text without it."""
     match = re.search(rf"{_START}(?:{'|'.join(re.escape(w) for w in words)}){_END}", text, re.IGNORECASE)
     return (False, text) if match is None else (True, _cut(text, match))
+
+
+# How a meeting was held, as people add it to a message, and how kubot writes it back: the platform by
+# name ("via Teams"), else remote or in person. The longer phrases first, so "på distans" is not "distans" + "på".
+ON_SITE = "på plats"
+REMOTE = "digitalt"
+_CHANNELS: tuple[tuple[str, str], ...] = (
+    (r"(?:via|i|på|över|med)\s+(?P<app>teams|zoom|skype|google meet|meet)", ""),
+    (r"(?:på\s+)?distans|digitalt|digital|online|videomöte", REMOTE),
+    (r"på\s+plats|fysiskt", ON_SITE),
+)
+
+
+def take_channel(text: str) -> tuple[str | None, str]:
+    """How a meeting was held, if the text says ("via Teams", "i Zoom", "digitalt", "på distans", "på plats"),
+    as kubot writes it ("via Teams", "digitalt", "på plats"), and the text without it."""
+    for pattern, said in _CHANNELS:
+        match = re.search(rf"{_START}(?:{pattern}){_END}", text, re.IGNORECASE)
+        if match is not None:
+            app = match.groupdict().get("app")
+            # Said last ("alla var där, i Zoom"), it leaves the separator before it behind.
+            return (f"via {' '.join(w.capitalize() for w in app.split())}" if app else said), _cut(text, match).rstrip(" ,;")
+    return None, text
 
 
 def entry_number(text: str) -> int:

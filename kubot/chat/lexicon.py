@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from kubot.chat import values
+from kubot import values
 from kubot.models import Activity, Area, Indicator, Municipality, Network, SurveyQuestion
 from kubot.plan import queries as plan_queries
 

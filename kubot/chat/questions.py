@@ -2,7 +2,7 @@
 to the command that answers it. No language model: what kubot understands is listed here.
 
     vad har jag kvar att rapportera?     → saknas
-    hur går det för PKS?                 → status PKS (a network or an area: its indicators, latest meetings, what is missing)
+    hur går det för PKS?                 → status PKS (a network or an area: indicators, meetings, what is missing)
     hur har socialcheferna svarat?       → status socialcheferna
     vem är ansvarig för narvaro-pks?     → ansvarig narvaro-pks
     när är deadline?                     → påminnelser

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from datetime import date, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from kubot import deadlines, evaluation, journal, owed, workdays
@@ -14,7 +17,7 @@ from kubot.models import Dispatch, Snooze, Staff
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.port import Reply
-from kubot.reminders import delivery, digest, schedule
+from kubot.reminders import delivery, digest, schedule, sending
 from kubot.reminders.schedule import ReminderPlan, Slot
 
 # A deadline set this many years ahead still shows in `påminnelser`.
@@ -173,18 +176,28 @@ def not_mine(ctx: Context, args: str) -> Reply:
     items = owed.owed(ctx.session, snapshot, owed.Whose(person=ctx.actor.id))
     if not items:
         return Reply(f"Du har inget som saknas för {period.code}, så det finns inget att lämna över.")
-    recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
-                              summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(i.code for i in items),
-                              detail={"codes": [i.code for i in items]})
     people = {s.id: s for s in ctx.session.exec(select(Staff).where(Staff.active)) if s.id is not None}
     heads = [a for a in delivery.admins(people) if a.id != ctx.actor.id]
+    codes = [i.code for i in items]
+    # The notice's key is what it says (who, which period, which items), so saying it again sends nothing new.
+    said = hashlib.sha256(" ".join(sorted(codes)).encode()).hexdigest()[:16]
+    keys = {head.id: f"inte-min:{head.id}:{ctx.actor.id}:{period.code}:{said}" for head in heads}
+    if keys and ctx.session.exec(select(Dispatch.id).where(col(Dispatch.key).in_(list(keys.values())))).first() is not None:
+        return Reply(f"Det har jag redan meddelat {', '.join(h.name for h in heads)}: {_listed(codes)} för {period.code}. "
+                     "Tills ansvaret ändras i planen fortsätter påminnelserna.")
+    recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
+                              summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(codes),
+                              detail={"codes": codes})
     if not recorded.duplicate:
         notice = digest.not_mine(ctx.actor.name, period, items)
         for head in heads:
-            delivery.add_dispatch(ctx.session, f"inte-min:{head.id}:{recorded.entry.id}", "inte-min", head.id or 0, notice, ctx.now, period)
+            with contextlib.suppress(IntegrityError), ctx.session.begin_nested():  # said at the same moment elsewhere
+                sending.add_dispatch(ctx.session, keys[head.id], "inte-min", head.id or 0, notice, ctx.now, period)
     who = ", ".join(h.name for h in heads) or "administratören"
-    codes = [i.code for i in items]
-    # The whole list is in the administrator's notice; a long one here would only hide the answer.
-    what = ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} uppgifter ({', '.join(codes[:3])} med flera)"
-    return Reply(f"Jag har meddelat {who} att {what} för {period.code} inte är din uppgift "
+    return Reply(f"Jag har meddelat {who} att {_listed(codes)} för {period.code} inte är din uppgift "
                  f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)
+
+
+def _listed(codes: list[str]) -> str:
+    # The whole list is in the administrator's notice; a long one in the reply would only hide the answer.
+    return ", ".join(codes) if len(codes) <= 5 else f"{len(codes)} uppgifter ({', '.join(codes[:3])} med flera)"

@@ -29,7 +29,8 @@ def _tertial_named(text: str) -> str:
 
 @command("rapport", "report", slow="Jag bygger rapporten, den kommer här om en stund.", role=Role.MANAGER, scope=Scope.READ)
 def report(ctx: Context, args: str) -> Reply:
-    """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område och med diarienummer.
+    """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område
+    och med diarienummer.
     Exempel: rapport T3 2018
     Exempel: rapport T2 2018 Barn och unga
     Exempel: rapport T3 2018 dnr RJL 2017/1522

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from kubot import evaluation, owed
+from kubot import evaluation, owed, values
 from kubot import formatting as fmt
-from kubot.chat import followups, grammar, values
-from kubot.chat.commands import take_period
-from kubot.chat.registry import Context, Scope, Usage, command
-from kubot.chat.values import NoMatch, ValueProblem
+from kubot.chat import followups, grammar
+from kubot.chat.registry import Context, Scope, Usage, command, take_period
 from kubot.models import Activity, Area, Attendance, Entry, Goal, Indicator, Network, Staff, StaffArea, StrategicGoal
 from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.port import Action, Reply
+from kubot.values import NoMatch, ValueProblem
 from kubot.verdicts import STATUS_SYMBOLS, Due, IndicatorVerdict, Snapshot, Status
 
 MAX_LINES = 25
@@ -60,7 +59,8 @@ class _Scoped:
 
 
 def _scope(ctx: Context, text: str, snapshot: Snapshot) -> _Scoped:
-    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its sub-areas)."""
+    """The indicators a scope names: an indicator, a goal, a strategic goal, a network or an area (with its
+    sub-areas)."""
     year = snapshot.period.year
     wanted = text.strip().casefold()
     goals = plan_queries.items(ctx.session, Goal, year)
@@ -107,8 +107,8 @@ def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
     if not networks:
         return ""
     rows = ctx.session.exec(
-        select(col(Network.name), col(Attendance.held_on), col(Attendance.present_count), col(Attendance.invited_count))
-        .join(Network).join(Entry, col(Entry.id) == col(Attendance.entry_id))
+        select(col(Network.name), Attendance).select_from(Attendance).join(Network)
+        .join(Entry, col(Entry.id) == col(Attendance.entry_id))
         .where(col(Network.code).in_(networks), col(Entry.undone_at).is_(None), col(Entry.replaced_by_id).is_(None))
         .order_by(col(Attendance.held_on).desc(), col(Attendance.id).desc()).limit(_LATEST_MEETINGS)
     ).all()
@@ -117,7 +117,8 @@ def _latest_meetings(ctx: Context, networks: tuple[str, ...]) -> str:
     # One network's meetings need not repeat its name; an area's do.
     named = len(networks) > 1
     return "\nSenaste möten: " + ", ".join(
-        f"{_short(name) + ' ' if named else ''}{fmt.day(day)} {present} av {invited}" for name, day, present, invited in rows) + "."
+        f"{_short(name) + ' ' if named else ''}{fmt.day(a.held_on)} {a.present_count} av {a.invited_count}"
+        + (f" {a.channel}" if a.channel else "") for name, a in rows) + "."
 
 
 def _short(name: str) -> str:

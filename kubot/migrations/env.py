@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import kubot.models  # noqa: F401  (registers every table on the metadata)
+import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
 
 config = context.config
 

@@ -38,7 +38,9 @@ class Direction(StrEnum):
 
 
 class Source(StrEnum):
-    """How an indicator gets its value: typed in, or derived from logged records."""
+    """How an indicator gets its value (the plan file's `källa`): typed in, or derived from logged records.
+
+    Each is offered by one record kind, which words it and computes it (`kubot.kinds`)."""
 
     TYPED = "inmatat"
     ATTENDANCE = "närvaro"
@@ -51,26 +53,6 @@ class Source(StrEnum):
     APPLICATIONS_COUNT = "ansökningar_antal"
     APPLICATIONS_AMOUNT = "ansökningar_belopp"
     SURVEY = "enkät"
-
-    @property
-    def label(self) -> str:
-        """What the value is made from, in words for people (the plan file's key is for administrators)."""
-        return _SOURCE_LABELS[self]
-
-
-_SOURCE_LABELS = {
-    Source.TYPED: "det ansvariga skriver in",
-    Source.ATTENDANCE: "närvaron vid nätverksmötena",
-    Source.ATTENDANCE_EACH_MUNICIPALITY: "varje kommuns närvaro vid nätverksmötena",
-    Source.COURSES_COUNT: "antalet registrerade kurser",
-    Source.COURSE_PARTICIPANTS: "kursernas deltagare",
-    Source.COURSES_DIGITAL_SHARE: "andelen digitala kurser",
-    Source.COURSE_COST_REDUCTION_KR: "kursernas pris jämfört med externt pris",
-    Source.COURSE_COST_REDUCTION_PERCENT: "kursernas pris jämfört med externt pris",
-    Source.APPLICATIONS_COUNT: "registrerade ansökningar",
-    Source.APPLICATIONS_AMOUNT: "beviljade och sökta belopp i ansökningarna",
-    Source.SURVEY: "svaren på enkäten",
-}
 
 
 class Timing(StrEnum):

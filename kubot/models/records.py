@@ -50,6 +50,8 @@ class Attendance(SQLModel, table=True):
     names_known: bool = False
     women: int | None = None
     men: int | None = None
+    # How the meeting was held, when the message said it: "via Teams", "digitalt", "på plats".
+    channel: str | None = Field(default=None, sa_type=String(40))
 
 
 class AttendancePresence(SQLModel, table=True):

@@ -94,7 +94,7 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
             indicators = [
                 IndicatorSpec(
                     code=i.code, name=i.name, unit=Unit(i.unit), direction=Direction(i.direction), target=target_of(i),
-                    source=Source(i.source), networks=tuple(i.networks), question=i.question_code, timing=Timing(i.timing),
+                    source=i.source, networks=tuple(i.networks), question=i.question_code, timing=Timing(i.timing),
                     measured_month=i.measured_month, responsible=name_of(i.responsible_id),
                     partly_met_from=i.partly_met_from, prorate=i.prorate,
                 )

@@ -157,7 +157,7 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
             # the write lock, and everyone else's messages wait for it (bench/concurrency.py).
             indicator_rows = [
                 {"plan_id": stored_id(version), "goal_id": stored_id(goal), "code": spec.code, "position": i_index,
-                 "name": spec.name, "unit": spec.unit.value, "direction": spec.direction.value, "source": spec.source.value,
+                 "name": spec.name, "unit": spec.unit.value, "direction": spec.direction.value, "source": spec.source,
                  "networks": list(spec.networks), "question_code": spec.question, "timing": spec.timing.value,
                  "measured_month": spec.measured_month, "responsible_id": staff_id(session, staff, spec.responsible),
                  "partly_met_from": spec.partly_met_from, "prorate": spec.prorate}

@@ -79,7 +79,7 @@ class IndicatorSpec(_Model):
     unit: Unit = Field(default=Unit.PERCENT, alias="enhet")
     direction: Direction = Field(default=Direction.HIGHER, alias="riktning")
     target: float | dict[Year, float] | None = Field(default=None, alias="målvärde")
-    source: Source = Field(default=Source.TYPED, alias="källa")
+    source: str = Field(default=Source.TYPED.value, alias="källa")
     networks: tuple[Code, ...] = Field(default=(), alias="nätverk")
     question: Code | None = Field(default=None, alias="fråga")
     timing: Timing = Field(default=Timing.CONTINUOUS, alias="mätning")
@@ -87,6 +87,18 @@ class IndicatorSpec(_Model):
     responsible: str | None = Field(default=None, alias="ansvarig")
     partly_met_from: float | None = Field(default=None, gt=0, lt=1, alias="delvis_från")
     prorate: bool = Field(default=False, alias="proportionera")
+
+    @field_validator("source")
+    @classmethod
+    def _offered(cls, value: str) -> str:
+        # The record kinds say which sources exist; imported here because the kinds read the plan's tables.
+        from kubot import kinds
+
+        offered = sorted(kinds.sources())
+        if value not in offered:
+            listed = ", ".join(repr(key) for key in offered[:-1]) + f" eller {offered[-1]!r}"
+            raise ValueError(f"har värdet {value!r}; tillåtet är {listed}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorSpec:

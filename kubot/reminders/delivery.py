@@ -8,11 +8,11 @@ Exactly once, and where it could break:
    period, stage); the key is unique, so a second claim of the same reminder – by a restarted
    or a second worker, or a catch-up run – fails and is skipped. A crash before the claim
    commits leaves nothing behind and the next run claims it; after it, the message is owed.
-3. `deliver_pending` hands every claimed, undelivered message to the `Sender` and then marks
-   it delivered. A crash between the two delivers it again on the next run with the same
-   key, and a sender must deliver a key once (the routing sender claims the key in the same
-   ledger row before it hands the message to a platform; the outbox has a unique key). A crash
-   before the send simply sends it later.
+3. `sending.deliver_pending` hands every claimed, undelivered message to the `Sender` (all of one
+   person's in one message) and then marks it delivered. A crash between the two delivers it again
+   on the next run with the same key, and a sender must deliver a key once (the outbox has a unique
+   key; the routing sender claims the key in the outbound ledger, `dispatch`, before it hands the
+   message to a platform). A crash before the send simply sends it later.
 
 The outcome is that every due reminder is delivered once: never lost, never twice.
 """
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -32,14 +32,14 @@ from kubot import db, evaluation, owed
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, ChatIdentity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
+from kubot.models import Activity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.owed import Owed
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.plan.queries import AreaTree
-from kubot.port import Action, Outgoing, Sender
-from kubot.reminders import digest, schedule
+from kubot.port import Sender
+from kubot.reminders import digest, schedule, sending
 from kubot.reminders.schedule import ReminderPlan, Slot
 from kubot.settings import Settings
 from kubot.verdicts import ActivityVerdict, Due, IndicatorVerdict, Snapshot
@@ -219,80 +219,23 @@ def claim(engine: Engine, planned: Planned, now: datetime) -> bool:
     """Record the message under its key; False when that key was claimed before (by anyone)."""
     try:
         with db.session_scope(engine) as session:
-            add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message, now,
+            sending.add_dispatch(session, planned.key, planned.kind, planned.recipient_id, planned.message, now,
                          period=planned.period, stage=planned.stage)
         return True
     except IntegrityError:
         return False
 
 
-def add_dispatch(session: Session, key_: str, kind: str, recipient_id: int, message: digest.Text, now: datetime,
-                 period: Period | None = None, stage: str = "") -> None:
-    """Insert a claimed message in the session's transaction; the unique key refuses a second claim."""
-    session.add(Dispatch(key=key_, kind=kind, recipient_id=recipient_id, year=period.year if period else None,
-                         tertial=period.tertial if period else None, stage=stage, text=message.text,
-                         actions=[asdict(a) for a in message.actions], created_at=now))
-    session.flush()
-
-
-def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> int:
-    """Hand every claimed, undelivered message to `sender`; returns how many were delivered.
-
-    A person the sender cannot reach is not dropped: the message is marked with the problem and
-    the administrators get a notice with its text.
-    """
-    delivered = 0
-    for _ in range(3):  # a notice about an unreachable person is itself delivered in the next pass
-        with Session(engine) as session:
-            # Only what kubot decided to send has a recipient; the rest was handed straight to a sender.
-            pending = session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "",
-                                                          col(Dispatch.recipient_id).is_not(None))
-                                   .order_by(col(Dispatch.id))).all()
-            people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
-            identities: dict[int, dict[str, str]] = {}
-            for identity in session.exec(select(ChatIdentity)):
-                identities.setdefault(identity.staff_id, {})[identity.platform] = identity.external_id
-        if not pending:
-            break
-        for row in pending:
-            recipient = row.recipient_id or 0  # never 0: the query asked for a recipient
-            person = people[recipient]
-            address = sender.address(person.name, identities.get(recipient, {})) if person.active else None
-            if address is None:
-                _unreachable(engine, row, person, sender.platform, people, now)
-                continue
-            sender.send(Outgoing(key=row.key, to=address, recipient=person.name, text=row.text,
-                                 actions=tuple(Action(**a) for a in row.actions)))
-            with db.session_scope(engine) as session:
-                session.exec(update(Dispatch).where(col(Dispatch.id) == row.id, col(Dispatch.delivered_at).is_(None))
-                             .values(delivered_at=now, address=address.id, platform=address.platform))
-            delivered += 1
-    return delivered
-
-
-def _unreachable(engine: Engine, row: Dispatch, person: Staff, platform: str, people: dict[int, Staff],
-                 now: datetime) -> None:
-    problem = (f"{person.name} har ingen chattidentitet för {platform}" if person.active
-               else f"{person.name} är inte längre aktiv i kubot")
-    log.warning("cannot deliver %s: %s", row.key, problem)
-    with db.session_scope(engine) as session:
-        session.exec(update(Dispatch).where(col(Dispatch.id) == row.id).values(problem=problem, platform=platform))
-        if row.kind == "ej-nåbar":
-            return  # an administrator who cannot be reached either: the problem stays in the ledger
-        notice = digest.unreachable(person.name, platform, problem, row.text)
-        for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id != person.id):
-            try:
-                with session.begin_nested():
-                    add_dispatch(session, f"ej-nåbar:{admin.id}:{row.key}", "ej-nåbar", admin.id or 0, notice, now)
-            except IntegrityError:
-                pass
-
-
 @dataclass(frozen=True)
 class Outcome:
     planned: list[Planned]
     claimed: list[Planned]
-    delivered: int
+    deliveries: sending.Deliveries
+
+    @property
+    def delivered(self) -> int:
+        """The messages a chat platform accepted (the console outbox is no platform)."""
+        return self.deliveries.accepted
 
 
 def send_due(engine: Engine, settings: Settings, sender: Sender, *, now: datetime,
@@ -301,4 +244,4 @@ def send_due(engine: Engine, settings: Settings, sender: Sender, *, now: datetim
     with db.session_scope(engine) as session:
         planned = plan(session, now=now, settings=settings, evaluate=evaluate)
     claimed = [p for p in planned if not p.sent and claim(engine, p, now)]
-    return Outcome(planned, claimed, deliver_pending(engine, sender, now))
+    return Outcome(planned, claimed, sending.deliver_pending(engine, sender, now))

@@ -15,7 +15,7 @@ from kubot import workdays
 from kubot.models.records import ActivityState
 from kubot.owed import Owed, owed_verdicts
 from kubot.periods import Period
-from kubot.port import Action
+from kubot.port import Action, Unreached
 from kubot.verdicts import ActivityVerdict, Due, Snapshot
 
 NOBODY = "Utan ansvarig"
@@ -127,10 +127,35 @@ def summary(name: str, period: Period, deadline: date, today: date, completeness
     return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
 
 
-def unreachable(person: str, platform: str, problem: str, original: str) -> Text:
-    """To the admin: a reminder that could not be sent, with the text so it can be forwarded."""
-    return Text(f"Jag kunde inte skicka en påminnelse till {person} på {platform}: {problem}. "
-                f"Lägg till personens chattidentitet i planen (chatt: {{{platform}: …}}). Meddelandet var:\n\n{original}")
+def combined(name: str, parts: Sequence[Text]) -> Text:
+    """Everything due to one person at once, as one message: the parts in order, greeted once, each
+    button once (the same command offered by two parts is one button)."""
+    if len(parts) == 1:
+        return parts[0]
+    greeting = f"Hej {name.split()[0]}! "
+    texts = [parts[0].text, *(p.text.removeprefix(greeting) for p in parts[1:])]
+    first: dict[str, Action] = {}
+    for part in parts:
+        for action in part.actions:
+            first.setdefault(action.command, action)
+    return Text("\n\n".join(texts), tuple(first.values()))
+
+
+# What each kind of message is called in the administrators' list of people not reached.
+_KIND_WORDS = {"påminnelse": "påminnelse", "eskalering": "chefens sammanställning", "sammanfattning": "lägesrapport",
+               "ej-ansvarig": "uppgifter utan ansvarig", "inte-min": "”inte min uppgift”"}
+
+
+def unreached(people: Sequence[tuple[str, Unreached, Sequence[str]]]) -> Text:
+    """To the administrators, once per delivery run: everyone kubot could not reach (name, why, which
+    messages), with what to do about each."""
+    lines = [f"{len(people)} {'person' if len(people) == 1 else 'personer'} kunde inte nås, "
+             f"så {'hen' if len(people) == 1 else 'de'} har inte fått sina meddelanden från kubot:"]
+    for name, why, kinds in people:
+        what = ", ".join(dict.fromkeys(_KIND_WORDS.get(kind, "meddelande") for kind in kinds))
+        lines += [f"• {name} ({what}): {why.why}.", f"    Gör så här: {why.fix}."]
+    lines += ["", "Meddelandena skickas inte om av sig själva. Se vem som nås var med ”kontroll”."]
+    return Text("\n".join(lines), (Action("se vem som nås var", "kontroll"),))
 
 
 def not_mine(person: str, period: Period, items: Sequence[Owed]) -> Text:

@@ -37,8 +37,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, Pending
 
 from kubot import db
 from kubot.periods import Period
-from kubot.port import Sender
-from kubot.reminders import delivery
+from kubot.port import NotConfigured, Sender
+from kubot.reminders import delivery, sending
 from kubot.reminders.lock import HEARTBEAT_SECONDS, Lock, lock_for
 from kubot.settings import Settings
 
@@ -115,13 +115,27 @@ def reminders_job() -> None:
     outcome = delivery.send_due(runtime.engine, runtime.settings, runtime.sender, now=runtime.clock())
     log.info("reminders: %d due, %d new, %d delivered", len(outcome.planned), len(outcome.claimed), outcome.delivered)
     print(f"Påminnelser {runtime.clock().astimezone(runtime.settings.timezone):%Y-%m-%d %H:%M}: "
-          f"{len(outcome.planned)} aktuella, {len(outcome.claimed)} nya, {outcome.delivered} levererade.", flush=True)
+          f"{len(outcome.planned)} aktuella, {len(outcome.claimed)} nya, {said(outcome.deliveries)}.", flush=True)
+
+
+def said(done: sending.Deliveries) -> str:
+    """A pass's deliveries in Swedish: only what a chat platform accepted counts as delivered."""
+    parts = [f"{done.accepted} levererade"]
+    if done.in_outbox:
+        parts.append(f"{done.in_outbox} i konsolens utkorg (ingen chattplattform är inställd; läs dem med kubot outbox)")
+    if done.failed:
+        parts.append(f"{done.failed} tog plattformen inte emot (försöks igen vid nästa körning)")
+    if done.unreached:
+        who = "; ".join(f"{name}: {why.why}" for name, why in done.unreached.items())
+        parts.append(f"{len(done.unreached)} {'person' if len(done.unreached) == 1 else 'personer'} nåddes inte ({who}); "
+                     "administratörerna har fått en lista")
+    return ", ".join(parts)
 
 
 @_rides_out_outages
 def delivery_job() -> None:
     runtime = _current()
-    delivery.deliver_pending(runtime.engine, runtime.sender, runtime.clock())
+    sending.deliver_pending(runtime.engine, runtime.sender, runtime.clock())
 
 
 @_rides_out_outages
@@ -241,15 +255,25 @@ def _release(lock: Lock) -> None:
         log.warning("could not release the worker lock: %s", _reason(exc))
 
 
+def _refused(exc: NotConfigured) -> int:
+    print(f"kubot worker startar inte. {exc}", file=sys.stderr, flush=True)
+    return 2
+
+
 def _once(settings: Settings, start: Start, sender_for: SenderFor, at: datetime | None) -> int:
     global _runtime
     engine = start()
+    try:
+        sender = sender_for(engine)
+    except NotConfigured as exc:
+        engine.dispose()
+        return _refused(exc)
     lock = lock_for(engine)
     try:
         if not lock.acquire():
             print(f"{lock.busy(settings.timezone)} Den här körningen (--once) gjorde ingenting.", file=sys.stderr, flush=True)
             return 1
-        _runtime = runtime = Runtime(engine, settings, sender_for(engine), lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
+        _runtime = runtime = Runtime(engine, settings, sender, lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
         reminders_job()  # the catch-up: whatever came due while no worker ran
         if runtime.outage is not None:
             print(f"Databasen svarar inte ({_reason(runtime.outage)}); försök igen senare.", file=sys.stderr, flush=True)
@@ -298,6 +322,11 @@ def run(settings: Settings, start: Start, sender_for: SenderFor, *, once: bool =
     engine = _started(start, connection)
     if engine is None:
         return 0
+    try:
+        sender = sender_for(engine)
+    except NotConfigured as exc:
+        engine.dispose()
+        return _refused(exc)
     lock = lock_for(engine)
     announced = False
     try:
@@ -309,7 +338,7 @@ def run(settings: Settings, start: Start, sender_for: SenderFor, *, once: bool =
                         announced = True
                     _stopping.wait(HEARTBEAT_SECONDS)
                     continue
-                _runtime = runtime = Runtime(engine, settings, sender_for(engine), lock, lambda: datetime.now(UTC))
+                _runtime = runtime = Runtime(engine, settings, sender, lock, lambda: datetime.now(UTC))
                 _serve(runtime)
                 outage = runtime.outage
             except SQLAlchemyError as exc:

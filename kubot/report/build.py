@@ -35,7 +35,7 @@ from kubot import evaluation, signoff
 from kubot.deadlines import deadline_for
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
-from kubot.report import content, document, gather
+from kubot.report import content, document, gather, template
 from kubot.settings import Settings
 
 LOCK_DIR = Path(tempfile.gettempdir()) / "kubot-rapportlas"
@@ -182,10 +182,11 @@ def build(
     session: Session, request: content.Request, settings: Settings, *, now: datetime, trigger: str,
     actor_id: int | None = None, out: Path | None = None, per: date | None = None,
 ) -> Built:
-    """Evaluate `request.period` as of its cut-off, build the report and write it to `out` (default: the report directory)."""
+    """Evaluate `request.period` as of its cut-off, build the report and write it to `out` (default: the report
+    directory)."""
     try:
-        template = document.open_template(settings.report_template)
-    except document.TemplateError as exc:
+        word = template.open_template(settings.report_template)
+    except template.TemplateError as exc:
         raise ReportError(str(exc)) from exc
     today = now.astimezone(settings.timezone).date()
     check_request(session, request, today)
@@ -202,7 +203,7 @@ def build(
         signoffs = signoff.state(session, period) if request.area is None else None
         report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now,
                                signoffs=signoffs)
-        data = document.render(report, template, built_in=settings.report_template is None)
+        data = document.render(report, word, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)
     return Built(path.resolve(), report.title_page.title, snapshot.id, snapshot.as_of)

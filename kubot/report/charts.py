@@ -306,7 +306,8 @@ def remember(chart: Chart, image: Image) -> None:
 
 
 def render_cached(chart: Chart) -> Image:
-    """`render`, reusing the image of a chart with the same content (charts are frozen values, so equal data is equal)."""
+    """`render`, reusing the image of a chart with the same content (charts are frozen values, so equal data is
+    equal)."""
     with _cache_lock:
         if (image := _cache.get(chart)) is not None:
             _cache.move_to_end(chart)

@@ -5,7 +5,8 @@ The verksamhetsberättelse (T3) follows Verksamhetsberättelse 2018: Inledning w
 evaluation, events, staff and the future; a chapter per strategic goal with indicator and
 activity tables, charts and analysis; the economy; the appendices. The delårsrapport (T1, T2)
 is the organisation's own lean shape: per strategic goal the indicators that have results and a
-few examples, the economy, and the measures for the rest of the year.
+few examples, the economy, and the measures for the rest of the year. The tables and charts of one
+kind of record (attendance, courses, commissions …) are that kind's report half (`kubot/kinds/<kind>/report.py`).
 
 A section with nothing to show is left out (and numbering closes up); what is missing is listed
 once, with who can supply it, in an internal note at the start that the sender deletes.
@@ -19,10 +20,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from kubot import formatting as fmt
-from kubot import signoff
-from kubot.models.plan import Source
+from kubot import kinds, signoff
+from kubot.kinds import survey
+from kubot.kinds.base import ReportHalf
+from kubot.kinds.economy import report as economy_report
+from kubot.kinds.staff import report as staff_report
 from kubot.periods import TERTIAL_NAMES, Period
 from kubot.plan.schema import GoalSpec, StrategicGoalSpec
 from kubot.report import gather, parts
@@ -90,8 +95,9 @@ def evaluation_method(ctx: Context) -> list[Block]:
         f"Varje mätetal bedöms mot sitt målvärde för perioden {fmt.day(period.start)}–{fmt.day(period.end)}. Symbolen framför "
         "mätetalet visar om målvärdet nås, och pilen bredvid resultatet hur resultatet har förändrats jämfört med samma "
         f"period {period.year - 1}. Aktiviteternas symboler visar den senast rapporterade statusen under året."))
-    respondents = sum(sum(s.counts) + s.dont_know for s in ctx.data.facts.surveys if s.year == period.year)
-    networks = {s.network for s in ctx.data.facts.surveys if s.year == period.year}
+    answers = survey.responses(ctx.data.facts)
+    respondents = sum(sum(s.counts) + s.dont_know for s in answers if s.year == period.year)
+    networks = {s.network for s in answers if s.year == period.year}
     if networks:
         blocks.append(Paragraph.plain(
             f"Den årliga utvärderingsenkäten för {period.year} är besvarad i {parts.count_text(len(networks), 'nätverk', 'nätverk')} "
@@ -134,8 +140,8 @@ def three_k(ctx: Context) -> list[Block]:
 def staff(ctx: Context) -> list[Block]:
     if ctx.plan.area:
         return []
-    text, table = ctx.text("medarbetare"), parts.staff_table(ctx)
-    financing = parts.staff_financing_sentence(ctx)
+    text, table = ctx.text("medarbetare"), staff_report.staff_table(ctx)
+    financing = staff_report.staff_financing_sentence(ctx)
     if table is None:
         ctx.miss("årsarbetare per anställningsform (”årsarbetare …”)")
     if text is None:
@@ -158,18 +164,15 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]],
     table = parts.indicator_table(ctx, goal, only_results=lean)
     if table is not None:
         blocks.append(table)
-    if not lean and any(spec.source in parts.APPLICATION_SOURCES for spec in goal.indicators) and \
-            (applications := parts.application_table(ctx)) is not None:
-        blocks.append(applications)
     if not lean:
+        for half in _report_halves():
+            blocks.extend(half.goal_blocks(ctx, goal))
         for spec in goal.indicators:
             verdict = ctx.snapshot.indicator(spec.code)
             if verdict is None or verdict.value is None:
                 continue
-            if spec.source == Source.ATTENDANCE_EACH_MUNICIPALITY or (spec.source == Source.ATTENDANCE and len(spec.networks) > 1):
-                blocks.extend(parts.attendance_charts(ctx, spec, verdict.target))
-            if spec.source == Source.SURVEY and (chart := parts.survey_chart(ctx, spec)) is not None:
-                blocks.append(chart)
+            for half in _report_halves():
+                blocks.extend(half.indicator_blocks(ctx, spec, verdict))
         activities, silent = parts.activity_table(ctx, goal, told)
         if activities is not None:
             blocks.append(activities)
@@ -227,12 +230,12 @@ def lean_chapters(ctx: Context) -> list[Block]:
 
 
 def economy_chapter(ctx: Context) -> list[Block]:
-    text, accounts, financing = ctx.text("ekonomi"), parts.accounts_table(ctx), parts.financing_table(ctx)
-    payout = parts.payout_sentence(ctx)
+    text, accounts, financing = ctx.text("ekonomi"), economy_report.accounts_table(ctx), economy_report.financing_table(ctx)
+    payout = economy_report.payout_sentence(ctx)
     # The delårsrapport shows the opening balance beside the remainder, and its staff financing here (§2.2.1).
     interim = ctx.period.tertial < 3
-    balance = parts.balance_table(ctx) if interim else None
-    staff_sentence = parts.staff_financing_sentence(ctx) if interim else None
+    balance = economy_report.balance_table(ctx) if interim else None
+    staff_sentence = staff_report.staff_financing_sentence(ctx) if interim else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
     if text is None:
@@ -242,10 +245,10 @@ def economy_chapter(ctx: Context) -> list[Block]:
     blocks: list[Block] = [Heading("Ekonomi", 1)]
     blocks.extend(parts.prose(text) if text else [])
     if accounts is not None:
-        blocks.extend([accounts, *parts.accounts_footnotes(ctx)])
+        blocks.extend([accounts, *economy_report.accounts_footnotes(ctx)])
     blocks.extend(block for block in (payout, financing, balance) if block is not None)
     if staff_sentence is not None:
-        staff_table = parts.staff_table(ctx)
+        staff_table = staff_report.staff_table(ctx)
         blocks.extend([Heading("Årsarbetare och deras finansiering", 2), staff_sentence, *([staff_table] if staff_table else [])])
     return blocks
 
@@ -261,19 +264,23 @@ def legend(ctx: Context) -> list[Block]:
     return parts.legend()
 
 
-def course_examples(ctx: Context) -> list[Block]:
-    return [] if ctx.plan.area else parts.course_examples(ctx)
+def appendices(ctx: Context) -> list[Block]:
+    """The record kinds' appendices, in the registry's order; only the organisation's report has them."""
+    if ctx.plan.area:
+        return []
+    return [block for half in _report_halves() for appendix in half.appendices for block in appendix(ctx)]
 
 
-def course_participants(ctx: Context) -> list[Block]:
-    return [] if ctx.plan.area else parts.course_participants(ctx)
+@cache
+def _report_halves() -> tuple[ReportHalf, ...]:
+    return tuple(kinds.report_half(kind).REPORT for kind in kinds.KINDS)
 
 
 Section = Callable[[Context], list[Block]]
 
 # The two shapes, in order. Each section returns nothing when it has nothing to show.
 ANNUAL: tuple[Section, ...] = (introduction, evaluation_method, events, three_k, staff, future, strategic_chapters,
-                               economy_chapter, legend, course_examples, course_participants)
+                               economy_chapter, legend, appendices)
 INTERIM: tuple[Section, ...] = (introduction, events, three_k, lean_chapters, economy_chapter, measures, legend)
 
 

@@ -1,35 +1,30 @@
-"""Rendering a `model.Report` as a Word document – the only module that imports python-docx.
+"""Rendering a `model.Report` as a Word document: python-docx is used here and in its two helpers,
+kubot.report.template (opening and checking the organisation's template) and kubot.report.ooxml (the
+WordprocessingML python-docx has no API for), and nowhere else.
 
 With the organisation's template (KUBOT_REPORT_TEMPLATE) the report is written into a copy
 of that document with its body cleared, so styles, page setup, header, footer and logo are
-the organisation's own. Without one, python-docx's default document gets a plain built-in
-look. The template is opened and checked before anything else is done, so a broken or
-incomplete template is reported by name at once rather than as a crash halfway through.
+the organisation's own. Without one, python-docx's default document gets a plain built-in look.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
-from lxml import etree
 
-from kubot.report import alt_text, charts, drawing
+from kubot.report import alt_text, charts, drawing, ooxml, template
 from kubot.report.model import (
     BarChart,
     Bullets,
@@ -44,23 +39,14 @@ from kubot.report.model import (
     Table,
 )
 
-REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
 OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
 HEADER_FILL = "DCE6F0"
-LANGUAGE = "sv-SE"
 DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
 INTERNAL_RED = RGBColor(0xB7, 0x1C, 0x1C)
 SYMBOL_FONT = "Segoe UI Symbol"
 SYMBOL_SIZE = Pt(10)
 SMALL = Pt(8)
 SMALL_HEADER = Pt(7)
-# Narrow cell margins (twentieths of a point) for tables with many columns, so figures and headers fit.
-SMALL_MARGIN = "45"
-# A template larger than this, or one that unpacks to more than this many times its size, is refused before
-# python-docx unpacks it (a "zip bomb" would otherwise fill the memory first).
-TEMPLATE_MAX_BYTES = 50_000_000
-TEMPLATE_MAX_UNPACKED = 200_000_000
-TEMPLATE_MAX_RATIO = 100
 # Characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF) and the other
 # noncharacters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF): one of them in one entry must not stop every report.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
@@ -71,10 +57,6 @@ NB_HYPHEN = "\u2011"
 _GROUPED = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _UNIT = re.compile(r"(?<=\d) (?=(?:%|kr|tkr|procentenheter)(?![\w]))")
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-class TemplateError(ValueError):
-    """The report template cannot be used; the message is Swedish and says what to do."""
 
 
 def clean(text: str) -> str:
@@ -88,69 +70,12 @@ def typeset(text: str) -> str:
     return _DATE.sub(lambda m: NB_HYPHEN.join(m.groups()), text)
 
 
-def _check_package(path: Path) -> None:
-    """Refuse a template that is too big or unpacks to far more than its size, before anything is unpacked."""
-    size = path.stat().st_size
-    if size > TEMPLATE_MAX_BYTES:
-        raise TemplateError(f"Rapportmallen {path} är {size // 1_000_000} MB – en Word-mall är sällan över "
-                            f"{TEMPLATE_MAX_BYTES // 1_000_000} MB. Kontrollera KUBOT_REPORT_TEMPLATE.")
-    try:
-        with zipfile.ZipFile(path) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
-                            "och ange den i KUBOT_REPORT_TEMPLATE.") from exc
-    if unpacked > TEMPLATE_MAX_UNPACKED or unpacked > TEMPLATE_MAX_RATIO * max(size, 1):
-        raise TemplateError(f"Rapportmallen {path} packas upp till {unpacked // 1_000_000} MB ur {max(size // 1000, 1)} kB – "
-                            "det är inte en vanlig Word-mall och används inte. Spara om mallen i Word.")
-
-
-def open_template(path: Path | None) -> Document:
-    """The document to write the report into: the template with its body cleared, or a fresh default.
-
-    Raises TemplateError for a missing file, a file that is not a .docx, a package that would unpack to
-    far more than its size, broken XML or missing styles.
-    """
-    if path is None:
-        return docx.Document()
-    if not path.is_file():
-        raise TemplateError(f"Rapportmallen {path} finns inte. Ändra KUBOT_REPORT_TEMPLATE eller ta bort den för standardutseendet.")
-    _check_package(path)
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
-                            f"och ange den i KUBOT_REPORT_TEMPLATE. ({exc})") from exc
-    missing = [name for name in REQUIRED_STYLES if not _has_style(document, name)]
-    if missing:
-        raise TemplateError(f"Rapportmallen {path} saknar formatmallarna {', '.join(missing)}. Lägg till dem i mallen "
-                            "(i Word: Format → Formatmallar) eller ta bort KUBOT_REPORT_TEMPLATE för standardutseendet.")
-    _clear_body(document)
-    return document
-
-
 def _text_width(section: Section) -> int:
     """The width between the margins; a template section without a page size gets A4 with Word's margins."""
     page = section.page_width if section.page_width is not None else Cm(21.0)
     left = section.left_margin if section.left_margin is not None else Cm(2.5)
     right = section.right_margin if section.right_margin is not None else Cm(2.5)
     return page - left - right
-
-
-def _has_style(document: Document, name: str) -> bool:
-    try:
-        document.styles[name]
-    except KeyError:
-        return False
-    return True
-
-
-def _clear_body(document: Document) -> None:
-    """Everything but the final section properties, which hold the page setup, header and footer."""
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
 
 
 def render(report: Report, document: Document, *, built_in: bool) -> bytes:
@@ -177,7 +102,7 @@ class _Writer:
         self.image = image
         self.text_width = _text_width(document.sections[-1])
         # Looking a style up by name scans every style in the document; do it once, not per paragraph.
-        self.styles = {name: document.styles[name] for name in (*REQUIRED_STYLES, *OPTIONAL_STYLES) if _has_style(document, name)}
+        self.styles = {name: document.styles[name] for name in (*template.REQUIRED_STYLES, *OPTIONAL_STYLES) if template.has_style(document, name)}
         self.caption = "Caption" if "Caption" in self.styles else "Normal"
         self.grid = self.styles.get("Table Grid")
         self.first_chapter = True
@@ -206,7 +131,7 @@ class _Writer:
         header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title}" + ("" if report.final else " – UTKAST"))
         header.runs[0].font.size = Pt(8)
         header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
-        _hyphenate(self.doc)
+        ooxml.hyphenate(self.doc)
 
     def footer_page_numbers(self) -> None:
         """A page number in the footer, unless the template's footer already has one."""
@@ -219,9 +144,9 @@ class _Writer:
         paragraph = footer.add_paragraph() if footer.paragraphs[0].text else footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run("Sida ")
-        _field(paragraph, "PAGE", "1")
+        ooxml.field(paragraph, "PAGE", "1")
         paragraph.add_run(" av ")
-        _field(paragraph, "NUMPAGES", "1")
+        ooxml.field(paragraph, "NUMPAGES", "1")
 
     def title_page(self, report: Report) -> None:
         page = report.title_page
@@ -248,7 +173,7 @@ class _Writer:
         heading.paragraph_format.page_break_before = True
         entries = [block for block in report.blocks if isinstance(block, Heading) and block.level <= 2]
         first = self.doc.add_paragraph()
-        _field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
+        ooxml.field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
         last = first
         for index, entry in enumerate(entries):
             last = first if index == 0 else self.doc.add_paragraph()
@@ -256,7 +181,7 @@ class _Writer:
             run.bold = entry.level == 1
             last.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
             last.paragraph_format.space_after = Pt(0)
-        _field_end(last)
+        ooxml.field_end(last)
         settings = self.doc.settings.element
         update = settings.find(qn("w:updateFields"))
         if update is None:
@@ -265,9 +190,9 @@ class _Writer:
         update.set(qn("w:val"), "true")
 
     def finish(self, report: Report) -> None:
-        _swedish(self.doc)
+        ooxml.swedish(self.doc)
         properties = self.doc.core_properties
-        properties.language = LANGUAGE
+        properties.language = ooxml.LANGUAGE
         properties.title = report.title_page.title
         properties.author = "kubot"
         properties.subject = report.title_page.period
@@ -309,7 +234,7 @@ class _Writer:
         run.italic = True
         run.font.color.rgb = INTERNAL_RED
         run.font.size = Pt(9)
-        _box(paragraph, "B71C1C", "FDECEA")
+        ooxml.box(paragraph, "B71C1C", "FDECEA")
 
     def table(self, table: Table) -> None:
         if table.caption:
@@ -319,9 +244,9 @@ class _Writer:
         if self.grid:
             grid._tbl.tblStyle_val = self.grid.style_id
         else:
-            _borders(grid._tbl)
+            ooxml.borders(grid._tbl)
         if table.small:
-            _narrow_margins(grid._tbl)
+            ooxml.narrow_margins(grid._tbl)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         total = sum(table.widths)
         widths = [int(self.text_width * w / total) for w in table.widths]
@@ -329,10 +254,10 @@ class _Writer:
         for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
         header = grid.rows[0]
-        _repeat_header(header._tr)
+        ooxml.repeat_header(header._tr)
         for index, (cell, title) in enumerate(zip(header.cells, table.header, strict=True)):
             cell.width = widths[index]
-            _shade(cell, HEADER_FILL)
+            ooxml.shade(cell, HEADER_FILL)
             paragraph = cell.paragraphs[0]
             written = paragraph.add_run(clean(title))
             written.bold = True
@@ -374,133 +299,9 @@ def _symbol_font(run: Any) -> None:
         fonts.set(qn(attribute), SYMBOL_FONT)
 
 
-def _swedish(document: Document) -> None:
-    """Swedish for everything not marked otherwise, in the template's styles too: Word spells and
-    hyphenates by it, and a screen reader reads the report with a Swedish voice."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        document.styles.element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-
-
-def _hyphenate(document: Document) -> None:
-    """Automatic hyphenation (Swedish rules) so long words in narrow cells break at a syllable, not anywhere."""
-    settings = document.settings.element
-    if settings.find(qn("w:autoHyphenation")) is None:
-        flag = OxmlElement("w:autoHyphenation")
-        flag.set(qn("w:val"), "true")
-        settings.append(flag)
-
-
-def _box(paragraph: DocxParagraph, colour: str, fill: str) -> None:
-    properties = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for edge in ("top", "left", "bottom", "right"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "8")
-        line.set(qn("w:space"), "4")
-        line.set(qn("w:color"), colour)
-        borders.append(line)
-    properties.append(borders)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
 def _cell(target: _Cell, content: Cell, *, right: bool, small: bool = False) -> None:
     for index, paragraph in enumerate(content.paragraphs):
         written = target.paragraphs[0] if index == 0 else target.add_paragraph()
         _runs(written, paragraph.runs, small=small)
         if right:
             written.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _repeat_header(tr: Any) -> None:
-    """The header row repeats at the top of every page a long table runs over."""
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    tr.get_or_add_trPr().append(flag)
-
-
-def _narrow_margins(tbl: Any) -> None:
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        side = OxmlElement(f"w:{edge}")
-        side.set(qn("w:w"), SMALL_MARGIN)
-        side.set(qn("w:type"), "dxa")
-        margins.append(side)
-    _before_look(tbl.tblPr, margins)
-
-
-def _before_look(tbl_pr: Any, element: Any) -> None:
-    """Table properties are ordered in the schema; tblLook comes last, so new ones go before it."""
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is None:
-        tbl_pr.append(element)
-    else:
-        look.addprevious(element)
-
-
-def _borders(tbl: Any) -> None:
-    """Thin borders for templates without a "Table Grid" style."""
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "4")
-        line.set(qn("w:color"), "A0A0A0")
-        borders.append(line)
-    _before_look(tbl.tblPr, borders)
-
-
-def _fld_char(kind: str) -> Any:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    if kind == "begin":
-        element.set(qn("w:dirty"), "true")
-    return element
-
-
-def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
-    paragraph.add_run()._r.append(_fld_char("begin"))
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(_fld_char("separate"))
-
-
-def _field_end(paragraph: DocxParagraph) -> None:
-    paragraph.add_run()._r.append(_fld_char("end"))
-
-
-def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
-    """A field such as PAGE, with `shown` as its text until Word updates it."""
-    _field_start(paragraph, instruction)
-    paragraph.add_run(shown)
-    _field_end(paragraph)
-

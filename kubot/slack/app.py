@@ -1,5 +1,5 @@
 """The Slack app: slack-bolt listeners that hand Slack's commands, messages, clicks and forms to the
-chat core, and `kubot web` / `kubot socket` to run it.
+chat core (kubot.slack.web runs it as `kubot web` / `kubot socket`).
 
 Slack wants an answer within 3 seconds. Commands, messages and clicks are acknowledged at once and
 handled afterwards in kubot's own worker threads (so bolt's threads stay free to acknowledge the
@@ -18,23 +18,16 @@ import hashlib
 import json
 import logging
 import re
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from http import HTTPStatus
 from typing import Any
-from wsgiref.types import StartResponse
 
 from slack_bolt import Ack, App, BoltResponse
-from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -48,6 +41,7 @@ from kubot.refusals import RefusalLog
 from kubot.settings import Settings
 from kubot.slack import forms, gate, home, people, render
 from kubot.slack.gate import Malformed, need, section
+from kubot.slack.health import Health
 from kubot.slack.sender import PLATFORM, is_direct, web_client
 
 log = logging.getLogger(__name__)
@@ -64,39 +58,8 @@ class _OurClientIsMeant(logging.Filter):
 
 
 BOLT_LOG.addFilter(_OurClientIsMeant())
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 WORKERS = 4  # threads handling messages after their acknowledgement
 QUEUED = 200  # acknowledged requests waiting at most; beyond it acknowledgements wait (Slack allows 3 s)
-REJECTED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-
-
-class Health:
-    """What kubot knows about its Slack token, checked in the background so a start never waits for Slack."""
-
-    def __init__(self) -> None:
-        self.problem = ""
-
-    def watch(self, client: WebClient, attempts: int = 30, pause: float = 10.0) -> None:
-        def check() -> None:
-            for _ in range(attempts):
-                try:
-                    client.auth_test()
-                    self.problem = ""
-                    log.info("Slack accepts the bot token")
-                    return
-                except SlackApiError as exc:
-                    error = exc.response.get("error", "")
-                    if error in REJECTED:
-                        self.problem = f"Slack avvisar SLACK_BOT_TOKEN ({error}). Kontrollera token under OAuth & Permissions."
-                        log.error(self.problem)
-                        return
-                    log.warning("Slack answered auth.test with %s; trying again", error)
-                except Exception as exc:
-                    log.warning("Slack's Web API cannot be reached (%s); trying again in %.0f s", type(exc).__name__, pause)
-                time.sleep(pause)
-
-        threading.Thread(target=check, name="slack-token-check", daemon=True).start()
 
 
 class SlackApp:
@@ -117,7 +80,7 @@ class SlackApp:
         self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
         self._homes_lock = threading.Lock()
         self._room = threading.BoundedSemaphore(QUEUED)
-        # The signature is checked before bolt sees a request, by wsgi() below (Socket Mode needs none).
+        # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none).
         self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
                         request_verification_enabled=False, raise_error_for_unhandled_request=True, logger=BOLT_LOG)
         self.bolt.error(self.on_error)
@@ -281,7 +244,7 @@ class SlackApp:
         user, channel, trigger = need(body, "user_id"), body.get("channel_id", ""), need(body, "trigger_id")
         request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{trigger}",
                    "response_url": body.get("response_url")}
-        if text.casefold() in chat_forms.FORMS:
+        if text.casefold() in chat_forms.known():
             ack()
             if not self.open_form(trigger, user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask
@@ -347,7 +310,8 @@ class SlackApp:
 
     def open_form(self, trigger_id: str, user: str, kind: str, channel: str, prefill: dict[str, str],
                   on_top: bool = False) -> bool:
-        """Open form `kind`; False when the user is not known or may not send what it composes (the core then explains)."""
+        """Open form `kind`; False when the user is not known or may not send what it composes (the core then
+        explains)."""
         actor = self._actor(user)
         if actor is None:
             return False
@@ -417,79 +381,3 @@ def _from_kubot(error: BaseException) -> bool:
             return True
         trace = trace.tb_next
     return False
-
-
-def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The web application: Slack's requests at /slack/events, a health check at /healthz.
-
-    A request reaches bolt only when gate.check lets it through: signed, fresh and parseable."""
-    def refuse(refusal: gate.Refusal, start_response: StartResponse) -> Iterable[bytes]:
-        slack.refusals.tell(refusal.status, refusal.reason)
-        start_response(f"{refusal.status} {HTTPStatus(refusal.status).phrase}", [("Content-Type", "text/plain; charset=utf-8")])
-        return [b""]
-
-    def slack_events(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "POST":
-            start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "POST")])
-            return [b""]
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= gate.LARGEST:  # refused unread
-            return refuse(gate.Refusal(413 if length > 0 else 400, "body too large" if length > 0 else "bad length"), start_response)
-        body = environ["wsgi.input"].read(length) if length else b""
-        headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
-        headers["content-type"] = environ.get("CONTENT_TYPE", "")
-        refusal = gate.check(headers, body, slack.settings.slack_signing_secret or "")
-        if refusal is not None:
-            return refuse(refusal, start_response)
-        try:
-            request = BoltRequest(body=body.decode(), query=environ.get("QUERY_STRING", ""), headers=headers)
-        except (KeyError, TypeError, AttributeError, ValueError) as error:  # bolt reading ids from an odd shape
-            return refuse(gate.Refusal(400, f"{type(error).__name__} reading its ids"), start_response)
-        response = slack.bolt.dispatch(request)
-        answer = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
-        start_response(answer.status, answer.get_headers())
-        return answer.get_body()
-
-    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == EVENTS_PATH:
-            return slack_events(environ, start_response)
-        if path == HEALTH_PATH:
-            status, body = ("503 Service Unavailable", slack.health.problem) if slack.health.problem else ("200 OK", "ok")
-            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-            return [body.encode()]
-        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-        return [b"not found"]
-
-    return application
-
-
-def serve(engine: Engine, settings: Settings, sender: Sender, host: str = "0.0.0.0") -> None:
-    """`kubot web`: the app over HTTP on $PORT, with waitress (a production WSGI server, one process, many threads)."""
-    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
-
-    slack = SlackApp(engine, settings, sender)
-    slack.start()
-    # Acknowledgements wait for the GIL while earlier messages are handled; switching threads more
-    # often than every 5 ms lets an acknowledgement through sooner.
-    sys.setswitchinterval(0.001)
-    log.info("kubot web listens on port %s", settings.port)
-    try:
-        waitress_serve(wsgi(slack), host=host, port=settings.port, threads=16, ident="kubot")
-    finally:
-        slack.close()
-
-
-def socket_mode(engine: Engine, settings: Settings, sender: Sender) -> None:
-    """`kubot socket`: the app over Slack's Socket Mode, for organisations without a public address."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    slack = SlackApp(engine, settings, sender)
-    slack.start()
-    try:
-        SocketModeHandler(slack.bolt, app_token=settings.slack_app_token).start()
-    finally:
-        slack.close()

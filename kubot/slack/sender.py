@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
-from kubot.port import Address, Outgoing
+from kubot.port import Address, Outgoing, Unreached
 from kubot.settings import Settings
 from kubot.slack import render
 
@@ -52,6 +52,11 @@ class SlackSender:
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         found = identities.get(PLATFORM)
         return Address(PLATFORM, found) if found else None
+
+    def why_not(self, name: str, identities: Mapping[str, str]) -> Unreached:
+        return Unreached("inte kopplad i Slack (har inte skrivit till kubot där)",
+                         "be hen skriva till kubot i Slack en gång (då känns hen igen på e-postadressen i planen), "
+                         "eller koppla hen med ”koppla @användare Namn”")
 
     def send(self, message: Outgoing) -> None:
         shared = message.conversation and not is_direct(message.conversation)

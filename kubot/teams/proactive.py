@@ -17,7 +17,7 @@ from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
 from sqlalchemy import Engine
 
-from kubot.port import Address, Outgoing
+from kubot.port import Address, Outgoing, Unreached
 from kubot.settings import Settings
 from kubot.teams import people
 from kubot.teams.server import auth_configuration, send_reply
@@ -39,6 +39,13 @@ class TeamsSender:
         if user is None or people.reference(self.engine, person=user) is None:
             return None
         return Address(self.platform, user)
+
+    def why_not(self, name: str, identities: Mapping[str, str]) -> Unreached:
+        if identities.get(self.platform):
+            return Unreached("har aldrig skrivit till kubot i Teams, och först då får kubot skriva till hen",
+                             "be hen öppna kubot i Teams och skriva ”hej”")
+        return Unreached("inte kopplad i Teams", "be hen öppna kubot i Teams och skriva ”hej” (då känns hen igen "
+                         "på e-postadressen i planen), eller koppla hen med ”koppla @användare Namn” i Teams")
 
     def send(self, message: Outgoing) -> None:
         found = people.reference(self.engine, conversation=message.conversation) if message.conversation else None

@@ -119,7 +119,7 @@ class TeamsAdapter:
             return  # an old-style card submit; kubot's cards use Action.Execute
         text = _mentions_as_port_text(activity)
         command = COMMANDS.get(text.strip().lower())
-        if command is not None and command.name in forms.FORMS:
+        if command is not None and command.name in forms.known():
             # A form command with nothing after it opens the form, for people kubot knows.
             form = await self._form(context, command.name)
             if form is not None:
@@ -168,7 +168,7 @@ class TeamsAdapter:
 
     async def _submitted(self, context: TurnContext, data: dict[str, Any]) -> AdaptiveCardInvokeResponse:
         kind = str(data.get(cards.FORM_KEY, ""))
-        if kind not in forms.FORMS:
+        if kind not in forms.known():
             return _card_response(_notice("Formuläret är för gammalt. Skriv kommandot i chatten i stället."))
         values: dict[str, str | list[str]] = {**cards.values(data)}
         form = await self._form(context, kind, values)
@@ -191,7 +191,8 @@ class TeamsAdapter:
         return _card_response(cards.card(form, problem))
 
     async def on_command_button(self, context: TurnContext, _state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new message.
+        """A button under a message (e.g. a reminder's “påminn mig imorgon”): the command runs, the answer is a new
+        message.
         A reminder's “rapportera” answers with what is missing instead, each item with a button that opens its form."""
         command = str((data or {}).get("command", ""))
         word, _, rest = command.partition(" ")
@@ -219,7 +220,7 @@ class TeamsAdapter:
         data = dict(data or {})
         kind, prefill = str(data.get(cards.OPEN_KEY, "")), data.get(cards.PREFILL_KEY)
         form = await self._form(context, kind, {str(k): str(v) for k, v in prefill.items()} if isinstance(prefill, dict) else {}) \
-            if kind in forms.FORMS else None
+            if kind in forms.known() else None
         if form is not None:
             await context.send_activity(render.card_message(cards.card(form)))
         else:  # an old card, or someone kubot no longer knows: the core says what to do

@@ -25,7 +25,8 @@ from kubot import db
 from kubot.adapters import compose
 from kubot.models import Staff
 from kubot.settings import Settings
-from kubot.slack.app import SlackApp, wsgi
+from kubot.slack.app import SlackApp
+from kubot.slack.web import wsgi
 from tests.conftest import NOW
 from tests.slack.fake_slack import FakeSlack
 

@@ -1,8 +1,8 @@
 """A Slack Web API on loopback for the tests: it records every call and answers like Slack.
 
 It covers what kubot calls (auth.test, chat.postMessage, chat.postEphemeral, views.open/publish/update,
-users.info, users.lookupByEmail, conversations.open, the three calls of files_upload_v2) and the response_url of commands
-and clicks. A test can make a method answer 429 with Retry-After, or a channel refuse the bot
+users.info, users.lookupByEmail, conversations.open, the three calls of files_upload_v2) and the
+response_url of commands and clicks. A test can make a method answer 429 with Retry-After, or a channel refuse the bot
 (not_in_channel), as Slack does.
 """
 

@@ -10,8 +10,19 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from kubot import db
 from kubot.adapters import compose
-from kubot.models import Attendance, Course, CourseParticipants, Dispatch, Municipality, OutboxMessage, SlowJob
+from kubot.models import (
+    Attendance,
+    ChatIdentity,
+    Course,
+    CourseParticipants,
+    Dispatch,
+    Municipality,
+    OutboxMessage,
+    SlowJob,
+    Staff,
+)
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.slack import forms
@@ -168,23 +179,29 @@ def test_a_report_ordered_in_a_channel_the_bot_is_not_in_comes_by_direct_message
     assert "inte med i kanalen" in delivered.params["initial_comment"] and "/invite @kubot" in delivered.params["initial_comment"]
 
 
-def test_a_worker_run_reminds_slack_and_console_users_each_once_through_rate_limits(t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:
+def test_a_worker_run_reminds_slack_users_each_once_through_rate_limits_and_lists_the_rest_for_the_admin(
+        t2: Engine, fake: FakeSlack, tmp_path: Path) -> None:
     settings = Settings(slack_bot_token="xoxb-test-token", slack_signing_secret="s", slack_api_url=fake.url)
+    with db.session_scope(t2) as session:  # Ola is in Slack too; Maria is not (no e-mail in the plan)
+        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
+        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
     fake.rate_limited["chat.postMessage"] = 1
     sender = compose.sender(settings, t2)
     now = at(ESCALATION_DAY)
     first = delivery.send_due(t2, settings, sender, now=now)
     again = delivery.send_due(t2, settings, compose.sender(settings, t2), now=now.replace(minute=45))
-    assert first.delivered == 5 and again.delivered == 0
+    assert first.delivered == 5 and again.delivered == 0, "four reminders and Ola's list of who was not reached"
+    assert list(first.deliveries.unreached) == ["Maria Chef"]
     posted = fake.of("chat.postMessage")
-    assert [c.params["channel"] for c in posted] == ["U0LISE"] and len(fake.of("chat.postMessage (429)")) == 1
-    assert "Hej Liselotte!" in posted[0].params["text"]
-    assert [b["elements"][0]["text"]["text"] for b in posted[0].params["blocks"] if b["type"] == "actions"] == ["rapportera"]
+    assert Counter(c.params["channel"] for c in posted) == {"U0OLA": 1, "U0LISE": 1} and len(fake.of("chat.postMessage (429)")) == 1
+    lise, ola = (next(c for c in posted if c.params["channel"] == who) for who in ("U0LISE", "U0OLA"))
+    assert "Hej Liselotte!" in lise.params["text"]
+    assert [b["elements"][0]["text"]["text"] for b in lise.params["blocks"] if b["type"] == "actions"] == ["rapportera"]
+    assert "• Maria Chef (chefens sammanställning): har ingen e-post i planen" in ola.params["text"], "in Ola's one message"
     with Session(t2) as session:
-        outbox = Counter(session.exec(select(OutboxMessage.key)))
+        assert session.exec(select(OutboxMessage)).all() == [], "nothing is left in the console outbox, which nobody reads"
         platforms = Counter(session.exec(select(Dispatch.platform)))
-    assert len(outbox) == 4 and set(outbox.values()) == {1}, "the others get theirs in the console outbox, once each"
-    assert platforms == Counter({"console": 4, "slack": 1})
+    assert platforms == Counter({"slack": 5, "": 1})
 
 
 def test_a_reminders_rapportera_button_lists_what_is_missing_and_opens_each_items_form(kubot: Kubot, fake: FakeSlack) -> None:

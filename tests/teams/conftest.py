@@ -35,10 +35,10 @@ def connector() -> Iterator[FakeConnector]:
     fake.stop()
 
 
-def link(engine: Engine, name: str, teams_id: str) -> None:
+def link(engine: Engine, name: str, teams_id: str, platform: str = server.PLATFORM) -> None:
     with db.session_scope(engine) as session:
         person = session.exec(select(Staff).where(Staff.name == name)).one()
-        session.add(ChatIdentity(staff_id=person.id, platform=server.PLATFORM, external_id=teams_id))
+        session.add(ChatIdentity(staff_id=person.id, platform=platform, external_id=teams_id))
 
 
 class Teams:

@@ -1,7 +1,7 @@
 """one inbound and one outbound ledger: inbox + handledmessage -> inbound (with a lease), sentmessage -> dispatch
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 21:30:00
 
 The rows are carried over: every handled message keeps its reply (a retry is still answered once),
@@ -16,8 +16,8 @@ import sqlmodel
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0015'
-down_revision: Union[str, Sequence[str], None] = '0014'
+revision: str = '0017'
+down_revision: Union[str, Sequence[str], None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
