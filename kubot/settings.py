@@ -70,6 +70,9 @@ class Settings:
     reminder_time: time = time(8, 30)
     # How often the worker checks that it still holds its lock and reaches the database (seconds).
     worker_check_seconds: float = 30
+    # A request acknowledged to a platform is claimed this long by the process handling it, renewed
+    # while it lives; after a crash another process takes it over once the claim has run out (seconds).
+    inbound_lease_seconds: float = 60
     # Teams: the Azure bot registration, read under the Agents SDK's own variable names.
     teams_app_id: str | None = None
     teams_app_secret: str | None = None
@@ -127,6 +130,7 @@ class Settings:
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),
             worker_check_seconds=float(env.get("KUBOT_WORKER_CHECK_SECONDS") or 30),
+            inbound_lease_seconds=float(env.get("KUBOT_INBOUND_LEASE_SECONDS") or 60),
             teams_app_id=env.get(f"{TEAMS_CONNECTION}CLIENTID") or None,
             teams_app_secret=env.get(f"{TEAMS_CONNECTION}CLIENTSECRET") or None,
             teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,

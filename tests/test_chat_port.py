@@ -18,7 +18,7 @@ from kubot.adapters import console
 from kubot.adapters.outbox import OutboxSender
 from kubot.adapters.routing import RoutingSender
 from kubot.chat.core import Bot
-from kubot.models import Entry, HandledMessage, OutboxMessage, SlowJob, Staff
+from kubot.models import Entry, Inbound, OutboxMessage, SlowJob, Staff
 from kubot.port import Address, Incoming, Outgoing, Unreached
 from kubot.settings import Settings
 from tests.conftest import NOW, server_paths
@@ -65,7 +65,7 @@ def test_a_double_clicked_read_only_command_runs_once(small_plan_engine: Engine,
     first = bot.handle(said("saknas T2 2022", "klick-7"))
     second = bot.handle(said("saknas T2 2022", "klick-7"))
     assert not first.repeated and second.repeated
-    assert count(small_plan_engine, HandledMessage) == 1
+    assert count(small_plan_engine, Inbound) == 1
 
 
 def test_a_rejected_message_is_remembered_as_handled_too(bot: Bot) -> None:

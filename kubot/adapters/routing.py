@@ -7,10 +7,12 @@ outbox is the mailbox only when no platform is configured (kubot's embedded defa
 adapters register a sender factory as a `kubot.senders` entry point (see pyproject.toml), so adding
 a platform needs no change here.
 
-Every key is claimed in `SentMessage` before it is handed to a platform and marked sent after, so a
-second delivery of the same key – a retry after a crash, or another process – does nothing. A claim
-that is never marked sent (the process died during the call, so nobody knows whether the platform
-got it) is taken over after `STALE_CLAIM`: then the person may get it twice, rather than never.
+Every key is claimed in the outbound ledger (`Dispatch`) before it is handed to a platform and marked
+delivered after, so a second delivery of the same key – a retry after a crash, or another process –
+does nothing. A reminder has its row already (the delivery claimed it there); any other message gets
+one here. A claim that is never marked delivered (the process died during the call, so nobody knows
+whether the platform got it) is taken over after `STALE_CLAIM`: then the person may get it twice,
+rather than never.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
-from kubot.models import ChatIdentity, SentMessage, Staff
+from kubot.models import ChatIdentity, Dispatch, Staff
 from kubot.port import Address, Outgoing, Sender, Unreached
 from kubot.settings import PLATFORMS_OFF, Settings
 
 STALE_CLAIM = timedelta(minutes=10)
 CONSOLE = "console"
+_INSERTED, _TAKEN = "inserted", "taken"
 SenderFactory = Callable[[Settings, Engine], Sender | None]
 
 
@@ -85,29 +88,41 @@ class RoutingSender:
         sender = self.senders.get(message.to.platform)
         if sender is None:
             raise LookupError(f"no sender for platform {message.to.platform!r}")
-        if not self._claim(message):
+        claim = self._claim(message)
+        if claim is None:
             return
+        mine = col(Dispatch.key) == message.key
         try:
             sender.send(message)
         except BaseException:
-            with db.session_scope(self.engine) as session:
-                session.exec(delete(SentMessage).where(col(SentMessage.key) == message.key))
+            with db.session_scope(self.engine) as session:  # not sent: the next delivery tries again
+                if claim == _INSERTED:
+                    session.exec(delete(Dispatch).where(mine))
+                else:
+                    session.exec(update(Dispatch).where(mine).values(claimed_at=None))
             raise
         with db.session_scope(self.engine) as session:
-            session.exec(update(SentMessage).where(col(SentMessage.key) == message.key).values(sent_at=self.clock()))
+            session.exec(update(Dispatch).where(mine).values(delivered_at=self.clock()))
 
-    def _claim(self, message: Outgoing) -> bool:
+    def _claim(self, message: Outgoing) -> str | None:
+        """Claim the key: _INSERTED for a message the ledger did not have, _TAKEN for one it had unclaimed
+        (or claimed by a call that never finished), None when it is delivered or being delivered."""
         now = self.clock()
+        where = message.to
+        with db.session_scope(self.engine) as session:
+            taken = session.exec(update(Dispatch).where(
+                col(Dispatch.key) == message.key, col(Dispatch.delivered_at).is_(None),
+                or_(col(Dispatch.claimed_at).is_(None), col(Dispatch.claimed_at) < now - STALE_CLAIM))
+                .values(claimed_at=now, platform=where.platform, address=where.id))
+            if taken.rowcount:
+                return _TAKEN
         try:
             with db.session_scope(self.engine) as session:
-                session.add(SentMessage(key=message.key, platform=message.to.platform, address=message.to.id, claimed_at=now))
-            return True
+                session.add(Dispatch(key=message.key, platform=where.platform, address=where.id, text=message.text,
+                                     created_at=now, claimed_at=now))
+            return _INSERTED
         except IntegrityError:
-            with db.session_scope(self.engine) as session:
-                taken = session.exec(update(SentMessage).where(
-                    col(SentMessage.key) == message.key, col(SentMessage.sent_at).is_(None),
-                    col(SentMessage.claimed_at) < now - STALE_CLAIM).values(claimed_at=now))
-                return bool(taken.rowcount)
+            return None
 
 
 def refusal(settings: Settings, engine: Engine, senders: Sequence[Sender]) -> str | None:

@@ -46,7 +46,7 @@ from kubot.models import (
     Area,
     ChatIdentity,
     Goal,
-    HandledMessage,
+    Inbound,
     Network,
     PendingReply,
     SlowJob,
@@ -138,8 +138,8 @@ class Bot:
 
     def _earlier(self, message: Incoming) -> Reply:
         with Session(self.engine) as session:
-            row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
-                                                            HandledMessage.message_id == message.message_id)).one()
+            row = session.exec(select(Inbound).where(Inbound.platform == message.platform,
+                                                     Inbound.message_id == message.message_id)).one()
         return Reply(row.reply, accepted=row.accepted, repeated=True)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
@@ -356,14 +356,20 @@ class _HandledBefore(Exception):
     """The message's platform id is recorded already."""
 
 
-def _first_time(session: Session, message: Incoming) -> HandledMessage | None:
-    """The row that records this message as handled (None for a message without id); raises _HandledBefore for a repeat.
+def _first_time(session: Session, message: Incoming) -> Inbound | None:
+    """The inbound ledger's row of this message, now marked handled (None for a message without id);
+    raises _HandledBefore for a repeat.
 
     It is the transaction's first write, so a second transaction handling the same id waits for the first and
-    then fails on the unique constraint: of two deliveries at once, one runs."""
+    then finds it handled (or fails on the unique constraint): of two deliveries at once, one runs. A request
+    an adapter acknowledged first has its row already; any other message gets one here."""
     if message.message_id is None:
         return None
-    row = HandledMessage(platform=message.platform, message_id=message.message_id)
+    now = datetime.now(UTC)
+    mine = (col(Inbound.platform) == message.platform) & (col(Inbound.message_id) == message.message_id)
+    if session.exec(update(Inbound).where(mine, col(Inbound.handled_at).is_(None)).values(handled_at=now)).rowcount:
+        return session.exec(select(Inbound).where(mine)).one()
+    row = Inbound(platform=message.platform, message_id=message.message_id, received_at=now, handled_at=now)
     session.add(row)
     try:
         session.flush()

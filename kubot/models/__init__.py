@@ -3,7 +3,7 @@
 Importing this package registers every table on `SQLModel.metadata`, which Alembic reads.
 """
 
-from kubot.models.chat import HandledMessage, Inbox, SentMessage, SlowJob
+from kubot.models.chat import Inbound, SlowJob
 from kubot.models.conversations import ChatConversation
 from kubot.models.evaluation import Deadline, Evaluation, VerdictRecord
 from kubot.models.journal import Change, Entry, PendingReply
@@ -65,8 +65,7 @@ __all__ = [
     "ExampleMark",
     "FundingApplication",
     "Goal",
-    "HandledMessage",
-    "Inbox",
+    "Inbound",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",
@@ -78,7 +77,6 @@ __all__ = [
     "PendingReply",
     "PlanVersion",
     "ReportSignoff",
-    "SentMessage",
     "SlowJob",
     "Snooze",
     "Staff",

@@ -1,4 +1,6 @@
-"""What the chat port remembers: messages handled, slow commands under way, messages sent per key."""
+"""What the chat port remembers: the inbound ledger of requests, and slow commands under way.
+
+(The outbound ledger, one row per message key kubot sends, is `Dispatch` in models/reminders.py.)"""
 
 from __future__ import annotations
 
@@ -11,17 +13,27 @@ from sqlmodel import Field, SQLModel
 from kubot.models.types import UTCDateTime, utcnow
 
 
-class HandledMessage(SQLModel, table=True):
-    """A platform message, event or click the core has answered. The unique (platform, message id)
-    is what makes a retried delivery or a double click run once, whatever the command does."""
+class Inbound(SQLModel, table=True):
+    """The inbound ledger: one row per platform request (message, event, click, form), for every adapter.
+
+    The unique (platform, message id) makes a retried delivery or a double click run once: the core
+    marks the row handled (`handled_at`, with its reply) in the transaction of whatever the command
+    wrote. A request acknowledged before it is handled (Slack wants its answer within 3 seconds)
+    keeps its `payload` until it is answered, claimed by the process handling it (`claimed_by`)
+    until `claimed_until`; the claim is renewed while that process lives, and another process takes
+    the request over only after the claim has run out, so a live process's work is never done twice."""
 
     __table_args__ = (UniqueConstraint("platform", "message_id"),)
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(sa_type=String(20))
     message_id: str = Field(sa_type=String(200))
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_by: str | None = Field(default=None, sa_type=String(120))
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    handled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     accepted: bool | None = None
     reply: str = ""
-    handled_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class SlowJob(SQLModel, table=True):
@@ -41,28 +53,3 @@ class SlowJob(SQLModel, table=True):
     problem: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-
-
-class SentMessage(SQLModel, table=True):
-    """A message kubot started, claimed under its key before it is handed to a platform, so two
-    deliveries of the same key (a retry, a second process) reach the person once."""
-
-    __table_args__ = (UniqueConstraint("key"),)
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_type=String(200))
-    platform: str = Field(sa_type=String(20))
-    address: str = Field(sa_type=String(120))
-    claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-
-
-class Inbox(SQLModel, table=True):
-    """A platform request acknowledged before it is handled (Slack wants its answer within 3 seconds).
-
-    Kept until handled, so one a crash or restart cut off is handled when the adapter starts again;
-    the core's handled-message record keeps that second run from doing anything twice."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    platform: str = Field(sa_type=String(20))
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

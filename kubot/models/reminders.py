@@ -1,4 +1,4 @@
-"""Reminders: snoozes, the ledger of messages kubot sends, the console outbox and the worker lock."""
+"""Reminders: snoozes, the outbound ledger of messages kubot sends, the console outbox and the worker lock."""
 
 from __future__ import annotations
 
@@ -23,14 +23,20 @@ class Snooze(SQLModel, table=True):
 
 
 class Dispatch(SQLModel, table=True):
-    """A message kubot has decided to send. The unique `key` (kind, recipient, period, stage) is the
-    claim that makes every reminder go out once; `delivered_at` is set when the sender took it."""
+    """The outbound ledger: one row per message kubot sends, under a key unique per message, for every sender.
+
+    A reminder or notice kubot decided to send is claimed here first (its key: kind, recipient, period,
+    stage), which makes it go out once however many workers plan it; `recipient_id` says it is one
+    the delivery hands to the sender. A message handed straight to the sender (a slow command's
+    result) gets its row from the routing sender, without a recipient. Either way the routing sender
+    marks `claimed_at` before it hands the message to a platform and `delivered_at` after, so a
+    second delivery of the key – a retry after a crash, another process – reaches the person once."""
 
     __table_args__ = (UniqueConstraint("key"),)
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_type=String(200))
-    kind: str = Field(sa_type=String(20))
-    recipient_id: int = Field(foreign_key="staff.id", index=True)
+    kind: str = Field(default="", sa_type=String(20))
+    recipient_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     year: int | None = None
     tertial: int | None = None
     stage: str = Field(default="", sa_type=String(40))
@@ -41,6 +47,7 @@ class Dispatch(SQLModel, table=True):
     address: str | None = Field(default=None, sa_type=String(120))
     problem: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
 
 

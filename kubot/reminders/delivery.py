@@ -11,8 +11,8 @@ Exactly once, and where it could break:
 3. `sending.deliver_pending` hands every claimed, undelivered message to the `Sender` (all of one
    person's in one message) and then marks it delivered. A crash between the two delivers it again
    on the next run with the same key, and a sender must deliver a key once (the outbox has a unique
-   key; a chat platform adapter records the keys it has posted). A crash before the send simply
-   sends it later.
+   key; the routing sender claims the key in the outbound ledger, `dispatch`, before it hands the
+   message to a platform). A crash before the send simply sends it later.
 
 The outcome is that every due reminder is delivered once: never lost, never twice.
 """

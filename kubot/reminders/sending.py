@@ -65,7 +65,9 @@ class _Pending:
 
 def _pending(engine: Engine, skip: set[int]) -> _Pending:
     with Session(engine) as session:
-        rows = [row for row in session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "")
+        # Only what kubot decided to send has a recipient; the rest was handed straight to a sender.
+        rows = [row for row in session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "",
+                                                                   col(Dispatch.recipient_id).is_not(None))
                                             .order_by(col(Dispatch.id))).all() if row.id not in skip]
         people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
         identities: dict[int, dict[str, str]] = {}
@@ -86,12 +88,13 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> Deliveries
         reached: dict[int, tuple[Address, list[Dispatch]]] = {}
         missed: list[tuple[Dispatch, Staff, Unreached]] = []
         for row in pending.rows:
-            person, known = pending.people[row.recipient_id], pending.identities.get(row.recipient_id, {})
+            recipient = row.recipient_id or 0  # never 0: _pending asks for rows with a recipient
+            person, known = pending.people[recipient], pending.identities.get(recipient, {})
             address = sender.address(person.name, known) if person.active else None
             if address is None:
                 missed.append((row, person, _why_not(sender, person, known)))
             else:
-                reached.setdefault(row.recipient_id, (address, []))[1].append(row)
+                reached.setdefault(recipient, (address, []))[1].append(row)
         if not missed:
             break
         _report_unreached(engine, missed, pending.people, now)

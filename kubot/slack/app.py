@@ -21,7 +21,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse
@@ -29,13 +29,12 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
-from sqlalchemy import Engine, delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from kubot import db
+from kubot.adapters.inbound import InboundQueue
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
-from kubot.models import Inbox
 from kubot.periods import Period, PeriodError
 from kubot.port import Incoming, Reply, Sender
 from kubot.refusals import RefusalLog
@@ -74,6 +73,8 @@ class SlackApp:
         self.client = client or web_client(settings)
         self.clock = clock
         self.bot = Bot(engine, settings, clock=clock, sender=sender)
+        self.inbound = InboundQueue(engine, PLATFORM, timedelta(seconds=settings.inbound_lease_seconds))
+        self._stopped = threading.Event()
         self.health = Health()
         self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
         self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
@@ -95,17 +96,26 @@ class SlackApp:
         self.bolt.view(forms.CALLBACK)(self.on_form)
 
     def start(self) -> None:
-        """Check the token in the background and tell askers of reports a restart cut off."""
+        """Check the token in the background, tell askers of reports a restart cut off, and keep this
+        process's claims on the requests it acknowledged while taking over those of processes that died."""
         self.health.watch(self.client)
 
         def resume() -> None:
             self.recover()
             self.bot.resume()
+            every = self.settings.inbound_lease_seconds / 4
+            while not self._stopped.wait(every):
+                try:
+                    self.inbound.renew()
+                    self.recover()
+                except Exception:
+                    log.exception("keeping the claims on acknowledged Slack requests failed; trying again")
 
         threading.Thread(target=resume, name="slack-resume", daemon=True).start()
 
     def close(self) -> None:
         """Finish what was acknowledged, then the slow commands under way."""
+        self._stopped.set()
         self.work.shutdown(wait=True)
         self.bot.close()
 
@@ -124,20 +134,18 @@ class SlackApp:
         """Keep an acknowledged request until it is handled, and handle it in kubot's threads.
 
         `request`: user, text, channel, message_id, thread, and the response_url a command is answered at.
-        When many are waiting, this waits too, so acknowledgements slow down rather than work piling up."""
-        with db.session_scope(self.engine) as session:
-            row = Inbox(platform=PLATFORM, payload=request, received_at=datetime.now(UTC))
-            session.add(row)
-            session.flush()
-            number = row.id or 0
+        A request whose id is known already (Slack's retry) is not handled again. When many are waiting,
+        this waits too, so acknowledgements slow down rather than work piling up."""
+        number = self.inbound.accept(request["message_id"], request)
+        if number is None:
+            return
         self._room.acquire()
         self.work.submit(self._process, number, request, True)
 
     def recover(self) -> int:
-        """Handle the requests a crash or restart left acknowledged but unhandled; returns how many."""
-        with Session(self.engine) as session:
-            left = [(row.id or 0, row.payload) for row in session.exec(select(Inbox).where(Inbox.platform == PLATFORM)
-                                                                       .order_by(col(Inbox.id)))]
+        """Handle the requests left acknowledged but unhandled by a process that died (its claims ran out,
+        or a crash before there were claims); returns how many. Another live process's are left to it."""
+        left = self.inbound.take_over()
         for number, request in left:
             self._process(number, request, False)
         return len(left)
@@ -150,8 +158,7 @@ class SlackApp:
         except Exception:
             log.exception("handling an acknowledged Slack request failed")
         finally:
-            with db.session_scope(self.engine) as session:
-                session.exec(delete(Inbox).where(col(Inbox.id) == number))
+            self.inbound.finish(number)
             if queued:
                 self._room.release()
 

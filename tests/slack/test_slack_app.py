@@ -6,17 +6,19 @@ import json
 import logging
 import time
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.adapters import compose
-from kubot.models import ChatIdentity, Entry, HandledMessage, Inbox, Staff
+from kubot.models import ChatIdentity, Entry, Inbound, Staff
 from kubot.settings import Settings
 from kubot.slack.app import SlackApp
+from tests.conftest import NOW
 from tests.slack.conftest import Kubot
 from tests.slack.fake_slack import FakeSlack
 
@@ -31,8 +33,9 @@ def entries(engine: Engine) -> int:
 
 
 def inbox(engine: Engine) -> int:
+    """Requests acknowledged and still waiting for their answer."""
     with Session(engine) as session:
-        return len(session.exec(select(Inbox)).all())
+        return len(session.exec(select(Inbound).where(col(Inbound.payload).is_not(None))).all())
 
 
 def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot: Kubot, small_plan_engine: Engine) -> None:
@@ -46,7 +49,7 @@ def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot:
     time.sleep(0.3)
     assert kubot.fake.calls == [] and entries(small_plan_engine) == 0
     with Session(small_plan_engine) as session:
-        assert session.exec(select(HandledMessage)).all() == []
+        assert session.exec(select(Inbound)).all() == []
 
 
 def test_a_slash_command_is_acknowledged_and_answered_privately_where_it_was_asked(kubot: Kubot, small_plan_engine: Engine) -> None:
@@ -144,10 +147,15 @@ def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart
     while inbox(small_plan_engine) and time.monotonic() < deadline:
         time.sleep(0.02)  # handled, and its inbox row about to go
     with db.session_scope(small_plan_engine) as session:
-        # What a process killed after the acknowledgements leaves: one request it had handled, one it had not.
-        for event_id, text in (("Ev7", ENTRY), ("Ev8", "närvaro PKS 2022-04-07 2 av 3")):
-            session.add(Inbox(platform="slack", payload={"user": LISE, "text": text, "channel": "D0DM",
-                                                         "message_id": f"händelse:{event_id}"}))
+        # What a process killed after the acknowledgements leaves: one request it had handled (but perhaps
+        # not answered), one it had not; its claims on them have run out.
+        handled = session.exec(select(Inbound).where(Inbound.message_id == "händelse:Ev7")).one()
+        handled.payload = {"user": LISE, "text": ENTRY, "channel": "D0DM", "message_id": "händelse:Ev7"}
+        handled.claimed_by, handled.claimed_until = "dead:1", NOW - timedelta(minutes=1)
+        session.add(handled)
+        session.add(Inbound(platform="slack", message_id="händelse:Ev8", claimed_by="dead:1", claimed_until=NOW - timedelta(minutes=1),
+                            payload={"user": LISE, "text": "närvaro PKS 2022-04-07 2 av 3", "channel": "D0DM",
+                                     "message_id": "händelse:Ev8"}))
     assert kubot.app.recover() == 2
     answers = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 3)]
     assert answers[1] == answers[0], "the handled one is answered again, from what was stored, and not stored twice"

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from kubot import db
 from kubot.adapters import compose
 from kubot.chat.core import Bot
-from kubot.models import Attendance, ChatIdentity, Dispatch, Staff
+from kubot.models import Attendance, ChatIdentity, Dispatch, Inbound, Staff
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.teams import people
@@ -126,8 +126,12 @@ def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, sma
     assert teams.send(body)[0] == 202, "Teams retries when it did not get the answer in time"
     with Session(small_plan_engine) as session:
         assert len(session.exec(select(Attendance)).all()) == 1
+        # The same inbound ledger as Slack's: one row for the activity, handled, with the answer a retry gets.
+        [row] = session.exec(select(Inbound).where(Inbound.platform == "teams")).all()
     [reply] = teams.connector.sent()
     assert reply["text"].startswith("Registrerat #")
+    assert row.message_id == body["id"] and row.handled_at is not None and row.reply == reply["text"]
+    assert row.payload is None, "nothing is left waiting to be handled again"
 
 
 @pytest.fixture
