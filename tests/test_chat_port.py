@@ -4,6 +4,7 @@ acknowledged at once and finished in the background, replies placed where they w
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from kubot import db
 from kubot.adapters import console
 from kubot.adapters.outbox import OutboxSender
 from kubot.adapters.routing import RoutingSender
+from kubot.chat import core
 from kubot.chat.core import Bot
 from kubot.models import Entry, Inbound, OutboxMessage, SlowJob, Staff
 from kubot.port import Address, Incoming, Outgoing, Unreached
@@ -205,3 +207,18 @@ def test_a_report_the_server_cannot_save_tells_the_asker_to_ask_an_admin_without
     reply = console.say(bot, "Maria Chef", "rapport T2 2022")
     assert reply.accepted is False and reply.text.startswith("Rapporten kunde inte sparas på servern.") and "kontroll" in reply.text
     assert server_paths(reply.text, tmp_path) == [] and not reply.files
+
+
+def test_a_message_that_fails_is_logged_by_platform_and_id_never_by_what_was_written_or_who_wrote(
+        small_plan_engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(core, "identify", broken)
+    bot = Bot(small_plan_engine, Settings(), clock=lambda: NOW)
+    reply = bot.handle(Incoming(text="vem Blåbärssoppan i Aneby", platform="slack", sender="U0ANNA", message_id="Ev9",
+                                sender_name="Anna Nykvist", sender_email="anna.nykvist@rjl.se"))
+    assert reply.accepted is False and reply.text.startswith("Något gick fel hos mig")
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "slack" in line and "Ev9" in line
+    assert not any(said in line for said in ("Blåbärssoppan", "Anna Nykvist", "anna.nykvist"))

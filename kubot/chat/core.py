@@ -120,7 +120,8 @@ class Bot:
         except _HandledBefore:
             return self._earlier(message)
         except Exception:
-            log.exception("message failed: %r", message)
+            # The platform and the message's id find it; what was written and by whom stays out of the log.
+            log.exception("a %s message failed (id %s)", message.platform, message.message_id)
             return Reply(FAILED, accepted=False)
         if job is not None:
             self._start(job)
@@ -295,7 +296,7 @@ def _parses(context: Context, proposed: str) -> bool:
     try:
         return _execute(context, command, rest, proposed).accepted is not False
     except Exception:
-        log.exception("a proposed command failed: %r", proposed)
+        log.exception("a proposed %s command failed", command.name)
         return False
     finally:
         trial.rollback()

@@ -47,7 +47,7 @@ def match_by_email(engine: Engine, platform: str, user_id: str, addresses: Itera
     try:
         with db.session_scope(engine) as session:
             session.add(ChatIdentity(staff_id=person.id or 0, platform=platform, external_id=user_id))
-        log.info("%s user %s matched to %s by e-mail", platform, user_id, person.name)
+        log.info("a %s user was matched to person #%s by e-mail", platform, person.id)  # no names or addresses in the log
     except IntegrityError:
         pass  # matched by a request handled at the same moment
     return person.name
@@ -97,7 +97,7 @@ def deliver(notices: Sequence[Notice], sender: Sender) -> None:
     for notice in notices:
         address = sender.address(notice.admin, notice.identities)
         if address is None:
-            log.warning("%s cannot be reached to hear of someone kubot does not know", notice.admin)
+            log.warning("an administrator has no chat link, so cannot hear of someone kubot does not know (kubot check says who)")
             continue
         sender.send(replace(notice.message, to=address))
 

@@ -3,8 +3,8 @@
 The SDK's validator fails with a KeyError (HTTP 500 and a traceback) on a token without a key id, and
 fetches the key set again for every key id it does not know, so a stream of forged tokens would be a
 stream of 500s and of requests to Microsoft. This middleware runs first and answers 401, in one short
-log line (kubot.refusals), for anything that cannot pass: no Bearer token, not a JWT, an algorithm the
-validator does not accept, no key id, expired or not yet valid, another audience or issuer, or a key id
+log line (kubot.refusals: the reason and the tenant the body names, nothing else of it), for anything
+that cannot pass: no Bearer token, not a JWT, an algorithm the validator does not accept, no key id, expired or not yet valid, another audience or issuer, or a key id
 the key set lacks. The key set is the SDK's own cached one; a key id it lacks makes it fetch the set
 again at most once every REFRESH seconds (Microsoft rotates keys every few weeks). What passes here is
 then validated by the SDK as before: signature, expiry, audience.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,6 +31,7 @@ ALGORITHMS = {"RS256"}  # the only one the SDK's validator decodes with
 LONGEST = 6000  # characters; Bot Framework and Entra tokens are 1–3 kB
 LEEWAY = 300  # seconds of clock difference, as the SDK's validator allows
 REFRESH = 60.0  # seconds between two fetches of a key set for a key id it lacked
+TENANT_ID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")  # a GUID
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -95,6 +97,23 @@ class KeyIds:
         return any(key.key_id == kid for key in keys.keys)
 
 
+async def tenant(request: web.Request) -> str:
+    """The Teams tenant a refused request names, for its log line ("tenant …"): the one thing of its body
+    that is logged, and only when it has a tenant id's shape; "" otherwise."""
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError, web.HTTPException):  # not JSON, or larger than aiohttp reads
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    data, conversation = body.get("channelData"), body.get("conversation")
+    found = data.get("tenant") if isinstance(data, dict) else None
+    found = found.get("id") if isinstance(found, dict) else None
+    if found is None and isinstance(conversation, dict):
+        found = conversation.get("tenantId")
+    return f"tenant {found}" if isinstance(found, str) and TENANT_ID.fullmatch(found) else ""
+
+
 def middleware(auth: AgentAuthConfiguration, keys: KeyIds | None = None) -> Any:
     """An aiohttp middleware, to run before the SDK's jwt_authorization_middleware."""
     refusals = RefusalLog(log, "Teams request")
@@ -114,7 +133,7 @@ def middleware(auth: AgentAuthConfiguration, keys: KeyIds | None = None) -> Any:
             if not found:
                 raise Refused("unknown key id")
         except Refused as refused:
-            refusals.tell(401, str(refused))
+            refusals.tell(401, str(refused), await tenant(request))
             return web.json_response({"error": "Invalid token or authentication failed."}, status=401)
         return await handler(request)
 

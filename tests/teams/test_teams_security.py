@@ -257,6 +257,17 @@ def test_a_hostile_token_is_refused_with_401_and_one_short_line(secured: Teams, 
         assert len(record.getMessage()) < 200
 
 
+def test_a_refused_token_is_logged_with_its_reason_and_the_tenant_the_request_names_nothing_of_what_was_written(
+        secured: Teams, signer: Signer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    status, _ = secured.send(secured.activity("närvaro Blåbärssoppan i Aneby", name="Liselotte Karlsson"),
+                             header=_forgery(signer, secured.connector.url, "expired an hour ago"))
+    assert status == 401
+    [line] = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert "expired" in line and f"(tenant {TENANT})" in line
+    assert not [r for r in caplog.records if "Blåbärssoppan" in r.getMessage() or "Liselotte" in r.getMessage()]
+
+
 def test_the_hostile_token_table_has_at_least_thirty_variants() -> None:
     assert len(set(FORGERIES)) == len(FORGERIES) >= 30
 
