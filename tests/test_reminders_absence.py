@@ -64,7 +64,7 @@ def test_a_manager_may_name_the_absent_person_and_staff_may_not(t2: Engine) -> N
     ("frånvarande", "Skriv första och sista dagen du är borta, t.ex. ”frånvarande 20/12–6/1”"),
     ("frånvarande snart", "Skriv första och sista dagen du är borta"),
     ("frånvarande 31/11–3/12", "Den 31 november 2023 finns inte – november 2023 har 30 dagar."),
-    ("frånvarande 2024-01-06 till 2023-12-20", "Sista dagen 2023-12-20 är före första dagen 2024-01-06."),
+    ("frånvarande 2024-01-06 till 2023-12-20", "Sista dagen 2023-12-20 kommer före den första (2024-01-06)."),
     ("frånvarande 1/11–20/11", "2023-11-01–2023-11-20 har redan varit."),
     ("frånvarande 2023-12-01 till 2025-01-06", "är längre än ett år"),
     ("frånvarande Nils Okänd 20/12–6/1", "Det finns ingen ”Nils Okänd” i planen."),

@@ -148,7 +148,7 @@ def parse_span(text: str, today: date) -> tuple[date, date]:
         first = _day_ahead(match["first"], today, None)
         last = _day_ahead(match["last"], today, first)
     if last < first:
-        raise ValueProblem(f"Sista dagen {formatting.day(last)} är före första dagen {formatting.day(first)}. "
+        raise ValueProblem(f"Sista dagen {formatting.day(last)} kommer före den första ({formatting.day(first)}). "
                            f"Skriv till exempel {_SPAN_EXAMPLES}.")
     if last < today:
         raise ValueProblem(f"{formatting.day(first)}–{formatting.day(last)} har redan varit. Skriv en frånvaro som pågår "
