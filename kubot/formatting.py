@@ -99,6 +99,11 @@ def day(value: date) -> str:
     return format_date(value, "yyyy-MM-dd", locale=LOCALE)
 
 
+def day_short(value: date) -> str:
+    """The date with the month cut to three letters, for a title: "4 dec 2026"."""
+    return f"{value.day} {month_name(value.month)[:3]} {value.year}"
+
+
 def timestamp(moment: datetime) -> str:
     """Wall-clock time in Sweden, summer time included: "2022-08-31 14:05".
 

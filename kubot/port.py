@@ -3,11 +3,14 @@
 Messages come in as `Incoming` and the chat core answers with a `Reply`; messages kubot
 starts itself (reminders, the result of a slow command) go out as `Outgoing` through a
 `Sender`. Text is plain: each adapter renders it for its platform (escaping, buttons, files),
-so a placeholder like ‹värde› or a user's own `<` survives every platform unchanged.
+so a placeholder like ‹värde› or a user's own `<` survives every platform unchanged. Nothing a
+person reads names the server's internals: a file goes as an `Attachment` with a human title,
+its path only for the adapter to read it from.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +19,30 @@ from typing import NamedTuple, Protocol
 
 @dataclass(frozen=True)
 class Action:
-    """A follow-up an adapter may offer as a button; clicking sends `command` as a message."""
+    """A follow-up an adapter may offer as a button; clicking sends `command` as a message.
+
+    With a `form` (a chat form's kind, kubot.chat.forms) the button opens that form instead, filled in
+    with `prefill` (field id, value); a platform without forms shows `command` to type."""
 
     label: str
     command: str
+    form: str = ""
+    prefill: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message. People see `title` (and `filename`, the title as a file name);
+    `path` is where the adapter reads the file and is never shown on a chat platform."""
+
+    path: Path
+    title: str
+
+    @property
+    def filename(self) -> str:
+        """The title as a file name every platform and file system takes, with the file's own suffix."""
+        safe = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", self.title)
+        return f"{' '.join(safe.split()) or self.path.stem}{self.path.suffix}"
 
 
 @dataclass(frozen=True)
@@ -29,6 +52,8 @@ class Incoming:
     `channel` is the conversation it was written in (a channel, a direct message) and `thread`
     the thread inside it, if any. `message_id` is the platform's own id for the message, event or
     click; the core handles each id once, so a retried delivery or a double click does nothing more.
+    `sender_name` and `sender_email` are who the platform says the sender is (Slack's profile, the
+    Teams roster), "" when it does not say: how kubot greets and names someone it does not know.
     """
 
     text: str
@@ -37,6 +62,8 @@ class Incoming:
     channel: str = ""
     message_id: str | None = None
     thread: str | None = None
+    sender_name: str = ""
+    sender_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,7 @@ class Reply:
     text: str
     accepted: bool | None = None
     actions: tuple[Action, ...] = ()
-    files: tuple[Path, ...] = ()
+    files: tuple[Attachment, ...] = ()
     public: bool = False
     repeated: bool = False
 
@@ -77,7 +104,7 @@ class Outgoing:
     recipient: str
     text: str
     actions: tuple[Action, ...] = ()
-    files: tuple[Path, ...] = ()
+    files: tuple[Attachment, ...] = ()
     conversation: str = ""
     thread: str | None = None
     public: bool = False

@@ -7,6 +7,7 @@ PostgreSQL server too; each test then gets its own freshly created database.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -125,6 +126,16 @@ def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:
     for message, expected in pairs:
         reply = console.render(console.say(bot, name, message))
         assert expected in reply, f"{message!r} gave {reply!r}"
+
+
+_PATH = re.compile(r"(?<![\w.:/])(?:~?/|[A-Za-z]:\\)[\w.\-]+[/\\]")  # the start of an absolute path: /home/…, ~/…, C:\…
+
+
+def server_paths(text: str, *folders: Path) -> list[str]:
+    """What in `text` reads as a path on the server: `folders` (and the file names in them), or any absolute path."""
+    named = [str(folder) for folder in folders if str(folder) in text]
+    named += [f.name for folder in folders if folder.is_dir() for f in folder.iterdir() if f.name in text]
+    return named + _PATH.findall(text)
 
 
 def at(day: date, clock: time = time(8, 30)) -> datetime:

@@ -21,7 +21,7 @@ from kubot.chat.core import Bot
 from kubot.models import Entry, HandledMessage, OutboxMessage, SlowJob, Staff
 from kubot.port import Address, Incoming, Outgoing, Unreached
 from kubot.settings import Settings
-from tests.conftest import NOW
+from tests.conftest import NOW, server_paths
 
 
 class Recording:
@@ -99,7 +99,11 @@ def test_a_report_ordered_in_a_channel_is_acknowledged_at_once_and_lands_in_that
     [result] = sender.sent
     assert result.to == Address("console", "Maria Chef") and result.conversation == "C-ledning" and result.thread == "1700.1"
     assert result.public and "Rapporten byggs … klar" in result.text
-    assert [f.suffix for f in result.files] == [".docx"] and result.files[0].is_file()
+    [file] = result.files
+    assert file.path.suffix == ".docx" and file.path.is_file()
+    assert file.title == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022)", "the file is called what it is"
+    assert file.filename == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022).docx"
+    assert server_paths(result.text, tmp_path) == [], "where the server keeps it is not the reader's business"
     with Session(small_plan_engine) as session:
         assert session.exec(select(SlowJob.state)).all() == ["done"]
 
@@ -182,3 +186,22 @@ def test_a_delivery_that_fails_can_be_retried(small_plan_engine: Engine) -> None
     up = Recording()
     RoutingSender(small_plan_engine, [up], clock=lambda: datetime.now(UTC)).send(message)
     assert [m.key for m in up.sent] == ["k3"]
+
+
+def test_the_console_shows_a_reports_path_once_and_the_message_none(small_plan_engine: Engine, tmp_path: Path) -> None:
+    bot = Bot(small_plan_engine, Settings(report_dir=tmp_path / "rapporter"), clock=lambda: NOW)
+    reply = console.say(bot, "Maria Chef", "rapport T2 2022")
+    [file] = reply.files
+    assert server_paths(reply.text, tmp_path) == []
+    shown = console.render(reply)
+    assert shown.count(str(file.path)) == 1 and shown.endswith(f"  Fil: {file.path}"), "the console runs where the file is"
+
+
+def test_a_report_the_server_cannot_save_tells_the_asker_to_ask_an_admin_without_the_servers_folders(
+        small_plan_engine: Engine, tmp_path: Path) -> None:
+    blocked = tmp_path / "inte-en-katalog"
+    blocked.write_text("en fil där rapportkatalogen skulle vara")
+    bot = Bot(small_plan_engine, Settings(report_dir=blocked / "rapporter"), clock=lambda: NOW)
+    reply = console.say(bot, "Maria Chef", "rapport T2 2022")
+    assert reply.accepted is False and reply.text.startswith("Rapporten kunde inte sparas på servern.") and "kontroll" in reply.text
+    assert server_paths(reply.text, tmp_path) == [] and not reply.files

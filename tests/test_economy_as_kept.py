@@ -222,7 +222,7 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
 
     report = console.say(Bot(bot.engine, settings, clock=lambda: IN_SEPTEMBER), ADMIN, "rapport T2 2022")
     assert report.files, report.text
-    path = report.files[0]
+    path = report.files[0].path
 
     # Table 1, as the organisation prints it: its own headers with year and date, rows in its order.
     accounts = _table(path, "Redovisning i tkr per 2022-08-31")

@@ -106,6 +106,6 @@ def test_the_forms_and_the_commands_are_gathered_from_the_registry() -> None:
     for kind in kinds.KINDS:
         for command in kinds.chat_half(kind).COMMANDS:
             assert COMMANDS[command.name] is command
-    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {"rapport", "frånvarande"}
+    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {"rapport", "koppla", "frånvarande"}
 
 

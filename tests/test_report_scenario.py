@@ -123,8 +123,8 @@ def annual(scenario: tuple[Bot, Settings]) -> Path:
     bot, _ = scenario
     reply = console.say(bot, ADMIN, "rapport T3 2018 dnr RJL 2017/1522")
     assert reply.text.startswith("Rapporten byggs"), reply.text
-    assert len(reply.files) == 1 and reply.files[0].suffix == ".docx"
-    return reply.files[0]
+    assert len(reply.files) == 1 and reply.files[0].path.suffix == ".docx"
+    return reply.files[0].path
 
 
 def _plain(text: str) -> str:
@@ -300,7 +300,7 @@ def test_an_area_report_narrows_to_the_partnership(scenario: tuple[Bot, Settings
     bot, _ = scenario
     reply = console.say(bot, ADMIN, "rapport T3 2018 Barn och unga")
     assert reply.files, reply.text
-    text = _text(reply.files[0])
+    text = _text(reply.files[0].path)
     assert "Verksamhetsberättelse 2018 – Barn och unga" in text
     assert "Rapporten gäller Barn och unga." in text
     assert "Verksamheten söker aktivt externa projektmedel" not in text
@@ -323,7 +323,7 @@ def test_two_requests_at_once_are_both_served_or_told_to_wait_and_no_file_is_bro
     def order() -> None:
         reply = console.say(bot, ADMIN, "rapport T1 2018")
         replies.append(reply.text)
-        files.extend(reply.files)
+        files.extend(f.path for f in reply.files)
 
     threads = [threading.Thread(target=order) for _ in range(2)]
     for thread in threads:

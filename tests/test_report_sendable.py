@@ -55,8 +55,10 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
 def _order(bot: Bot, message: str) -> Path:
     reply = console.say(bot, ADMIN, message)
     assert reply.files, reply.text
-    assert str(reply.files[0]) in reply.text and reply.files[0].is_absolute(), "the reply names the file with its full path"
-    return reply.files[0]
+    [file] = reply.files
+    assert file.path.is_absolute() and str(file.path) not in reply.text, "the reply is for any platform: no server path"
+    assert console.render(reply).count(str(file.path)) == 1, "the console, where the file is, shows its path once"
+    return file.path
 
 
 @pytest.fixture(scope="module")

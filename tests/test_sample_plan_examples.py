@@ -60,7 +60,7 @@ def test_the_issue_examples_are_stored_with_who_and_when_and_can_be_undone(sampl
         assert all(e.actor_id is not None and e.created_at.tzinfo is not None for e in logged)
     assert "Ångrat" in console.say(sample_bot, ADMIN, "ångra").text
     ordered = console.say(sample_bot, ADMIN, "rapport T2 2022")
-    assert ordered.text.startswith("Rapporten byggs") and ordered.files and ordered.files[0].is_file()
+    assert ordered.text.startswith("Rapporten byggs") and ordered.files and ordered.files[0].path.is_file()
 
 
 def test_kubot_say_exit_codes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -65,19 +65,19 @@ def _text(path: Path) -> str:
 
 
 def test_an_approved_report_is_built_final_and_undoing_the_approval_makes_it_a_draft_again(bot: Bot) -> None:
-    draft = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0]
+    draft = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0].path
     text = _text(draft)
     assert "UTKAST" in text and "Inte klart för godkännande – 3 delar är inte klara" in text
     approved = console.say(bot, "Ola Götesson", "godkänn rapport T2 2022 ändå")
     assert approved.accepted
-    final = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0]
+    final = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0].path
     text = _text(final)
     assert "UTKAST" not in text and "INTERNT" not in text
     assert "Godkänd av Ola Götesson" in text
     assert docx.Document(str(final)).core_properties.keywords == "slutlig"
     entry = approved.text.split("#", 1)[1].split(":", 1)[0]
     assert console.say(bot, "Ola Götesson", f"ångra {entry}").accepted
-    again = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0]
+    again = console.say(bot, "Ola Götesson", "rapport T2 2022").files[0].path
     assert "UTKAST" in _text(again)
 
 

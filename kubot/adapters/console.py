@@ -29,12 +29,13 @@ QUIT = {"sluta", "avsluta", "exit", "quit", "hejdå"}
 
 
 def render(reply: Reply) -> str:
-    """Plain text for a terminal; buttons become commands to type."""
+    """Plain text for a terminal; buttons become commands to type. The terminal runs where the files are, so
+    each file is shown once, by its path."""
     text = reply.text
     if reply.actions:
         text += "\n" + "\n".join(f"  [{a.label}] skriv: {a.command}" for a in reply.actions)
     if reply.files:
-        text += "\n" + "\n".join(f"  Fil: {path}" for path in reply.files)
+        text += "\n" + "\n".join(f"  Fil: {file.path}" for file in reply.files)
     return text
 
 

@@ -39,7 +39,7 @@ class OutboxSender:
 
     def send(self, message: Outgoing) -> None:
         # One conversation per person on the console, so where it was asked does not matter; files are named.
-        text = message.text + "".join(f"\n  Fil: {path}" for path in message.files)
+        text = message.text + "".join(f"\n  Fil: {file.path}" for file in message.files)
         try:
             with db.session_scope(self.engine) as session:
                 session.add(OutboxMessage(key=message.key, address=message.to.id, text=text,

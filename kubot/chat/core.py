@@ -29,8 +29,12 @@ from sqlmodel import Session, col, select
 from kubot import access, db
 from kubot.chat import absence_commands as _absence_commands  # noqa: F401  (registers frånvarande)
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
-from kubot.chat import followups, grammar, questions
-from kubot.chat import people as _people  # noqa: F401  (registers "koppla")
+from kubot.chat import (
+    followups,
+    grammar,
+    people,  # registers "koppla"; meets people kubot does not know
+    questions,
+)
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
@@ -50,7 +54,6 @@ from kubot.models import (
     Staff,
     StaffArea,
 )
-from kubot.models.plan import Role
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
 from kubot.records import RecordError
 from kubot.settings import Settings
@@ -103,12 +106,13 @@ class Bot:
             return Reply(f"Meddelandet är för långt ({len(text)} tecken). Skriv högst {MAX_MESSAGE_LENGTH} tecken per meddelande.",
                          accepted=False)
         job: int | None = None
+        notices: list[people.Notice] = []
         try:
             with db.session_scope(self.engine) as session:
                 handled = _first_time(session, message)
                 actor = identify(session, message)
                 if actor is None:
-                    reply = self._stranger(session, message)
+                    reply, notices = people.meet(session, message, self.sender)
                 else:
                     reply, job = self._run(session, actor, message, text)
                 if handled is not None:
@@ -121,19 +125,23 @@ class Bot:
             return Reply(FAILED, accepted=False)
         if job is not None:
             self._start(job)
+        self._tell(notices)
         return reply
+
+    def _tell(self, notices: list[people.Notice]) -> None:
+        """Send the administrators' notices, after the message's transaction (a sender records what it sent)."""
+        if self.sender is None or not notices:
+            return
+        try:
+            people.deliver(notices, self.sender)
+        except Exception:
+            log.exception("could not tell the administrators about someone kubot does not know")
 
     def _earlier(self, message: Incoming) -> Reply:
         with Session(self.engine) as session:
             row = session.exec(select(HandledMessage).where(HandledMessage.platform == message.platform,
                                                             HandledMessage.message_id == message.message_id)).one()
         return Reply(row.reply, accepted=row.accepted, repeated=True)
-
-    def _stranger(self, session: Session, message: Incoming) -> Reply:
-        admins = session.exec(select(Staff.name).where(Staff.role == Role.ADMIN, Staff.active)).all()
-        who = ", ".join(admins) or "en administratör"
-        return Reply(f"Hej! Jag känner inte igen dig ({message.sender}), så jag kan inte ta emot registreringar från dig. "
-                     f"Be {who} att lägga till dig i kubot.", accepted=False)
 
     def _run(self, session: Session, actor: Staff, message: Incoming, text: str) -> tuple[Reply, int | None]:
         kind = followups.answer_kind(text)

@@ -111,6 +111,7 @@ class FormSpec:
     submit: str
     build: Build
     command: Callable[[Form, Values], str]
+    typed: bool = True  # opened by writing the bare command; else only by a button that fills it in
 
 
 def plan_id(session: Session, today: date) -> int:
@@ -156,6 +157,25 @@ def _report_command(form: Form, values: Values) -> str:
 
 
 REPORT = FormSpec("rapport", "Beställ rapportutkast", "Beställ utkastet", _report, _report_command)
+USER = "användare"  # the link form's field of the chat user, a mention <@id|name> the button fills in
+_NAMED = re.compile(r"^<@[^|>\s]+\|([^>]*)>$")
+
+
+def _link(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
+    """The chat user (by the name the platform gave, never the id) and the person in the plan they are,
+    preselected when the plan has someone of that very name."""
+    mention = text(preset, USER)
+    named = _NAMED.match(mention)
+    shown = named.group(1).strip() if named else ""
+    people = tuple((name, name) for name in session.exec(select(Staff.name).where(Staff.active).order_by(col(Staff.name))))
+    same = next((name for name, _ in people if shown and name.casefold() == shown.casefold()), "")
+    return (Field(USER, "Chattanvändaren", Kind.MENU, options=((mention, shown or "den nämnda användaren"),), initial=mention,
+                  about=("användaren",)),
+            Field("person", "Personen i planen", Kind.MENU, options=people, initial=same, about=("person", "heter")))
+
+
+LINK = FormSpec("koppla", "Koppla användare", "Koppla", _link,
+                lambda form, values: f"koppla {text(values, USER)} {text(values, 'person')}", typed=False)
 
 
 def _absence(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
@@ -178,10 +198,10 @@ ABSENCE = FormSpec("frånvarande", "Frånvaro", "Spara frånvaron", _absence, _a
 
 @cache
 def known() -> dict[str, FormSpec]:
-    """Every form by the command it composes: each record kind's (`FORMS` of its chat half), the report's and
-    the absence's."""
+    """Every form by the command it composes: each record kind's (`FORMS` of its chat half), the report's,
+    `koppla`'s and the absence's."""
     specs = [spec for kind in kinds.KINDS for spec in kinds.chat_half(kind).FORMS]
-    return {spec.kind: spec for spec in (*specs, REPORT, ABSENCE)}
+    return {spec.kind: spec for spec in (*specs, REPORT, LINK, ABSENCE)}
 
 
 def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from kubot import formatting as fmt
 from kubot.chat import grammar
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.models.plan import Role
-from kubot.port import Reply
+from kubot.port import Attachment, Reply
 
+log = logging.getLogger(__name__)
 _DNR = re.compile(r"(?:^|\s)dnr:?\s+(\S.*)$", re.IGNORECASE)
 _PER = re.compile(r"(?<!\S)per:?\s+", re.IGNORECASE)
 # A report's own name says its tertial: "rapport verksamhetsberättelse 2026" is the report for T3 2026.
@@ -58,8 +60,12 @@ def report(ctx: Context, args: str) -> Reply:
     request = content.Request(period, area=area, dnr=dnr, author=author)
     try:
         built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per)
+    except build.ServerProblem as exc:
+        log.error("a report ordered in chat could not be made: %s", exc)  # the paths, for whoever runs the server
+        return Reply(build.ServerProblem.IN_CHAT, accepted=False)
     except build.ReportError as exc:
         return Reply(str(exc), accepted=False)
-    # A report ordered in a shared channel is for the channel.
+    # A report ordered in a shared channel is for the channel. The file is named by its title: where it is
+    # kept on the server is nothing a reader needs (the console shows the path beside the reply).
     return Reply(f"Rapporten byggs … klar: {built.title} ({period.code}), utkast i Word med uppgifterna per "
-                 f"{fmt.day(built.as_of)}. Filen: {built.path}", files=(built.path,), public=True)
+                 f"{fmt.day(built.as_of)}.", files=(Attachment(built.path, built.file_title),), public=True)

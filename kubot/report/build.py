@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kubot import evaluation, signoff
+from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
@@ -50,12 +51,24 @@ class ReportBusy(ReportError):
     """The same report is already being built."""
 
 
+class ServerProblem(ReportError):
+    """The server cannot make the file (the template, the report folder); the message names the paths, for
+    the console and the log. A chat user gets `IN_CHAT` instead: the server's folders are nothing of theirs."""
+
+    IN_CHAT = ("Rapporten kunde inte sparas på servern. Be en administratör skriva ”kontroll” till mig; "
+               "den visar vad som behöver rättas.")
+
+
 @dataclass(frozen=True)
 class Built:
+    """A report written to `path`; `file_title` is what a person sees the file called ("Verksamhetsberättelse
+    2026 (utkast 4 dec 2026)"), the file name on disk being only for kubot to keep reports apart."""
+
     path: Path
     title: str
     snapshot_id: int | None
     as_of: date
+    file_title: str
 
 
 def check_request(session: Session, request: content.Request, today: date) -> None:
@@ -122,7 +135,7 @@ def write_new(target: Path, data: bytes) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if len(target.name.encode()) > NAME_MAX:
-            raise ReportError(f"Filnamnet ”{target.name[:40]}…” är för långt ({len(target.name.encode())} byte; högst {NAME_MAX}). "
+            raise ServerProblem(f"Filnamnet ”{target.name[:40]}…” är för långt ({len(target.name.encode())} byte; högst {NAME_MAX}). "
                               "Välj ett kortare namn.")
         handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".kubot-", suffix=".tmp", delete=False)  # noqa: SIM115 (closed below)
         try:
@@ -138,11 +151,11 @@ def write_new(target: Path, data: bytes) -> Path:
                     return candidate
                 except FileExistsError:
                     continue
-            raise ReportError(f"Det finns redan 999 rapporter som heter {target.name} i {directory}.")
+            raise ServerProblem(f"Det finns redan 999 rapporter som heter {target.name} i {directory}.")
         finally:
             Path(handle.name).unlink(missing_ok=True)
     except OSError as exc:
-        raise ReportError(describe_os_error(exc, target)) from exc
+        raise ServerProblem(describe_os_error(exc, target)) from exc
 
 
 def describe_os_error(exc: OSError, target: Path) -> str:
@@ -187,7 +200,7 @@ def build(
     try:
         word = template.open_template(settings.report_template)
     except template.TemplateError as exc:
-        raise ReportError(str(exc)) from exc
+        raise ServerProblem(str(exc)) from exc
     today = now.astimezone(settings.timezone).date()
     check_request(session, request, today)
     period: Period = request.period
@@ -206,4 +219,6 @@ def build(
         data = document.render(report, word, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)
-    return Built(path.resolve(), report.title_page.title, snapshot.id, snapshot.as_of)
+    state = "godkänd" if report.final else "utkast"
+    file_title = f"{report.title_page.title} ({state} {fmt.day_short(now.astimezone(settings.timezone).date())})"
+    return Built(path.resolve(), report.title_page.title, snapshot.id, snapshot.as_of, file_title)

@@ -90,7 +90,7 @@ class SlackApp:
         self.bolt.event("app_mention")(self.on_mention)
         self.bolt.event("app_home_opened")(self.on_home_opened)
         self.bolt.action(re.compile(f"^{render.COMMAND_ACTION}"))(self.on_button)
-        self.bolt.action(re.compile(f"^{home.OPEN_FORM}"))(self.on_open_form)
+        self.bolt.action(re.compile(f"^{render.OPEN_FORM}"))(self.on_open_form)
         self.bolt.action(forms.REDRAW)(self.on_redraw)
         self.bolt.view(forms.CALLBACK)(self.on_form)
 
@@ -166,9 +166,10 @@ class SlackApp:
             self.answer(reply, request["user"], request["channel"], request.get("thread"))
 
     def handle(self, user: str, text: str, channel: str, message_id: str, thread: str | None = None) -> Reply:
-        people.learn(self.engine, self.client, user)
-        reply = self.bot.handle(Incoming(text=render.unescape(text), platform=PLATFORM, sender=user, channel=channel,
-                                         message_id=message_id, thread=thread))
+        met = people.learn(self.engine, self.client, user)  # someone new: who Slack says they are
+        text = render.unescape(people.named_mentions(self.client, text) if "<@" in text else text)
+        reply = self.bot.handle(Incoming(text=text, platform=PLATFORM, sender=user, channel=channel, message_id=message_id,
+                                         thread=thread, sender_name=met.name if met else "", sender_email=met.email if met else ""))
         if reply.accepted:
             self.publish_home_soon(user)
         return reply
@@ -237,7 +238,7 @@ class SlackApp:
         user, channel, trigger = need(body, "user_id"), body.get("channel_id", ""), need(body, "trigger_id")
         request = {"user": user, "text": text, "channel": channel, "message_id": f"kommando:{trigger}",
                    "response_url": body.get("response_url")}
-        if text.casefold() in chat_forms.known():
+        if chat_forms.typed(text.casefold()):
             ack()
             if not self.open_form(trigger, user, text.casefold(), channel, {}):
                 self.accept(request)  # not someone kubot knows: the core says whom to ask

@@ -3,7 +3,6 @@ entries (with undo), and for managers and administrators the organisation at a g
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -17,10 +16,9 @@ from kubot.chat import forms as chat_forms
 from kubot.models import Entry, Goal, Staff, StrategicGoal
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
-from kubot.slack.render import Block, button, plain
+from kubot.slack.render import OPEN_FORM, Block, button, form_button, plain
 from kubot.verdicts import STATUS_SYMBOLS, IndicatorVerdict, Snapshot, Status
 
-OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a form; value: JSON kind + prefill
 UNDO = "kubot-kommando-angra"  # an undo button sends "ångra N" like any command button
 LATEST = 5
 MAX_BLOCKS = 100  # Slack's limit per view
@@ -41,8 +39,7 @@ def _owed(session: Session, actor: Staff, period: Period, today: date) -> tuple[
     for item in items[:MAX_ITEMS]:
         line: Block = _section(f"{item.code} – {item.name} ({item.why})")
         if item.form:
-            line["accessory"] = button("rapportera", f"{OPEN_FORM}-{item.code}"[:255],
-                                       json.dumps({"form": item.form[0], "fyll": dict(item.form[1])}))
+            line["accessory"] = form_button("rapportera", f"{OPEN_FORM}-{item.code}"[:255], item.form[0], dict(item.form[1]))
         blocks.append(line)
     if len(items) > MAX_ITEMS:
         blocks.append(_section(f"… och {len(items) - MAX_ITEMS} till. Skriv ”saknas {period.code}” till mig för hela listan."))
@@ -73,8 +70,7 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
                                                ("kurs", "Kurs"), ("rapport", "Beställ rapport"))
              if chat_forms.may_open(session, actor, kind)]
     blocks += [{"type": "divider"},
-               {"type": "actions", "elements": [button(label, f"{OPEN_FORM}-{kind}", json.dumps({"form": kind, "fyll": {}}))
-                                                for kind, label in forms]}]
+               {"type": "actions", "elements": [form_button(label, f"{OPEN_FORM}-{kind}", kind, {}) for kind, label in forms]}]
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 

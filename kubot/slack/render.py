@@ -7,13 +7,15 @@ text beside the blocks is mrkdwn, where `&`, `<` and `>` are control characters:
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubot.port import Action
 
 COMMAND_ACTION = "kubot-kommando"  # action_id prefix of a button that sends its command as a message
+OPEN_FORM = "kubot-oppna-formular"  # action_id prefix of a button that opens a form; value: JSON kind + prefill
 SECTION_LIMIT = 3000  # characters in one section's text
 BUTTON_LIMIT = 75  # characters on a button
 Block = dict[str, Any]
@@ -44,12 +46,18 @@ def button(label: str, action_id: str, value: str, primary: bool = False) -> Blo
     return {**element, "style": "primary"} if primary else element
 
 
+def form_button(label: str, action_id: str, form: str, prefill: Mapping[str, str]) -> Block:
+    """A button that opens chat form `form`, filled in with `prefill`."""
+    return button(label, action_id, json.dumps({"form": form, "fyll": dict(prefill)}))
+
+
 def blocks(text: str, actions: Sequence[Action] = ()) -> list[Block]:
-    """Sections for the text, and one button per action that sends the action's command."""
+    """Sections for the text, and one button per action: it sends the action's command, or opens its form."""
     out: list[Block] = [{"type": "section", "text": plain(piece)} for piece in _chunks(text)]
     if actions:
-        out.append({"type": "actions", "elements": [button(a.label, f"{COMMAND_ACTION}-{i}", a.command)
-                                                    for i, a in enumerate(actions)]})
+        out.append({"type": "actions", "elements": [
+            form_button(a.label, f"{OPEN_FORM}-{i}", a.form, dict(a.prefill)) if a.form
+            else button(a.label, f"{COMMAND_ACTION}-{i}", a.command) for i, a in enumerate(actions)]})
     return out
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 from kubot.port import Address, Outgoing, Unreached
 from kubot.settings import Settings
 from kubot.teams import people
-from kubot.teams.server import auth_configuration, send_reply
+from kubot.teams.replies import send_reply
+from kubot.teams.server import auth_configuration
 
 
 class TeamsSender:

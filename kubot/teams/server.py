@@ -14,19 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
-from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse, ConversationParameters
+from microsoft_agents.activity import Activity, ActivityTypes, AdaptiveCardInvokeResponse
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware, start_agent_process
 from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, Connections
-from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlmodel import Session
@@ -38,16 +34,17 @@ from kubot.chat.core import Bot, identify
 from kubot.chat.registry import COMMANDS
 from kubot.models import Staff
 from kubot.periods import Period, PeriodError
-from kubot.port import Action, Incoming, Reply
+from kubot.port import Incoming, Reply
 from kubot.settings import Settings
-from kubot.teams import cards, people, render, tokens
+from kubot.teams import cards, people, render, replies, tokens
 
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
 REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
 FIRST = "kubot.first"  # in the turn state: the first activity kubot has from this conversation
 ROSTER_NAME = "kubot.roster_name"  # in the turn state: the sender's name in the roster, when it was asked
-PRIVATELY = "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
+ROSTER_EMAIL = "kubot.roster_email"  # and their e-mail address there (else the user principal name)
+MESSAGES_PATH, HEALTH_PATH = "/api/messages", "/healthz"
 FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
 
 
@@ -72,15 +69,16 @@ class TeamsAdapter:
         user = activity.from_property.id
         found = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
         context.turn_state[FIRST] = await asyncio.to_thread(people.remember, self.bot.engine, activity.conversation.id,
-                                                            user if _personal(context) else None, found)
+                                                            user if replies.personal(context) else None, found)
         if not await asyncio.to_thread(chat_people.known, self.bot.engine, PLATFORM, user):
             await self._learn(context, user)
         return True
 
     async def _learn(self, context: TurnContext, user: str) -> None:
         """Match a user kubot has not met by the e-mail address and UPN in the conversation's roster
-        (and keep the roster's name for the turn: an install activity may carry none)."""
-        connector = _connector(context)
+        (and keep the roster's name and address for the turn: an install activity may carry no name, and
+        the administrators are told who someone kubot does not know is)."""
+        connector = replies.connector(context)
         if not isinstance(connector, TeamsConnectorClient):
             return
         try:
@@ -90,6 +88,7 @@ class TeamsAdapter:
             return
         if member.name:
             context.turn_state[ROSTER_NAME] = member.name
+        context.turn_state[ROSTER_EMAIL] = member.email or member.user_principal_name or ""
         await asyncio.to_thread(chat_people.match_by_email, self.bot.engine, PLATFORM, user,
                                 (member.email, member.user_principal_name))
 
@@ -100,7 +99,7 @@ class TeamsAdapter:
         activity = context.activity
         added = activity.action in (None, "add") if activity.type == ActivityTypes.installation_update \
             else any(m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or [])
-        if _personal(context) and added and context.turn_state.get(FIRST):
+        if replies.personal(context) and added and context.turn_state.get(FIRST):
             shown = str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or "")
             name = await asyncio.to_thread(self._name, activity.from_property.id, shown)
             await context.send_activity(render.message(welcome(name)))
@@ -119,7 +118,7 @@ class TeamsAdapter:
             return  # an old-style card submit; kubot's cards use Action.Execute
         text = _mentions_as_port_text(activity)
         command = COMMANDS.get(text.strip().lower())
-        if command is not None and command.name in forms.known():
+        if command is not None and forms.typed(command.name):
             # A form command with nothing after it opens the form, for people kubot knows.
             form = await self._form(context, command.name)
             if form is not None:
@@ -131,12 +130,14 @@ class TeamsAdapter:
     async def _handle(self, context: TurnContext, text: str, message_id: str | None) -> Reply:
         activity = context.activity
         incoming = Incoming(text=text, platform=PLATFORM, sender=activity.from_property.id,
-                            channel=activity.conversation.id, message_id=message_id)
+                            channel=activity.conversation.id, message_id=message_id,
+                            sender_name=str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or ""),
+                            sender_email=str(context.turn_state.get(ROSTER_EMAIL) or ""))
         return await asyncio.to_thread(self.bot.handle, incoming)
 
     async def _show(self, context: TurnContext, reply: Reply) -> None:
         if not reply.repeated:  # a repeated reply answers Teams' retry of a message the person saw answered
-            await send_reply(context, reply.text, reply.actions, reply.files)
+            await replies.send_reply(context, reply.text, reply.actions, reply.files)
 
     # --- forms ------------------------------------------------------------------------------
 
@@ -185,7 +186,7 @@ class TeamsAdapter:
             reply = await self._handle(context, forms.command(form, values), context.activity.id)
             if reply.accepted is not False:
                 if not reply.repeated:
-                    await send_files(context, reply.files)
+                    await replies.send_files(context, reply.files)
                 return _card_response(cards.done_card(form, reply.text))
             problem = forms.refusal(form, values, reply.text)
         return _card_response(cards.card(form, problem))
@@ -230,21 +231,7 @@ class TeamsAdapter:
     # --- files ------------------------------------------------------------------------------
 
     async def on_file_accept(self, context: TurnContext, _state: TurnState, response: Any) -> None:
-        """The person accepted the file: upload it where Teams says, then show it in the chat."""
-        name = Path(str((response.context or {}).get("file", ""))).name
-        path = self.bot.settings.report_dir / name
-        upload = response.upload_info
-        if not name or not path.is_file() or upload is None:
-            await context.send_activity(render.message("Jag hittar inte filen längre. Beställ utkastet igen."))
-            return
-        content = await asyncio.to_thread(path.read_bytes)
-        headers = {"Content-Length": str(len(content)), "Content-Range": f"bytes 0-{len(content) - 1}/{len(content)}"}
-        async with aiohttp.ClientSession() as http, http.put(upload.upload_url, data=content, headers=headers) as answer:
-            if answer.status >= 300:
-                log.error("file upload refused: %s", answer.status)
-                await context.send_activity(render.message("Teams tog inte emot filen. Beställ utkastet igen om en stund."))
-                return
-        await context.send_activity(render.file_info(upload.model_dump(by_alias=True)))
+        await replies.upload_accepted(context, self.bot.settings.report_dir, response)
 
     async def on_file_decline(self, context: TurnContext, _state: TurnState, _response: Any) -> None:
         await context.send_activity(render.message("Okej, jag skickar inte filen. Beställ utkastet igen när du vill ha det."))
@@ -274,47 +261,8 @@ def welcome(name: str) -> str:
             "Skriv ”hjälp” för att komma igång.")
 
 
-def _personal(context: TurnContext) -> bool:
-    return context.activity.conversation.conversation_type in (None, "personal")
-
-
-async def send_reply(context: TurnContext, text: str, actions: Sequence[Action] = (), files: Sequence[Path] = ()) -> None:
-    """A reply in the turn's conversation; its files follow by consent."""
-    if files and not _personal(context):
-        text = f"{text}\n{PRIVATELY}"
-    await context.send_activity(render.message(text, actions))
-    await send_files(context, files)
-
-
-async def send_files(context: TurnContext, files: Sequence[Path]) -> None:
-    """Files go by consent, which Teams offers only in a personal chat: from a channel or group chat
-    they go to the asker's personal chat, so a draft is never shown to everyone there."""
-    if not files:
-        return
-    if _personal(context):
-        for path in files:
-            await context.send_activity(render.file_consent(path))
-        return
-    activity = context.activity
-    connector = _connector(context)
-    tenant = activity.conversation.tenant_id
-    personal = await connector.conversations.create_conversation(ConversationParameters(
-        is_group=False, bot=activity.recipient, members=[activity.from_property], tenant_id=tenant,
-        channel_data={"tenant": {"id": tenant}}))
-    for path in files:
-        await connector.conversations.send_to_conversation(personal.id, render.file_consent(path))
-
-
 def _staff(session: Session, sender: str) -> Staff | None:
     return identify(session, Incoming(text="", platform=PLATFORM, sender=sender))
-
-
-def _connector(context: TurnContext) -> ConnectorClientBase:
-    """The turn's Bot Connector client, with the turn's own credentials."""
-    found: ConnectorClientBase | None = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
-    if found is None:
-        raise RuntimeError("the turn has no connector client")
-    return found
 
 
 def _notice(text: str) -> cards.Card:
@@ -351,7 +299,7 @@ def agent(bot: Bot, adapter: CloudAdapter, connections: Connections) -> AgentApp
 
 
 def web_app(bot: Bot, auth: AgentAuthConfiguration, connections: Connections | None = None) -> web.Application:
-    """The aiohttp application: /api/messages behind the SDK's JWT check."""
+    """The aiohttp application: /api/messages behind the SDK's JWT check, and a health check at /healthz."""
     connections = connections or MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth})
     adapter = CloudAdapter(connection_manager=connections)
     application = agent(bot, adapter, connections)
@@ -359,10 +307,26 @@ def web_app(bot: Bot, auth: AgentAuthConfiguration, connections: Connections | N
     async def messages(request: web.Request) -> web.StreamResponse:
         return await start_agent_process(request, application, adapter) or web.Response(status=HTTPStatus.ACCEPTED)
 
-    app = web.Application(middlewares=[tokens.middleware(auth), jwt_authorization_middleware])
+    app = web.Application(middlewares=[_health(bot.settings), tokens.middleware(auth), jwt_authorization_middleware])
     app["agent_configuration"] = auth
-    app.router.add_post("/api/messages", messages)
+    app.router.add_post(MESSAGES_PATH, messages)
     return app
+
+
+def _health(settings: Settings) -> Any:
+    """GET /healthz, as `kubot web` has it: 200 "ok" when Teams can be answered, 503 and why when every
+    request would be refused. It comes before the token checks, which would ask a load balancer for a token."""
+    problem = "" if settings.teams_configured or settings.teams_anonymous else " ".join(startup_notes(settings))
+
+    @web.middleware
+    async def health(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path != HEALTH_PATH:
+            return await handler(request)
+        if request.method not in ("GET", "HEAD"):
+            return web.Response(status=HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": "GET"})
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE if problem else HTTPStatus.OK, text=problem or "ok")
+
+    return health
 
 
 def startup_notes(settings: Settings) -> list[str]:
@@ -385,7 +349,7 @@ def serve(bot: Bot) -> int:
     for note in startup_notes(settings):
         print(note, file=sys.stderr, flush=True)
     auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
-    print(f"kubot lyssnar efter Teams på port {settings.port} (/api/messages).", flush=True)
+    print(f"kubot lyssnar efter Teams på port {settings.port} ({MESSAGES_PATH}, hälsokontroll {HEALTH_PATH}).", flush=True)
     bot.resume()
     web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
     bot.close()

@@ -31,6 +31,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.emails: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # the real name in a user's profile
         self.outside: set[str] = set()  # channels the bot is not in
         self.rate_limited: dict[str, int] = {}  # method → how many more calls get 429
         self.uploads: dict[str, bytes] = {}
@@ -113,7 +114,10 @@ class FakeSlack:
             case "users.info":
                 user = params["user"]
                 profile = {"email": self.emails[user]} if user in self.emails else {}
-                return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}, {}
+                if user in self.names:
+                    profile.update(real_name=self.names[user], display_name=self.names[user].split()[0])
+                return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": self.names.get(user, ""),
+                                                  "profile": profile}}, {}
             case "users.lookupByEmail":
                 found = next((user for user, email in self.emails.items() if email == params.get("email")), None)
                 if found is None:

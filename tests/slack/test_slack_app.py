@@ -161,7 +161,7 @@ def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan
         session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
     kubot.dm("U0OLA", "koppla <@U0NYA|maria> maria chef")
     [linked] = kubot.fake.wait_for("chat.postMessage")
-    assert linked.params["text"] == "Kopplat: Slack-användaren U0NYA är nu Maria Chef i kubot."
+    assert linked.params["text"] == "Kopplat: Slack-användaren maria är nu Maria Chef i kubot.", "named as Slack names them"
     kubot.dm("U0NYA", "vem")
     assert "Du är Maria Chef" in kubot.fake.wait_for("chat.postMessage", 2)[1].params["text"]
 

@@ -26,7 +26,7 @@ from kubot.models import (
 from kubot.reminders import delivery
 from kubot.settings import Settings
 from kubot.slack import forms
-from tests.conftest import at
+from tests.conftest import at, server_paths
 from tests.slack.conftest import MARIA_EMAIL, Kubot
 from tests.slack.fake_slack import FakeSlack
 from tests.test_reminders_exactly_once import ESCALATION_DAY
@@ -155,7 +155,8 @@ def test_the_course_form_stores_participants_per_municipality_and_points_at_a_ne
     assert course.participants == 9 and per == {"Aneby": 3, "Eksjö": 2}
 
 
-def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file(kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine) -> None:
+def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file_named_by_its_title(
+        kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine, slack_settings: Settings) -> None:
     fake.emails[MARIA] = MARIA_EMAIL
     kubot.command(MARIA, "rapport T2 2022", channel="C0LEDNING")
     [ack] = fake.wait_for("response/1")
@@ -164,6 +165,12 @@ def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file(kubot: Kubot
     assert done.params["channel_id"] == "C0LEDNING" and "Rapporten byggs … klar" in done.params["initial_comment"]
     [upload] = fake.uploads.values()
     assert upload.startswith(b"PK"), "a .docx is a zip file"
+    [asked] = fake.of("files.getUploadURLExternal")
+    [file] = json.loads(done.params["files"])
+    assert file["title"] == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022)"
+    assert asked.params["filename"] == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022).docx"
+    shown = [done.params["initial_comment"], file["title"], asked.params["filename"]]
+    assert [p for text in shown for p in server_paths(text, slack_settings.report_dir)] == [], "the channel sees no server path"
     kubot.app.bot.close()
     with Session(small_plan_engine) as session:
         assert session.exec(select(SlowJob.state)).all() == ["done"]

@@ -156,3 +156,12 @@ def post(url: str, body: dict[str, Any], token: str | None = None, header: str |
     except urllib.error.HTTPError as error:
         raw = error.read()
         return error.code, json.loads(raw) if raw else None
+
+
+def get(url: str) -> tuple[int, str]:
+    """GET as a load balancer's health check does: the status and the text."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.teams.conftest import BOT, MARIA, TENANT, Teams
+from tests.conftest import server_paths
+from tests.teams.conftest import BOT, MARIA, TENANT, Teams, seen
 
 FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 
@@ -76,3 +77,19 @@ def test_a_report_ordered_in_a_channel_goes_to_the_askers_personal_chat_not_the_
     assert [m["id"] for m in created["members"]] == [MARIA] and created["isGroup"] is False
     [consent] = teams.connector.sent(f"a:personal-{MARIA}")
     assert consent["attachments"][0]["contentType"] == FILE_CONSENT
+
+
+def test_a_report_is_offered_under_its_title_and_no_message_names_a_path_on_the_server(teams: Teams) -> None:
+    card = _order(teams)
+    assert card["name"] == "Verksamhetsberättelse 2022 (utkast 23 nov 2022).docx"
+    assert card["content"]["description"] == "Verksamhetsberättelse 2022 (utkast 23 nov 2022)"
+    channel = {"conversationType": "channel", "isGroup": True, "tenantId": TENANT, "id": "19:ledning@thread.tacv2"}
+    mention = {"type": "mention", "text": "<at>kubot</at>", "mentioned": BOT}
+    teams.say("<at>kubot</at> rapport T3 2022", sender=MARIA, name="Maria Chef", conversation=channel, entities=[mention])
+    # What a person reads: texts, card texts, the offered file's name and description (not the context Teams
+    # hands back unseen, which names the file in the report folder).
+    read = [seen(a) for a in teams.connector.sent()]
+    read += [f"{c['name']} {c['content']['description']}" for a in teams.connector.sent() for c in a.get("attachments") or []
+             if c["contentType"] == FILE_CONSENT]
+    assert len(read) == 6 and "Rapporten byggs" in read[0], "two replies, two file offers and their names"
+    assert [p for text in read for p in server_paths(text, teams.bot.settings.report_dir)] == []

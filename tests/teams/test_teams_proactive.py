@@ -117,7 +117,7 @@ def test_a_new_teams_user_is_matched_by_the_email_in_the_roster_and_remembered(t
 def test_a_teams_user_not_in_the_roster_by_a_known_address_stays_a_stranger(teams: Teams) -> None:
     teams.connector.roster["29:1other"] = {"id": "29:1other", "name": "Annan", "email": "annan@example.org"}
     [answer] = teams.say("vem", sender="29:1other", name="Annan")
-    assert answer.startswith("Hej! Jag känner inte igen dig")
+    assert answer.startswith("Hej Annan! Jag känner inte igen dig")
 
 
 def test_a_retried_activity_with_the_same_id_is_processed_once(teams: Teams, small_plan_engine: Engine) -> None:

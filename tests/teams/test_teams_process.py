@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.teams.connector import FakeConnector, post
+from tests.teams.connector import FakeConnector, get, post
 
 
 def _free_port() -> int:
@@ -60,7 +60,8 @@ def test_kubot_teams_in_anonymous_mode_answers_and_warns_loudly(started: tuple[s
     status, _ = post(f"http://127.0.0.1:{port}/api/messages", activity)
     assert status == 202
     [reply] = connector.sent()
-    assert reply["text"].startswith("Hej! Jag känner inte igen dig"), "a stranger on the sample plan"
+    assert reply["text"].startswith("Hej Någon! Jag känner inte igen dig"), "a stranger on the sample plan"
+    assert get(f"http://127.0.0.1:{port}/healthz") == (200, "ok")
     process.terminate()
     _, err = process.communicate(timeout=30)
     assert "VARNING: KUBOT_TEAMS_ANONYMOUS=1" in err and "UTAN inloggningstoken" in err
@@ -72,6 +73,8 @@ def test_kubot_teams_without_credentials_refuses_everything_and_says_why(started
     process, port = started
     status, _ = post(f"http://127.0.0.1:{port}/api/messages", _activity(connector, "hjälp"))
     assert status == 401 and connector.calls == []
+    status, said = get(f"http://127.0.0.1:{port}/healthz")
+    assert status == 503 and "Alla anrop nekas med 401" in said, "a load balancer sees why"
     process.terminate()
     _, err = process.communicate(timeout=30)
     assert "Alla anrop nekas med 401" in err
