@@ -204,6 +204,12 @@ def known() -> dict[str, FormSpec]:
     return {spec.kind: spec for spec in (*specs, REPORT, LINK, ABSENCE)}
 
 
+def typed(command_name: str) -> bool:
+    """Whether writing `command_name` alone opens its form (a form only a button fills in does not)."""
+    spec = known().get(command_name)
+    return spec is not None and spec.typed
+
+
 def build(session: Session, kind: str, actor: Staff | None, today: date, preset: Values | None = None) -> Form:
     """Form `kind` for `actor` today, filled in with `preset` (what was entered, or what a button fills in)."""
     spec, preset = known()[kind], dict(preset or {})
