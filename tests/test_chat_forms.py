@@ -66,3 +66,18 @@ def test_an_example_without_a_comment_is_shown_beside_the_comment_field(bot: Bot
     reply = console.say(bot, "Ola Götesson", forms.command(form, values))
     assert reply.accepted is False
     assert forms.refusal(form, values, reply.text).field == "comment", reply.text
+
+
+def test_the_absence_form_asks_for_the_days_and_for_whom_only_a_manager(bot: Bot) -> None:
+    with Session(bot.engine) as session:
+        own = _form(session, "frånvarande")
+        managers = forms.build(session, "frånvarande", staff(session, "Maria Chef"), NOW.date())
+    assert [f.id for f in own.inputs] == ["first", "last"] and own.inputs[0].initial == NOW.date().isoformat()
+    assert [f.id for f in managers.inputs] == ["person", "first", "last"]
+    assert "Liselotte Karlsson" in [value for value, _ in managers.inputs[0].options]
+    values = {"person": "Liselotte Karlsson", "first": "2022-12-20", "last": "2023-01-06"}
+    assert forms.command(managers, values) == "frånvarande Liselotte Karlsson 2022-12-20 till 2023-01-06"
+    reply = console.say(bot, "Maria Chef", forms.command(managers, values))
+    assert reply.accepted is True and reply.text.startswith("Registrerat #2: Liselotte Karlsson frånvarande tisdag 2022-12-20")
+    problem = _refused(bot, "frånvarande", {"first": "2022-12-20", "last": "2022-12-01"})
+    assert problem.field == "last" and problem.text.startswith("Sista dagen 2022-12-01 kommer före den första (2022-12-20)."), problem

@@ -21,8 +21,8 @@ from kubot.periods import Period
 
 T2 = Period(2022, 2)
 # Tables with journal entries that are no record kind's: the chat package's own commands (målvärde, påminn,
-# deadline, the report sign-off), the evaluation's snapshots and the reminders' bookkeeping.
-NOT_A_KIND = {"targetchange", "snooze", "deadline", "evaluation", "dispatch", "reportsignoff"}
+# frånvarande, deadline, the report sign-off), the evaluation's snapshots and the reminders' bookkeeping.
+NOT_A_KIND = {"targetchange", "snooze", "absence", "deadline", "evaluation", "dispatch", "reportsignoff"}
 
 
 def problems(session: Session, kind: Any, chat: Any, report: Any) -> list[str]:
@@ -106,6 +106,6 @@ def test_the_forms_and_the_commands_are_gathered_from_the_registry() -> None:
     for kind in kinds.KINDS:
         for command in kinds.chat_half(kind).COMMANDS:
             assert COMMANDS[command.name] is command
-    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {"rapport", "koppla"}
+    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {"rapport", "koppla", "frånvarande"}
 
 

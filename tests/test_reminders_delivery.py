@@ -155,3 +155,13 @@ def test_kubot_outbox_says_it_is_the_mailbox_only_without_a_chat_platform(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     assert cli.main(["outbox"]) == 0
     assert capsys.readouterr().out.startswith("Konsolens utkorg används inte: kubot skickar sina meddelanden i Slack.")
+
+
+def test_kubot_reminders_refuses_to_send_too_when_a_linked_platform_is_not_set_up(
+        t2: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "KUBOT_PLATFORMS_OFF"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["reminders"]) == 2
+    assert "SLACK_BOT_TOKEN är inte satt" in capsys.readouterr().err
+    assert cli.main(["reminders", "--dry-run"]) == 0, "a dry run sends nothing, so it needs no platform"

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import access, db
+from kubot.chat import absence_commands as _absence_commands  # noqa: F401  (registers frånvarande)
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import (
     followups,

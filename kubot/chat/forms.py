@@ -24,6 +24,7 @@ from kubot import access, kinds
 from kubot.access import Action, Reportable
 from kubot.chat.registry import COMMANDS, EXAMPLES
 from kubot.models import Area, Staff
+from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 
@@ -177,11 +178,30 @@ LINK = FormSpec("koppla", "Koppla användare", "Koppla", _link,
                 lambda form, values: f"koppla {text(values, USER)} {text(values, 'person')}", typed=False)
 
 
+def _absence(session: Session, actor: Staff | None, today: date, preset: Values) -> tuple[Field, ...]:
+    days = (Field("first", "Första dagen", Kind.DATE, initial=today.isoformat(), about=("första dagen",)),
+            Field("last", "Sista dagen", Kind.DATE, about=("sista dagen", "har redan varit", "längre än")))
+    if actor is None or not access.may(session, actor, Action.USE, Role.MANAGER):
+        return days
+    people = tuple((s.name, s.name) for s in session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.name))))
+    return (Field("person", "Vem (valfritt)", Kind.MENU, optional=True, options=people, hint="tomt för dig själv",
+                  about=("någon annan", "finns ingen", "tillgång")), *days)
+
+
+def _absence_command(form: Form, values: Values) -> str:
+    person = text(values, "person")
+    return f"frånvarande {person + ' ' if person else ''}{text(values, 'first')} till {text(values, 'last')}"
+
+
+ABSENCE = FormSpec("frånvarande", "Frånvaro", "Spara frånvaron", _absence, _absence_command)
+
+
 @cache
 def known() -> dict[str, FormSpec]:
-    """Every form by the command it composes: each record kind's (`FORMS` of its chat half), the report's and `koppla`'s."""
+    """Every form by the command it composes: each record kind's (`FORMS` of its chat half), the report's,
+    `koppla`'s and the absence's."""
     specs = [spec for kind in kinds.KINDS for spec in kinds.chat_half(kind).FORMS]
-    return {spec.kind: spec for spec in (*specs, REPORT, LINK)}
+    return {spec.kind: spec for spec in (*specs, REPORT, LINK, ABSENCE)}
 
 
 def typed(command_name: str) -> bool:

@@ -18,7 +18,7 @@ CLOSING = "Skriv hjälp <kommando> för exempel."
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Rapportera", ("närvaro", "resultat", "analys", "aktivitet", "kurs", "ansökan", "beslut", "enkät", "händelse",
                     "klar", "ångra", "rätta", "exempel")),
-    ("Fråga", ("status", "saknas", "varför", "ansvarig", "vem", "påminnelser", "påminn", "inte-min-uppgift",
+    ("Fråga", ("status", "saknas", "varför", "ansvarig", "vem", "påminnelser", "påminn", "inte-min-uppgift", "frånvarande",
                "rapportstatus", "hjälp")),
     ("Rapporter", ("rapport", "text", "ekonomi", "årsarbetare", "godkänn")),
     ("Administrera", ("målvärde", "deadline", "koppla", "inaktivera", "aktivera", "kontroll")),

@@ -71,6 +71,7 @@ class Scope(Enum):
     OWN_ENTRIES = "egna registreringar (administratör: allas)"
     CHOSEN_ENTRIES = "egna registreringar (chef och administratör: allas)"
     SELF = "bara en själv"
+    SELF_OR_ANYONE = "bara en själv (chef och administratör: alla)"
     REPORT = "hela rapporten"
 
 

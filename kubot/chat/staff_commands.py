@@ -11,7 +11,8 @@ from kubot.models.plan import Role
 from kubot.port import Reply
 
 
-def _person(ctx: Context, name: str) -> Staff:
+def person_named(ctx: Context, name: str) -> Staff:
+    """The person in the plan with that name (or the one whose name contains it); Usage when none or several."""
     wanted = " ".join(name.split()).casefold()
     if not wanted:
         raise Usage("Skriv personens namn som det står i planen.")
@@ -41,7 +42,7 @@ def deactivate(ctx: Context, args: str) -> Reply:
     Exempel: inaktivera Liselotte Karlsson
     Exempel: inaktivera Mattias Vejklint
     """
-    person = _person(ctx, args)
+    person = person_named(ctx, args)
     if person.id == ctx.actor.id:
         raise Usage("Du kan inte ta bort din egen tillgång; be en annan administratör.")
     if not person.active:
@@ -54,7 +55,7 @@ def activate(ctx: Context, args: str) -> Reply:
     """Ge en person tillgång till kubot igen (administratörer).
     Exempel: aktivera Liselotte Karlsson
     """
-    person = _person(ctx, args)
+    person = person_named(ctx, args)
     if person.active:
         raise Usage(f"{person.name} har redan tillgång.")
     return _set_access(ctx, person, active=True)

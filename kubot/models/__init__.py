@@ -41,10 +41,11 @@ from kubot.models.records import (
     SurveyResponse,
     TargetChange,
 )
-from kubot.models.reminders import Dispatch, OutboxMessage, Snooze, WorkerLock
+from kubot.models.reminders import Absence, Dispatch, OutboxMessage, Snooze, WorkerLock
 from kubot.models.signoff import ReportSignoff
 
 __all__ = [
+    "Absence",
     "Activity",
     "ActivityStatus",
     "Analysis",

@@ -1,4 +1,4 @@
-"""Reminders: snoozes, the outbound ledger of messages kubot sends, the console outbox and the worker lock."""
+"""Reminders: snoozes, absences, the outbound ledger of messages kubot sends, the console outbox and the worker lock."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ class Snooze(SQLModel, table=True):
     year: int
     tertial: int
     until: date
+
+
+class Absence(SQLModel, table=True):
+    """"Frånvarande 20/12–6/1": `staff_id` is away from `first_day` to `last_day`, both included. Reminders
+    due meanwhile wait for the working day after, or go to the manager when the deadline cannot wait."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = entry_ref()
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    first_day: date
+    last_day: date
 
 
 class Dispatch(SQLModel, table=True):

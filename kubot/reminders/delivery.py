@@ -32,7 +32,7 @@ from kubot import db, evaluation, owed
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.journal import is_active
-from kubot.models import Activity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
+from kubot.models import Absence, Activity, Dispatch, Entry, Goal, Indicator, Snooze, Staff, StaffArea
 from kubot.models.plan import Role
 from kubot.owed import Owed
 from kubot.periods import Period
@@ -169,10 +169,19 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
         if staff_id in owing:
             owed_by_person.setdefault(staff_id if staff_id in people else None, []).extend(owing[staff_id])
     verdicts: list[IndicatorVerdict | ActivityVerdict] = [*snapshot.indicators, *snapshot.activities]
+    away = absences(session)
+    chain = Chain.load(session, people, heads, plan_rows)
     for staff_id, items in owed_by_person.items():
-        if staff_id is None or (slot := schedule.current(base + snoozed.get(staff_id, []), now, reminder_plan)) is None:
+        if staff_id is None:
             continue
         person = people[staff_id]
+        # Reminders that fall while someone is away wait for the day they are back, or go to the manager.
+        slots, handed = schedule.around_absences(base + snoozed.get(staff_id, []), away.get(staff_id, []), deadline, reminder_plan)
+        if (passed := schedule.current([slot for _, slot in handed], now, reminder_plan)) is not None:
+            absence = next(a for a, slot in handed if slot == passed)
+            out += _handovers(person, absence, items, chain, period, deadline, today, passed)
+        if (slot := schedule.current(slots, now, reminder_plan)) is None:
+            continue
         done = [_done(v) for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED]
         out.append(Planned(key("påminnelse", staff_id, period, slot.stage), "påminnelse", staff_id, person.name, period, slot.stage,
                            schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, items, done)))
@@ -184,24 +193,62 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
                                digest.unassigned(period, owed_by_person[None])))
     escalation = schedule.current([s for s in base if s.escalation], now, reminder_plan)
     if escalation is not None:
-        out += _escalations(session, period, deadline, today, escalation, snapshot, people, heads, owed_by_person, plan_rows)
+        out += _escalations(period, deadline, today, escalation, snapshot, people, heads, owed_by_person, chain)
     return out
 
 
-def _escalations(session: Session, period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot,
-                 people: dict[int, Staff], heads: list[Staff], owed_by_person: dict[int | None, list[Owed]],
-                 plan_rows: PlanRows) -> list[Planned]:
-    managers = _managers(session, people)
-    person_areas: dict[int, list[int]] = {}
-    for link in session.exec(select(StaffArea)):
-        person_areas.setdefault(link.staff_id, []).append(link.area_id)
+def absences(session: Session) -> dict[int, list[schedule.Away]]:
+    """Everyone's absences in force (not undone), by person."""
+    found: dict[int, list[schedule.Away]] = {}
+    for row in session.exec(select(Absence).join(Entry, is_active(Absence.entry_id)).order_by(col(Absence.first_day))):
+        found.setdefault(row.staff_id, []).append(schedule.Away(row.first_day, row.last_day, row.entry_id))
+    return found
+
+
+@dataclass
+class Chain:
+    """Who hears of an item's owner: the managers of the item's area or the areas above it (else of the
+    owner's own areas), and the administrators when no manager is placed there."""
+
+    managers: dict[int, list[Staff]]
+    person_areas: dict[int, list[int]]
+    heads: list[Staff]
+    plan_rows: PlanRows
+
+    @classmethod
+    def load(cls, session: Session, people: dict[int, Staff], heads: list[Staff], plan_rows: PlanRows) -> Chain:
+        person_areas: dict[int, list[int]] = {}
+        for link in session.exec(select(StaffArea)):
+            person_areas.setdefault(link.staff_id, []).append(link.area_id)
+        return cls(_managers(session, people), person_areas, heads, plan_rows)
+
+    def bosses(self, code: str, staff_id: int | None) -> list[Staff]:
+        areas = self.plan_rows.areas_of(code) or (self.person_areas.get(staff_id, []) if staff_id is not None else [])
+        return next((self.managers[area] for area in areas if area in self.managers), self.heads)
+
+
+def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: Chain, period: Period, deadline: date,
+               today: date, slot: Slot) -> list[Planned]:
+    """To the manager, once per absence and period: what the absent person owes that cannot wait for them."""
+    per_boss: dict[int, tuple[Staff, list[Owed]]] = {}
+    for item in items:
+        for boss in chain.bosses(item.code, person.id):
+            if boss.id != person.id:
+                per_boss.setdefault(boss.id or 0, (boss, []))[1].append(item)
+    stage = f"{person.id}-{absence.entry_id}"
+    return [Planned(key("frånvaro", boss_id, period, stage), "frånvaro", boss_id, boss.name, period, stage,
+                    f"{person.name} är frånvarande till {absence.last_day.isoformat()}; {schedule.describe(slot, deadline)}",
+                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed))
+            for boss_id, (boss, owed) in sorted(per_boss.items())]
+
+
+def _escalations(period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot, people: dict[int, Staff],
+                 heads: list[Staff], owed_by_person: dict[int | None, list[Owed]], chain: Chain) -> list[Planned]:
     per_manager: dict[int, dict[str, list[Owed]]] = {}
     for staff_id, items in owed_by_person.items():
         name = people[staff_id].name if staff_id is not None else digest.NOBODY
         for item in items:
-            chain = plan_rows.areas_of(item.code) or (person_areas.get(staff_id, []) if staff_id is not None else [])
-            bosses = next((managers[area] for area in chain if area in managers), heads)
-            for boss in bosses:
+            for boss in chain.bosses(item.code, staff_id):
                 per_manager.setdefault(boss.id or 0, {}).setdefault(name, []).append(item)
     why = schedule.describe(slot, deadline)
     out = [Planned(key("eskalering", boss_id, period, slot.stage), "eskalering", boss_id, people[boss_id].name, period, slot.stage,

@@ -83,6 +83,14 @@ def reminder(name: str, period: Period, deadline: date, today: date, owed: Seque
     return Text("\n".join(lines), actions(period))
 
 
+def handover(name: str, absent: str, until: date, period: Period, deadline: date, today: date, owed: Sequence[Owed]) -> Text:
+    """To the manager: someone who is away owes what cannot wait until they are back."""
+    lines = [f"Hej {name.split()[0]}! {absent} är frånvarande till {workdays.weekday_name(until)} {fmt.day(until)}, "
+             f"och rapporten för {period.label} {_when(deadline, today)}. Det här saknas från hen ({len(owed)}):",
+             *_lines(owed, with_how=True), "", "Rapportera det själv med kommandona ovan, eller be någon annan göra det."]
+    return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
+
+
 def escalation(name: str, period: Period, deadline: date, today: date, owed: Mapping[str, Sequence[Owed]]) -> Text:
     """The digest to a manager after the deadline: what is still missing in their areas, per person."""
     total = sum(len(items) for items in owed.values())
@@ -143,7 +151,7 @@ def combined(name: str, parts: Sequence[Text]) -> Text:
 
 # What each kind of message is called in the administrators' list of people not reached.
 _KIND_WORDS = {"påminnelse": "påminnelse", "eskalering": "chefens sammanställning", "sammanfattning": "lägesrapport",
-               "ej-ansvarig": "uppgifter utan ansvarig", "inte-min": "”inte min uppgift”"}
+               "ej-ansvarig": "uppgifter utan ansvarig", "inte-min": "”inte min uppgift”", "frånvaro": "frånvaro att ta över"}
 
 
 def unreached(people: Sequence[tuple[str, Unreached, Sequence[str]]]) -> Text:

@@ -47,7 +47,7 @@ class Slot:
     send_at: datetime
     day: date
     stage: str
-    kind: str  # "före", "efter" or "påminn" (a snooze)
+    kind: str  # "före", "efter", "påminn" (a snooze) or "åter" (back from an absence)
 
     @property
     def escalation(self) -> bool:
@@ -82,6 +82,39 @@ def snooze_slot(day: date, plan: ReminderPlan) -> Slot:
     return Slot(plan.moment(day), day, f"påminn-{day.isoformat()}", "påminn")
 
 
+@dataclass(frozen=True)
+class Away:
+    """A person's absence, both days included; `entry_id` is the journal entry that recorded it."""
+
+    first_day: date
+    last_day: date
+    entry_id: int
+
+    @property
+    def back(self) -> date:
+        """The working day the person is back."""
+        return workdays.next_workday(self.last_day)
+
+
+def around_absences(slots: list[Slot], away: list[Away], deadline: date, plan: ReminderPlan) -> tuple[list[Slot], list[tuple[Away, Slot]]]:
+    """A person's slots with those that fall while they are away taken out. Each is moved to the working
+    day they are back when that is no later than the deadline; otherwise it cannot wait, and is returned
+    with its absence so the manager hears of it instead."""
+    kept: list[Slot] = []
+    back: set[date] = set()
+    handed: list[tuple[Away, Slot]] = []
+    for slot in slots:
+        during = next((a for a in away if a.first_day <= slot.day <= a.last_day), None)
+        if during is None:
+            kept.append(slot)
+        elif during.back <= deadline:
+            back.add(during.back)
+        else:
+            handed.append((during, slot))
+    kept += [Slot(plan.moment(day), day, f"åter-{day.isoformat()}", "åter") for day in sorted(back)]
+    return kept, handed
+
+
 def current(slots: list[Slot], now: datetime, plan: ReminderPlan) -> Slot | None:
     """The latest slot that has come at `now`, unless the last slot is more than the catch-up time ago."""
     ordered = sorted(slots)
@@ -102,6 +135,8 @@ def describe(slot: Slot, deadline: date) -> str:
     """Why a slot is due, in Swedish: "5 arbetsdagar före deadline 2023-09-15"."""
     if slot.kind == "påminn":
         return f"uppskjuten påminnelse (påminn mig imorgon), deadline {deadline.isoformat()}"
+    if slot.kind == "åter":
+        return f"påminnelse första arbetsdagen efter frånvaro, deadline {deadline.isoformat()}"
     days = int(slot.stage.split("-")[1])
     unit = "arbetsdag" if days == 1 else "arbetsdagar"
     return f"{days} {unit} {'efter' if slot.escalation else 'före'} deadline {deadline.isoformat()}"

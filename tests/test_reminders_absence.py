@@ -1,0 +1,122 @@
+"""`frånvarande`: a person away is not reminded meanwhile. The reminder comes the working day they are
+back when the deadline allows; otherwise their manager is told what is missing, once."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from kubot import db
+from kubot.adapters import console, outbox
+from kubot.chat.core import Bot
+from kubot.models import Absence, Entry, Staff
+from kubot.settings import Settings
+from tests.conftest import at
+from tests.test_reminders_walk import Clock, run_days, sent
+
+LISELOTTE = "Liselotte Karlsson"
+
+
+def away(engine: Engine, text: str, who: str = LISELOTTE, on: date = date(2023, 8, 21)) -> str:
+    bot = Bot(engine, Settings(), clock=lambda: at(on, time(10, 0)))
+    reply = console.say(bot, who, text)
+    assert reply.accepted is True, reply.text
+    return reply.text
+
+
+def absences(engine: Engine) -> list[tuple[str, date, date]]:
+    with Session(engine) as session:
+        names = {s.id: s.name for s in session.exec(select(Staff))}
+        return [(names[a.staff_id], a.first_day, a.last_day) for a in session.exec(select(Absence))]
+
+
+def test_an_absence_is_echoed_with_its_days_journaled_with_who_and_undone_with_angra(t2: Engine) -> None:
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 12, 1), time(10, 0)))
+    reply = console.say(bot, LISELOTTE, "frånvarande 20/12–6/1")
+    assert reply.accepted is True
+    assert reply.text == ("Registrerat #3: Liselotte Karlsson frånvarande onsdag 2023-12-20 – lördag 2024-01-06 (18 dagar). "
+                          "Dina påminnelser som faller då kommer måndag 2024-01-08, första arbetsdagen efter; kan en deadline "
+                          "inte vänta så länge får chefen veta vad som saknas.\nÅngra med: ångra 3")
+    with Session(t2) as session:
+        entry = session.exec(select(Entry).where(Entry.kind == "frånvaro")).one()
+        actor = session.get(Staff, entry.actor_id)
+    assert actor is not None and actor.name == LISELOTTE and entry.channel == "console" and entry.created_at is not None
+    assert console.say(bot, LISELOTTE, "ångra").text.startswith("Ångrat #3: Liselotte Karlsson frånvarande 2023-12-20–2024-01-06")
+    assert console.say(bot, LISELOTTE, "frånvarande 2023-12-20 till 2024-01-06").text.startswith(
+        "Registrerat #4: Liselotte Karlsson frånvarande onsdag 2023-12-20 – lördag 2024-01-06")
+
+
+def test_a_manager_may_name_the_absent_person_and_staff_may_not(t2: Engine) -> None:
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 12, 1), time(10, 0)))
+    refused = console.say(bot, LISELOTTE, "frånvarande Maria Chef 20/12–6/1")
+    assert refused.accepted is False and refused.text.startswith("Bara chefer och administratörer anmäler någon annan")
+    assert absences(t2) == []
+    named = console.say(bot, "Maria Chef", "frånvarande Liselotte Karlsson 20/12–6/1")
+    assert named.accepted is True and "Liselotte Karlsson frånvarande onsdag 2023-12-20" in named.text
+    assert "Liselottes påminnelser" in named.text
+    assert absences(t2) == [(LISELOTTE, date(2023, 12, 20), date(2024, 1, 6))]
+
+
+@pytest.mark.parametrize(("message", "why"), [
+    ("frånvarande", "Skriv första och sista dagen du är borta, t.ex. ”frånvarande 20/12–6/1”"),
+    ("frånvarande snart", "Skriv första och sista dagen du är borta"),
+    ("frånvarande 31/11–3/12", "Den 31 november 2023 finns inte – november 2023 har 30 dagar."),
+    ("frånvarande 2024-01-06 till 2023-12-20", "Sista dagen 2023-12-20 kommer före den första (2024-01-06)."),
+    ("frånvarande 1/11–20/11", "2023-11-01–2023-11-20 har redan varit."),
+    ("frånvarande 2023-12-01 till 2025-01-06", "är längre än ett år"),
+    ("frånvarande Nils Okänd 20/12–6/1", "Det finns ingen ”Nils Okänd” i planen."),
+])
+def test_bad_input_is_refused_with_an_example_and_nothing_is_stored(t2: Engine, message: str, why: str) -> None:
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 12, 1), time(10, 0)))
+    reply = console.say(bot, "Maria Chef", message)
+    assert reply.accepted is False and why in reply.text, reply.text
+    assert "frånvarande 20/12–6/1" in console.render(reply), "a correct example"
+    assert absences(t2) == []
+
+
+def test_a_reminder_due_while_away_comes_the_working_day_back_when_the_deadline_allows(t2: Engine) -> None:
+    # The first reminder, Friday 1 September, falls in the absence; she is back on Wednesday the 6th.
+    away(t2, "frånvarande 31/8–5/9")
+    run_days(t2, date(2023, 8, 25), date(2023, 9, 20))
+    assert [(when, stage) for when, kind, who, stage in sent(t2) if who == LISELOTTE] == [
+        ("2023-09-06 08:30", "åter-2023-09-06"),
+        ("2023-09-08 08:30", "före-5"),
+        ("2023-09-14 08:30", "före-1"),
+        ("2023-09-18 08:30", "efter-1"),
+    ]
+    assert ("2023-09-01 08:30", "påminnelse", "Ola Götesson", "före-10") in sent(t2), "the others are reminded as usual"
+    assert not any(kind == "frånvaro" for _, kind, _, _ in sent(t2)), "nothing for the manager: it could wait"
+
+
+def test_a_reminder_that_cannot_wait_for_the_return_goes_to_the_manager_once(t2: Engine) -> None:
+    # Away from Monday 11 September to Friday the 22nd: back after the deadline (Friday the 15th).
+    away(t2, "frånvarande 11/9–22/9")
+    run_days(t2, date(2023, 8, 25), date(2023, 10, 2))
+    assert [(when, kind, stage) for when, kind, who, stage in sent(t2) if who == LISELOTTE] == [
+        ("2023-09-01 08:30", "påminnelse", "före-10"),
+        ("2023-09-08 08:30", "påminnelse", "före-5"),
+    ], "nothing while she is away"
+    handovers = [(when, who) for when, kind, who, _ in sent(t2) if kind == "frånvaro"]
+    assert handovers == [("2023-09-14 08:30", "Maria Chef")], "her manager hears it once, at the first reminder she misses"
+    with db.session_scope(t2) as session:
+        [text] = [m.text for m in outbox.messages(session, "Maria Chef") if "frånvarande" in m.text]
+    assert text.startswith("Hej Maria! Liselotte Karlsson är frånvarande till fredag 2023-09-22, och rapporten för T2 2023 "
+                           "(januari–augusti) ska vara klar fredag 2023-09-15, om 1 arbetsdag. Det här saknas från hen (1):")
+    assert "• brukarrev – Genomförda brukarrevisioner\n    skriv: resultat brukarrev <värde> T2 2023" in text
+
+
+def test_undoing_the_absence_brings_the_reminders_back(t2: Engine) -> None:
+    clock = Clock(at(date(2023, 8, 21)))
+    bot = Bot(t2, Settings(), clock=clock)
+    run_days(t2, date(2023, 8, 21), date(2023, 9, 15), clock, bot=bot, on_day={
+        date(2023, 8, 21): [(LISELOTTE, "frånvarande 28/8–29/9")],
+        date(2023, 9, 11): [(LISELOTTE, "ångra 3")],
+    })
+    assert [(when, kind, who) for when, kind, who, _ in sent(t2) if who in (LISELOTTE, "Maria Chef")] == [
+        ("2023-09-01 08:30", "frånvaro", "Maria Chef"),  # away until after the deadline: her manager hears of it
+        ("2023-09-12 07:00", "påminnelse", LISELOTTE),  # undone on the 11th: the reminder due then comes at the next run
+        ("2023-09-14 08:30", "påminnelse", LISELOTTE),
+    ]
