@@ -17,7 +17,6 @@ from kubot.models.plan import Role
 from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.port import Reply
-from kubot.report import content, parts
 
 _SECTION_ALIASES = {"utvardering": "utvärdering", "atgarder": "åtgärder", "händelser": "inledning"}
 _OWN_SECTIONS = "”analys <strategiskt mål>”, ett måls kod eller ett strategiskt måls kod följt av en egen rubrik"
@@ -30,6 +29,10 @@ def section_key(ctx: Context, text: str, period: Period) -> tuple[str, str]:
     if not words:
         raise Usage("Skriv vilket avsnitt texten gäller, t.ex. ”text framtiden T3 2018: …”.")
     first = _SECTION_ALIASES.get(words[0].casefold(), words[0].casefold())
+    # Which named texts a report prints is the report shape's to say; loaded only for a `text`, so every other
+    # message answers without the report stack.
+    from kubot.report import content, parts
+
     printed = {section.key: section for section in content.text_sections(period)}
     if first in printed and len(words) == 1:
         return first, printed[first].title
