@@ -17,10 +17,12 @@ MADE = datetime(2022, 9, 5, 8, 0, tzinfo=UTC)
 
 
 def _verdict(code: str, name: str, value: float | None, target: float | None, previous: float | None, status: Status,
-             trend: Trend | None, analysis: str = "", ratio: tuple[float, float] | None = None) -> IndicatorVerdict:
+             trend: Trend | None, analysis: str = "", ratio: tuple[float, float] | None = None,
+             due: Due | None = None) -> IndicatorVerdict:
+    """A hand-made verdict; without a value it is measured later (the survey in November) unless `due` says otherwise."""
     return IndicatorVerdict(code=code, name=name, unit="procent", direction="högre", value=value, target=target,
                             annual_target=target, previous=previous, status=status, status_rule="", trend=trend,
-                            trend_rule="", due=Due.REPORTED if value is not None else Due.LATER, due_rule="",
+                            trend_rule="", due=due or (Due.REPORTED if value is not None else Due.LATER), due_rule="",
                             explanation="", analysis=analysis, ratio=ratio)
 
 
@@ -59,14 +61,23 @@ def test_a_written_analysis_is_printed_as_written() -> None:
     assert _indicator_rows(report)["Andel medarbetare som upplever god arbetsmiljö"][1:] == ["90 %", "90 % →", "Målet nås."]
 
 
-def test_a_delarsrapport_leaves_out_indicators_without_results_instead_of_printing_placeholders() -> None:
+def test_a_delarsrapport_keeps_an_indicator_measured_later_and_leaves_out_one_that_is_missing() -> None:
     report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None),
+                     _verdict("brukarrev", "Genomförda brukarrevisioner", None, 5, None, Status.NO_RESULT, None, due=Due.MISSING),
                      _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None))
     rows = _indicator_rows(report)
-    assert "Andel mycket nöjda med samverkan" not in rows
+    assert rows["Andel mycket nöjda med samverkan"][1:] == ["95 %", "—", "Mätning genomförs i november 2022."], \
+        "the plan's measurement month (mätmånad: 11) and the report's year"
+    assert "Genomförda brukarrevisioner" not in rows, "a missing result is listed in the internal note, not as a row"
     assert rows["Andel medarbetare som upplever god arbetsmiljö"][2] == "90 %", "no arrow without an earlier result"
     text = " ".join(b.text for b in report.blocks if isinstance(b, Paragraph))
     assert "Mätningen görs" not in text and "Ingen status" not in text
+
+
+def test_a_goal_whose_every_indicator_is_measured_later_keeps_its_heading() -> None:
+    report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None))
+    assert any(h.endswith("Samtliga kommuner har aktiva representanter i chefsnätverk eller liknande") for h in report.headings(2))
+    assert list(_indicator_rows(report)) == ["Andel mycket nöjda med samverkan"]
 
 
 def test_sections_with_nothing_logged_are_left_out_and_listed_once_in_an_internal_note() -> None:

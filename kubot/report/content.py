@@ -4,9 +4,16 @@ Pure: `build` takes the gathered data and an evaluation snapshot and returns a `
 The verksamhetsberättelse (T3) follows Verksamhetsberättelse 2018: Inledning with the
 evaluation, events, staff and the future; a chapter per strategic goal with indicator and
 activity tables, charts and analysis; the economy; the appendices. The delårsrapport (T1, T2)
-is the organisation's own lean shape: per strategic goal the indicators that have results and a
-few examples, the economy, and the measures for the rest of the year. The tables and charts of one
-kind of record (attendance, courses, commissions …) are that kind's report half (`kubot/kinds/<kind>/report.py`).
+follows Delårsrapport T2 2022: Inledning with the strategic goals, the evaluation, the events by
+partnership and 3 K, Medarbetare and the measures for the rest of the year; per strategic goal a
+few examples and the indicators that have results or are measured later, with the economy as
+§2.2 of the first (the cost-effective use of the municipalities' money, §2.2.1 the staff's
+financing); the legend. The tables and charts of one kind of record (attendance, courses,
+commissions …) are that kind's report half (`kubot/kinds/<kind>/report.py`); the first chapter's
+sections are in `opening`.
+
+The named texts a shape accepts (`text_sections`) are those its sections print, so a text for a
+section the report does not have is refused when it is given, never stored and left out.
 
 A section with nothing to show is left out (and numbering closes up); what is missing is listed
 once, with who can supply it, in an internal note at the start that the sender deletes.
@@ -17,14 +24,12 @@ title page's draft line and the document properties, not into the body.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from kubot import formatting as fmt
 from kubot import kinds, signoff
-from kubot.kinds import survey
 from kubot.kinds.base import ReportHalf
 from kubot.kinds.economy import report as economy_report
 from kubot.kinds.staff import report as staff_report
@@ -32,11 +37,25 @@ from kubot.periods import TERTIAL_NAMES, Period
 from kubot.plan.schema import GoalSpec, StrategicGoalSpec
 from kubot.report import gather, parts
 from kubot.report.model import Block, Bullets, Heading, Internal, Paragraph, Report, Run, TitlePage
+from kubot.report.opening import (
+    ECONOMY,
+    Section,
+    TextSection,
+    evaluation_method,
+    events,
+    events_by_partnership,
+    future,
+    introduction,
+    measures,
+    printed_by,
+    prints,
+    staff,
+    three_k,
+)
 from kubot.report.parts import Context
 from kubot.verdicts import Snapshot
 
 INTERNAL_MARK = "INTERNT – ta bort före utskick."
-REPORT_TEXT_SECTIONS = ("inledning", "utvärdering", "medarbetare", "framtiden", "ekonomi", "åtgärder")
 
 
 @dataclass(frozen=True)
@@ -62,101 +81,6 @@ def slug(text: str) -> str:
 
 
 # --- the sections ----------------------------------------------------------------------------------
-
-
-def introduction(ctx: Context) -> list[Block]:
-    spec, plan = ctx.data.plan, ctx.plan
-    blocks: list[Block] = [Heading("Inledning", 1)]
-    if spec.organisation.mission:
-        blocks.extend(parts.prose(spec.organisation.mission))
-    if spec.organisation.vision:
-        blocks.append(Paragraph((Run("Vision: ", bold=True), Run(spec.organisation.vision))))
-    if text := ctx.text("inledning"):
-        blocks.extend(parts.prose(text))
-    if ctx.period.is_annual:
-        count = parts.count_text(len(spec.strategic_goals), "strategiskt mål", "strategiska mål")
-        blocks.append(Paragraph.plain(f"{spec.organisation.name} har {count}:"))
-        blocks.append(Bullets(tuple(Paragraph.plain(sg.name) for sg in spec.strategic_goals)))
-    if plan.area:
-        below = sorted(plan.scope - {plan.area}, key=plan.group_order) if plan.scope else []
-        extra = f", med områdena {parts.names_list([plan.area_names[c] for c in below])}" if below else ""
-        blocks.append(Paragraph.plain(f"Rapporten gäller {plan.area_names[plan.area]}{extra}."))
-    return blocks
-
-
-def evaluation_method(ctx: Context) -> list[Block]:
-    period, organisation = ctx.period, ctx.data.plan.organisation.name
-    blocks: list[Block] = [Heading(f"Utvärdering av {organisation}s verksamhet", 2)]
-    if text := ctx.text("utvärdering"):
-        blocks.extend(parts.prose(text))
-    else:
-        ctx.miss("texten om utvärderingen (”text utvärdering …”)")
-    blocks.append(Paragraph.plain(
-        f"Varje mätetal bedöms mot sitt målvärde för perioden {fmt.day(period.start)}–{fmt.day(period.end)}. Symbolen framför "
-        "mätetalet visar om målvärdet nås, och pilen bredvid resultatet hur resultatet har förändrats jämfört med samma "
-        f"period {period.year - 1}. Aktiviteternas symboler visar den senast rapporterade statusen under året."))
-    answers = survey.responses(ctx.data.facts)
-    respondents = sum(sum(s.counts) + s.dont_know for s in answers if s.year == period.year)
-    networks = {s.network for s in answers if s.year == period.year}
-    if networks:
-        blocks.append(Paragraph.plain(
-            f"Den årliga utvärderingsenkäten för {period.year} är besvarad i {parts.count_text(len(networks), 'nätverk', 'nätverk')} "
-            f"med sammanlagt {parts.count_text(respondents, 'svar', 'svar')} på frågorna. Frågorna besvaras på en skala 1–6, där "
-            "1–2 = missnöjd, 3–4 = nöjd och 5–6 = mycket nöjd; resultatet är andelen mycket nöjda."))
-    blocks.append(Paragraph.plain("Som bilaga finns en symbolförteckning för mätetal och aktiviteter."))
-    return blocks
-
-
-def events(ctx: Context) -> list[Block]:
-    """Important events without a 3 K effect; those with one are told under the 3 K, those marked as examples
-    under their strategic goal – each once."""
-    plan = ctx.plan
-    items = [e for e in ctx.data.events if plan.covers_area(e.area) and not e.three_k]
-    if not items:
-        ctx.miss("viktiga händelser (”händelse <område>: …”)")
-        return []
-    groups: defaultdict[str | None, list[Paragraph]] = defaultdict(list)
-    for event in items:
-        groups[event.area if plan.area else plan.partnership(event.area)].append(Paragraph.plain(event.text))
-    return [Heading("Viktiga händelser", 2), *parts.grouped_bullets(groups, plan)]
-
-
-def three_k(ctx: Context) -> list[Block]:
-    plan = ctx.plan
-    effects = [e for e in ctx.data.events if plan.covers_area(e.area) and e.three_k]
-    if not effects:
-        ctx.miss("exempel på 3 K-effekter (”händelse <område> kompetens: …”)")
-        return []
-    blocks: list[Block] = [Heading("Effekter enligt 3 K: kostnadseffektivitet, kompetenshöjning, kvalitetshöjning", 2)]
-    for kind, title in parts.THREE_K_TITLES.items():
-        items = [e for e in effects if e.three_k == kind]
-        if items:
-            blocks.append(Paragraph((Run(title, bold=True),)))
-            blocks.append(Bullets(tuple(Paragraph((Run(f"{plan.group_name(plan.partnership(e.area))}: ", bold=True), Run(e.text)))
-                                        for e in items)))
-    return blocks
-
-
-def staff(ctx: Context) -> list[Block]:
-    if ctx.plan.area:
-        return []
-    text, table = ctx.text("medarbetare"), staff_report.staff_table(ctx)
-    financing = staff_report.staff_financing_sentence(ctx)
-    if table is None:
-        ctx.miss("årsarbetare per anställningsform (”årsarbetare …”)")
-    if text is None:
-        ctx.miss("texten om medarbetare (”text medarbetare …”)")
-    if text is None and table is None:
-        return []
-    return [Heading("Medarbetare", 2), *(parts.prose(text) if text else []), *([financing] if financing else []),
-            *([table] if table else [])]
-
-
-def future(ctx: Context) -> list[Block]:
-    if text := ctx.text("framtiden"):
-        return [Heading("Framtiden", 2), *parts.prose(text)]
-    ctx.miss("texten om framtiden (”text framtiden …”)")
-    return []
 
 
 def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]], *, lean: bool) -> list[Block]:
@@ -187,7 +111,10 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]],
     return heading + own + blocks
 
 
-def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool) -> list[Block]:
+def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool, inserted: list[Block] | None = None) -> list[Block]:
+    """A strategic goal's chapter: its examples, then `inserted` (the delårsrapport's economy, §2.2), its goals and
+    its analysis."""
+    inserted = inserted or []
     goals = ctx.plan.goals(strategic)
     chosen = parts.chosen_examples(ctx, strategic, parts.EXAMPLES_PER_GROUP if lean else None)
     told = frozenset((item.activity, item.text) for _, item in chosen if item.activity is not None)
@@ -202,7 +129,7 @@ def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool)
     analysis = ctx.text(f"analys:{strategic.code}")
     if analysis is None and goals and not lean:
         ctx.miss(f"analysen för ”{strategic.name}” (”text analys {strategic.code} {ctx.period.code} …”)")
-    if not body and not example_blocks and analysis is None:
+    if not body and not example_blocks and analysis is None and not inserted:
         return []
     if not example_blocks:
         # Examples are chosen, never guessed: without one the section is left out and the draft says how to add one.
@@ -215,6 +142,7 @@ def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool)
     if example_blocks:
         blocks.append(Heading("Exempel på aktiviteter", 2))
         blocks.extend(example_blocks)
+    blocks.extend(inserted)
     blocks.extend(body)
     if analysis is not None:
         blocks.extend([Heading("Analys", 2), *parts.prose(analysis)])
@@ -225,39 +153,44 @@ def strategic_chapters(ctx: Context) -> list[Block]:
     return [block for strategic in ctx.data.plan.strategic_goals for block in strategic_chapter(ctx, strategic, lean=False)]
 
 
+@prints(ECONOMY)
 def lean_chapters(ctx: Context) -> list[Block]:
-    return [block for strategic in ctx.data.plan.strategic_goals for block in strategic_chapter(ctx, strategic, lean=True)]
+    """The delårsrapport's chapters; the organisation reports its economy under its first strategic goal, the
+    cost-effective use of the municipalities' money."""
+    blocks: list[Block] = []
+    for index, strategic in enumerate(ctx.data.plan.strategic_goals):
+        blocks.extend(strategic_chapter(ctx, strategic, lean=True, inserted=economy_section(ctx) if index == 0 else None))
+    return blocks
 
 
-def economy_chapter(ctx: Context) -> list[Block]:
-    text, accounts, financing = ctx.text("ekonomi"), economy_report.accounts_table(ctx), economy_report.financing_table(ctx)
-    payout = economy_report.payout_sentence(ctx)
-    # The delårsrapport shows the opening balance beside the remainder, and its staff financing here (§2.2.1).
-    interim = ctx.period.tertial < 3
-    balance = economy_report.balance_table(ctx) if interim else None
-    staff_sentence = staff_report.staff_financing_sentence(ctx) if interim else None
+def _economy_blocks(ctx: Context) -> list[Block]:
+    """The economy's text and tables; a delårsrapport also shows the opening balance beside the remainder."""
+    text, accounts, financing = ctx.text(ECONOMY.key), economy_report.accounts_table(ctx), economy_report.financing_table(ctx)
+    balance = economy_report.balance_table(ctx) if not ctx.period.is_annual else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
     if text is None:
         ctx.miss("den ekonomiska analysen (”text ekonomi …”)")
-    if accounts is None and financing is None and text is None and staff_sentence is None:
-        return []
-    blocks: list[Block] = [Heading("Ekonomi", 1)]
-    blocks.extend(parts.prose(text) if text else [])
+    blocks: list[Block] = [*parts.prose(text)] if text else []
     if accounts is not None:
         blocks.extend([accounts, *economy_report.accounts_footnotes(ctx)])
-    blocks.extend(block for block in (payout, financing, balance) if block is not None)
-    if staff_sentence is not None:
-        staff_table = staff_report.staff_table(ctx)
-        blocks.extend([Heading("Årsarbetare och deras finansiering", 2), staff_sentence, *([staff_table] if staff_table else [])])
+    blocks.extend(block for block in (economy_report.payout_sentence(ctx), financing, balance) if block is not None)
     return blocks
 
 
-def measures(ctx: Context) -> list[Block]:
-    if text := ctx.text("åtgärder"):
-        return [Heading("Åtgärder under resten av året", 1), *parts.prose(text)]
-    ctx.miss("åtgärder under resten av året (”text åtgärder …”)")
-    return []
+@prints(ECONOMY)
+def economy_chapter(ctx: Context) -> list[Block]:
+    """The verksamhetsberättelse's economy, a chapter after the strategic goals'."""
+    blocks = _economy_blocks(ctx)
+    return [Heading("Ekonomi", 1), *blocks] if blocks else []
+
+
+def economy_section(ctx: Context) -> list[Block]:
+    """The delårsrapport's §2.2 Ekonomisk redovisning, with the staff's financing as §2.2.1."""
+    blocks = _economy_blocks(ctx)
+    if (staff_sentence := staff_report.staff_financing_sentence(ctx)) is not None:
+        blocks.extend([Heading("Årsarbetare och deras finansiering", 3), staff_sentence])
+    return [Heading("Ekonomisk redovisning", 2), *blocks] if blocks else []
 
 
 def legend(ctx: Context) -> list[Block]:
@@ -276,29 +209,45 @@ def _report_halves() -> tuple[ReportHalf, ...]:
     return tuple(kinds.report_half(kind).REPORT for kind in kinds.KINDS)
 
 
-Section = Callable[[Context], list[Block]]
-
 # The two shapes, in order. Each section returns nothing when it has nothing to show.
 ANNUAL: tuple[Section, ...] = (introduction, evaluation_method, events, three_k, staff, future, strategic_chapters,
                                economy_chapter, legend, appendices)
-INTERIM: tuple[Section, ...] = (introduction, events, three_k, lean_chapters, economy_chapter, measures, legend)
+INTERIM: tuple[Section, ...] = (introduction, evaluation_method, events_by_partnership, staff, measures, lean_chapters, legend)
+
+
+def shape(period: Period) -> tuple[Section, ...]:
+    return ANNUAL if period.is_annual else INTERIM
+
+
+def text_sections(period: Period) -> tuple[TextSection, ...]:
+    """The named texts the report of `period` prints, in the report's order: what `text … <period>` accepts."""
+    return tuple(text for section in shape(period) for text in printed_by(section))
+
+
+def all_text_sections() -> tuple[TextSection, ...]:
+    """Every named text some report shape prints."""
+    return tuple(dict.fromkeys(text for sections in (ANNUAL, INTERIM) for section in sections for text in printed_by(section)))
 
 
 # --- numbering, repetition and the internal parts -----------------------------------------------------
 
 
 def number(blocks: list[Block]) -> list[Block]:
-    """Chapters "1 …", sections "1.2 …", appendices "Bilaga 2: …" – counted after empty sections are gone."""
-    chapter = section = appendix = 0
+    """Chapters "1 …", sections "1.2 …" and "2.2.1 …", appendices "Bilaga 2: …" – counted after empty sections are
+    gone."""
+    chapter = section = subsection = appendix = 0
     numbered: list[Block] = []
     for block in blocks:
         if isinstance(block, Heading) and block.kind == "chapter":
             if block.level == 1:
                 chapter, section = chapter + 1, 0
                 block = Heading(f"{chapter} {block.text}", 1)
-            else:
-                section += 1
+            elif block.level == 2:
+                section, subsection = section + 1, 0
                 block = Heading(f"{chapter}.{section} {block.text}", 2)
+            else:
+                subsection += 1
+                block = Heading(f"{chapter}.{section}.{subsection} {block.text}", 3)
         elif isinstance(block, Heading) and block.kind == "appendix":
             appendix += 1
             block = Heading(f"Bilaga {appendix}: {block.text}", 1, kind="appendix")
@@ -361,7 +310,7 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     title = f"{name} – {ctx.plan.area_names[request.area]}" if request.area else name
     parts.owed_items(ctx)
     body: list[Block] = []
-    for section in ANNUAL if period.is_annual else INTERIM:
+    for section in shape(period):
         body.extend(section(ctx))
     blocks = without_repeats(number(body))
     approval = signoffs.approval if signoffs is not None else None

@@ -39,7 +39,7 @@ from kubot.report.model import (
     Table,
 )
 
-OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading")
+OPTIONAL_STYLES = ("Caption", "Table Grid", "TOC Heading", "Heading 3")
 HEADER_FILL = "DCE6F0"
 DRAFT_RED = RGBColor(0xC6, 0x28, 0x28)
 INTERNAL_RED = RGBColor(0xB7, 0x1C, 0x1C)
@@ -119,7 +119,7 @@ class _Writer:
         styles = self.doc.styles
         styles["Normal"].font.name = "Calibri"
         styles["Normal"].font.size = Pt(10.5)
-        for name, size in (("Heading 1", 16), ("Heading 2", 13)):
+        for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11.5)):
             styles[name].font.size = Pt(size)
             styles[name].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
         section = self.doc.sections[-1]
@@ -204,7 +204,9 @@ class _Writer:
     def block(self, block: Any) -> None:
         match block:
             case Heading():
-                paragraph = self.add(block.text, f"Heading {min(block.level, 2)}")
+                # A template without "Heading 3" gets its sub-sections (2.2.1) as Heading 2: never a skipped level.
+                level = block.level if f"Heading {block.level}" in self.styles else 2
+                paragraph = self.add(block.text, f"Heading {level}")
                 paragraph.paragraph_format.keep_with_next = True
                 if block.level == 1:
                     paragraph.paragraph_format.page_break_before = True

@@ -38,6 +38,7 @@ from kubot.verdicts import (
     NO_STATUS_SYMBOL,
     STATUS_SYMBOLS,
     ActivityVerdict,
+    Due,
     IndicatorVerdict,
     Snapshot,
     Status,
@@ -85,6 +86,8 @@ PROPOSAL = "Förslag – skriv om: "
 EXAMPLES_PER_GROUP = 3
 ORGANISATION_WIDE = "Hela verksamheten"
 INDICATOR_HEADER = ("Mätetal", "Målvärde", "Resultat", "Analys")
+# The result of an indicator measured later in the year.
+MEASURED_LATER = "—"
 ACTIVITY_HEADER = ("Aktiviteter", "Analys")
 # Soft hyphens (U+00AD) mark where a long header word may break: "Kostnads-reducering", never "Kostnadsre|ducering".
 SHY = "\u00ad"
@@ -262,10 +265,18 @@ def _change(verdict: IndicatorVerdict, period: Period) -> str | None:
 
 
 def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Table | None:
-    """Mätetal | Målvärde | Resultat | Analys."""
+    """Mätetal | Målvärde | Resultat | Analys; with `only_results`, the indicators that have a result or are measured
+    later in the year."""
     rows = []
     for spec in goal.indicators:
         verdict = ctx.snapshot.indicator(spec.code)
+        if verdict is not None and verdict.value is None and verdict.due == Due.LATER:
+            # Measured later in the year (the survey in November): the row stays, saying when, as the organisation prints it.
+            month = verdict.measured_month or spec.measured_month
+            when = f"i {fmt.month_name(month)} {ctx.period.year}" if month else f"senare under {ctx.period.year}"
+            rows.append((Cell.of(status_run(Status.NO_RESULT), Run(spec.name)), Cell.text(table_value(spec.unit, verdict.target)),
+                         Cell.text(MEASURED_LATER), Cell.text(f"Mätning genomförs {when}.")))
+            continue
         if verdict is None or verdict.value is None:
             if only_results or verdict is None:
                 continue
