@@ -186,6 +186,9 @@ def not_mine(ctx: Context, args: str) -> Reply:
     people = {s.id: s for s in ctx.session.exec(select(Staff).where(Staff.active)) if s.id is not None}
     heads = [a for a in delivery.admins(people) if a.id != ctx.actor.id]
     codes = [i.code for i in items]
+    if not heads:  # nobody to tell: saying it was told would be untrue
+        return Reply(f"Det finns ingen annan administratör att meddela att {_listed(codes)} för {period.code} inte är din "
+                     "uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person.")
     # The notice's key is what it says (who, which period, which items), so saying it again sends nothing new.
     said = hashlib.sha256(" ".join(sorted(codes)).encode()).hexdigest()[:16]
     keys = {head.id: f"inte-min:{head.id}:{ctx.actor.id}:{period.code}:{said}" for head in heads}
@@ -200,8 +203,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
         for head in heads:
             with contextlib.suppress(IntegrityError), ctx.session.begin_nested():  # said at the same moment elsewhere
                 sending.add_dispatch(ctx.session, keys[head.id], "inte-min", head.id or 0, notice, ctx.now, period)
-    who = ", ".join(h.name for h in heads) or "administratören"
-    return Reply(f"Jag har meddelat {who} att {_listed(codes)} för {period.code} inte är din uppgift "
+    return Reply(f"Jag har meddelat {', '.join(h.name for h in heads)} att {_listed(codes)} för {period.code} inte är din uppgift "
                  f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)
 
 
