@@ -28,6 +28,7 @@ from kubot.models import Staff
 from kubot.periods import Period
 from kubot.plan import importing, loading
 from kubot.settings import Settings
+from tests.slack.fake_slack import FakeSlack
 
 try:
     import microsoft_agents.hosting.msteams  # noqa: F401
@@ -81,6 +82,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A Slack Web API on loopback (tests/slack/fake_slack.py) for what kubot sends outside a Slack request."""
+    server = FakeSlack()
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -93,6 +93,16 @@ def test_with_the_console_alone_missing_emails_are_one_warning(small_plan_engine
     assert check.exit_code(findings) == 0
 
 
+def test_with_the_console_alone_everyone_with_an_email_is_one_line(small_plan_engine: Engine, tmp_path: Path) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        for name in ("Ola Götesson", "Liselotte Karlsson", "Maria Chef"):
+            session.exec(update(Staff).where(Staff.name == name).values(email=f"{name.split()[0].lower()}@example.se"))  # type: ignore[call-overload]
+    findings = check.run(Settings(report_dir=tmp_path / "r"), small_plan_engine, today=TODAY, checkers=[])
+    assert "✓ Alla 3 personer har e-post i planen" in lines(findings, Level.OK)
+    assert not [f for f in findings if "e-post" in f.text and f.level is not Level.OK]
+    assert check.render(findings).splitlines()[-1] == "Allt som behövs är på plats."
+
+
 def _platform(reach: dict[str, Reach], *findings: check.Finding) -> check.PlatformChecker:
     def checker(settings: Settings, engine: Engine, people: Any) -> PlatformCheck:
         return PlatformCheck("Slack", findings or (check.Finding(Level.OK, "Slack: inloggad"),), True, reach)
@@ -201,6 +211,21 @@ def test_teams_off_half_set_up_and_malformed_ids(small_plan_engine: Engine) -> N
     assert half.reach["Ola Götesson"] == Reach(False, "har inte skrivit till kubot i Teams än")
 
 
+def test_teams_without_tokens_on_purpose_warns_and_a_malformed_tenant_fails(small_plan_engine: Engine) -> None:
+    people = _people(small_plan_engine)
+    anonymous = teams_check.check(Settings(teams_anonymous=True), small_plan_engine, people)
+    assert anonymous.configured
+    assert [f.line for f in anonymous.findings if f.level is Level.WARN] == [
+        "! Teams tar emot anrop utan token (KUBOT_TEAMS_ANONYMOUS) – bara för lokal provning med Agents Playground; "
+        "ta bort variabeln i drift"]
+    guid = "00000000-0000-0000-0000-000000000001"
+    tenant = teams_check.check(Settings(teams_app_id=guid, teams_app_secret="hemligt", teams_tenant_id="rjl.se"),
+                               small_plan_engine, people)
+    assert [f.text for f in tenant.findings if "GUID" in f.text] == [
+        "Teams klient-id (tenant) i CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID är inget GUID"]
+    assert not [f for f in tenant.findings if f.level is Level.OK], "no ✓ for a registration that is wrong"
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="on 3.12 the Teams SDK may be installed")
 def test_teams_set_up_on_a_python_without_its_sdk_says_how_to_install_it(small_plan_engine: Engine) -> None:
     guid = "00000000-0000-0000-0000-000000000001"
@@ -216,6 +241,7 @@ def test_kubot_check_exits_0_on_a_fresh_install_and_1_when_misconfigured(tmp_pat
     fresh = subprocess.run(["kubot", "check"], env=env, capture_output=True, text=True, timeout=60)
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
     assert "✓ Databasen nås" in fresh.stdout and "– Slack är av" in fresh.stdout
+    assert fresh.stdout.splitlines()[-1].startswith("Allt som behövs är på plats")
     broken = subprocess.run(["kubot", "kontroll"], env={**env, "SLACK_BOT_TOKEN": "xoxb-1"}, capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1
     assert "✗ Slack är halvt inställt: SLACK_SIGNING_SECRET saknas" in broken.stdout

@@ -3,7 +3,8 @@ back when the deadline allows; otherwise their manager is told what is missing, 
 
 from __future__ import annotations
 
-from datetime import date, time
+import json
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +16,8 @@ from kubot.chat.core import Bot
 from kubot.models import Absence, Entry, Staff
 from kubot.settings import Settings
 from tests.conftest import at
+from tests.slack.fake_slack import FakeSlack
+from tests.test_reminders_delivery import link, worker
 from tests.test_reminders_walk import Clock, run_days, sent
 
 LISELOTTE = "Liselotte Karlsson"
@@ -120,3 +123,73 @@ def test_undoing_the_absence_brings_the_reminders_back(t2: Engine) -> None:
         ("2023-09-12 07:00", "påminnelse", LISELOTTE),  # undone on the 11th: the reminder due then comes at the next run
         ("2023-09-14 08:30", "påminnelse", LISELOTTE),
     ]
+
+
+def slack_days(engine: Engine, slack: FakeSlack, days: list[date], monkeypatch: pytest.MonkeyPatch,
+               capsys: pytest.CaptureFixture[str], database_url: str) -> list[tuple[date, str, str, list[str]]]:
+    """`kubot worker --once` at 08:30 on each day with Slack set up: what was posted, by day, channel, text and buttons."""
+    link(engine, "Ola Götesson", "slack", "U0OLA")
+    link(engine, "Maria Chef", "slack", "U0MARIA")
+    posted: list[tuple[date, str, str, list[str]]] = []
+    for day in days:
+        before = len(slack.of("chat.postMessage"))
+        code, _, err = worker(monkeypatch, capsys, database_url, at=f"{day.isoformat()}T08:30",
+                              SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=slack.url)
+        assert code == 0, err
+        for call in slack.of("chat.postMessage")[before:]:
+            blocks = call.params["blocks"]
+            buttons = [e["text"]["text"] for b in (json.loads(blocks) if isinstance(blocks, str) else blocks)
+                       if b["type"] == "actions" for e in b["elements"]]
+            posted.append((day, call.params["channel"], call.params["text"], buttons))
+    return posted
+
+
+WORKING_DAYS = [date(2023, 8, 28) + timedelta(days=n) for n in range(30) if (date(2023, 8, 28) + timedelta(days=n)).weekday() < 5]
+
+
+def test_in_slack_nothing_reaches_her_while_she_is_away_and_the_reminder_comes_the_day_she_is_back(
+        t2: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        database_url: str) -> None:
+    away(t2, "frånvarande 31/8–5/9")
+    posted = slack_days(t2, slack, [d for d in WORKING_DAYS if d <= date(2023, 9, 8)], monkeypatch, capsys, database_url)
+    assert [(day, text.split("\n")[0]) for day, channel, text, _ in posted if channel == "U0LISE"] == [
+        (date(2023, 9, 6), "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 7 arbetsdagar."),
+        (date(2023, 9, 8), "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 5 arbetsdagar."),
+    ]
+    assert (date(2023, 9, 1), "U0OLA") in [(day, channel) for day, channel, _, _ in posted], "the others as usual"
+    assert not any(channel == "U0MARIA" for _, channel, _, _ in posted), "it could wait: her manager hears nothing"
+
+
+def test_in_slack_her_manager_gets_the_hand_over_once_when_the_deadline_cannot_wait(
+        t2: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        database_url: str) -> None:
+    away(t2, "frånvarande 11/9–22/9")
+    days = [d for d in WORKING_DAYS if date(2023, 9, 1) <= d <= date(2023, 9, 19)]
+    posted = slack_days(t2, slack, days, monkeypatch, capsys, database_url)
+    assert [day for day, channel, _, _ in posted if channel == "U0LISE"] == [date(2023, 9, 1), date(2023, 9, 8)], "nothing while she is away"
+    to_maria = [(day, text, buttons) for day, channel, text, buttons in posted if channel == "U0MARIA"]
+    assert [day for day, _, _ in to_maria] == [date(2023, 9, 14), date(2023, 9, 18)], "the hand-over, then the escalation"
+    (_, handover, buttons), (_, escalation, _) = to_maria
+    assert handover.startswith("Hej Maria! Liselotte Karlsson är frånvarande till fredag 2023-09-22, och rapporten för "
+                               "T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 1 arbetsdag.")
+    assert "• brukarrev – Genomförda brukarrevisioner" in handover and buttons == ["se vad som saknas"]
+    assert "frånvarande" not in escalation, "once per absence: the escalation does not repeat it"
+    assert "Liselotte Karlsson (1):\n• brukarrev" in escalation
+
+
+def test_my_reminders_show_the_one_moved_to_my_return_and_the_one_my_manager_gets(t2: Engine) -> None:
+    away(t2, "frånvarande 31/8–5/9")
+    echo = away(t2, "frånvarande 12/9–22/9")
+    assert "\nDeadline för T2 2023 är fredag 2023-09-15, innan du är tillbaka, så din chef får veta vad som saknas från dig.\n" in echo
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 8, 21), time(10, 0)))
+    listed = console.say(bot, LISELOTTE, "påminnelser").text
+    assert "kommer fredag 2023-09-01" not in listed, "she is away then"
+    assert "  kommer onsdag 2023-09-06 kl. 08:30: påminnelse första arbetsdagen efter frånvaro, deadline 2023-09-15\n" in listed
+    assert "  kommer fredag 2023-09-08 kl. 08:30: 5 arbetsdagar före deadline 2023-09-15\n" in listed
+    assert ("  ingen torsdag 2023-09-14 kl. 08:30 (1 arbetsdag före deadline 2023-09-15): du är frånvarande och deadline "
+            "kan inte vänta, så din chef får veta vad som saknas\n") in listed
+
+
+def test_an_absence_that_every_deadline_outlasts_says_nothing_about_the_manager(t2: Engine) -> None:
+    echo = away(t2, "frånvarande 2/10–6/10")
+    assert "Deadline för" not in echo, "T2's reminders are over by then and T3 has no deadline yet"

@@ -53,7 +53,8 @@ def test_saying_not_my_task_twice_sends_the_admin_one_notice(t2: Engine) -> None
     with db.session_scope(t2) as session:
         notices = [m.text for m in outbox.messages(session, "Ola Götesson") if "inte är hens uppgift" in m.text]
         assert len(session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all()) == 1, "journaled once"
-    assert len(notices) == 1
+        claimed = session.exec(select(Dispatch).where(Dispatch.kind == "inte-min")).all()
+    assert len(notices) == 1 and [n.delivered_at is not None for n in claimed] == [True], "one notice in the outbound ledger"
 
 
 def test_snooze_is_journaled_and_can_be_undone(t2: Engine) -> None:
@@ -97,3 +98,14 @@ def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_ur
     assert "nytt meddelande" not in capsys.readouterr().out
     assert main(["outbox", "--unread"]) == 0
     assert "Till Liselotte" not in capsys.readouterr().out, "read messages are no longer unread"
+
+
+def test_the_only_administrator_saying_not_my_task_is_told_there_is_nobody_to_tell_and_nothing_is_sent(t2: Engine) -> None:
+    bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 9, 1), time(9, 0)))
+    reply = console.say(bot, "Ola Götesson", "inte min uppgift T2 2023")
+    assert reply.accepted is None
+    assert reply.text == ("Det finns ingen annan administratör att meddela att narvaro-pks, arbetsmiljo, pks-moten för T2 2023 "
+                          "inte är din uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna "
+                          "till rätt person.")
+    with db.session_scope(t2) as session:
+        assert session.exec(select(Dispatch)).all() == [] and session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all() == []

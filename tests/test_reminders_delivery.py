@@ -6,8 +6,6 @@ The worker is driven as an administrator runs it: `kubot worker --once` with the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
@@ -20,13 +18,6 @@ from tests.test_reminders_exactly_once import ESCALATION_DAY
 
 RUN = f"{ESCALATION_DAY.isoformat()}T08:30"  # two reminders, two escalations and the head's summary are due
 TEAMS = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    server = FakeSlack()
-    yield server
-    server.close()
 
 
 def worker(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str,

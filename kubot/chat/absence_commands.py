@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kubot import deadlines, journal, workdays
 from kubot import formatting as fmt
-from kubot import journal, workdays
 from kubot.chat import grammar
 from kubot.chat.registry import Context, Scope, Usage, command
 from kubot.chat.staff_commands import person_named
 from kubot.models import Absence
 from kubot.models.plan import Role
+from kubot.periods import Period
 from kubot.port import Reply
+from kubot.reminders import schedule
 from kubot.values import ValueProblem
 from kubot.values.dates import parse_span
 
@@ -54,8 +56,23 @@ def away(ctx: Context, args: str) -> Reply:
                               summary=f"{person.name} frånvarande {fmt.day(first)}–{fmt.day(last)}",
                               rows=[Absence(staff_id=person.id or 0, first_day=first, last_day=last)])
     back = workdays.next_workday(last)
-    whose = "Dina" if person.id == ctx.actor.id else f"{person.name.split()[0]}s"
-    return Reply(f"Registrerat #{recorded.entry.id}: {person.name} frånvarande {_day(first)} – {_day(last)} "
-                 f"({days} {'dag' if days == 1 else 'dagar'}). {whose} påminnelser som faller då kommer {_day(back)}, "
-                 "första arbetsdagen efter; kan en deadline inte vänta så länge får chefen veta vad som saknas.\n"
-                 f"Ångra med: ångra {recorded.entry.id}", accepted=True)
+    yours = person.id == ctx.actor.id
+    whose = "Dina" if yours else f"{person.name.split()[0]}s"
+    lines = [f"Registrerat #{recorded.entry.id}: {person.name} frånvarande {_day(first)} – {_day(last)} "
+             f"({days} {'dag' if days == 1 else 'dagar'}). {whose} påminnelser som faller då kommer {_day(back)}, "
+             "första arbetsdagen efter; kan en deadline inte vänta så länge får chefen veta vad som saknas."]
+    them, their = ("du", "din") if yours else ("hen", "hens")
+    lines += [f"Deadline för {period.code} är {_day(due_on)}, innan {them} är tillbaka, så {their} chef får veta "
+              f"vad som saknas från {'dig' if yours else 'hen'}."
+              for period, due_on in _missed_deadlines(ctx, first, last, recorded.entry.id or 0)]
+    lines.append(f"Ångra med: ångra {recorded.entry.id}")
+    return Reply("\n".join(lines), accepted=True)
+
+
+def _missed_deadlines(ctx: Context, first: date, last: date, entry_id: int) -> list[tuple[Period, date]]:
+    """The deadlines in force whose reminders the absence hands to the manager: the same rule the worker follows."""
+    plan = schedule.ReminderPlan.from_settings(ctx.settings)
+    found = deadlines.deadlines_in_force(ctx.session, first.year - 1, last.year + 1)
+    return [(period, due_on) for period, due_on in sorted(found.items())
+            if schedule.around_absences(schedule.usable_slots(due_on, plan, period.end),
+                                        [schedule.Away(first, last, entry_id)], due_on, plan)[1]]

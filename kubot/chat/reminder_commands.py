@@ -75,9 +75,13 @@ def deadline(ctx: Context, args: str) -> Reply:
     return Reply("\n".join(lines), accepted=True)
 
 
-def _my_slots(ctx: Context, period: Period, due_on: date) -> list[Slot]:
+def _my_slots(ctx: Context, period: Period, due_on: date) -> tuple[list[Slot], list[Slot]]:
+    """The actor's reminders as the worker sends them: those that fall while they are away moved to the day they
+    are back, and apart those that cannot wait that long (their manager is told instead)."""
     plan = _plan(ctx)
-    return schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
+    slots = schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
+    kept, handed = schedule.around_absences(slots, delivery.absences(ctx.session).get(ctx.actor.id or 0, []), due_on, plan)
+    return kept, [slot for _, slot in handed]
 
 
 @command("påminnelser", "paminnelser", "reminders", role=Role.STAFF, scope=Scope.SELF)
@@ -103,12 +107,15 @@ def reminders(ctx: Context, args: str) -> Reply:
     for p, due_on in in_play:
         sent = ctx.session.exec(select(Dispatch).where(Dispatch.recipient_id == ctx.actor.id, Dispatch.year == p.year,
                                                        Dispatch.tertial == p.tertial).order_by(col(Dispatch.id))).all()
-        coming = [s for s in schedule.upcoming(_my_slots(ctx, p, due_on), ctx.now)
-                  if not s.escalation or ctx.has_role(Role.MANAGER)]
+        kept, handed = _my_slots(ctx, p, due_on)
+        coming, away = ([s for s in schedule.upcoming(slots, ctx.now) if not s.escalation or ctx.has_role(Role.MANAGER)]
+                        for slots in (kept, handed))
         lines.append(f"{p.label}: deadline {workdays.weekday_name(due_on)} {fmt.day(due_on)}.")
         lines += [f"  skickad {fmt.timestamp(d.created_at)}: {d.kind}" for d in sent]
         lines += [f"  kommer {_clock(s)}: {schedule.describe(s, due_on)}" for s in coming]
-        if not sent and not coming:
+        lines += [f"  ingen {_clock(s)} ({schedule.describe(s, due_on)}): du är frånvarande och deadline kan inte vänta, "
+                  "så din chef får veta vad som saknas" for s in away]
+        if not sent and not coming and not away:
             lines.append("  inga påminnelser kvar.")
     lines.append("Påminnelser skickas bara om något saknas från dig då. Se vad som saknas med ”saknas”.")
     return Reply("\n".join(lines))
@@ -179,6 +186,9 @@ def not_mine(ctx: Context, args: str) -> Reply:
     people = {s.id: s for s in ctx.session.exec(select(Staff).where(Staff.active)) if s.id is not None}
     heads = [a for a in delivery.admins(people) if a.id != ctx.actor.id]
     codes = [i.code for i in items]
+    if not heads:  # nobody to tell: saying it was told would be untrue
+        return Reply(f"Det finns ingen annan administratör att meddela att {_listed(codes)} för {period.code} inte är din "
+                     "uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person.")
     # The notice's key is what it says (who, which period, which items), so saying it again sends nothing new.
     said = hashlib.sha256(" ".join(sorted(codes)).encode()).hexdigest()[:16]
     keys = {head.id: f"inte-min:{head.id}:{ctx.actor.id}:{period.code}:{said}" for head in heads}
@@ -193,8 +203,7 @@ def not_mine(ctx: Context, args: str) -> Reply:
         for head in heads:
             with contextlib.suppress(IntegrityError), ctx.session.begin_nested():  # said at the same moment elsewhere
                 sending.add_dispatch(ctx.session, keys[head.id], "inte-min", head.id or 0, notice, ctx.now, period)
-    who = ", ".join(h.name for h in heads) or "administratören"
-    return Reply(f"Jag har meddelat {who} att {_listed(codes)} för {period.code} inte är din uppgift "
+    return Reply(f"Jag har meddelat {', '.join(h.name for h in heads)} att {_listed(codes)} för {period.code} inte är din uppgift "
                  f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)
 
 

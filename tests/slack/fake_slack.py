@@ -36,6 +36,7 @@ class FakeSlack:
         self.rate_limited: dict[str, int] = {}  # method → how many more calls get 429
         self.uploads: dict[str, bytes] = {}
         self.token_rejected = False
+        self.failing: dict[str, str] = {}  # method → the error Slack answers it with
         # The bot scopes auth.test reports (Slack's X-OAuth-Scopes header); None sends no header.
         self.scopes: list[str] | None = ["commands", "chat:write", "im:history", "im:write", "app_mentions:read",
                                          "users:read", "users:read.email", "files:write"]
@@ -98,6 +99,8 @@ class FakeSlack:
         channel = params.get("channel") or params.get("channel_id")
         if method in ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal") and channel in self.outside:
             return 200, {"ok": False, "error": "not_in_channel"}, {}
+        if method in self.failing:
+            return 200, {"ok": False, "error": self.failing[method]}, {}
         match method:
             case "auth.test" if self.token_rejected:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}

@@ -79,3 +79,13 @@ def test_the_whole_check_with_slack_on_lists_who_is_reached(small_plan_engine: E
     assert "✓ 1 person (Liselotte Karlsson) nås: Slack ✓ kopplad" in lines
     assert any(line.startswith("✗ 2 personer (Maria Chef, Ola Götesson) nås inte av påminnelser") for line in lines)
     assert check.exit_code(findings) == 1
+
+
+def test_a_lookup_slack_refuses_is_named_with_slacks_reason(small_plan_engine: Engine, slack_settings: Settings,
+                                                            fake: FakeSlack) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
+    fake.failing["users.lookupByEmail"] = "missing_scope"
+    findings = check.run(slack_settings, small_plan_engine, today=date(2022, 3, 15), checkers=[slack_check.check])
+    assert ("✗ 1 person (Maria Chef) nås inte av påminnelser: Slack ✗ uppslagningen misslyckades (missing_scope) – "
+            "koppla @användare Namn i chatten, eller be dem skriva till kubot") in [f.line for f in findings]

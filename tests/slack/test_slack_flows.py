@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from kubot.models import (
     SlowJob,
     Staff,
 )
-from kubot.reminders import delivery
+from kubot.reminders import delivery, sending
 from kubot.settings import Settings
 from kubot.slack import forms
 from tests.conftest import at, server_paths
@@ -229,3 +230,31 @@ def test_a_reminders_rapportera_button_lists_what_is_missing_and_opens_each_item
     [pushed] = fake.wait_for("views.push")
     assert pushed.params["view"]["callback_id"] == forms.CALLBACK
     assert fake.of("chat.postMessage") == [] and fake.of("response/klick") == []
+
+
+def test_not_my_task_pressed_twice_in_slack_tells_the_admin_once_and_answers_that_it_is_already_reported(
+        kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
+        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
+    said = []
+    for press in (lambda: kubot.click("U0LISE", "inte-min-uppgift T2 2022", "kubot-kommando-2", "1700000000.000100"),
+                  lambda: kubot.click("U0LISE", "inte-min-uppgift T2 2022", "kubot-kommando-2", "1700000000.000200"),
+                  lambda: kubot.dm("U0LISE", "inte min uppgift T2 2022")):  # the button on two reminders, then typed
+        before = len(fake.of("chat.postMessage"))
+        press()
+        [answer] = fake.wait_for("chat.postMessage", before + 1)[before:]
+        said.append((answer.params["channel"], answer.params["text"]))
+    assert said == [
+        ("D0DM", "Jag har meddelat Ola Götesson att brukarrev, handlaggningstid för T2 2022 inte är din uppgift (#2). "
+                 "Tills ansvaret ändras i planen fortsätter påminnelserna."),
+        ("D0DM", "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret ändras i planen fortsätter påminnelserna."),
+        ("D0DM", "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret ändras i planen fortsätter påminnelserna."),
+    ]
+    for minute in (0, 1):  # the worker's delivery passes
+        sending.deliver_pending(small_plan_engine, compose.sender(kubot.app.settings, small_plan_engine), at(date(2022, 11, 23), time(10, minute)))
+    to_ola = [c.params["text"] for c in fake.of("chat.postMessage") if c.params["channel"] == "U0OLA"]
+    assert len(to_ola) == 1 and to_ola[0].startswith("Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2022:")
+    with Session(small_plan_engine) as session:
+        notices = session.exec(select(Dispatch).where(Dispatch.kind == "inte-min")).all()
+    assert [(n.platform, n.address, n.delivered_at is not None) for n in notices] == [("slack", "U0OLA", True)]
