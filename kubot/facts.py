@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from kubot import kinds
 from kubot.journal import is_active
-from kubot.kinds import KINDS
+from kubot.kinds import KINDS, result
 from kubot.kinds.base import Facts, IndicatorValue, Window
 from kubot.models import Entry, Indicator, IndicatorTarget, TargetChange
 from kubot.models.types import stored_id
@@ -40,7 +40,17 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
 
 
 def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: float | None = None) -> IndicatorValue:
-    """The value of `indicator` for `period`, typed in or derived from the records by its source's kind."""
+    """The value of `indicator` for `period`, typed in or derived from the records by its source's kind.
+
+    A total an administrator stated for a derived indicator wins: it is the figure the organisation prints.
+    """
+    if (given := result.stated(facts, indicator, period)) is not None:
+        return IndicatorValue(given.value)
+    return derived_value(indicator, facts, period, target)
+
+
+def derived_value(indicator: Indicator, facts: Facts, period: Period, target: float | None = None) -> IndicatorValue:
+    """The value as the indicator's source computes it, ignoring a stated total – shown beside it in the internal list."""
     return kinds.source(indicator.source).value(indicator, facts, period, target)
 
 

@@ -289,6 +289,17 @@ def missing_note(missing: list[tuple[str, str]], signoffs: signoff.State | None 
     return Internal(f"{INTERNAL_MARK} {' '.join(said)}") if said else None
 
 
+def stated_note(data: gather.ReportData) -> list[Block]:
+    """Totals stated instead of derived, each beside the derived figure, so the sender sees any difference."""
+    if not data.stated:
+        return []
+    said = "; ".join(
+        f"{s.code}: {fmt.in_unit(s.unit, s.stated)} uppgivet ({s.reason}), "
+        f"{fmt.in_unit(s.unit, s.derived) if s.derived is not None else 'inget'} framräknat ur registreringar"
+        for s in data.stated)
+    return [Internal(f"{INTERNAL_MARK} Uppgivna siffror i rapporten – {said}.")]
+
+
 def internal_appendix(snapshot: Snapshot) -> list[Block]:
     if not snapshot.warnings:
         return []
@@ -331,6 +342,6 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
         properties=f"{draft} Period {period.code}, uppgifter per {fmt.day(snapshot.as_of)}.",
     )
     stem = slug(f"{name} {ctx.plan.area_names[request.area]}" if request.area else name)
-    internal = () if approval is not None else tuple(internal_appendix(snapshot))
+    internal = () if approval is not None else (*stated_note(data), *internal_appendix(snapshot))
     return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=internal, final=approval is not None)
 

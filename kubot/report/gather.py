@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from kubot import economy, facts
+from kubot import economy, facts, records
 from kubot.journal import is_active
+from kubot.kinds import result
 from kubot.models import (
     ActivityStatus,
     Area,
@@ -64,6 +65,17 @@ class FteItem:
 
 
 @dataclass(frozen=True)
+class StatedItem:
+    """A total an administrator stated for a derived indicator, beside what the records give, so a difference shows."""
+
+    code: str
+    unit: str
+    stated: float
+    derived: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything logged that a report of `period` shows; `facts` spans the previous year too, for trends."""
 
@@ -77,6 +89,7 @@ class ReportData:
     texts: dict[str, str] = field(default_factory=dict)
     cutoff: date | None = None
     examples: tuple[ExampleItem, ...] = ()
+    stated: tuple[StatedItem, ...] = ()
 
     @property
     def as_of(self) -> date:
@@ -116,10 +129,12 @@ def load(session: Session, period: Period, cutoff: date | None = None, *, record
             .where(col(ActivityStatus.entry_id).in_(list(marks)), col(ActivityStatus.reported_on).between(period.start, last_day))
         )
     )
+    loaded = facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by)
     return ReportData(
         period=period,
         plan=to_spec(session, version),
-        facts=facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by),
+        facts=loaded,
+        stated=_stated(session, loaded, period),
         events=tuple(events),
         examples=tuple(sorted(examples, key=lambda item: item.day)),
         economy=_economy(session, period, as_of, area_code, recorded_by),
@@ -128,6 +143,16 @@ def load(session: Session, period: Period, cutoff: date | None = None, *, record
         texts=_texts(session, period, recorded_by),
         cutoff=as_of,
     )
+
+
+def _stated(session: Session, loaded: facts.Facts, period: Period) -> tuple[StatedItem, ...]:
+    found = []
+    for (code, year, tertial), given in result.typed(loaded).results.items():
+        if (year, tertial) != (period.year, period.tertial) or not given.reason:
+            continue
+        indicator = records.indicator_in_force(session, code, year)
+        found.append(StatedItem(code, indicator.unit, given.value, facts.derived_value(indicator, loaded, period).value, given.reason))
+    return tuple(found)
 
 
 def _example_marks(session: Session, recorded_by: datetime | None) -> dict[int, ExampleMark]:

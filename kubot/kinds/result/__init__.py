@@ -20,6 +20,7 @@ class TypedResult:
     value: float
     analysis: str
     entry_id: int
+    reason: str = ""  # why an administrator stated this total for a derived indicator (`stated`)
 
 
 @dataclass
@@ -32,6 +33,13 @@ def typed(facts: Facts) -> Typed:
     return facts.of(NAME, Typed({}, {}))
 
 
+def stated(facts: Facts, indicator: Indicator, period: Period) -> TypedResult | None:
+    """The total an administrator stated for a derived indicator, which the report prints instead of the derived one."""
+    if indicator.source == Source.TYPED:
+        return None
+    return typed(facts).results.get((indicator.code, period.year, period.tertial))
+
+
 def load(window: Window) -> Typed:
     found = Typed({}, {})
     # Later entries win: a result reported twice for the same period means the second is the current one.
@@ -39,7 +47,7 @@ def load(window: Window) -> Typed:
         select(IndicatorResult).join(Entry, is_active(IndicatorResult.entry_id, window.recorded_by))
         .where(col(IndicatorResult.year).between(window.first_year, window.last_year)).order_by(col(IndicatorResult.entry_id))
     ):
-        found.results[(r.indicator_code, r.year, r.tertial)] = TypedResult(r.value, r.analysis, r.entry_id)
+        found.results[(r.indicator_code, r.year, r.tertial)] = TypedResult(r.value, r.analysis, r.entry_id, r.reason)
         if r.analysis:
             found.analyses[(r.indicator_code, r.year, r.tertial)] = r.analysis
     for a in window.session.exec(

@@ -35,6 +35,7 @@ def result(ctx: Context, args: str) -> Reply:
     """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
     Exempel: resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
     Exempel: resultat fri-fritidsbank 3 T1 2022
+    Exempel: resultat kurser T3 2018 159 (kurser och uppdrag)
     """
     head, analysis_text = grammar.split_comment(args)
     period, head = take_period(ctx, grammar.tidy(head))
@@ -47,7 +48,8 @@ def result(ctx: Context, args: str) -> Reply:
     indicator = _indicator(ctx, name, period.year)
     value = {"ja": 1.0, "nej": 0.0}[raw] if raw in ("ja", "nej") else float(values.parse_number(raw))
     return accepted(ctx, record.log_result(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period,
-                                             today=ctx.today, value=value, analysis=analysis_text))
+                                             today=ctx.today, value=value, analysis=analysis_text,
+                                             may_state=ctx.has_role(Role.ADMIN)))
 
 
 @declare("analys", "analysis", role=Role.STAFF, scope=Scope.OWN_AREA)

@@ -16,14 +16,25 @@ from kubot.records import MAX_AMOUNT, RecordError, indicator_in_force
 
 
 def log_result(
-    session: Session, *, origin: Origin, indicator_code: str, period: Period, today: date, value: float, analysis: str = ""
+    session: Session, *, origin: Origin, indicator_code: str, period: Period, today: date, value: float, analysis: str = "",
+    may_state: bool = False,
 ) -> Recorded:
-    """A typed-in result of an indicator for a period, with the responsible person's analysis."""
+    """A typed-in result of an indicator for a period, with the responsible person's analysis.
+
+    For a derived indicator only an administrator (`may_state`) may state a total, and only with a reason
+    (given as `analysis`): the organisation prints figures it counts itself, e.g. courses plus commissions.
+    """
     indicator = indicator_in_force(session, indicator_code, period.year)
-    if indicator.source != Source.TYPED:
+    stated = indicator.source != Source.TYPED
+    if stated and not may_state:
         raise RecordError(
             f"{indicator.code} räknas fram ur registreringar ({kinds.source(indicator.source).label}) och skrivs inte in. "
             f"Skriv en analys i stället: analys {indicator.code} {period.code}: …"
+        )
+    if stated and not analysis.strip():
+        raise RecordError(
+            f"{indicator.code} räknas fram ur registreringar; en uppgiven siffra behöver ett skäl inom parentes, "
+            f"t.ex. ”resultat {indicator.code} {period.code} {fmt.number(value)} (kurser och uppdrag)”."
         )
     if period.start > today:
         raise RecordError(f"{period.label} har inte börjat än.")
@@ -35,9 +46,11 @@ def log_result(
     if unit in (Unit.COUNT, Unit.KRONOR) and not 0 <= value <= MAX_AMOUNT:
         raise RecordError(f"{fmt.number(value)} är inte ett rimligt värde för {indicator.name}.")
     row = IndicatorResult(indicator_code=indicator.code, year=period.year, tertial=period.tertial, value=value,
-                          analysis=analysis.strip())
+                          analysis="" if stated else analysis.strip(), reason=analysis.strip() if stated else "")
     summary = f"{indicator.code} ”{indicator.name}” {period.code}: {fmt.in_unit(indicator.unit, value)}"
-    if row.analysis:
+    if stated:
+        summary += f", uppgiven siffra i stället för den framräknade. Skäl: {row.reason}"
+    elif row.analysis:
         summary += f". Analys: {row.analysis}"
     # A result sent again for the same period is the new result: it replaces the old one, and says so.
     earlier = origin.corrects
