@@ -8,11 +8,8 @@ whom it can reach (a `kubot.checks` entry point, like the senders), so this modu
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import socket
-import ssl
 import tempfile
 import urllib.error
 import urllib.request
@@ -30,6 +27,7 @@ from kubot import db
 from kubot.models import ChatIdentity, Staff
 from kubot.plan import loading, queries
 from kubot.settings import Settings
+from kubot.troubles import file_trouble, network_trouble
 
 HEALTH_TIMEOUT = 5.0
 
@@ -100,7 +98,7 @@ def run(settings: Settings, engine: Engine | None = None, *, today: date | None 
     try:
         own = db.make_engine(settings.database_url)
     except db.DatabaseUnavailable as exc:
-        return [Finding(Level.FAIL, f"Databasen går inte att nå: {exc}", "kontrollera DATABASE_URL")]
+        return [Finding(Level.FAIL, str(exc), "kontrollera DATABASE_URL")]
     try:
         return _run(settings, own, today, checkers)
     finally:
@@ -228,28 +226,6 @@ def _reach(platform: PlatformCheck, person: Person) -> Reach:
     if not person.email:
         return Reach(False, "ingen e-post i planen")
     return Reach(False, f"kunde inte matchas i {platform.name} eftersom {because}")
-
-
-def file_trouble(exc: OSError) -> str:
-    """Why a folder cannot be written, in plain Swedish rather than the C library's English."""
-    return {errno.ENOTDIR: "en del av sökvägen är en fil", errno.EACCES: "kubot saknar skrivrätt",
-            errno.EPERM: "kubot saknar skrivrätt", errno.EROFS: "disken är skrivskyddad",
-            errno.ENOSPC: "disken är full", errno.EEXIST: "det finns en fil med det namnet"}.get(
-        exc.errno or 0, "katalogen går inte att skapa")
-
-
-def network_trouble(exc: BaseException) -> str:
-    """Why an address did not answer, in plain Swedish rather than the socket library's English."""
-    reason = getattr(exc, "reason", None) or exc  # urllib wraps the socket's error in a URLError
-    if isinstance(reason, socket.gaierror):
-        return "namnet går inte att slå upp"
-    if isinstance(reason, ConnectionRefusedError):
-        return "ingen tar emot anslutningar där"
-    if isinstance(reason, TimeoutError):
-        return "inget svar i tid"
-    if isinstance(reason, ssl.SSLError):
-        return "certifikatet godtas inte"
-    return "anslutningen misslyckades"
 
 
 ADD_EMAIL = "kubot plan export, lägg till e-post: på personerna och kubot plan import"

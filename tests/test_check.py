@@ -42,9 +42,16 @@ def only(text: str, findings: list[check.Finding]) -> check.Finding:
 
 def test_an_unreachable_database_is_the_only_line_and_fails(tmp_path: Path) -> None:
     findings = check.run(Settings(database_url="postgresql://kubot@127.0.0.1:1/ingen"), checkers=[])
-    assert [f.level for f in findings] == [Level.FAIL]
-    assert "DATABASE_URL" in findings[0].line
+    assert [f.line for f in findings] == ["✗ Kan inte ansluta till databasen postgresql://kubot@127.0.0.1:1/ingen: "
+                                          "ingen databasserver tar emot anslutningar där – kontrollera DATABASE_URL"]
     assert check.exit_code(findings) == 1
+
+
+def test_a_database_file_where_a_file_is_in_the_way_says_so_in_swedish(tmp_path: Path) -> None:
+    (tmp_path / "fil").write_text("ingen katalog")
+    url = f"sqlite:///{tmp_path / 'fil' / 'kubot.db'}"
+    [finding] = check.run(Settings(database_url=url), checkers=[])
+    assert finding.text == f"Kan inte skapa databasfilen {url}: en del av sökvägen är en fil"
 
 
 def test_a_new_database_is_a_warning_that_kubot_fills_it_at_start(database_url: str, tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine
 
-from kubot.check import Finding, Level, Person, PlatformCheck, Reach, network_trouble
+from kubot.check import Finding, Level, Person, PlatformCheck, Reach
 from kubot.settings import Settings
 from kubot.slack.sender import PLATFORM, web_client
+from kubot.troubles import network_trouble
 
 NAME = "Slack"
 # The bot scopes in kubot/slack/manifest.yaml; without one of them some part of kubot fails later.
