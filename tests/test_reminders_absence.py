@@ -208,6 +208,7 @@ def test_in_slack_a_hand_over_while_her_manager_is_away_too_goes_to_the_administ
     [to_ola] = [text for day, channel, text, _ in posted if channel == "U0OLA" and day == date(2023, 9, 14)]
     assert "Liselotte Karlsson är frånvarande till fredag 2023-09-22" in to_ola
     assert "• brukarrev – Genomförda brukarrevisioner" in to_ola
+    assert "Du får det här eftersom Maria Chef också är frånvarande." in to_ola
     with Session(t2) as session:
         to = Dispatch.recipient_id == Staff.id
         query = select(Staff.name).join(Dispatch, to).where(Dispatch.kind == "frånvaro")  # type: ignore[arg-type]
@@ -241,6 +242,7 @@ def test_a_hand_over_while_her_manager_is_away_too_goes_to_the_next_manager_up(l
     with db.session_scope(ladder) as session:
         [text] = [m.text for m in outbox.messages(session, "Karin Överchef") if "frånvarande" in m.text]
     assert text.startswith("Hej Karin! Liselotte Karlsson är frånvarande till fredag 2023-09-22")
+    assert text.endswith("\nDu får det här eftersom Maria Chef också är frånvarande."), "she knows why it came to her"
 
 
 def test_with_her_manager_here_the_hand_over_stays_with_the_nearest_manager(ladder: Engine) -> None:
@@ -248,3 +250,6 @@ def test_with_her_manager_here_the_hand_over_stays_with_the_nearest_manager(ladd
     run_days(ladder, date(2023, 9, 11), date(2023, 9, 15))
     handed = [(when, who) for when, kind, who, _ in sent(ladder) if kind == "frånvaro"]
     assert handed == [("2023-09-14 08:30", "Maria Chef")]
+    with db.session_scope(ladder) as session:
+        [text] = [m.text for m in outbox.messages(session, "Maria Chef") if "frånvarande" in m.text]
+    assert "också är frånvarande" not in text

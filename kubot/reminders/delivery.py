@@ -240,14 +240,19 @@ def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: 
         return not any(a.first_day <= slot.day <= a.last_day for a in away.get(boss.id or 0, []))
 
     per_boss: dict[int, tuple[Staff, list[Owed]]] = {}
+    passed_over: dict[int, list[str]] = {}
     for item in items:
+        nearest = [b.name for b in chain.bosses(item.code, person.id) if b.id != person.id and not here(b)]
         for boss in chain.bosses(item.code, person.id, here):
             if boss.id != person.id:
                 per_boss.setdefault(boss.id or 0, (boss, []))[1].append(item)
+                names = passed_over.setdefault(boss.id or 0, [])
+                names += [name for name in nearest if name not in names]
     stage = f"{person.id}-{absence.entry_id}"
     return [Planned(key("frånvaro", boss_id, period, stage), "frånvaro", boss_id, boss.name, period, stage,
                     f"{person.name} är frånvarande till {absence.last_day.isoformat()}; {schedule.describe(slot, deadline)}",
-                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed))
+                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed,
+                                    passed_over[boss_id]))
             for boss_id, (boss, owed) in sorted(per_boss.items())]
 
 
