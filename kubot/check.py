@@ -27,6 +27,7 @@ from kubot import db
 from kubot.models import ChatIdentity, Staff
 from kubot.plan import loading, queries
 from kubot.settings import Settings
+from kubot.troubles import file_trouble, network_trouble
 
 HEALTH_TIMEOUT = 5.0
 
@@ -65,6 +66,12 @@ class PlatformCheck:
     findings: tuple[Finding, ...]
     configured: bool
     reach: Mapping[str, Reach] = field(default_factory=dict)
+    # While a ✗ above stands: why nobody can be matched, as a clause after "eftersom" ("Slack inte svarar på …").
+    trouble: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return any(f.level is Level.FAIL for f in self.findings)
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def run(settings: Settings, engine: Engine | None = None, *, today: date | None 
     try:
         own = db.make_engine(settings.database_url)
     except db.DatabaseUnavailable as exc:
-        return [Finding(Level.FAIL, f"Databasen går inte att nå: {exc}", "kontrollera DATABASE_URL")]
+        return [Finding(Level.FAIL, str(exc), "kontrollera DATABASE_URL")]
     try:
         return _run(settings, own, today, checkers)
     finally:
@@ -171,7 +178,9 @@ def active_people(session: Session) -> list[Person]:
 
 def people_findings(people: Sequence[Person], platforms: Sequence[PlatformCheck]) -> list[Finding]:
     """Who can be reached where, one line per situation naming everyone in it (26 lines that say the
-    same thing hide the one that does not). With the console alone, the e-mail addresses a platform needs."""
+    same thing hide the one that does not). With the console alone, the e-mail addresses a platform needs.
+    A platform with a ✗ above reaches nobody, but the lines still say who lacks an e-mail, so that the
+    administrator can fix both at once."""
     if not people:
         return []
     if not platforms:
@@ -180,23 +189,43 @@ def people_findings(people: Sequence[Person], platforms: Sequence[PlatformCheck]
             return [Finding(Level.OK, f"Alla {len(people)} personer har e-post i planen")]
         return [Finding(Level.WARN, f"{len(missing)} av {len(people)} personer saknar e-post i planen, som behövs för att "
                         f"känna igen dem i Slack och Teams: {', '.join(missing)}", ADD_EMAIL)]
-    working = [p for p in platforms if not any(f.level is Level.FAIL for f in p.findings)]
-    if not working:
-        return [Finding(Level.FAIL, "Ingen kan nås av påminnelser förrän felen ovan är rättade")]
-    groups: dict[tuple[bool, bool, str], list[str]] = {}
+    groups: dict[tuple[bool, str, str], list[str]] = {}
     for person in people:
-        reaches = [(p.name, p.reach.get(person.name, Reach(False, "okänd"))) for p in working]
-        situation = ", ".join(f"{name} {'✓' if r.ok else '✗'} {r.why}" for name, r in reaches)
-        groups.setdefault((any(r.ok for _, r in reaches), bool(person.email), situation), []).append(person.name)
+        reaches = [(p, _reach(p, person)) for p in platforms]
+        situation = ", ".join(f"{p.name} {'✓' if r.ok else '✗'} {r.why}" for p, r in reaches)
+        # Those the broken platform would match (linked, or with an e-mail) wait only for its fix.
+        broken = [p.name for p in platforms if p.failed and (person.email or _linked(p, person))]
+        if broken:
+            fix = f"rätta felet med {' och '.join(broken)} ovan och kör kubot check igen"
+        elif not person.email:
+            fix = ADD_EMAIL
+        else:
+            fix = "koppla @användare Namn i chatten, eller be dem skriva till kubot"
+        groups.setdefault((any(r.ok for _, r in reaches), situation, fix), []).append(person.name)
     findings = []
-    for (ok, has_email, situation), names in sorted(groups.items(), key=lambda item: (item[0][0], item[0][2])):
+    for (ok, situation, fix), names in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
         who = f"{len(names)} {'person' if len(names) == 1 else 'personer'} ({', '.join(names)})"
         if ok:
             findings.append(Finding(Level.OK, f"{who} nås: {situation}"))
         else:
-            findings.append(Finding(Level.FAIL, f"{who} nås inte av påminnelser: {situation}",
-                                    "koppla @användare Namn i chatten, eller be dem skriva till kubot" if has_email else ADD_EMAIL))
+            findings.append(Finding(Level.FAIL, f"{who} nås inte av påminnelser: {situation}", fix))
     return findings
+
+
+def _linked(platform: PlatformCheck, person: Person) -> bool:
+    return platform.reach.get(person.name, Reach(False, "")).ok
+
+
+def _reach(platform: PlatformCheck, person: Person) -> Reach:
+    reach = platform.reach.get(person.name, Reach(False, "okänd"))
+    if not platform.failed:
+        return reach
+    because = platform.trouble or f"inställningen av {platform.name} har fel"
+    if reach.ok:
+        return Reach(False, f"kopplad, men nås inte eftersom {because}")
+    if not person.email:
+        return Reach(False, "ingen e-post i planen")
+    return Reach(False, f"kunde inte matchas i {platform.name} eftersom {because}")
 
 
 ADD_EMAIL = "kubot plan export, lägg till e-post: på personerna och kubot plan import"
@@ -209,7 +238,7 @@ def report_dir_finding(settings: Settings, platform_on: bool) -> Finding:
         with tempfile.NamedTemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        return Finding(Level.FAIL, f"Rapportkatalogen {folder} går inte att skriva i ({exc.strerror})",
+        return Finding(Level.FAIL, f"Rapportkatalogen {folder} går inte att skriva i ({file_trouble(exc)})",
                        "sätt KUBOT_REPORT_DIR till en katalog som kubot får skriva i")
     if platform_on and _ephemeral(folder, settings):
         return Finding(Level.WARN, f"Rapportkatalogen {folder} försvinner vid omstart",
@@ -240,9 +269,8 @@ def public_url_finding(settings: Settings, platform_on: bool) -> Finding:
             status = answer.status
     except urllib.error.HTTPError as exc:
         status = exc.code
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return Finding(Level.FAIL, f"Den publika adressen svarar inte ({health}: {reason})",
+    except OSError as exc:  # URLError and TimeoutError are OSErrors
+        return Finding(Level.FAIL, f"Den publika adressen svarar inte på {health} ({network_trouble(exc)})",
                        "starta kubot web eller kubot teams och kontrollera adressen")
     if status != 200:
         return Finding(Level.FAIL, f"Den publika adressen svarar {status} på {health}", "se kubots logg")

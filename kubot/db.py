@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -17,11 +18,13 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel
 
 import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
+from kubot.troubles import file_trouble
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -179,7 +182,8 @@ def make_engine(url: str) -> Engine:
             try:
                 Path(driver_url.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {exc.strerror}") from exc
+                why = file_trouble(exc)
+                raise DatabaseUnavailable(f"Kan inte skapa databasfilen {public_url(url)}: {why}") from exc
         read_only = _sqlite_read_only(driver_url)
         engine = create_engine(read_only or driver_url, connect_args={"check_same_thread": False})
         if read_only is None:  # the pragmas would write; a read-only file keeps the mode it has
@@ -192,8 +196,25 @@ def make_engine(url: str) -> Engine:
             pass
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise DatabaseUnavailable(f"Kan inte ansluta till databasen {public_url(url)}: {reason}") from exc
+        log.warning("connecting to the database failed: %s", reason)  # the driver's own words, for whoever digs
+        raise DatabaseUnavailable(f"Kan inte ansluta till databasen {public_url(url)}: {_in_swedish(reason)}") from exc
     return engine
+
+
+# The drivers' reasons (psycopg's, SQLite's) an administrator meets, in the order they are tried.
+_REASONS = (("connection refused", "ingen databasserver tar emot anslutningar där"),
+            ("password authentication failed", "användarnamnet eller lösenordet godtas inte"),
+            ("no pg_hba.conf entry", "servern tar inte emot anslutningar från den här datorn"),
+            ("could not translate host name", "värdnamnet går inte att slå upp"),
+            ("name or service not known", "värdnamnet går inte att slå upp"),
+            ("does not exist", "databasen eller användaren finns inte på servern"),
+            ("timeout", "inget svar i tid"), ("timed out", "inget svar i tid"),
+            ("unable to open database file", "filen går inte att öppna"))
+
+
+def _in_swedish(reason: str) -> str:
+    lowered = reason.casefold()
+    return next((swedish for english, swedish in _REASONS if english in lowered), "anslutningen misslyckades")
 
 
 def _alembic_config(engine: Engine) -> Config:

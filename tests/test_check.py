@@ -42,9 +42,16 @@ def only(text: str, findings: list[check.Finding]) -> check.Finding:
 
 def test_an_unreachable_database_is_the_only_line_and_fails(tmp_path: Path) -> None:
     findings = check.run(Settings(database_url="postgresql://kubot@127.0.0.1:1/ingen"), checkers=[])
-    assert [f.level for f in findings] == [Level.FAIL]
-    assert "DATABASE_URL" in findings[0].line
+    assert [f.line for f in findings] == ["✗ Kan inte ansluta till databasen postgresql://kubot@127.0.0.1:1/ingen: "
+                                          "ingen databasserver tar emot anslutningar där – kontrollera DATABASE_URL"]
     assert check.exit_code(findings) == 1
+
+
+def test_a_database_file_where_a_file_is_in_the_way_says_so_in_swedish(tmp_path: Path) -> None:
+    (tmp_path / "fil").write_text("ingen katalog")
+    url = f"sqlite:///{tmp_path / 'fil' / 'kubot.db'}"
+    [finding] = check.run(Settings(database_url=url), checkers=[])
+    assert finding.text == f"Kan inte skapa databasfilen {url}: en del av sökvägen är en fil"
 
 
 def test_a_new_database_is_a_warning_that_kubot_fills_it_at_start(database_url: str, tmp_path: Path) -> None:
@@ -125,17 +132,42 @@ def test_people_are_grouped_by_how_they_are_reached(small_plan_engine: Engine, t
     assert check.exit_code(findings) == 1
 
 
-def test_a_platform_that_is_wrongly_set_up_gives_one_line_for_the_people(small_plan_engine: Engine, tmp_path: Path) -> None:
-    broken = _platform({}, check.Finding(Level.FAIL, "Slack godtar inte SLACK_BOT_TOKEN (invalid_auth)"))
+def test_a_platform_that_is_wrongly_set_up_still_says_who_lacks_an_email_and_why_nobody_was_matched(
+        small_plan_engine: Engine, tmp_path: Path) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        maria = update(Staff).where(Staff.name == "Maria Chef").values(email="maria@example.se")
+        session.exec(maria)  # type: ignore[call-overload]
+    down = check.Finding(Level.FAIL, "Slack svarar inte på http://127.0.0.1:9/ (ingen tar emot anslutningar där)")
+
+    def broken(settings: Settings, engine: Engine, people: Any) -> PlatformCheck:
+        return PlatformCheck("Slack", (down,), True, {"Liselotte Karlsson": Reach(True, "kopplad")},
+                             trouble="Slack inte svarar på http://127.0.0.1:9/")
+
     findings = check.run(Settings(report_dir=tmp_path / "r"), small_plan_engine, today=TODAY, checkers=[broken])
-    assert "✗ Ingen kan nås av påminnelser förrän felen ovan är rättade" in lines(findings, Level.FAIL)
-    assert not [f for f in findings if "Liselotte" in f.text]
+    assert lines(findings, Level.FAIL)[1:] == [
+        "✗ 1 person (Ola Götesson) nås inte av påminnelser: Slack ✗ ingen e-post i planen – kubot plan export, "
+        "lägg till e-post: på personerna och kubot plan import",
+        "✗ 1 person (Liselotte Karlsson) nås inte av påminnelser: Slack ✗ kopplad, men nås inte eftersom Slack inte "
+        "svarar på http://127.0.0.1:9/ – rätta felet med Slack ovan och kör kubot check igen",
+        "✗ 1 person (Maria Chef) nås inte av påminnelser: Slack ✗ kunde inte matchas i Slack eftersom Slack inte "
+        "svarar på http://127.0.0.1:9/ – rätta felet med Slack ovan och kör kubot check igen"]
+
+
+def test_a_platform_with_a_failure_of_its_own_is_never_counted_as_reaching_anyone(small_plan_engine: Engine,
+                                                                                   tmp_path: Path) -> None:
+    half = _platform({"Liselotte Karlsson": Reach(True, "kopplad")},
+                     check.Finding(Level.FAIL, "Slack är halvt inställt"))
+    findings = check.run(Settings(report_dir=tmp_path / "r"), small_plan_engine, today=TODAY, checkers=[half])
+    assert not [f for f in findings if "nås: Slack" in f.text]
+    assert "kopplad, men nås inte eftersom inställningen av Slack har fel" in only("Liselotte", findings).text
 
 
 def test_a_report_folder_that_cannot_be_written_fails(small_plan_engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "fil").write_text("ingen katalog")
     findings = check.run(Settings(report_dir=tmp_path / "fil" / "rapporter"), small_plan_engine, today=TODAY, checkers=[])
-    assert only("Rapportkatalogen", findings).level is Level.FAIL
+    assert only("Rapportkatalogen", findings).line == (
+        f"✗ Rapportkatalogen {tmp_path / 'fil' / 'rapporter'} går inte att skriva i (en del av sökvägen är en fil) – "
+        "sätt KUBOT_REPORT_DIR till en katalog som kubot får skriva i")
 
 
 def test_a_report_folder_that_a_restart_throws_away_warns_when_a_platform_is_on(small_plan_engine: Engine,
@@ -190,7 +222,8 @@ def test_a_public_address_that_is_not_https_or_does_not_answer_fails() -> None:
     plain = check.public_url_finding(Settings(public_url="http://kubot.example.se"), True)
     assert plain.level is Level.FAIL and "https" in plain.text
     silent = check.public_url_finding(Settings(public_url="http://127.0.0.1:9"), True)
-    assert silent.level is Level.FAIL and "svarar inte" in silent.text
+    assert silent.line == ("✗ Den publika adressen svarar inte på http://127.0.0.1:9/healthz (ingen tar emot "
+                           "anslutningar där) – starta kubot web eller kubot teams och kontrollera adressen")
 
 
 def _people(engine: Engine) -> list[Person]:

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kubot import db
+from kubot import db, deadlines
 from kubot.adapters import console, outbox
 from kubot.chat.core import Bot
-from kubot.models import Absence, Entry, Staff
+from kubot.journal import Origin
+from kubot.models import Absence, Dispatch, Entry, Staff
+from kubot.plan import importing, loading
 from kubot.settings import Settings
-from tests.conftest import at
+from tests.conftest import PLANS, T2, at
 from tests.slack.fake_slack import FakeSlack
 from tests.test_reminders_delivery import link, worker
 from tests.test_reminders_walk import Clock, run_days, sent
@@ -193,3 +195,61 @@ def test_my_reminders_show_the_one_moved_to_my_return_and_the_one_my_manager_get
 def test_an_absence_that_every_deadline_outlasts_says_nothing_about_the_manager(t2: Engine) -> None:
     echo = away(t2, "frånvarande 2/10–6/10")
     assert "Deadline för" not in echo, "T2's reminders are over by then and T3 has no deadline yet"
+
+
+def test_in_slack_a_hand_over_while_her_manager_is_away_too_goes_to_the_administrator(
+        t2: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        database_url: str) -> None:
+    away(t2, "frånvarande 11/9–22/9")
+    away(t2, "frånvarande 13/9–15/9", who="Maria Chef")
+    days = [d for d in WORKING_DAYS if date(2023, 9, 13) <= d <= date(2023, 9, 14)]
+    posted = slack_days(t2, slack, days, monkeypatch, capsys, database_url)
+    assert not [day for day, channel, _, _ in posted if channel == "U0MARIA"], "she is away: not to her"
+    [to_ola] = [text for day, channel, text, _ in posted if channel == "U0OLA" and day == date(2023, 9, 14)]
+    assert "Liselotte Karlsson är frånvarande till fredag 2023-09-22" in to_ola
+    assert "• brukarrev – Genomförda brukarrevisioner" in to_ola
+    assert "Du får det här eftersom Maria Chef också är frånvarande." in to_ola
+    with Session(t2) as session:
+        to = Dispatch.recipient_id == Staff.id
+        query = select(Staff.name).join(Dispatch, to).where(Dispatch.kind == "frånvaro")  # type: ignore[arg-type]
+        handed = session.exec(query).all()
+    assert handed == ["Ola Götesson"], "once, and only to him"
+
+
+@pytest.fixture
+def ladder(engine: Engine) -> Engine:
+    """The reminder plan with an area above Maria's and its own manager, Karin Överchef."""
+    text = (PLANS / "reminders.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - {kod: social, namn: FoUrum social välfärd och hälso- och sjukvård}",
+                        "  - {kod: kommunal, namn: Kommunal utveckling}\n"
+                        "  - {kod: social, namn: FoUrum social välfärd och hälso- och sjukvård, inom: kommunal}")
+    text = text.replace("  - {namn: Maria Chef,",
+                        "  - {namn: Karin Överchef, roll: chef, titel: förbundschef, områden: [kommunal]}\n"
+                        "  - {namn: Maria Chef,")
+    with db.session_scope(engine) as session:
+        importing.apply(session, loading.load(text), Origin(None, "test"))
+        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15),
+                               today=date(2023, 6, 1))
+    return engine
+
+
+def test_a_hand_over_while_her_manager_is_away_too_goes_to_the_next_manager_up(ladder: Engine) -> None:
+    away(ladder, "frånvarande 11/9–22/9")
+    away(ladder, "frånvarande 13/9–15/9", who="Maria Chef")
+    run_days(ladder, date(2023, 9, 11), date(2023, 9, 15))
+    assert [(when, who) for when, kind, who, _ in sent(ladder) if kind == "frånvaro"] == [
+        ("2023-09-14 08:30", "Karin Överchef")]
+    with db.session_scope(ladder) as session:
+        [text] = [m.text for m in outbox.messages(session, "Karin Överchef") if "frånvarande" in m.text]
+    assert text.startswith("Hej Karin! Liselotte Karlsson är frånvarande till fredag 2023-09-22")
+    assert text.endswith("\nDu får det här eftersom Maria Chef också är frånvarande."), "she knows why it came to her"
+
+
+def test_with_her_manager_here_the_hand_over_stays_with_the_nearest_manager(ladder: Engine) -> None:
+    away(ladder, "frånvarande 11/9–22/9")
+    run_days(ladder, date(2023, 9, 11), date(2023, 9, 15))
+    handed = [(when, who) for when, kind, who, _ in sent(ladder) if kind == "frånvaro"]
+    assert handed == [("2023-09-14 08:30", "Maria Chef")]
+    with db.session_scope(ladder) as session:
+        [text] = [m.text for m in outbox.messages(session, "Maria Chef") if "frånvarande" in m.text]
+    assert "också är frånvarande" not in text

@@ -179,7 +179,7 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
         slots, handed = schedule.around_absences(base + snoozed.get(staff_id, []), away.get(staff_id, []), deadline, reminder_plan)
         if (passed := schedule.current([slot for _, slot in handed], now, reminder_plan)) is not None:
             absence = next(a for a, slot in handed if slot == passed)
-            out += _handovers(person, absence, items, chain, period, deadline, today, passed)
+            out += _handovers(person, absence, items, chain, period, deadline, today, passed, away)
         if (slot := schedule.current(slots, now, reminder_plan)) is None:
             continue
         done = [_done(v) for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED]
@@ -222,23 +222,37 @@ class Chain:
             person_areas.setdefault(link.staff_id, []).append(link.area_id)
         return cls(_managers(session, people), person_areas, heads, plan_rows)
 
-    def bosses(self, code: str, staff_id: int | None) -> list[Staff]:
+    def bosses(self, code: str, staff_id: int | None, here: Callable[[Staff], bool] = lambda _: True) -> list[Staff]:
+        """The managers of the nearest area that has one for whom `here` holds (not away, say), else the
+        administrators who are here, else all of them: somebody hears of it."""
         areas = self.plan_rows.areas_of(code) or (self.person_areas.get(staff_id, []) if staff_id is not None else [])
-        return next((self.managers[area] for area in areas if area in self.managers), self.heads)
+        for area in areas:
+            if found := [boss for boss in self.managers.get(area, []) if here(boss)]:
+                return found
+        return [head for head in self.heads if here(head)] or self.heads
 
 
 def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: Chain, period: Period, deadline: date,
-               today: date, slot: Slot) -> list[Planned]:
-    """To the manager, once per absence and period: what the absent person owes that cannot wait for them."""
+               today: date, slot: Slot, away: dict[int, list[schedule.Away]]) -> list[Planned]:
+    """To the manager, once per absence and period: what the absent person owes that cannot wait for them.
+    A manager away that day too is passed over for the next one up (or the administrators)."""
+    def here(boss: Staff) -> bool:
+        return not any(a.first_day <= slot.day <= a.last_day for a in away.get(boss.id or 0, []))
+
     per_boss: dict[int, tuple[Staff, list[Owed]]] = {}
+    passed_over: dict[int, list[str]] = {}
     for item in items:
-        for boss in chain.bosses(item.code, person.id):
+        nearest = [b.name for b in chain.bosses(item.code, person.id) if b.id != person.id and not here(b)]
+        for boss in chain.bosses(item.code, person.id, here):
             if boss.id != person.id:
                 per_boss.setdefault(boss.id or 0, (boss, []))[1].append(item)
+                names = passed_over.setdefault(boss.id or 0, [])
+                names += [name for name in nearest if name not in names]
     stage = f"{person.id}-{absence.entry_id}"
     return [Planned(key("frånvaro", boss_id, period, stage), "frånvaro", boss_id, boss.name, period, stage,
                     f"{person.name} är frånvarande till {absence.last_day.isoformat()}; {schedule.describe(slot, deadline)}",
-                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed))
+                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed,
+                                    passed_over[boss_id]))
             for boss_id, (boss, owed) in sorted(per_boss.items())]
 
 

@@ -83,11 +83,15 @@ def reminder(name: str, period: Period, deadline: date, today: date, owed: Seque
     return Text("\n".join(lines), actions(period))
 
 
-def handover(name: str, absent: str, until: date, period: Period, deadline: date, today: date, owed: Sequence[Owed]) -> Text:
-    """To the manager: someone who is away owes what cannot wait until they are back."""
+def handover(name: str, absent: str, until: date, period: Period, deadline: date, today: date, owed: Sequence[Owed],
+             passed_over: Sequence[str] = ()) -> Text:
+    """To the manager: someone who is away owes what cannot wait until they are back. `passed_over`: the
+    nearer managers who are away too, so the reader knows why it came to them."""
     lines = [f"Hej {name.split()[0]}! {absent} är frånvarande till {workdays.weekday_name(until)} {fmt.day(until)}, "
              f"och rapporten för {period.label} {_when(deadline, today)}. Det här saknas från hen ({len(owed)}):",
              *_lines(owed, with_how=True), "", "Rapportera det själv med kommandona ovan, eller be någon annan göra det."]
+    if passed_over:
+        lines.append(f"Du får det här eftersom {' och '.join(passed_over)} också är frånvarande.")
     return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
 
 

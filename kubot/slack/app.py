@@ -44,6 +44,7 @@ from kubot.slack.gate import Malformed, need, section
 from kubot.slack.health import Health
 from kubot.slack.sender import PLATFORM, is_direct, web_client
 
+PRESSED_AGAIN = "Det är redan gjort: du har tryckt på den knappen förut, så jag gör inget en gång till."
 log = logging.getLogger(__name__)
 BOLT_LOG = logging.getLogger("kubot.slack.bolt")
 
@@ -130,17 +131,18 @@ class SlackApp:
 
     # --- talking to the core ---------------------------------------------------------------------------
 
-    def accept(self, request: dict[str, Any]) -> None:
-        """Keep an acknowledged request until it is handled, and handle it in kubot's threads.
+    def accept(self, request: dict[str, Any]) -> bool:
+        """Keep an acknowledged request until it is handled, and handle it in kubot's threads; False when
+        its id is known already (Slack's retry, a button pressed again), and then it is not handled again.
 
         `request`: user, text, channel, message_id, thread, and the response_url a command is answered at.
-        A request whose id is known already (Slack's retry) is not handled again. When many are waiting,
-        this waits too, so acknowledgements slow down rather than work piling up."""
+        When many are waiting, this waits too, so acknowledgements slow down rather than work piling up."""
         number = self.inbound.accept(request["message_id"], request)
         if number is None:
-            return
+            return False
         self._room.acquire()
         self.work.submit(self._process, number, request, True)
+        return True
 
     def recover(self) -> int:
         """Handle the requests left acknowledged but unhandled by a process that died (its claims ran out,
@@ -282,8 +284,12 @@ class SlackApp:
             channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
             click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
             thread = (body.get("message") or {}).get("thread_ts")
-        self.accept({"user": user, "text": value, "channel": channel, "message_id": click, "thread": thread})
+        # Per person: in a channel, a colleague pressing the same button asks for themself.
+        again = not self.accept({"user": user, "text": value, "channel": channel, "message_id": f"{click}:{user}",
+                                 "thread": thread})
         ack()
+        if again:  # the button did its work the first time; silence would look like kubot is down
+            self.later(lambda: self.answer(Reply(PRESSED_AGAIN), user, channel, thread))
 
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         try:

@@ -37,12 +37,15 @@ def check(settings: Settings, engine: Engine, staff: Sequence[Person]) -> Platfo
         if value and not GUID.fullmatch(value):
             findings.append(Finding(Level.FAIL, f"Teams {label} i {TEAMS_CONNECTION}{key} är inget GUID",
                                     "kopiera det från appregistreringens översikt i Azure"))
+    trouble = "Teams inte är rätt inställt" if any(f.level is Level.FAIL for f in findings) else ""
     if sys.version_info < (3, 12) or importlib.util.find_spec("microsoft_agents") is None:
         findings.append(Finding(Level.FAIL, "Teams-delen är inte installerad här",
                                 "kör kubot med Python 3.12 och pip install -e '.[teams]'"))
-    if not any(f.level is Level.FAIL for f in findings):
+        trouble = trouble or "Teams-delen inte är installerad här"
+    if not trouble:
         findings.append(Finding(Level.OK, "Teams: appregistreringen är ifylld (hemligheten provas när kubot skickar första gången)"))
-    return PlatformCheck(NAME, tuple(findings), configured=True, reach={p.name: _reach(engine, p) for p in staff})
+    return PlatformCheck(NAME, tuple(findings), configured=True, reach={p.name: _reach(engine, p) for p in staff},
+                         trouble=trouble)
 
 
 def _reach(engine: Engine, person: Person) -> Reach:

@@ -78,12 +78,29 @@ def test_a_retried_event_is_processed_once_and_answered_200(kubot: Kubot, small_
     assert len(kubot.fake.of("chat.postMessage")) == 1 and entries(small_plan_engine) == 1
 
 
-def test_a_double_clicked_button_runs_once(kubot: Kubot, small_plan_engine: Engine) -> None:
-    assert kubot.click(LISE, ENTRY).status == 200
-    assert kubot.click(LISE, ENTRY).status == 200
-    kubot.fake.wait_for("chat.postMessage")
-    time.sleep(0.5)
-    assert len(kubot.fake.of("chat.postMessage")) == 1 and entries(small_plan_engine) == 1
+def test_a_button_pressed_again_runs_once_and_is_answered_that_it_is_done(kubot: Kubot,
+                                                                           small_plan_engine: Engine) -> None:
+    first = kubot.click(LISE, ENTRY, "kubot-kommando-0", "1700000000.000300")
+    [done] = kubot.fake.wait_for("chat.postMessage")
+    again = kubot.click(LISE, ENTRY, "kubot-kommando-0", "1700000000.000300")
+    said = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 2)]
+    assert first.status == again.status == 200
+    assert "PKS 2022-03-10: närvaro 3 av 3" in done.params["text"]
+    assert said[1] == "Det är redan gjort: du har tryckt på den knappen förut, så jag gör inget en gång till."
+    assert entries(small_plan_engine) == 1
+
+
+def test_a_colleague_pressing_the_same_button_in_a_channel_is_answered_for_themself(kubot: Kubot,
+                                                                                    small_plan_engine: Engine) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        ola = session.exec(select(Staff).where(Staff.name == "Ola Götesson")).one()
+        session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
+    for user in (LISE, "U0OLA"):
+        kubot.click(user, "vem", "kubot-kommando-1", "1700000000.000400", channel="C0KANAL")
+    answers = kubot.fake.wait_for("chat.postEphemeral", 2)
+    names = {"U0LISE": "Liselotte Karlsson", "U0OLA": "Ola Götesson"}
+    assert sorted(a.params["user"] for a in answers) == ["U0LISE", "U0OLA"]
+    assert all(a.params["text"].startswith(f"Du är {names[a.params['user']]}") for a in answers)
 
 
 def test_a_mention_in_a_channel_is_answered_to_the_asker_alone(kubot: Kubot) -> None:

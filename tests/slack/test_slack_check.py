@@ -3,9 +3,14 @@ whether the app has kubot's scopes, and whom it can reach."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session
 
@@ -16,6 +21,26 @@ from kubot.settings import Settings
 from kubot.slack import check as slack_check
 from tests.slack.conftest import MARIA_EMAIL
 from tests.slack.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def not_slack() -> Iterator[str]:
+    """A web server on loopback that is not Slack's API: every call is a 404 page in HTML."""
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>Not Found</html>")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 def _people(engine: Engine) -> list[check.Person]:
@@ -45,7 +70,7 @@ def test_an_accepted_token_names_the_workspace_and_each_person_is_looked_up(smal
 def test_a_rejected_token_fails_and_nobody_is_looked_up(small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack) -> None:
     fake.token_rejected = True
     found = slack_check.check(slack_settings, small_plan_engine, _people(small_plan_engine))
-    assert _texts(found, Level.FAIL) == ["Slack godtar inte SLACK_BOT_TOKEN (invalid_auth)"]
+    assert _texts(found, Level.FAIL) == ["Slack godtar inte SLACK_BOT_TOKEN (token är ogiltig)"]
     assert not fake.of("users.lookupByEmail")
 
 
@@ -66,10 +91,41 @@ def test_half_a_configuration_and_a_malformed_secret_fail(small_plan_engine: Eng
     assert not off.configured and off.findings[0].level is Level.OFF
 
 
-def test_slack_that_does_not_answer_fails(small_plan_engine: Engine, slack_settings: Settings) -> None:
+def test_slack_that_does_not_answer_is_named_by_its_address_without_the_socket_error(
+        small_plan_engine: Engine, slack_settings: Settings) -> None:
     found = slack_check.check(replace(slack_settings, slack_api_url="http://127.0.0.1:9/"), small_plan_engine,
                               _people(small_plan_engine))
-    assert any(text.startswith("Slack går inte att nå") for text in _texts(found, Level.FAIL))
+    assert [f.line for f in found.findings if f.level is Level.FAIL] == [
+        "✗ Slack svarar inte på http://127.0.0.1:9/ (ingen tar emot anslutningar där) – kontrollera SLACK_API_URL"]
+    assert found.trouble == "Slack inte svarar på http://127.0.0.1:9/"
+
+
+def test_an_address_that_is_not_slacks_api_says_so(small_plan_engine: Engine, slack_settings: Settings,
+                                                   not_slack: str) -> None:
+    elsewhere = replace(slack_settings, slack_api_url=not_slack)
+    found = slack_check.check(elsewhere, small_plan_engine, _people(small_plan_engine))
+    assert _texts(found, Level.FAIL) == [f"{not_slack} svarar inte som Slacks Web API (HTTP 404)"]
+    odd = slack_check.check(replace(slack_settings, slack_api_url="ftp://slack.example.se/"), small_plan_engine, [])
+    assert _texts(odd, Level.FAIL) == ["SLACK_API_URL ftp://slack.example.se/ är ingen webbadress"]
+
+
+def test_with_slack_unreachable_each_person_is_still_told_what_is_missing(small_plan_engine: Engine,
+                                                                           slack_settings: Settings) -> None:
+    with db.session_scope(small_plan_engine) as session:
+        maria = update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL)
+        session.exec(maria)  # type: ignore[call-overload]
+    down = replace(slack_settings, slack_api_url="http://127.0.0.1:9/")
+    lines = [f.line for f in check.run(down, small_plan_engine, today=date(2022, 3, 15), checkers=[slack_check.check])]
+    people = [line for line in lines if "påminnelser" in line]
+    assert people == [
+        "✗ 1 person (Ola Götesson) nås inte av påminnelser: Slack ✗ ingen e-post i planen – kubot plan export, "
+        "lägg till e-post: på personerna och kubot plan import",
+        "✗ 1 person (Liselotte Karlsson) nås inte av påminnelser: Slack ✗ kopplad, men nås inte eftersom Slack inte "
+        "svarar på http://127.0.0.1:9/ – rätta felet med Slack ovan och kör kubot check igen",
+        "✗ 1 person (Maria Chef) nås inte av påminnelser: Slack ✗ kunde inte matchas i Slack eftersom Slack inte "
+        "svarar på http://127.0.0.1:9/ – rätta felet med Slack ovan och kör kubot check igen"]
+
+    assert not [line for line in lines if "Errno" in line or "urlopen" in line or "Connection" in line]
 
 
 def test_the_whole_check_with_slack_on_lists_who_is_reached(small_plan_engine: Engine, slack_settings: Settings,
@@ -87,5 +143,6 @@ def test_a_lookup_slack_refuses_is_named_with_slacks_reason(small_plan_engine: E
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
     fake.failing["users.lookupByEmail"] = "missing_scope"
     findings = check.run(slack_settings, small_plan_engine, today=date(2022, 3, 15), checkers=[slack_check.check])
-    assert ("✗ 1 person (Maria Chef) nås inte av påminnelser: Slack ✗ uppslagningen misslyckades (missing_scope) – "
+    assert ("✗ 1 person (Maria Chef) nås inte av påminnelser: Slack ✗ appen får inte slå upp e-post (behörigheten "
+            "users:read.email saknas) – "
             "koppla @användare Namn i chatten, eller be dem skriva till kubot") in [f.line for f in findings]
