@@ -1,12 +1,11 @@
 """`aktivitet` with a date: the status holds from that day, wherever the date stands, and counts in that day's period.
 
-Entered on 23 November 2022 (T3), a status dated 9 June belongs to T2: `varför` for T2 and the T2 report show it,
-where a status without a date (today) would only count from T3 on.
-"""
+A status dated 9 June belongs to T2: `varför` for T2 shows it when said in November, and the T2 report shows it when
+said in September, before the report's deadline. A status without a date counts from the day it is said."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import docx
 import pytest
@@ -77,11 +76,13 @@ def test_a_dated_status_is_journaled_with_who_and_when_and_can_be_undone(bot: Bo
 
 
 def test_the_t2_report_shows_an_example_back_dated_into_t2_but_not_one_dated_today(bot: Bot) -> None:
-    talk(bot, ADMIN,
-         ("aktivitet pks-moten 2022-06-09 pågår exempel: Tre sammanträden under våren.", "Registrerat #2"),
-         ("aktivitet pks-moten klar exempel: Det sista sammanträdet hölls i november.", "Registrerat #3"))
-    reply = console.say(bot, ADMIN, "rapport T2 2022")
+    in_september = Bot(bot.engine, bot.settings, clock=lambda: datetime(2022, 9, 5, 9, 0, tzinfo=UTC))
+    talk(in_september, ADMIN,
+         ("deadline T2 2022 2022-09-15", "Registrerat #2"),
+         ("aktivitet pks-moten 2022-06-09 pågår exempel: Tre sammanträden under våren.", "2022-06-09: pågår enligt plan"),
+         ("aktivitet pks-moten klar exempel: Det sista sammanträdet hölls i september.", "2022-09-05: klar"))
+    reply = console.say(in_september, ADMIN, "rapport T2 2022")
     assert reply.files, reply.text
     text = "\n".join(p.text for p in docx.Document(str(reply.files[0].path)).paragraphs)
     assert "Tre sammanträden under våren." in text
-    assert "Det sista sammanträdet hölls i november." not in text, "dated today, it belongs to T3"
+    assert "Det sista sammanträdet hölls i september." not in text, "dated after August, it belongs to T3"
