@@ -144,8 +144,10 @@ def demo_year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
     demo.load(engine, settings)
     in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))
     for message in ("ekonomi Miljösamverkan 2018-08-31: ingående 190, erhållna 600, budget 990, utfall 610",
-                    "text inledning T2 2018: Första delen av året har präglats av arbetet med den externa utvärderingen.",
-                    "text åtgärder T2 2018: Närvaron i nätverken följs upp med varje chefsnätverk under hösten."):
+                    "text inledning T2 2018: Första delen av året har präglats av arbetet med den externa "
+                    "utvärderingen.",
+                    "text åtgärder T2 2018: Närvaron i nätverken följs upp med varje chefsnätverk under "
+                    "hösten."):
         assert console.say(in_september, "Ola Götesson", message).accepted, message
     return Bot(engine, settings, clock=lambda: DEMO_NOW), settings
 

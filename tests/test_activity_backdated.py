@@ -38,7 +38,8 @@ def test_a_comment_after_the_dated_status_stays_the_comment(bot: Bot) -> None:
     talk(bot, ADMIN,
          ("aktivitet pks-moten pågår med problem 2022-06-09, två av fem genomförda",
           "2022-06-09: pågår med problem – två av fem genomförda"),
-         ("aktivitet pks-moten avbruten, nästa möte 5 maj ställs in", "2022-11-23: avbruten – nästa möte 5 maj ställs in"))
+         ("aktivitet pks-moten avbruten, nästa möte 5 maj ställs in",
+          "2022-11-23: avbruten – nästa möte 5 maj ställs in"))
 
 
 def test_a_status_without_a_date_counts_from_today_and_not_in_the_period_before(bot: Bot) -> None:
@@ -79,7 +80,8 @@ def test_the_t2_report_shows_an_example_back_dated_into_t2_but_not_one_dated_tod
     in_september = Bot(bot.engine, bot.settings, clock=lambda: datetime(2022, 9, 5, 9, 0, tzinfo=UTC))
     talk(in_september, ADMIN,
          ("deadline T2 2022 2022-09-15", "Registrerat #2"),
-         ("aktivitet pks-moten 2022-06-09 pågår exempel: Tre sammanträden under våren.", "2022-06-09: pågår enligt plan"),
+         ("aktivitet pks-moten 2022-06-09 pågår exempel: Tre sammanträden under våren.",
+          "2022-06-09: pågår enligt plan"),
          ("aktivitet pks-moten klar exempel: Det sista sammanträdet hölls i september.", "2022-09-05: klar"))
     reply = console.say(in_september, ADMIN, "rapport T2 2022")
     assert reply.files, reply.text

@@ -93,7 +93,8 @@ def test_every_tables_header_row_repeats_on_each_page(which: str, reports: dict[
 @pytest.mark.parametrize("which", ["annual", "interim"])
 def test_the_language_is_swedish_and_the_title_is_in_the_properties(which: str, reports: dict[str, Built]) -> None:
     document = docx.Document(str(reports[which].docx))
-    defaults = document.styles.element.findall(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr", "w:lang"))
+    defaults = document.styles.element.findall(path)
     assert [lang.get(qn("w:val")) for lang in defaults] == ["sv-SE"]
     overriding = {lang.get(qn("w:val")) for part in (document.styles.element, document.element)
                   for lang in part.iter(qn("w:lang"))} - {None}
@@ -106,7 +107,8 @@ def test_the_language_is_swedish_and_the_title_is_in_the_properties(which: str, 
 @pytest.mark.parametrize("which", ["annual", "interim"])
 def test_headings_come_in_order_without_a_skipped_level(which: str, reports: dict[str, Built]) -> None:
     paragraphs = docx.Document(str(reports[which].docx)).paragraphs
-    levels = [int(p.style.name.removeprefix("Heading ")) for p in paragraphs if re.fullmatch(r"Heading \d", p.style.name)]
+    levels = [int(p.style.name.removeprefix("Heading ")) for p in paragraphs
+              if re.fullmatch(r"Heading \d", p.style.name)]
     assert len(levels) > 10 and levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), "no level skipped"
 

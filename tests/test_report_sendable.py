@@ -143,7 +143,8 @@ def test_a_status_reported_klar_in_march_is_still_klar_in_august(demo_year: tupl
     assert strategy is not None and strategy.state == "klar"
 
 
-def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproducible(demo_year: tuple[Bot, Settings]) -> None:
+def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproducible(
+        demo_year: tuple[Bot, Settings]) -> None:
     bot, _ = demo_year
     at_new_year = _order(bot, "rapport T3 2018 per 2018-12-31")
     [applications] = _tables(at_new_year, "Projekt")

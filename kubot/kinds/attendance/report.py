@@ -32,7 +32,8 @@ def attendance_charts(ctx: parts.Context, spec: IndicatorSpec, target: float | N
     before_m = derived.attendance_by_municipality(attendance.meetings(data.facts), earlier, networks)
     codes = [code for code in plan.municipalities if code in now_m]
     if chart_worth.earns_a_chart(codes, chart_worth.invitees(plan.plan, spec.networks)):
-        blocks.append(_chart("Genomsnittsnärvaro per kommun", plan.municipalities, codes, now_m, before_m, target, period))
+        blocks.append(_chart("Genomsnittsnärvaro per kommun", plan.municipalities, codes, now_m, before_m, target,
+                             period))
     return blocks
 
 
