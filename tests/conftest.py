@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from kubot import db, deadlines
+from kubot import db, deadlines, demo
 from kubot.adapters import compose, console
 from kubot.chat.core import Bot
 from kubot.journal import Origin
@@ -128,6 +128,28 @@ def origin(session: Session, name: str, message_id: str | None = None, channel: 
 def bot(small_plan_engine: Engine, tmp_path: Path) -> Bot:
     """The chat core on the small plan, with the clock at NOW."""
     return Bot(small_plan_engine, Settings(report_dir=tmp_path / "rapporter"), clock=lambda: NOW)
+
+
+# When the demo year's reports are ordered: after the T3 2018 deadline.
+DEMO_NOW = datetime(2019, 2, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo_year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
+    """The sample plan with `kubot demo` (Verksamhetsberättelse 2018 as chat entries), the economy as of August and
+    the delårsrapport's texts: a bot at DEMO_NOW, and its settings. One per test module."""
+    work = tmp_path_factory.mktemp("demo")
+    settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
+    engine = compose.start(settings)
+    demo.load(engine, settings)
+    in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))
+    for message in ("ekonomi Miljösamverkan 2018-08-31: ingående 190, erhållna 600, budget 990, utfall 610",
+                    "text inledning T2 2018: Första delen av året har präglats av arbetet med den externa "
+                    "utvärderingen.",
+                    "text åtgärder T2 2018: Närvaron i nätverken följs upp med varje chefsnätverk under "
+                    "hösten."):
+        assert console.say(in_september, "Ola Götesson", message).accepted, message
+    return Bot(engine, settings, clock=lambda: DEMO_NOW), settings
 
 
 def talk(bot: Bot, name: str, *pairs: tuple[str, str]) -> None:

@@ -191,7 +191,8 @@ def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot
 def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: Bot) -> None:
     first = say(sample_bot, "hjälp aktivitet").splitlines()[0]
     assert first.startswith("aktivitet (även: activity): Ange en aktivitets status: pågår enligt plan")
-    assert first.endswith("avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.")
+    assert first.endswith("avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten. "
+                          "Med ett datum gäller statusen från den dagen, t.ex. för en tidigare period.")
 
 
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:

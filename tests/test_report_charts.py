@@ -1,20 +1,35 @@
 """The report's charts as a reader sees them: full names, values on the bars, nothing cut off or
-overlapping; and the same images whether drawn here or in worker processes."""
+overlapping; the same images whether drawn here or in worker processes; and a chart only where it
+shows more than its table (tests/plans/charts.yaml: all of an indicator's networks or municipalities,
+at least three of them, never one network beside its own total)."""
 
 from __future__ import annotations
 
 import itertools
+import re
 import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from kubot import db
 from kubot import formatting as fmt
+from kubot.adapters import console
+from kubot.chat.core import Bot
+from kubot.journal import Origin
+from kubot.plan import importing, loading
 from kubot.report import charts, drawing
 from kubot.report.model import BarChart, Chart, DistributionChart, Series
+from kubot.settings import Settings
+from tests.conftest import PLANS
 
 NETWORKS = (
     "PKS – Primärkommunalt samverkansorgan",
@@ -148,3 +163,101 @@ def test_charts_drawn_for_a_report_built_in_a_server_thread_are_the_same_images(
 def test_the_number_of_answers_stays_on_one_line_with_its_row_name() -> None:
     _, texts = _drawn(SURVEY)
     assert "(n\u00a0=\u00a01\u00a0234)" in _names(SURVEY, texts)[9].get_text()
+
+
+# --- which charts the report has ------------------------------------------------------------------
+
+ADMIN = "Ola Götesson"
+IN_DECEMBER = datetime(2022, 12, 5, 9, 0, tzinfo=UTC)
+PER_NETWORK, PER_MUNICIPALITY = "picture: Genomsnittsnärvaro per nätverk", "picture: Genomsnittsnärvaro per kommun"
+# Meetings by name in the three chefsnätverk, Reko by count only (so the Region's attendance is unknown), none
+# in Fritidschefsnätverket; the MAS network invites two municipalities; one network answered about the region.
+ENTRIES = (
+    "närvaro äldre 2022-03-10 Aneby, Eksjö, Habo",
+    "närvaro äldre 2022-10-10 alla",
+    "närvaro socialchefsnätverket 2022-04-12 alla utom Mullsjö",
+    "närvaro skolchefsnätverket 2022-05-03 Aneby, Habo",
+    "närvaro reko 2022-05-06 4 av 5",
+    "närvaro mas 2022-06-01 Aneby",
+    "enkät samverkan-kommuner äldre 0 0 1 2 3 4",
+    "enkät samverkan-kommuner socialchefsnätverket 0 1 1 2 2 3",
+    "enkät samverkan-kommuner skolchefsnätverket 0 0 0 1 4 2",
+    "enkät samverkan-region socialchefsnätverket 0 1 2 2 3 3",
+)
+
+
+def _annual_report(folder: Path, *entries: str) -> dict[str, list[str]]:
+    """`rapport T3 2022` on the chart plan after `entries`: each goal's section as the reader meets it, its
+    pictures (by title) and its tables' first cells."""
+    engine = db.make_engine(f"sqlite:///{folder / 'kubot.db'}")
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        plan = loading.load((PLANS / "charts.yaml").read_text(encoding="utf-8"))
+        importing.apply(session, plan, Origin(None, "test"))
+    bot = Bot(engine, Settings(report_dir=folder / "rapporter"), clock=lambda: IN_DECEMBER)
+    for message in entries:
+        assert console.say(bot, ADMIN, message).accepted, message
+    reply = console.say(bot, ADMIN, "rapport T3 2022")
+    assert reply.files, reply.text
+    engine.dispose()
+    return _sections(reply.files[0].path)
+
+
+def _sections(path: Path) -> dict[str, list[str]]:
+    document = docx.Document(str(path))
+    paragraphs, tables = iter(document.paragraphs), iter(document.tables)
+    sections: dict[str, list[str]] = {}
+    here: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            here.extend(row.cells[0].text.replace("\u00a0", " ") for row in next(tables).rows)
+        elif child.tag == qn("w:p"):
+            paragraph = next(paragraphs)
+            if paragraph.style.name.startswith("Heading"):
+                here = sections.setdefault(re.sub(r"^[0-9.]+ ", "", paragraph.text), [])
+            here.extend(f"picture: {picture.get('title')}" for picture in child.iter(qn("wp:docPr")))
+    return sections
+
+
+@pytest.fixture(scope="module")
+def sections(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[str]]]:
+    yield _annual_report(tmp_path_factory.mktemp("diagram"), *ENTRIES)
+
+
+def _pictures(section: list[str]) -> list[str]:
+    return [item for item in section if item.startswith("picture: ")]
+
+
+def test_an_indicator_with_every_network_and_municipality_known_gets_both_charts_under_its_table(
+        sections: dict[str, list[str]]) -> None:
+    section = sections["Kommunerna deltar i chefsnätverken för äldre, social välfärd och skola"]
+    assert _pictures(section) == [PER_NETWORK, PER_MUNICIPALITY]
+    row = next(i for i, item in enumerate(section) if item.endswith("Närvaro i tre chefsnätverk"))
+    assert row < section.index(PER_NETWORK), "the table's row first, then its charts"
+
+
+def test_no_chart_shows_some_of_an_indicators_networks_and_its_table_row_stays(sections: dict[str, list[str]]) -> None:
+    section = sections["Kommunerna deltar i alla chefsnätverk och i Reko"]
+    assert _pictures(section) == [], "4 of its 5 networks met, and the Region's attendance is not known by name"
+    assert any(row.endswith("Närvaro i alla nätverk") for row in section)
+
+
+def test_no_chart_of_two_municipalities_and_its_table_row_stays(sections: dict[str, list[str]]) -> None:
+    section = sections["Kommunerna deltar i MAS-nätverket"]
+    assert _pictures(section) == [] and any(row.endswith("Varje kommun vid minst 75 % av MAS-nätverkets möten")
+                                            for row in section)
+
+
+def test_survey_answers_get_a_chart_from_three_networks_but_not_one_network_beside_its_own_total(
+        sections: dict[str, list[str]]) -> None:
+    assert _pictures(sections["Kommunal utveckling stimulerar samverkan mellan kommunerna"]) == [
+        "picture: Andel mycket nöjda med samverkan mellan kommunerna: svarsfördelning per nätverk"]
+    alone = sections["Kommunal utveckling underlättar samverkan med regionen"]
+    assert _pictures(alone) == []
+    assert any(row.endswith("Andel mycket nöjda med samverkan med regionen") for row in alone), "its table row stays"
+
+
+def test_once_the_region_is_known_by_name_the_municipality_chart_comes_but_not_the_networks_one(tmp_path: Path) -> None:
+    section = _annual_report(tmp_path, *ENTRIES, "närvaro reko 2022-09-06 alla utom Habo")["Kommunerna deltar i alla "
+                                                                                              "chefsnätverk och i Reko"]
+    assert _pictures(section) == [PER_MUNICIPALITY], "every invitee has a figure; Fritidschefsnätverket still never met"

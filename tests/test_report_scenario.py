@@ -256,13 +256,14 @@ def test_the_legend_lists_every_symbol_with_its_meaning_in_colour_and_shape(annu
     assert ["↗", "resultatet har ökat jämfört med samma period föregående år"] in _tables(annual, ("Pil", "Betydelse"))[0]
 
 
-def test_toc_field_page_numbers_and_charts(annual: Path) -> None:
+def test_toc_field_page_numbers_and_no_chart_of_a_few_networks(annual: Path) -> None:
     document = docx.Document(str(annual))
     body = document.element.xml
     assert 'TOC \\o "1-2"' in body
     assert document.settings.element.xml.count("updateFields") == 1
     assert "PAGE" in document.sections[0].footer._element.xml
-    assert len(document.inline_shapes) >= 3, "attendance per network and per municipality, and the survey distribution"
+    assert not document.inline_shapes, \
+        "4 of narvaro-alla's 33 networks met and 2 networks answered the survey: a chart would show less than its table"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,

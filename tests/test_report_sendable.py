@@ -8,48 +8,29 @@ a cut-off comes out the same when made again after later entries.
 
 from __future__ import annotations
 
-import itertools
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 
-from kubot import demo, evaluation
-from kubot.adapters import compose, console
+from kubot import evaluation
+from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.db import session_scope
 from kubot.periods import Period
 from kubot.report import parts
 from kubot.settings import Settings
+from tests.conftest import DEMO_NOW
 
 ADMIN = "Ola Götesson"
-NOW = datetime(2019, 2, 20, 9, 0, tzinfo=UTC)
 SYSTEM_WORDS = ("kubot", "utvärdering nr", "Ansvarig:", "Registrera med", "Ingen status rapporterad", "Mätningen görs i",
                 "Inga enkätsvar", "registrerade för", "regel", "UTKAST –")
 
 
 def _plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u2011", "-").replace("\u00ad", "")
-
-
-@pytest.fixture(scope="module")
-def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bot, Settings]:
-    work = tmp_path_factory.mktemp("demo")
-    settings = Settings(database_url=f"sqlite:///{work / 'kubot.db'}", report_dir=work / "rapporter")
-    engine = compose.start(settings)
-    demo.load(engine, settings)
-    # What the delårsrapport needs besides the demo year: the economy as of August and its texts.
-    in_september = Bot(engine, settings, clock=lambda: datetime(2018, 9, 10, 9, 0, tzinfo=UTC))
-    for message in ("ekonomi Miljösamverkan 2018-08-31: ingående 190, erhållna 600, budget 990, utfall 610",
-                    "text inledning T2 2018: Första delen av året har präglats av arbetet med den externa utvärderingen.",
-                    "text åtgärder T2 2018: Närvaron i nätverken följs upp med varje chefsnätverk under hösten."):
-        assert console.say(in_september, ADMIN, message).accepted, message
-    return Bot(engine, settings, clock=lambda: NOW), settings
 
 
 def _order(bot: Bot, message: str) -> Path:
@@ -62,13 +43,13 @@ def _order(bot: Bot, message: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def annual(year: tuple[Bot, Settings]) -> Path:
-    return _order(year[0], "rapport T3 2018 dnr RJL 2017/1522")
+def annual(demo_year: tuple[Bot, Settings]) -> Path:
+    return _order(demo_year[0], "rapport T3 2018 dnr RJL 2017/1522")
 
 
 @pytest.fixture(scope="module")
-def interim(year: tuple[Bot, Settings]) -> Path:
-    return _order(year[0], "rapport T2 2018")
+def interim(demo_year: tuple[Bot, Settings]) -> Path:
+    return _order(demo_year[0], "rapport T2 2018")
 
 
 def _body(path: Path) -> list[str]:
@@ -153,17 +134,18 @@ def test_the_delarsrapport_is_lean_and_says_when_the_survey_is_measured(interim:
     assert "Första delen av året har präglats" in "\n".join(_body(interim))
 
 
-def test_a_status_reported_klar_in_march_is_still_klar_in_august(year: tuple[Bot, Settings]) -> None:
-    bot, _ = year
+def test_a_status_reported_klar_in_march_is_still_klar_in_august(demo_year: tuple[Bot, Settings]) -> None:
+    bot, _ = demo_year
     with session_scope(bot.engine) as session:
-        snapshot = evaluation.judge(session, Period(2018, 2), today=NOW.date(), engine=evaluation.rules_in_force(),
+        snapshot = evaluation.judge(session, Period(2018, 2), today=DEMO_NOW.date(), engine=evaluation.rules_in_force(),
                                     cutoff=Period(2018, 2).end)
     strategy = snapshot.activity("a-forskningsstrategi")
     assert strategy is not None and strategy.state == "klar"
 
 
-def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproducible(year: tuple[Bot, Settings]) -> None:
-    bot, _ = year
+def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproducible(
+        demo_year: tuple[Bot, Settings]) -> None:
+    bot, _ = demo_year
     at_new_year = _order(bot, "rapport T3 2018 per 2018-12-31")
     [applications] = _tables(at_new_year, "Projekt")
     assert applications[-1][1] == "8 av 12 beviljade, 2 utan beslut", "two decisions came in January 2019"
@@ -173,62 +155,6 @@ def test_decisions_count_as_known_at_the_cutoff_and_a_cutoff_report_is_reproduci
     again = _order(bot, "rapport T2 2018 per 2018-09-15")
     assert again != first
     assert _tables(again, "Mätetal") == _tables(first, "Mätetal"), "entries recorded after the cut-off do not count"
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed")
-def test_the_pdf_has_a_table_of_contents_with_page_numbers_and_is_tagged_for_screen_readers(annual: Path) -> None:
-    from kubot.report import pdf
-
-    made = pdf.convert(annual)
-    text = _plain(subprocess.run(["pdftotext", "-layout", str(made), "-"], check=True, capture_output=True, text=True).stdout)
-    contents = text[text.index("Innehållsförteckning"):text.index("1 Inledning\n")]
-    assert re.search(r"1 Inledning\.*\s*\d+", text[text.index("Innehållsförteckning"):]), "page numbers filled in"
-    assert "Innehållsförteckningen uppdateras" not in text
-    assert "8 Ekonomi" in text and contents
-    info = subprocess.run(["pdfinfo", str(made)], check=True, capture_output=True, text=True).stdout
-    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
-    assert re.search(r"^Title:\s+Verksamhetsberättelse 2018$", info, re.MULTILINE)
-    meta = subprocess.run(["pdfinfo", "-meta", str(made)], check=True, capture_output=True, text=True).stdout
-    assert "<pdfuaid:part>1</pdfuaid:part>" in meta, "marked as PDF/UA"
-    raw = made.read_bytes()
-    assert b"/Lang(sv-SE)" in raw
-    pictures = len(_pictures(annual))
-    assert pictures and len(re.findall(rb"/S/Figure", raw)) == pictures and raw.count(b"/Alt") >= pictures, \
-        "every chart is a figure with its text alternative"
-    assert re.search(rb"/S/TH\b", raw), "table headers are tagged as headers"
-
-
-def _pictures(path: Path) -> list[tuple[str, str]]:
-    """Each picture's (title, text alternative) as Word stores them."""
-    document = docx.Document(str(path))
-    return [(shape._inline.docPr.get("title", ""), shape._inline.docPr.get("descr", "")) for shape in document.inline_shapes]
-
-
-@pytest.mark.parametrize("which", ["annual", "interim"])
-def test_the_report_is_accessible_by_construction(which: str, request: pytest.FixtureRequest) -> None:
-    path: Path = request.getfixturevalue(which)
-    document = docx.Document(str(path))
-    for title, description in _pictures(path):
-        assert description.startswith(("Stapeldiagram: ", "Liggande staplar: ")) and title in description, description
-        assert re.search(r"\d+ %", description), "the text alternative gives the figures"
-    for table in document.tables:
-        header = table.rows[0]._tr
-        assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None, "header rows repeat on each page"
-    languages = document.styles.element.findall(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
-    assert [lang.get(qn("w:val")) for lang in languages] == ["sv-SE"]
-    assert document.core_properties.language == "sv-SE" and document.core_properties.title.startswith(
-        ("Verksamhetsberättelse", "Delårsrapport"))
-    levels = [int(p.style.name.removeprefix("Heading ")) for p in document.paragraphs if re.fullmatch(r"Heading \d", p.style.name)]
-    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), "headings in order, no level skipped"
-
-
-def test_no_two_symbols_differ_by_colour_alone() -> None:
-    from kubot.verdicts import ACTIVITY_SYMBOLS, STATUS_SYMBOLS
-
-    for symbols, colours in ((STATUS_SYMBOLS, parts.STATUS_COLOURS), (ACTIVITY_SYMBOLS, parts.ACTIVITY_COLOURS)):
-        for a, b in itertools.combinations(symbols, 2):
-            assert colours[a] == colours[b] or symbols[a] != symbols[b], f"{a} and {b} differ only by colour"
 
 
 def _example_sections(path: Path) -> list[str]:

@@ -36,6 +36,17 @@ def swedish(document: Document) -> None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:val"), LANGUAGE)
+    # The theme's fonts are chosen for a language too; the default template says en-US.
+    settings = document.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        mapping = settings.find(qn("w:clrSchemeMapping"))
+        if mapping is not None:
+            mapping.addprevious(theme)
+        else:
+            settings.append(theme)
+    theme.set(qn("w:val"), LANGUAGE)
 
 
 def hyphenate(document: Document) -> None:

@@ -38,14 +38,17 @@ _STATES = [
 @declare("aktivitet", "activity", role=Role.STAFF, scope=Scope.OWN_AREA)
 def activity(ctx: Context, args: str) -> Reply:
     """Ange en aktivitets status: pågår enligt plan, ej påbörjad, pågår med problem, pågår med allvarligt problem,
-    avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten.
+    avbruten eller klar. Med ordet exempel blir kommentaren ett exempel i rapporten. Med ett datum gäller statusen
+    från den dagen, t.ex. för en tidigare period.
     Exempel: aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda
+    Exempel: aktivitet a-pks-sammantraden 2022-06-09 pågår
     Exempel: aktivitet a-pks-sammantraden klar
     Exempel: aktivitet a-forskningsstrategi klar exempel: Ledningsgruppen har godkänt forskningsstrategin.
     """
     head, comment = grammar.split_comment(args)
     example, head = grammar.take_flag(grammar.tidy(head), *EXAMPLE)
     name, state, after = _split_at_state(head)
+    day, name, after = _take_status_date(name, after, ctx.today)
     if state is None:
         raise Usage(f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad, "
                     f"pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet {head or 'a-pks-sammantraden'} klar”.")
@@ -54,10 +57,22 @@ def activity(ctx: Context, args: str) -> Reply:
     # What follows the status after a comma or a dash is the comment: "reko inställd, ingen kom".
     comment = " ".join(part for part in (after, comment) if part)
     code = ctx.lexicon().activity(name)
-    item = records.activity_in_force(ctx.session, code, ctx.today.year)
+    item = records.activity_in_force(ctx.session, code, day.year)
     check_may_report(ctx, item, f"aktiviteten {item.code}")
     return accepted(ctx, record.log_activity_status(ctx.session, origin=ctx.origin, activity_code=code, state=state,
-                                                 reported_on=ctx.today, comment=comment, example=example))
+                                                 reported_on=day, comment=comment, example=example))
+
+
+def _take_status_date(name: str, after: str, today: date) -> tuple[date, str, str]:
+    """The day the status holds from, written among the activity's name ("a-pks 2022-06-09 pågår") or right
+    after the status ("a-pks pågår 9 juni 2022, två klara"), and the name and what follows without it; today
+    when no date is written. A date later in the comment ("inställd, nytt möte 5 maj") stays in the comment."""
+    if (found := grammar.split_at_date(name, today)) is not None:
+        before, day, rest = found
+        return day, f"{before} {rest}".strip(), after
+    if (found := grammar.split_at_date(after, today)) is not None and not found[0]:
+        return found[1], name, found[2].lstrip(" ,;:.–-")
+    return today, name, after
 
 
 

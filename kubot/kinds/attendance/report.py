@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from kubot import derived
+from kubot.derived import Ratio
 from kubot.kinds import attendance
 from kubot.kinds.base import ReportHalf
 from kubot.models.plan import Source
+from kubot.periods import Period
 from kubot.plan.schema import IndicatorSpec
-from kubot.report import parts
+from kubot.report import chart_worth, parts
 from kubot.report.model import BarChart, Block, Series
 from kubot.verdicts import IndicatorVerdict
 
 
 def attendance_charts(ctx: parts.Context, spec: IndicatorSpec, target: float | None) -> list[Block]:
+    """Attendance per network and per municipality, each where it earns its place (`chart_worth`)."""
     data, plan, period = ctx.data, ctx.plan, ctx.period
     networks = frozenset(spec.networks) or None
     earlier = period.previous_year()
@@ -21,23 +26,24 @@ def attendance_charts(ctx: parts.Context, spec: IndicatorSpec, target: float | N
         now = derived.attendance_by_network(attendance.meetings(data.facts), period)
         before = derived.attendance_by_network(attendance.meetings(data.facts), earlier)
         shown = [code for code in spec.networks if code in now]
-        if shown:
-            series = [Series(str(period.year), tuple(now[c].percent for c in shown))]
-            if any(c in before for c in shown):
-                series.insert(0, Series(str(earlier.year), tuple(before[c].percent if c in before else None for c in shown)))
-            blocks.append(BarChart(title="Genomsnittsnärvaro per nätverk",
-                                   categories=tuple(plan.networks.get(code, code) for code in shown),
-                                   series=tuple(series), target=target))
+        if chart_worth.earns_a_chart(shown, spec.networks):
+            blocks.append(_chart("Genomsnittsnärvaro per nätverk", plan.networks, shown, now, before, target, period))
     now_m = derived.attendance_by_municipality(attendance.meetings(data.facts), period, networks)
     before_m = derived.attendance_by_municipality(attendance.meetings(data.facts), earlier, networks)
-    if now_m:
-        codes = [code for code in plan.municipalities if code in now_m]
-        series = [Series(str(period.year), tuple(now_m[c].percent for c in codes))]
-        if any(c in before_m for c in codes):
-            series.insert(0, Series(str(earlier.year), tuple(before_m[c].percent if c in before_m else None for c in codes)))
-        blocks.append(BarChart(title="Genomsnittsnärvaro per kommun", categories=tuple(plan.municipalities[c] for c in codes),
-                               series=tuple(series), target=target))
+    codes = [code for code in plan.municipalities if code in now_m]
+    if chart_worth.earns_a_chart(codes, chart_worth.invitees(plan.plan, spec.networks)):
+        blocks.append(_chart("Genomsnittsnärvaro per kommun", plan.municipalities, codes, now_m, before_m, target,
+                             period))
     return blocks
+
+
+def _chart(title: str, names: Mapping[str, str], codes: Sequence[str], now: Mapping[str, Ratio],
+           before: Mapping[str, Ratio], target: float | None, period: Period) -> BarChart:
+    """Bars for `codes` this year, beside last year's where any of them had one."""
+    series = [Series(str(period.year), tuple(now[c].percent for c in codes))]
+    if any(c in before for c in codes):
+        series.insert(0, Series(str(period.year - 1), tuple(before[c].percent if c in before else None for c in codes)))
+    return BarChart(title=title, categories=tuple(names.get(c, c) for c in codes), series=tuple(series), target=target)
 
 
 def _charts(ctx: parts.Context, spec: IndicatorSpec, verdict: IndicatorVerdict) -> list[Block]:

@@ -7,19 +7,21 @@ from kubot.kinds import survey
 from kubot.kinds.base import ReportHalf
 from kubot.models.plan import Source
 from kubot.plan.schema import IndicatorSpec
-from kubot.report import parts
+from kubot.report import chart_worth, parts
 from kubot.report.model import Block, DistributionChart
 from kubot.verdicts import IndicatorVerdict
 
 
 def survey_chart(ctx: parts.Context, spec: IndicatorSpec) -> Block | None:
+    """The answers per network and in all, where the chart earns its place (`chart_worth`)."""
     data, plan, period = ctx.data, ctx.plan, ctx.period
     assert spec.question is not None
     networks = frozenset(spec.networks) or None
     answered = sorted({s.network for s in survey.responses(data.facts)
                        if s.year == period.year and s.question == spec.question and (networks is None or s.network in networks)},
                       key=lambda code: plan.networks.get(code, code))
-    if not answered:
+    # The total row ("Samtliga") is computed from the networks' rows, so only the networks count as parts.
+    if not chart_worth.earns_a_chart(answered, spec.networks):
         return None
     rows = [(plan.networks.get(code, code), derived.answer_distribution(survey.responses(data.facts), period, spec.question, {code}))
             for code in answered]
