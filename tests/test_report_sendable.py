@@ -20,7 +20,7 @@ from kubot.adapters import console
 from kubot.chat.core import Bot
 from kubot.db import session_scope
 from kubot.periods import Period
-from kubot.report import parts
+from kubot.report import goal_tables, parts
 from kubot.settings import Settings
 from tests.conftest import DEMO_NOW
 
@@ -179,7 +179,7 @@ def test_examples_are_the_marked_statuses_and_events_each_printed_once(annual: P
     for marked in (marked_event, marked_status, marked_three_k):
         assert body.count(marked) == 1 and marked in examples, marked
     assert _tables(annual, parts.ACTIVITY_HEADER[0]) and any(
-        row[1] == parts.TOLD_AS_EXAMPLE for t in _tables(annual, parts.ACTIVITY_HEADER[0]) for row in t
+        row[1] == goal_tables.TOLD_AS_EXAMPLE for t in _tables(annual, parts.ACTIVITY_HEADER[0]) for row in t
         if "Framtagande av forskningsstrategi" in row[0]), "the activity table points to the example instead of repeating it"
     for unmarked in ("Under 2018 har PKS haft totalt 6 sammanträden.", "Hemsjukvårdsavtalet har genomgått en fördjupad uppföljning"):
         assert unmarked in body and unmarked not in examples, unmarked

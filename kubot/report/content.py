@@ -35,7 +35,7 @@ from kubot.kinds.economy import report as economy_report
 from kubot.kinds.staff import report as staff_report
 from kubot.periods import TERTIAL_NAMES, Period
 from kubot.plan.schema import GoalSpec, StrategicGoalSpec
-from kubot.report import gather, parts
+from kubot.report import gather, goal_tables, parts
 from kubot.report.model import Block, Bullets, Heading, Internal, Paragraph, Report, Run, TitlePage
 from kubot.report.opening import (
     ECONOMY,
@@ -85,7 +85,7 @@ def slug(text: str) -> str:
 
 def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]], *, lean: bool) -> list[Block]:
     blocks: list[Block] = []
-    table = parts.indicator_table(ctx, goal, only_results=lean)
+    table = goal_tables.indicator_table(ctx, goal, only_results=lean)
     if table is not None:
         blocks.append(table)
     if not lean:
@@ -97,7 +97,7 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]],
                 continue
             for half in _report_halves():
                 blocks.extend(half.indicator_blocks(ctx, spec, verdict))
-        activities, silent = parts.activity_table(ctx, goal, told)
+        activities, silent = goal_tables.activity_table(ctx, goal, told)
         if activities is not None:
             blocks.append(activities)
         if silent:
