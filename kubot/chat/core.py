@@ -31,34 +31,27 @@ from kubot.chat import absence_commands as _absence_commands  # noqa: F401  (reg
 from kubot.chat import commands as _commands  # noqa: F401  (registers the commands)
 from kubot.chat import (
     followups,
-    grammar,
     people,  # registers "koppla"; meets people kubot does not know
     questions,
+    running,
 )
 from kubot.chat import reminder_commands as _reminder_commands  # noqa: F401  (registers the reminder commands)
 from kubot.chat import report_command as _report_command  # noqa: F401  (registers "rapport")
 from kubot.chat import signoff_commands as _signoff_commands  # noqa: F401  (klar, godkänn, rapportstatus)
 from kubot.chat import staff_commands as _staff_commands  # noqa: F401  (registers inaktivera/aktivera)
 from kubot.chat import status_commands as _status_commands  # noqa: F401
-from kubot.chat.registry import COMMANDS, EXAMPLES, Command, Context, Usage, unique_commands
-from kubot.journal import JournalError, Origin
+from kubot.chat.registry import COMMANDS, Context
+from kubot.journal import Origin
 from kubot.models import (
-    Activity,
-    Area,
     ChatIdentity,
-    Goal,
     Inbound,
-    Network,
     PendingReply,
     SlowJob,
     Staff,
-    StaffArea,
 )
 from kubot.port import Address, Incoming, Outgoing, Reply, Sender
-from kubot.records import RecordError
 from kubot.settings import Settings
 from kubot.text import storable
-from kubot.values import Ambiguous, NoMatch, ValueProblem
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 2000
@@ -67,8 +60,6 @@ FAILED = ("Något gick fel hos mig, och inget sparades. Försök igen om en stun
 Identify = Callable[[Session, Incoming], Staff | None]
 # How close (rapidfuzz ratio) a first word must be to a command's name to be taken as a typo of it.
 COMMAND_TYPO_SCORE = 75
-# Activity codes sent to a language model at most: a person's own, enough to name the one meant.
-MAX_KNOWN_ACTIVITIES = 80
 # Platforms that recognise people their own way when they have no chat identity (the console: by name).
 _RECOGNISERS: dict[str, Identify] = {}
 
@@ -160,10 +151,10 @@ class Bot:
                              accepted=False), None
             text = remembered
         text = questions.as_command(text) or text
-        word, rest = _first_word(text)
+        word, rest = running.first_word(text)
         command = COMMANDS.get(word.lower().rstrip(":!?.,"))
         context = self._context(session, actor, message.platform, message.message_id, message.text)
-        if command is None and _names_a_meeting(context, word, text):
+        if command is None and running.names_a_meeting(context, word, text):
             command, rest = COMMANDS["närvaro"], text
         if command is None:
             return self._or_proposal(context, text, self._unknown(session, actor, word, rest), kind), None
@@ -178,7 +169,7 @@ class Bot:
             session.add(job)
             session.flush()
             return Reply(command.slow), job.id
-        return self._or_proposal(context, text, _execute(context, command, rest, text), kind), None
+        return self._or_proposal(context, text, running.execute(context, command, rest, text), kind), None
 
     def _or_proposal(self, context: Context, text: str, refused: Reply, answer: str | None) -> Reply:
         """The grammar's reply, or – when it refused without a suggestion of its own and a language model
@@ -190,9 +181,9 @@ class Bot:
             return refused  # the grammar suggested something already
         from kubot.chat import proposal  # only then: the client costs start-up time every message would pay
 
-        proposed = proposal.propose(self.settings, text, **_known(context), commands=_command_examples(),
+        proposed = proposal.propose(self.settings, text, **running.known(context), commands=running.command_examples(),
                                     today=context.today.isoformat())
-        if proposed is None or proposed.casefold() == text.casefold() or not _parses(context, proposed):
+        if proposed is None or proposed.casefold() == text.casefold() or not running.parses(context, proposed):
             return refused
         followups.remember(context.session, context.actor, followups.YES, proposed, context.now)
         return Reply(f"Menar du: «{proposed}»? Svara ja.", accepted=False)
@@ -230,9 +221,9 @@ class Bot:
                 # has read into one that writes when another writer committed in between.
                 session.exec(update(SlowJob).where(col(SlowJob.id) == job_id).values(problem=""))
                 actor = session.get_one(Staff, job.actor_id)
-                word, rest = _first_word(job.text)
+                word, rest = running.first_word(job.text)
                 context = self._context(session, actor, job.platform, job.message_id, job.text)
-                reply = _execute(context, COMMANDS[word.lower().rstrip(":!?.,")], rest, job.text)
+                reply = running.execute(context, COMMANDS[word.lower().rstrip(":!?.,")], rest, job.text)
             state, problem = "done", ""
         except Exception as exc:
             log.exception("slow command failed: job %s", job_id)
@@ -271,87 +262,6 @@ class Bot:
         wait(list(self._running))
         if self._jobs is not None:
             self._jobs.shutdown(wait=True)
-
-
-def _execute(context: Context, command: Command, rest: str, text: str) -> Reply:
-    """The command's reply; a problem with the message rolls back everything it did and answers with
-    what to do – a single "Menade du …?" can be answered "ja", a wrong form gets examples."""
-    savepoint = context.session.begin_nested()
-    try:
-        return command.handler(context, rest.strip())
-    except (Usage, ValueProblem, RecordError, JournalError) as problem:
-        savepoint.rollback()
-        if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
-            corrected = text.replace(problem.query, problem.codes[0], 1)
-            return Reply(f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False)
-        return Reply(f"{problem}{_examples(command, problem, text)}", accepted=False)
-
-
-def _parses(context: Context, proposed: str) -> bool:
-    """Whether kubot's own grammar accepts the proposed command; whatever it would do is rolled back."""
-    word, rest = _first_word(proposed)
-    command = COMMANDS.get(word.lower().rstrip(":!?.,"))
-    if command is None or command.slow or not context.has_role(command.role):
-        return False
-    trial = context.session.begin_nested()
-    try:
-        return _execute(context, command, rest, proposed).accepted is not False
-    except Exception:
-        log.exception("a proposed %s command failed", command.name)
-        return False
-    finally:
-        trial.rollback()
-
-
-def _known(context: Context) -> dict[str, list[str]]:
-    """The person's own areas, the networks of those areas and the activities they answer for or work in."""
-    session, actor = context.session, context.actor
-    area_ids = list(session.exec(select(StaffArea.area_id).where(StaffArea.staff_id == actor.id)))
-    areas = session.exec(select(Area.name).where(col(Area.id).in_(area_ids))).all()
-    networks = session.exec(select(Network.code).where(col(Network.area_id).in_(area_ids))).all()
-    goal_ids = select(Goal.id).where(col(Goal.area_id).in_(area_ids))
-    activities = session.exec(select(Activity.code).where(
-        (col(Activity.responsible_id) == actor.id) | col(Activity.goal_id).in_(goal_ids)).distinct()).all()
-    return {"areas": list(areas), "networks": list(networks), "activities": list(activities)[:MAX_KNOWN_ACTIVITIES]}
-
-
-def _command_examples() -> list[tuple[str, tuple[str, ...]]]:
-    return [(c.name, tuple(c.examples)) for c in unique_commands()]
-
-
-def _names_a_meeting(context: Context, word: str, text: str) -> bool:
-    """Whether a message without a command word is a meeting's attendance: it starts with a network's
-    name and holds a date, as people write it ("socialcheferna i måndags, alla utom Habo")."""
-    try:
-        if grammar.split_at_date(text, context.today) is None:
-            return False
-        context.lexicon().network(word.rstrip(":,."))
-    except Ambiguous:
-        return True  # närvaro asks which of the networks
-    except ValueProblem:
-        return False
-    return True
-
-
-def _first_word(text: str) -> tuple[str, str]:
-    """The command word and the rest; a hyphenated command may be written with spaces ("inte min uppgift")."""
-    for name in COMMANDS:
-        if "-" in name and (match := re.match(re.escape(name).replace(r"\-", "[- ]") + r"(?!\S)", text, re.IGNORECASE)):
-            return name, text[match.end():]
-    word, _, rest = text.partition(" ")
-    return word, rest
-
-
-
-
-def _examples(command: Command, problem: Exception, message: str) -> str:
-    """The command's examples after a problem with the message's form; never for problems with its
-    content (a duplicate, a permission), never the refused message itself."""
-    if not isinstance(problem, Usage | ValueProblem) or (isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem)):
-        return ""
-    refused = " ".join(message.casefold().split())
-    examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]
-    return (f"{EXAMPLES}\n" + "\n".join(f"  {e}" for e in examples)) if examples else ""
 
 
 class _HandledBefore(Exception):
