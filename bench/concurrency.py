@@ -49,7 +49,8 @@ WRITER = "Ola Götesson"
 
 def stored(engine: Engine, marker: str) -> int:
     with engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(Entry).where(Entry.message_text.like(f"%{marker}%"))).scalar_one()  # type: ignore[attr-defined]
+        marked = Entry.message_text.like(f"%{marker}%")  # type: ignore[attr-defined]
+        return connection.execute(select(func.count()).select_from(Entry).where(marked)).scalar_one()
 
 
 def writers(engine: Engine, threads: int, messages: int, marker: str, ids: bool = True) -> dict[str, float]:

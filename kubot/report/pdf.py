@@ -10,6 +10,7 @@ below runs there as a separate process. Without the bridge the plain conversion 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +18,10 @@ from pathlib import Path
 
 TIMEOUT_S = 240
 # LibreOffice's PDF export with tags (PDF/UA), in the command line's filter-options syntax.
-TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},"PDFUACompliance":{"type":"boolean","value":"true"}}'
+TAGGED_PDF = "pdf:writer_pdf_Export:" + json.dumps(
+    {"UseTaggedPDF": {"type": "boolean", "value": "true"}, "PDFUACompliance": {"type": "boolean", "value": "true"}},
+    separators=(",", ":"),
+)
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 _UNO_SCRIPT = r'''
@@ -26,11 +30,12 @@ from com.sun.star.beans import PropertyValue
 
 source, target, profile = sys.argv[1:4]
 pipe = "kubot" + str(os.getpid())
-office = subprocess.Popen(["soffice", "--headless", "--norestore", "--nologo", "-env:UserInstallation=file://" + profile,
-                           "--accept=pipe,name=" + pipe + ";urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+office = subprocess.Popen(["soffice", "--headless", "--norestore", "--nologo",
+                           "-env:UserInstallation=file://" + profile, "--accept=pipe,name=" + pipe + ";urp;"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
-    resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver",
-                                                                                  uno.getComponentContext())
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     for _ in range(600):
         try:
             context = resolver.resolve("uno:pipe,name=" + pipe + ";urp;StarOffice.ComponentContext")

@@ -61,7 +61,7 @@ def text(ctx: Context, args: str) -> Reply:
     strategiskt måls kod med egen rubrik. Den senaste texten gäller.
     Exempel: text framtiden T3 2018: Under 2019 påbörjas en ny mandatperiod.
     Exempel: text analys sm2 T3 2018: Närvaron når inte riktigt önskat målvärde under 2018.
-    Exempel: text sm6 Pågående forskningsstudier T3 2018: Tre forskningsstudier pågår i samverkan med Jönköping University.
+    Exempel: text sm6 Pågående forskningsstudier T3 2018: Tre studier pågår med Jönköping University.
     """
     head, colon, body = args.partition(":")
     if not colon or not body.strip():
