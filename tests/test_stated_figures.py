@@ -53,3 +53,10 @@ def test_only_an_administrator_may_state_a_derived_total(bot: Bot) -> None:
     reply = console.say(bot, "Maria Chef", "resultat reko-varje-kommun 80 T2 2022 (räknat för hand)")
     assert not reply.accepted
     assert "räknas fram ur registreringar" in reply.text and "analys reko-varje-kommun T2 2022" in reply.text
+    assert "bara en administratör kan uppge en siffra" in reply.text
+
+
+def test_a_stated_total_ending_the_sentence_with_punctuation_keeps_its_reason(bot: Bot) -> None:
+    reply = console.say(bot, "Ola Götesson", "resultat kurser T3 2022 159 (kurser och uppdrag)!")
+    assert reply.accepted, reply.text
+    assert "Skäl: kurser och uppdrag\n" in reply.text

@@ -101,8 +101,10 @@ def split_comment(text: str) -> tuple[str, str]:
     Without a comment the text comes back whole with an empty comment.
     """
     stripped = text.strip()
-    if stripped.endswith(")") and "(" in stripped:
-        head, _, comment = stripped[:-1].rpartition("(")
+    # Punctuation or a "tack" after the brackets ends the sentence; it is not part of the comment.
+    closed = re.sub(r"(?<=\))[\s.!]*(?:tack[\s.!]*)?$", "", stripped, flags=re.IGNORECASE)
+    if closed.endswith(")") and "(" in closed:
+        head, _, comment = closed[:-1].rpartition("(")
         if head.strip():
             return head.strip(), comment.strip()
     match = _COMMENT_COLON.search(stripped)

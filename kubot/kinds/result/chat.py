@@ -32,10 +32,11 @@ def _indicator(ctx: Context, text: str, year: int) -> Indicator:
 
 @declare("resultat", "result", role=Role.STAFF, scope=Scope.OWN_AREA)
 def result(ctx: Context, args: str) -> Reply:
-    """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon.
+    """Rapportera ett inmatat mätetals resultat för en period, gärna med analys efter kolon. En administratör
+    kan uppge en siffra för ett framräknat mätetal, med skälet inom parentes: resultat kurser T3 2018 159 (kurser och
+    uppdrag).
     Exempel: resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.
     Exempel: resultat fri-fritidsbank 3 T1 2022
-    Exempel: resultat kurser T3 2018 159 (kurser och uppdrag)
     """
     head, analysis_text = grammar.split_comment(args)
     period, head = take_period(ctx, grammar.tidy(head))

@@ -28,7 +28,8 @@ def log_result(
     stated = indicator.source != Source.TYPED
     if stated and not may_state:
         raise RecordError(
-            f"{indicator.code} räknas fram ur registreringar ({kinds.source(indicator.source).label}) och skrivs inte in. "
+            f"{indicator.code} räknas fram ur registreringar ({kinds.source(indicator.source).label}) och skrivs inte in; "
+            "bara en administratör kan uppge en siffra i stället för den framräknade. "
             f"Skriv en analys i stället: analys {indicator.code} {period.code}: …"
         )
     if stated and not analysis.strip():
