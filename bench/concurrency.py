@@ -78,27 +78,41 @@ def writers(engine: Engine, threads: int, messages: int, marker: str, ids: bool 
 
 def show(label: str, figures: dict[str, float]) -> None:
     share = 100 * figures["accepted"] / figures["tried"]
-    print(f"  {label:<38} {figures['tried']:>5.0f} tried {figures['accepted']:>5.0f} accepted ({share:5.1f} %) "
-          f"{figures['stored']:>5.0f} stored | {figures['per_second']:6.1f} msg/s | median {figures['median_ms']:6.1f} ms, "
-          f"p95 {figures['p95_ms']:6.1f} ms, max {figures['max_ms']:7.1f} ms")
+    print(
+        f"  {label:<38} {figures['tried']:>5.0f} tried {figures['accepted']:>5.0f} accepted ({share:5.1f} %)"
+        f" {figures['stored']:>5.0f} stored | {figures['per_second']:6.1f} msg/s | median {figures['median_ms']:6.1f}"
+        f" ms, p95 {figures['p95_ms']:6.1f} ms, max {figures['max_ms']:7.1f} ms"
+    )
 
 
 def processes(url: str, count: int, per_process: int, engine: Engine) -> None:
     marker = f"p{uuid.uuid4().hex[:6]}"
-    script = ";".join([
-        "import sys", "from kubot.cli import main",
-        f"sys.exit(sum(main(['say', '--as', '{WRITER}', f'händelse social: {marker} {{sys.argv[1]}}-{{i}}']) for i in range({per_process})))",
-    ])
+    script = ";".join(
+        [
+            "import sys",
+            "from kubot.cli import main",
+            (
+                f"sys.exit(sum(main(['say', '--as', '{WRITER}', f'händelse social: {marker} {{sys.argv[1]}}-{{i}}'])"
+                f" for i in range({per_process})))"
+            ),
+        ]
+    )
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    running = [subprocess.Popen([sys.executable, "-c", script, str(p)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for p in range(count)]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(p)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for p in range(count)
+    ]
     outputs = [p.communicate() for p in running]
     wall = time.perf_counter() - started
     accepted = sum(out.count("Registrerat #") for out, _ in outputs)
-    print(f"  {count} `kubot say` processes × {per_process}:        {count * per_process:>5} tried {accepted:>5} accepted "
-          f"({100 * accepted / (count * per_process):5.1f} %) {stored(engine, marker):>5} stored | {wall:.1f} s wall, "
-          f"{count * per_process / wall:.1f} msg/s (each process starts kubot)")
+    print(
+        f"  {count} `kubot say` processes × {per_process}:        {count * per_process:>5} tried {accepted:>5} accepted"
+        f" ({100 * accepted / (count * per_process):5.1f} %) {stored(engine, marker):>5} stored | {wall:.1f} s wall,"
+        f" {count * per_process / wall:.1f} msg/s (each process starts kubot)"
+    )
 
 
 def big_plan(indicators: int) -> str:
@@ -139,8 +153,10 @@ def during_import(engine: Engine, indicators: int) -> None:
     time.sleep(0.3)
     done.set()
     writer.join()
-    print(f"  plan import with {indicators} extra indicators: {seconds:.1f} s; a writer meanwhile: {len(waits)} messages, "
-          f"{refused} refused, longest wait {max(waits):.1f} s (busy timeout {db.BUSY_TIMEOUT_MS / 1000:.0f} s)")
+    print(
+        f"  plan import with {indicators} extra indicators: {seconds:.1f} s; a writer meanwhile: {len(waits)} messages,"
+        f" {refused} refused, longest wait {max(waits):.1f} s (busy timeout {db.BUSY_TIMEOUT_MS / 1000:.0f} s)"
+    )
 
 
 def bench(label: str, url: str, args: argparse.Namespace) -> None:
@@ -154,7 +170,10 @@ def bench(label: str, url: str, args: argparse.Namespace) -> None:
     if engine.dialect.name == "sqlite":
         deferred = engine.execution_options(**{db.READ_ONLY: True})  # plain BEGIN: kubot's writes before issue 14
         show("8 threads, deferred BEGIN (old)", writers(deferred, 8, args.messages, f"d{uuid.uuid4().hex[:6]}"))
-        show("8 threads, no ids, deferred BEGIN (old)", writers(deferred, 8, args.messages, f"o{uuid.uuid4().hex[:6]}", ids=False))
+        show(
+            "8 threads, no ids, deferred BEGIN (old)",
+            writers(deferred, 8, args.messages, f"o{uuid.uuid4().hex[:6]}", ids=False),
+        )
     print(f"  throughput 8 threads / 1 thread: {eight['per_second'] / alone['per_second']:.2f}×; "
           f"median latency ratio {eight['median_ms'] / alone['median_ms']:.1f}×")
     processes(url, args.processes, args.per_process, engine)

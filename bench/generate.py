@@ -36,11 +36,26 @@ from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 
 ORIGIN = Origin(actor=None, channel="bench")
-COURSES = ("Motiverande samtal", "GDPR", "Arbete på väg nivå 1-2", "Diplomerad upphandlare", "Molntjänster",
-           "Entreprenadjuridik", "Gallra och bevara", "Kurs för överförmyndare", "Psykisk ohälsa hos äldre", "MI fördjupning")
+COURSES = (
+    "Motiverande samtal",
+    "GDPR",
+    "Arbete på väg nivå 1-2",
+    "Diplomerad upphandlare",
+    "Molntjänster",
+    "Entreprenadjuridik",
+    "Gallra och bevara",
+    "Kurs för överförmyndare",
+    "Psykisk ohälsa hos äldre",
+    "MI fördjupning",
+)
 FUNDERS = ("ESF-rådet", "Forte", "FORSS", "Vinnova", "Sveriges kulturråd", "MUCF", "Socialstyrelsen")
-COMMENTS = ("Arbetet går enligt planen.", "Två av fem träffar genomförda.", "Utbildningen genomfördes för 40 deltagare.",
-            "Förseningar på grund av vakanta tjänster.", "Klart och redovisat för styrgruppen.")
+COMMENTS = (
+    "Arbetet går enligt planen.",
+    "Två av fem träffar genomförda.",
+    "Utbildningen genomfördes för 40 deltagare.",
+    "Förseningar på grund av vakanta tjänster.",
+    "Klart och redovisat för styrgruppen.",
+)
 
 
 def _day(rng: random.Random, year: int, last: date) -> date:
@@ -48,7 +63,9 @@ def _day(rng: random.Random, year: int, last: date) -> date:
     return start + timedelta(days=rng.randrange((last - start).days + 1))
 
 
-def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 1.0, today: date | None = None) -> Counter[str]:
+def generate_year(
+    session: Session, year: int, *, seed: int = 1, scale: float = 1.0, today: date | None = None
+) -> Counter[str]:
     """Log a year of records for `year` (up to `today`, default 31 December); returns the count per kind."""
     rng = random.Random(f"{seed}-{year}")
     last = min(today or date(year, 12, 31), date(year, 12, 31))
@@ -89,8 +106,15 @@ def generate_year(session: Session, year: int, *, seed: int = 1, scale: float = 
         for question in session.exec(select(SurveyQuestion)).all():
             for network in rng.sample(networks, min(len(networks), max(1, round(20 * scale)))):
                 answers = tuple(rng.randrange(0, 3 + 2 * step) for step in range(6))
-                log_survey(session, origin=ORIGIN, year=year, question_code=question.code, network_code=network,
-                                   counts=answers if sum(answers) else (0, 0, 0, 0, 1, 0), dont_know=rng.randrange(3))  # type: ignore[arg-type]
+                log_survey(
+                    session,
+                    origin=ORIGIN,
+                    year=year,
+                    question_code=question.code,
+                    network_code=network,
+                    counts=answers if sum(answers) else (0, 0, 0, 0, 1, 0),
+                    dont_know=rng.randrange(3),
+                )  # type: ignore[arg-type]
                 counts["enkät"] += 1
 
     indicators = plan_queries.items(session, Indicator, year)

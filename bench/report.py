@@ -131,7 +131,9 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
                                                          out=work / "rapport.docx"))
         after = os.times()
         with db.session_scope(engine) as session:
-            again, _ = seconds(lambda: build.build(session, request, settings, now=NOW, trigger="cli", out=work / "rapport.docx"))
+            again, _ = seconds(
+                lambda: build.build(session, request, settings, now=NOW, trigger="cli", out=work / "rapport.docx")
+            )
             snapshot = snapshots.latest(session, PERIOD)
             data = gather.load(session, PERIOD)
         assert snapshot is not None
@@ -147,12 +149,16 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
     if show_phases:
         with db.session_scope(engine) as session:
             phases = {
-                "evaluation": seconds(lambda: evaluation.evaluate(session, PERIOD, today=date(2019, 1, 15), trigger="cli"))[0],
+                "evaluation": seconds(
+                    lambda: evaluation.evaluate(session, PERIOD, today=date(2019, 1, 15), trigger="cli")
+                )[0],
                 "reading records": seconds(lambda: gather.load(session, PERIOD))[0],
             }
         phases["content"], report = seconds(lambda: content.build(data, snapshot, request, made_at=NOW))
         chart_blocks = report.charts()
-        phases[f"charts ({len(chart_blocks)}) one by one"] = seconds(lambda: [charts.render(c) for c in chart_blocks])[0]
+        phases[f"charts ({len(chart_blocks)}) one by one"] = seconds(lambda: [charts.render(c) for c in chart_blocks])[
+            0
+        ]
         charts._cache.clear()
         phases["the same side by side"] = seconds(lambda: _side_by_side(chart_blocks))[0]
         phases["Word rendering (charts cached)"] = seconds(lambda: document.render(report, template.open_template(None),
@@ -161,14 +167,19 @@ def measure(scale: float, runs: int, show_phases: bool) -> tuple[float, float, f
               f"file {built.path.stat().st_size // 1024} kB")
         print("  where the time goes: " + ", ".join(f"{name} {value:.2f} s" for name, value in phases.items()))
         # Wall time depends on free cores (others share the machine); CPU time much less.
-        print(f"  CPU time of a report with every chart drawn (median): report process "
-              f"{statistics.median(c[0] for c in cpu):.2f} s, chart worker processes {statistics.median(c[1] for c in cpu):.2f} s")
+        print(
+            "  CPU time of a report with every chart drawn (median): report process"
+            f" {statistics.median(c[0] for c in cpu):.2f} s, chart worker processes"
+            f" {statistics.median(c[1] for c in cpu):.2f} s"
+        )
     return statistics.median(drawn), statistics.median(cached), statistics.median(floor)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default="1,10", help="volumes of generated records, comma-separated (first is the base)")
+    parser.add_argument(
+        "--scales", default="1,10", help="volumes of generated records, comma-separated (first is the base)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up run")
     args = parser.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
@@ -184,8 +195,10 @@ def main() -> int:
     print("Load average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     for scale in scales[1:]:
         wall, cached, _ = results[scale]
-        print(f"Scale {scale:g}: {wall:.2f} s with every chart drawn ({cached:.2f} s cached) = {wall / base:.2f}× scale "
-              f"{scales[0]:g} (target ≤ {TARGET_SCALE_RATIO:.0f}×)")
+        print(
+            f"Scale {scale:g}: {wall:.2f} s with every chart drawn ({cached:.2f} s cached) = {wall / base:.2f}× scale "
+            f"{scales[0]:g} (target ≤ {TARGET_SCALE_RATIO:.0f}×)"
+        )
         ok = ok and wall / base <= TARGET_SCALE_RATIO
     return 0 if ok else 1
 

@@ -47,7 +47,9 @@ def who_may(needed: Role) -> str:
     return {Role.STAFF: "alla", Role.MANAGER: "chefer och administratörer", Role.ADMIN: "administratörer"}[needed]
 
 
-def may(session: Session, actor: Staff, action: Action, item: Role | Indicator | Activity | Entry | None = None) -> bool:
+def may(
+    session: Session, actor: Staff, action: Action, item: Role | Indicator | Activity | Entry | None = None
+) -> bool:
     """Whether `actor` may do `action` to `item`.
 
     Staff report for what they are responsible for or for goals within their own areas (an area

@@ -149,11 +149,15 @@ def restore(engine: Engine, source: Path, *, replace: bool) -> str:
     except OSError as exc:
         raise BackupError(f"Kan inte läsa {source}: {exc.strerror}.") from exc
     if not head.startswith((SQLITE_MAGIC, PG_DUMP_MAGIC)):
-        raise BackupError(f"{source} är ingen säkerhetskopia från kubot backup (varken en SQLite-fil eller ett pg_dump-arkiv).")
+        raise BackupError(
+            f"{source} är ingen säkerhetskopia från kubot backup (varken en SQLite-fil eller ett pg_dump-arkiv)."
+        )
     db.upgrade(engine)
     if _has_records(engine) and not replace:
-        raise BackupError("Databasen har redan registreringar. Återställningen skulle ersätta dem; skriv "
-                          "”kubot restore FIL --ersätt” om det är meningen (ta gärna en säkerhetskopia först med kubot backup).")
+        raise BackupError(
+            "Databasen har redan registreringar. Återställningen skulle ersätta dem; skriv "
+            "”kubot restore FIL --ersätt” om det är meningen (ta gärna en säkerhetskopia först med kubot backup)."
+        )
     if head.startswith(PG_DUMP_MAGIC):
         _pg_restore(engine, source)
     else:
@@ -189,15 +193,24 @@ def _restore_sqlite_file(engine: Engine, source: Path) -> None:
 
 def _pg_restore(engine: Engine, source: Path) -> None:
     if engine.dialect.name != "postgresql":
-        raise BackupError(f"{source} är ett pg_dump-arkiv och kan bara återställas i PostgreSQL. Ta en säkerhetskopia med "
-                          "kubot backup mot en SQLite-databas i stället, eller sätt DATABASE_URL till en PostgreSQL-databas.")
+        raise BackupError(
+            f"{source} är ett pg_dump-arkiv och kan bara återställas i PostgreSQL. Ta en säkerhetskopia med "
+            "kubot backup mot en SQLite-databas i stället, eller sätt DATABASE_URL till en PostgreSQL-databas."
+        )
     pg_restore = _pg_tool("pg_restore")
     if pg_restore is None:
-        raise BackupError("pg_restore finns inte på den här datorn. Installera PostgreSQL:s klientprogram (paketet postgresql-client).")
+        raise BackupError(
+            "pg_restore finns inte på den här datorn. Installera PostgreSQL:s klientprogram (paketet"
+            " postgresql-client)."
+        )
     url, env = _libpq(engine)
     engine.dispose()
-    done = subprocess.run([pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={url}", str(source)],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={url}", str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["okänt fel"])[-1]
         raise BackupError(f"pg_restore kunde inte återställa {source}; databasen är oförändrad. ({reason})")

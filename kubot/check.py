@@ -112,8 +112,14 @@ def _run(settings: Settings, engine: Engine, today: date, checkers: Sequence[Pla
     pending = db.pending_migrations(engine)
     people: list[Person] = []
     if not db.has_schema(engine):
-        findings.append(Finding(Level.WARN, "Databasen är tom",
-                                "kubot skapar tabellerna och läser in exempelplanen när den startar; kubot db upgrade gör tabellerna direkt"))
+        findings.append(
+            Finding(
+                Level.WARN,
+                "Databasen är tom",
+                "kubot skapar tabellerna och läser in exempelplanen när den startar; kubot db upgrade gör tabellerna"
+                " direkt",
+            )
+        )
     elif pending:
         findings.append(Finding(Level.FAIL, f"Databasens schema är inte aktuellt ({len(pending)} uppdateringar saknas)",
                                 "kör kubot db upgrade"))
@@ -122,7 +128,9 @@ def _run(settings: Settings, engine: Engine, today: date, checkers: Sequence[Pla
         with Session(engine) as session:
             findings += plan_findings(session, today)
             people = active_people(session)
-    platforms = [checker(settings, engine, people) for checker in (platform_checkers() if checkers is None else checkers)]
+    platforms = [
+        checker(settings, engine, people) for checker in (platform_checkers() if checkers is None else checkers)
+    ]
     for platform in platforms:
         findings += platform.findings
     findings += people_findings(people, [p for p in platforms if p.configured])
@@ -156,8 +164,13 @@ def plan_findings(session: Session, today: date) -> list[Finding]:
             level = Level.FAIL if year == today.year else Level.WARN
             findings.append(Finding(level, f"Ingen plan gäller {year}", "läs in årets plan med kubot plan import FIL"))
         elif version.name == sample_name:
-            findings.append(Finding(Level.WARN, f"Planen för {year} är exempelplanen ({version.name})",
-                                    "skriv ut den med kubot plan export, gör den till er egen och läs in den med kubot plan import"))
+            findings.append(
+                Finding(
+                    Level.WARN,
+                    f"Planen för {year} är exempelplanen ({version.name})",
+                    "skriv ut den med kubot plan export, gör den till er egen och läs in den med kubot plan import",
+                )
+            )
         else:
             findings.append(Finding(Level.OK, f"Plan för {year}: {version.name} (gäller från {version.first_year})"))
     return findings
@@ -187,8 +200,14 @@ def people_findings(people: Sequence[Person], platforms: Sequence[PlatformCheck]
         missing = [p.name for p in people if not p.email]
         if not missing:
             return [Finding(Level.OK, f"Alla {len(people)} personer har e-post i planen")]
-        return [Finding(Level.WARN, f"{len(missing)} av {len(people)} personer saknar e-post i planen, som behövs för att "
-                        f"känna igen dem i Slack och Teams: {', '.join(missing)}", ADD_EMAIL)]
+        return [
+            Finding(
+                Level.WARN,
+                f"{len(missing)} av {len(people)} personer saknar e-post i planen, som behövs för att "
+                f"känna igen dem i Slack och Teams: {', '.join(missing)}",
+                ADD_EMAIL,
+            )
+        ]
     groups: dict[tuple[bool, str, str], list[str]] = {}
     for person in people:
         reaches = [(p, _reach(p, person)) for p in platforms]
@@ -262,7 +281,9 @@ def public_url_finding(settings: Settings, platform_on: bool) -> Finding:
                            "sätt KUBOT_PUBLIC_URL till adressen Slack och Teams anropar (https://…)")
         return Finding(Level.OFF, "Ingen publik adress behövs (ingen chattplattform är på)")
     if not url.startswith("https://") and not re.match(r"http://(127\.|localhost[:/])", url):
-        return Finding(Level.FAIL, f"Den publika adressen {url} är inte https", "Slack och Teams anropar bara https-adresser")
+        return Finding(
+            Level.FAIL, f"Den publika adressen {url} är inte https", "Slack och Teams anropar bara https-adresser"
+        )
     health = url.rstrip("/") + "/healthz"
     try:
         with urllib.request.urlopen(health, timeout=HEALTH_TIMEOUT) as answer:

@@ -42,8 +42,13 @@ def _worker(settings: Settings, once: bool, at: datetime | None) -> int:
         at = at.replace(tzinfo=settings.timezone)
     from kubot.reminders import worker  # APScheduler is for the worker only: `kubot say` starts without it
 
-    return worker.run(settings, lambda: compose.start(settings), lambda engine: compose.delivering_sender(settings, engine),
-                      once=once, at=at)
+    return worker.run(
+        settings,
+        lambda: compose.start(settings),
+        lambda engine: compose.delivering_sender(settings, engine),
+        once=once,
+        at=at,
+    )
 
 
 def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
@@ -52,7 +57,9 @@ def _reminders(settings: Settings, day: date | None, dry_run: bool) -> int:
         print("Påminnelser skickas bara för i dag; använd --dry-run för att se en annan dag.", file=sys.stderr)
         return 2
     engine = compose.start(settings)
-    moment = schedule.local_moment(day or today, settings.reminder_time, settings.timezone) if day else datetime.now(UTC)
+    moment = (
+        schedule.local_moment(day or today, settings.reminder_time, settings.timezone) if day else datetime.now(UTC)
+    )
     if dry_run:
         with Session(engine) as session:
             planned = delivery.plan(session, now=moment, settings=settings)
@@ -86,7 +93,10 @@ def _teams(settings: Settings, args: argparse.Namespace) -> int:
         except teams_package.PackageError as exc:
             print(exc, file=sys.stderr)
             return 2
-        print(f"Teams-appens paket är skrivet till {out}. Ladda upp det i Teams administrationscenter under Hantera appar.")
+        print(
+            f"Teams-appens paket är skrivet till {out}. Ladda upp det i Teams administrationscenter under Hantera"
+            " appar."
+        )
         return 0
     try:
         from kubot.teams import server
@@ -102,7 +112,10 @@ def _outbox(settings: Settings, name: str | None, unread: bool) -> int:
     engine = compose.start(settings)
     platforms = " och ".join(routing.shown(s.platform) for s in routing.platform_senders(settings, engine))
     if not platforms:
-        print("Konsolens utkorg: här hamnar kubots meddelanden eftersom ingen chattplattform (Slack, Teams) är inställd.\n")
+        print(
+            "Konsolens utkorg: här hamnar kubots meddelanden eftersom ingen chattplattform (Slack, Teams) är"
+            " inställd.\n"
+        )
     else:
         print(f"Konsolens utkorg används inte: kubot skickar sina meddelanden i {platforms}. "
               "Här finns bara det som kom hit innan dess.\n")
@@ -132,7 +145,9 @@ def _report(settings: Settings, period_text: str, area_text: str | None, out: Pa
         try:
             area = lexicon.load(session, period.year).area(area_text) if area_text else None
             request = content.Request(period, area=area, dnr=dnr, author=author or "")
-            built = report_build.build(session, request, settings, now=datetime.now(UTC), trigger="cli", out=out, per=per)
+            built = report_build.build(
+                session, request, settings, now=datetime.now(UTC), trigger="cli", out=out, per=per
+            )
         except (ValueProblem, report_build.ReportError) as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -154,8 +169,11 @@ def _demo(settings: Settings) -> int:
     except demo.DemoError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Demodata från Verksamhetsberättelse 2018: {sent} meddelanden, {stored} nya registreringar"
-          + (" (resten fanns redan)." if stored < sent else ".") + " Prova: kubot say --as \"Ola Götesson\" \"rapport T3 2018\"")
+    print(
+        f"Demodata från Verksamhetsberättelse 2018: {sent} meddelanden, {stored} nya registreringar"
+        + (" (resten fanns redan)." if stored < sent else ".")
+        + ' Prova: kubot say --as "Ola Götesson" "rapport T3 2018"'
+    )
     return 0
 
 
@@ -203,7 +221,9 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
         return 0
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
-        imported = importing.apply(session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}"))
+        imported = importing.apply(
+            session, plan, Origin(actor=None, channel="cli", message_text=f"kubot plan import {file}")
+        )
     print("\n".join([f"Planen {plan.name!r} är inläst och gäller från {plan.first_year}.", *imported.lines()]))
     return 0
 
@@ -285,9 +305,15 @@ def _show_outbox(settings: Settings, engine: Engine, name: str) -> None:
 
 
 def _slack(settings: Settings, how: str) -> int:
-    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                                        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret if how == "web" else "-"),
-                                        ("SLACK_APP_TOKEN", settings.slack_app_token if how == "socket" else "-")) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret if how == "web" else "-"),
+            ("SLACK_APP_TOKEN", settings.slack_app_token if how == "socket" else "-"),
+        )
+        if not value
+    ]
     if missing:
         print(f"kubot {how} behöver {' och '.join(missing)}; se avsnittet om Slack i README.", file=sys.stderr)
         return 2
@@ -312,7 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except (KeyError, ValueError) as exc:  # a time zone, time or number that does not parse
-        print(f"En inställning i miljön går inte att använda ({exc}). Se avsnittet Konfiguration i README.", file=sys.stderr)
+        print(
+            f"En inställning i miljön går inte att använda ({exc}). Se avsnittet Konfiguration i README.",
+            file=sys.stderr,
+        )
         return 2
     # Services (the worker, the Slack app) also log to stderr, which is what their operator reads.
     service = args.command in ("worker", "web", "socket") or (args.command is None and settings.slack_configured)

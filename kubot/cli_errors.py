@@ -123,7 +123,10 @@ def _database_problem(exc: DBAPIError, database_url: str) -> str | None:
         if "database is locked" in reason:
             return "Databasen är upptagen av en annan kubot-process. Försök igen om en stund; inget sparades."
         if "file is not a database" in reason:
-            return f"{_sqlite_file(database_url) or 'Databasfilen'} är ingen SQLite-databas (eller är skadad). Kontrollera DATABASE_URL."
+            return (
+                f"{_sqlite_file(database_url) or 'Databasfilen'} är ingen SQLite-databas (eller är skadad). Kontrollera"
+                " DATABASE_URL."
+            )
         if "unable to open database file" in reason:
             return "Kan inte öppna databasfilen. Kontrollera att katalogen finns och får läsas."
         if "disk i/o error" in reason:

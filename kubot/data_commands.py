@@ -19,13 +19,19 @@ NAMES = ("export", "backup", "restore")
 
 def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
     export = commands.add_parser("export", help="skriv ut alla registreringar och planen som Excel-bok och CSV-filer")
-    export.add_argument("--out", type=Path, metavar="KATALOG", help="katalog att skriva till (standard: kubot-export-DATUM-TID)")
+    export.add_argument(
+        "--out", type=Path, metavar="KATALOG", help="katalog att skriva till (standard: kubot-export-DATUM-TID)"
+    )
     backup = commands.add_parser("backup", help="ta en säkerhetskopia av hela databasen")
     backup.add_argument("file", type=Path, metavar="FIL")
     restore = commands.add_parser("restore", help="återställ databasen från en säkerhetskopia (kubot backup)")
     restore.add_argument("file", type=Path, metavar="FIL")
-    restore.add_argument("--ersätt", dest="replace", action="store_true",
-                         help="ersätt det som redan finns i databasen (annars vägrar kubot om det finns registreringar)")
+    restore.add_argument(
+        "--ersätt",
+        dest="replace",
+        action="store_true",
+        help="ersätt det som redan finns i databasen (annars vägrar kubot om det finns registreringar)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine]) -> int:
@@ -42,13 +48,17 @@ def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine
         except OSError as exc:
             print(f"Kan inte skriva exporten till {out}: {exc.strerror}.", file=sys.stderr)
             return 1
-        print(f"Exporterade {entries} registreringar och planen till {out}/: {files[0].name} och {len(files) - 1} filer till "
-              "(CSV och planfiler).")
+        print(
+            f"Exporterade {entries} registreringar och planen till {out}/: {files[0].name} och {len(files) - 1} filer"
+            " till (CSV och planfiler)."
+        )
         return 0
     try:
         if args.command == "backup":
             described = backup.backup(start(), args.file)
-            print(f"Säkerhetskopian är skriven till {args.file} ({described}). Återställ med: kubot restore {args.file}")
+            print(
+                f"Säkerhetskopian är skriven till {args.file} ({described}). Återställ med: kubot restore {args.file}"
+            )
             return 0
         print(backup.restore(db.make_engine(settings.database_url), args.file, replace=args.replace))
         return 0

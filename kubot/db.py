@@ -241,7 +241,9 @@ def newest_revision() -> str:
         revises[found["revision"]] = found.get("down_revision")
     heads = set(revises) - set(revises.values())
     if len(heads) != 1:
-        raise RuntimeError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}): each must revise the one before")
+        raise RuntimeError(
+            f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}): each must revise the one before"
+        )
     return heads.pop()
 
 
@@ -296,9 +298,9 @@ def _clear_unversioned_leftovers(engine: Engine) -> None:
         filled = [table.name for table in ours if connection.execute(select(func.count()).select_from(table)).scalar()]
         if filled:
             raise DatabaseUnavailable(
-                f"Databasen {public_url(str(engine.url))} har kubots tabeller men ingen schemaversion, och tabellerna "
-                f"{', '.join(sorted(filled))} innehåller uppgifter. En tidigare uppgradering avbröts. Återställ den senaste "
-                "säkerhetskopian med ”kubot restore FIL”, eller flytta undan databasen och starta med en tom."
+                f"Databasen {public_url(str(engine.url))} har kubots tabeller men ingen schemaversion, och tabellerna"
+                f" {', '.join(sorted(filled))} innehåller uppgifter. En tidigare uppgradering avbröts. Återställ den"
+                " senaste säkerhetskopian med ”kubot restore FIL”, eller flytta undan databasen och starta med en tom."
             )
         for table in ours:
             table.drop(connection)

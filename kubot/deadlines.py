@@ -58,7 +58,9 @@ def day_off_note(due_on: date) -> str | None:
 def set_deadline(session: Session, *, origin: Origin, period: Period, due_on: date, today: date) -> Recorded:
     """Record a new deadline for `period`, checked against the calendar; raises DeadlineError."""
     if due_on < today:
-        raise DeadlineError(f"{fmt.day(due_on)} har redan varit. Ange en deadline från och med i dag ({fmt.day(today)}).")
+        raise DeadlineError(
+            f"{fmt.day(due_on)} har redan varit. Ange en deadline från och med i dag ({fmt.day(today)})."
+        )
     check_after_period(period, due_on)
     if due_on.year > period.year + 1:
         raise DeadlineError(f"{fmt.day(due_on)} är mer än ett år efter att {period.code} slutat – skrev du fel år?")

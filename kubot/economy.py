@@ -26,10 +26,16 @@ TYPED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("budget förbrukning", ("budget", "budget förbrukning")),
     ("utfall förbrukning", ("utfall", "utfall förbrukning")),
     ("utbetalt till kommunerna", ("utbetalt", "utbetalt till kommunerna", "utbetalt till kommuner")),
-    ("varav statliga", ("statliga", "varav statliga", "varav statliga medel", "varav kvarvarande fonderade statliga medel")),
+    (
+        "varav statliga",
+        ("statliga", "varav statliga", "varav statliga medel", "varav kvarvarande fonderade statliga medel"),
+    ),
     ("redovisat resultat", ("resultat", "redovisat resultat")),
     ("tidigare års resultat", ("tidigare", "tidigare års resultat", "resultat från tidigare år")),
-    ("finansiering kommunerna", ("kommunerna", "finansiering kommunerna", "länets kommuner", "finansiering via länets kommuner")),
+    (
+        "finansiering kommunerna",
+        ("kommunerna", "finansiering kommunerna", "länets kommuner", "finansiering via länets kommuner"),
+    ),
     ("finansiering staten", ("staten", "finansiering staten", "finansiering via staten")),
     ("finansiering övriga", ("övriga", "finansiering övriga", "finansiering via övriga")),
 )

@@ -165,8 +165,10 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
             elif ACCUMULATED_LABEL.match(label):
                 checks.append(_CheckRow(row, label, day, None, [(results[0][0], ACCUMULATED, results[0][1])]))
             elif layout.earlier_area is None:
-                problems.append(f"rad {row}: ”{label}” – skriv i planen under ekonomi vilket område resultatet från tidigare år "
-                                "hör till, t.ex. ”tidigare_år: stab”")
+                problems.append(
+                    f"rad {row}: ”{label}” – skriv i planen under ekonomi vilket område resultatet från tidigare år "
+                    "hör till, t.ex. ”tidigare_år: stab”"
+                )
             else:
                 earlier.append((day, layout.earlier_area, results[0][1]))
             continue
@@ -194,8 +196,11 @@ def read(path: Path, areas: Mapping[str, str], per: date | None,
         found[day].setdefault(area, {})["tidigare års resultat"] = amount
     for check in checks:
         rules = layouts(check.day.year)
-        summed = [economy.AreaEconomy(area, check.day, figures, rules.rule(area)) for area, figures in found.get(check.day, {}).items()
-                  if check.areas is None or area in check.areas]
+        summed = [
+            economy.AreaEconomy(area, check.day, figures, rules.rule(area))
+            for area, figures in found.get(check.day, {}).items()
+            if check.areas is None or area in check.areas
+        ]
         problems.extend(p for cell, column, amount in check.cells
                         if (p := _mismatch(cell, column, amount, _summed(summed, column), check.label)) is not None)
     if problems:

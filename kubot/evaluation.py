@@ -143,20 +143,33 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, 
     trends = engine.run(TREND, trend_facts)
     dues = engine.run(DUE, due_facts)
     indicator_verdicts = tuple(
-        _indicator_verdict(g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due)
-        for g, status_fact, status, trend_fact, trend, due_fact, due
-        in zip(gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True)
+        _indicator_verdict(
+            g, goals[g.indicator.goal_id], municipalities, status_fact, status, trend_fact, trend, due_fact, due
+        )
+        for g, status_fact, status, trend_fact, trend, due_fact, due in zip(
+            gathered, status_facts, statuses, trend_facts, trends, due_facts, dues, strict=True
+        )
     )
 
     # A status is owed once per tertial, but what the report shows carries over through the year: an
     # activity done in April is still done in August. Done and cancelled activities owe nothing more.
     reported = _activity_statuses(session, period.tertial_start, max(period.end, deadline) if deadline else period.end,
                                   recorded_by)
-    in_year = _activity_statuses(session, period.start, cutoff or (max(period.end, deadline) if deadline else period.end),
-                                 recorded_by)
+    in_year = _activity_statuses(
+        session, period.start, cutoff or (max(period.end, deadline) if deadline else period.end), recorded_by
+    )
     finished = {code for code, logged in in_year.items() if logged.state in FINISHED_STATES}
-    activity_due_facts = [_due_fact(SUBJECT_ACTIVITY, a.code in reported or a.code in finished, TERTIAL_LAST_MONTH[period.tertial],
-                                    period, today, deadline) for a in activities]
+    activity_due_facts = [
+        _due_fact(
+            SUBJECT_ACTIVITY,
+            a.code in reported or a.code in finished,
+            TERTIAL_LAST_MONTH[period.tertial],
+            period,
+            today,
+            deadline,
+        )
+        for a in activities
+    ]
     activity_verdicts = tuple(
         _activity_verdict(a, goals[a.goal_id], in_year.get(a.code), fact, rule)
         for a, fact, rule in zip(activities, activity_due_facts, engine.run(DUE, activity_due_facts), strict=True)
@@ -165,19 +178,32 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, 
     warning_facts = _warning_facts(session, records, indicators, targets, period)
     warnings = tuple(
         Warning(SUBJECT_WARNING, code, rule.name, _explain(rule, fact), fact)
-        for (code, fact), rule in zip(warning_facts, engine.run(WARNINGS, [f for _, f in warning_facts], every_fact=False),
-                                      strict=True)
+        for (code, fact), rule in zip(
+            warning_facts, engine.run(WARNINGS, [f for _, f in warning_facts], every_fact=False), strict=True
+        )
         if rule is not None
     )
-    return Snapshot(period=period, made_at=datetime.now(UTC), as_of=min(today, cutoff) if cutoff else today, deadline=deadline,
-                    indicators=indicator_verdicts, activities=activity_verdicts, warnings=warnings)
+    return Snapshot(
+        period=period,
+        made_at=datetime.now(UTC),
+        as_of=min(today, cutoff) if cutoff else today,
+        deadline=deadline,
+        indicators=indicator_verdicts,
+        activities=activity_verdicts,
+        warnings=warnings,
+    )
 
 
 def _gather(indicator: Indicator, records: facts_.Facts, period: Period, annual: float | None,
             previous_annual: float | None) -> _IndicatorFacts:
     target = annual
     # Pro-rating only makes sense for counts that grow through the year, and only when the plan asks.
-    if annual is not None and indicator.prorate and not period.is_annual and indicator.unit in (Unit.COUNT, Unit.KRONOR):
+    if (
+        annual is not None
+        and indicator.prorate
+        and not period.is_annual
+        and indicator.unit in (Unit.COUNT, Unit.KRONOR)
+    ):
         target = annual * period.fraction_of_year
     earlier = period.previous_year()
     source = kinds.source(indicator.source)
@@ -236,7 +262,12 @@ def _activity_statuses(session: Session, first_day: date, last_day: date,
                        recorded_by: datetime | None) -> dict[str, _LoggedStatus]:
     """The latest status of each activity reported from `first_day` to `last_day`."""
     rows = session.exec(
-        select(col(ActivityStatus.activity_code), col(ActivityStatus.state), col(ActivityStatus.comment), col(ActivityStatus.reported_on))
+        select(
+            col(ActivityStatus.activity_code),
+            col(ActivityStatus.state),
+            col(ActivityStatus.comment),
+            col(ActivityStatus.reported_on),
+        )
         .join(Entry, is_active(ActivityStatus.entry_id, recorded_by))
         .where(col(ActivityStatus.reported_on).between(first_day, last_day))
         .order_by(col(ActivityStatus.reported_on), col(ActivityStatus.entry_id))
@@ -302,16 +333,27 @@ def _explain(rule: Rule, fact: Mapping[str, Any], indicator: Indicator | None = 
     return rule.explanation.format_map({name: _shown(name, fact.get(name), indicator) for name in names})
 
 
-def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municipalities: Mapping[str, str], status_fact: dict[str, Any], status: Rule, trend_fact: dict[str, Any],
-                       trend: Rule, due_fact: dict[str, Any], due: Rule) -> IndicatorVerdict:
+def _indicator_verdict(
+    g: _IndicatorFacts,
+    goal: tuple[str, str | None],
+    municipalities: Mapping[str, str],
+    status_fact: dict[str, Any],
+    status: Rule,
+    trend_fact: dict[str, Any],
+    trend: Rule,
+    due_fact: dict[str, Any],
+    due: Rule,
+) -> IndicatorVerdict:
     i = g.indicator
     below = tuple(municipalities.get(code, code) for code, _ in g.value.below)
     sentences = [_explain(status, status_fact, i)]
     if below and status.outcome != Status.MET:
         sentences.append(f"Under målvärdet: {', '.join(below)}.")
     if g.target is not None and g.annual_target is not None and g.target != g.annual_target:
-        sentences.append(f"Målvärdet är årsmålet {fmt.in_unit(i.unit, g.annual_target)} räknat för periodens del av året "
-                         f"({due_fact['slutmånad']} av 12 månader).")
+        sentences.append(
+            f"Målvärdet är årsmålet {fmt.in_unit(i.unit, g.annual_target)} räknat för periodens del av året "
+            f"({due_fact['slutmånad']} av 12 månader)."
+        )
     if trend.outcome != NO_TREND:
         sentences.append(_explain(trend, trend_fact, i))
     if due.outcome != Due.REPORTED:
@@ -328,7 +370,9 @@ def _indicator_verdict(g: _IndicatorFacts, goal: tuple[str, str | None], municip
     )
 
 
-def _activity_verdict(activity: Activity, goal: tuple[str, str | None], status: _LoggedStatus | None, fact: dict[str, Any], due: Rule) -> ActivityVerdict:
+def _activity_verdict(
+    activity: Activity, goal: tuple[str, str | None], status: _LoggedStatus | None, fact: dict[str, Any], due: Rule
+) -> ActivityVerdict:
     explanation = _explain(due, fact)
     if status is not None:
         explanation = f"Senaste status {fmt.day(status.reported_on)}: {status.state}." + (

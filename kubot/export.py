@@ -28,11 +28,35 @@ from kubot.plan import export as plan_export
 
 Row = tuple[Any, ...]
 
-ENTRY_COLUMNS = ("nr", "slag", "sammanfattning", "registrerad av", "registrerad", "kanal", "meddelande-id", "meddelande",
-                 "läge", "ångrad", "ångrad av", "ersatt av nr")
+ENTRY_COLUMNS = (
+    "nr",
+    "slag",
+    "sammanfattning",
+    "registrerad av",
+    "registrerad",
+    "kanal",
+    "meddelande-id",
+    "meddelande",
+    "läge",
+    "ångrad",
+    "ångrad av",
+    "ersatt av nr",
+)
 CHANGE_COLUMNS = ("nr", "registrering nr", "åtgärd", "av", "kanal", "när", "uppgifter")
-PLAN_COLUMNS = ("plan gäller från", "strategiskt mål", "mål", "område", "slag", "kod", "namn", "enhet", "riktning", "källa",
-                "målvärde", "ansvarig")
+PLAN_COLUMNS = (
+    "plan gäller från",
+    "strategiskt mål",
+    "mål",
+    "område",
+    "slag",
+    "kod",
+    "namn",
+    "enhet",
+    "riktning",
+    "källa",
+    "målvärde",
+    "ansvarig",
+)
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
@@ -44,9 +68,22 @@ def entries(session: Session, tz: tzinfo) -> list[Row]:
     rows: list[Row] = []
     for e in session.exec(select(Entry).order_by(col(Entry.id))):
         state = "ångrad" if e.undone_at else ("ersatt" if e.replaced_by_id else "gäller")
-        rows.append((e.id, e.kind, e.summary, names.get(e.actor_id, "kubot (system)"), _local(e.created_at, tz), e.channel,
-                     e.message_id or "", e.message_text, state, _local(e.undone_at, tz), names.get(e.undone_by_id, ""),
-                     e.replaced_by_id or ""))
+        rows.append(
+            (
+                e.id,
+                e.kind,
+                e.summary,
+                names.get(e.actor_id, "kubot (system)"),
+                _local(e.created_at, tz),
+                e.channel,
+                e.message_id or "",
+                e.message_text,
+                state,
+                _local(e.undone_at, tz),
+                names.get(e.undone_by_id, ""),
+                e.replaced_by_id or "",
+            )
+        )
     return rows
 
 
@@ -66,12 +103,44 @@ def plan_rows(session: Session) -> list[Row]:
             for goal in strategic.goals:
                 area = areas.get(goal.area or "", "")
                 for i in goal.indicators:
-                    target = i.target if not isinstance(i.target, dict) else "; ".join(f"{y}: {v:g}" for y, v in i.target.items())
-                    rows.append((version.first_year, strategic.name, goal.name, area, "mätetal", i.code, i.name, i.unit.value,
-                                 i.direction.value, i.source, "" if target is None else target, i.responsible or ""))
+                    target = (
+                        i.target
+                        if not isinstance(i.target, dict)
+                        else "; ".join(f"{y}: {v:g}" for y, v in i.target.items())
+                    )
+                    rows.append(
+                        (
+                            version.first_year,
+                            strategic.name,
+                            goal.name,
+                            area,
+                            "mätetal",
+                            i.code,
+                            i.name,
+                            i.unit.value,
+                            i.direction.value,
+                            i.source,
+                            "" if target is None else target,
+                            i.responsible or "",
+                        )
+                    )
                 for a in goal.activities:
-                    rows.append((version.first_year, strategic.name, goal.name, area, "aktivitet", a.code, a.name, "", "", "", "",
-                                 a.responsible or ""))
+                    rows.append(
+                        (
+                            version.first_year,
+                            strategic.name,
+                            goal.name,
+                            area,
+                            "aktivitet",
+                            a.code,
+                            a.name,
+                            "",
+                            "",
+                            "",
+                            "",
+                            a.responsible or "",
+                        )
+                    )
     return rows
 
 
@@ -90,7 +159,9 @@ def tables(session: Session, tz: tzinfo) -> Iterable[tuple[str, Row, list[Row]]]
     for table in SQLModel.metadata.sorted_tables:
         columns = tuple(c.name for c in table.columns)
         key = list(table.primary_key.columns)
-        rows = [tuple(_plain(v, tz) for v in row) for row in session.connection().execute(select_rows(table).order_by(*key))]
+        rows = [
+            tuple(_plain(v, tz) for v in row) for row in session.connection().execute(select_rows(table).order_by(*key))
+        ]
         yield table.name, columns, rows
 
 
@@ -115,7 +186,9 @@ def export(session: Session, directory: Path, tz: tzinfo) -> tuple[int, list[Pat
         ("Ändringar", directory / "ändringar.csv", CHANGE_COLUMNS, changes(session, tz)),
         ("Planer", directory / "planer.csv", PLAN_COLUMNS, plan_rows(session)),
     ]
-    sheets += [(name[:31], directory / "tabeller" / f"{name}.csv", header, rows) for name, header, rows in tables(session, tz)]
+    sheets += [
+        (name[:31], directory / "tabeller" / f"{name}.csv", header, rows) for name, header, rows in tables(session, tz)
+    ]
     book = Workbook()
     book.remove(book.worksheets[0])
     written = []

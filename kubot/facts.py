@@ -31,7 +31,9 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
     do not count either – so a report made as of a cut-off can be made again with the same numbers.
     """
     start, end = Period(first_year, 1).start, Period(last_year, 3).end
-    window = Window(session, first_year, last_year, start, min(end, as_of) if as_of is not None else end, as_of, recorded_by)
+    window = Window(
+        session, first_year, last_year, start, min(end, as_of) if as_of is not None else end, as_of, recorded_by
+    )
     facts = Facts()
     for kind in KINDS:
         if (loaded := kind.load(window)) is not None:
@@ -50,7 +52,8 @@ def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: 
 
 
 def derived_value(indicator: Indicator, facts: Facts, period: Period, target: float | None = None) -> IndicatorValue:
-    """The value as the indicator's source computes it, ignoring a stated total – shown beside it in the internal list."""
+    """The value as the indicator's source computes it, ignoring a stated total – shown beside it in the internal
+    list."""
     return kinds.source(indicator.source).value(indicator, facts, period, target)
 
 

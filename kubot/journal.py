@@ -122,7 +122,11 @@ def record(
             action=action,
             actor_id=entry.actor_id,
             channel=origin.channel,
-            detail={"rows": [_snapshot(row) for row in rows], "replaces": replaces.id if replaces else None, **(detail or {})},
+            detail={
+                "rows": [_snapshot(row) for row in rows],
+                "replaces": replaces.id if replaces else None,
+                **(detail or {}),
+            },
         )
     )
     session.flush()
@@ -158,16 +162,23 @@ def own_entry(session: Session, entry_id: int, actor: Staff | None, verb: str, *
         raise JournalError(f"Det finns ingen registrering #{entry_id}.")
     if not access.may(session, actor, Action.CHOOSE_EXAMPLE if managers else Action.CHANGE, entry):
         who = "en chef eller en administratör" if managers else "en administratör"
-        raise JournalError(f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller {who}, kan {verb} den.")
+        raise JournalError(
+            f"#{entry_id} registrerades av någon annan. Bara den som registrerade den, eller {who}, kan {verb} den."
+        )
     if entry.undone_at is not None:
         raise JournalError(f"#{entry_id} är redan ångrad.")
     if entry.replaced_by_id is not None:
         raise JournalError(f"#{entry_id} har redan ersatts av #{entry.replaced_by_id}; {verb} den i stället.")
     # These entries changed a state, not a record: they are reversed by the opposite change.
     if entry.kind == ACCESS_KIND:
-        raise JournalError(f"#{entry_id} ändrade en persons tillgång; ändra tillbaka med ”aktivera” eller ”inaktivera” och namnet.")
+        raise JournalError(
+            f"#{entry_id} ändrade en persons tillgång; ändra tillbaka med ”aktivera” eller ”inaktivera” och namnet."
+        )
     if entry.kind == PEOPLE_KIND:
-        raise JournalError(f"#{entry_id} ändrade personregistret; ändra tillbaka med en ny kubot import personer eller kubot plan import.")
+        raise JournalError(
+            f"#{entry_id} ändrade personregistret; ändra tillbaka med en ny kubot import personer eller kubot plan"
+            " import."
+        )
     return entry
 
 
@@ -184,7 +195,9 @@ def undo(session: Session, *, entry_id: int, origin: Origin) -> Entry:
     entry.undone_at = utcnow()
     entry.undone_by_id = origin.actor.id if origin.actor else None
     session.add(entry)
-    session.add(Change(entry_id=entry.id, action="ångrad", actor_id=entry.undone_by_id, channel=origin.channel, detail={}))
+    session.add(
+        Change(entry_id=entry.id, action="ångrad", actor_id=entry.undone_by_id, channel=origin.channel, detail={})
+    )
     session.flush()
     return entry
 
@@ -212,7 +225,9 @@ def is_active(entry_id_column: Any, recorded_by: datetime | None = None) -> Colu
             Entry.replaced_by_id.is_(None),  # type: ignore[union-attr]
         )
     replacement = aliased(Entry)
-    replaced_by_then = exists().where(col(replacement.id) == Entry.replaced_by_id, col(replacement.created_at) <= recorded_by)
+    replaced_by_then = exists().where(
+        col(replacement.id) == Entry.replaced_by_id, col(replacement.created_at) <= recorded_by
+    )
     return and_(
         entry_id_column == Entry.id,
         col(Entry.created_at) <= recorded_by,

@@ -103,7 +103,9 @@ def owed(session: Session, snapshot: Snapshot, whose: Whose = EVERYONE) -> list[
             for v in owed_verdicts(snapshot, whose)]
 
 
-def of_person(session: Session, staff_id: int | None, period: Period, today: date) -> tuple[Snapshot, list[Owed]] | None:
+def of_person(
+    session: Session, staff_id: int | None, period: Period, today: date
+) -> tuple[Snapshot, list[Owed]] | None:
     """What one person owes for `period` as known on `today`, with the verdicts it comes from;
     None when no plan is in force for the period's year."""
     if version_for_year(session, period.year) is None:
@@ -114,7 +116,11 @@ def of_person(session: Session, staff_id: int | None, period: Period, today: dat
 
 def heading(period: Period, items: Sequence[Owed]) -> str:
     """The line above a person's list on the platforms that list it with a button per item."""
-    return f"Det här saknas från dig för {period.label}:" if items else f"Inget saknas från dig för {period.label}. Bra jobbat!"
+    return (
+        f"Det här saknas från dig för {period.label}:"
+        if items
+        else f"Inget saknas från dig för {period.label}. Bra jobbat!"
+    )
 
 
 def by_person(items: Sequence[Owed]) -> dict[int | None, list[Owed]]:

@@ -62,7 +62,9 @@ def read(path: Path, areas: Mapping[str, str]) -> list[PersonRow]:
         by_field = _by_field(cells)
         row = cells[0].row if cells else 0
         if "name" not in by_field:
-            problems.append(f"rad {row}: kolumnen ”namn” saknas i rubrikraden (kolumner: namn, e-post, område, roll, titel)")
+            problems.append(
+                f"rad {row}: kolumnen ”namn” saknas i rubrikraden (kolumner: namn, e-post, område, roll, titel)"
+            )
             break
         try:
             found.append(_person(row, by_field, areas))
@@ -94,7 +96,9 @@ def _person(row: int, cells: Mapping[str, Cell], areas: Mapping[str, str]) -> Pe
         problems.append(f"{cells['name'].where}: namnet är längre än {MAX_NAME} tecken")
     email = _text(cells.get("email")).lower() or None
     if email is not None and not EMAIL.fullmatch(email):
-        problems.append(f"{cells['email'].where}: ”{email[:60]}” är ingen e-postadress – skriv t.ex. liselotte.karlsson@rjl.se")
+        problems.append(
+            f"{cells['email'].where}: ”{email[:60]}” är ingen e-postadress – skriv t.ex. liselotte.karlsson@rjl.se"
+        )
     chosen: tuple[str, ...] | None = None
     if "areas" in cells:
         chosen = ()
@@ -122,7 +126,9 @@ def _twice(found: Sequence[PersonRow]) -> list[str]:
         if (first := names.setdefault(person.name.casefold(), person.row)) != person.row:
             problems.append(f"rad {person.row}: {person.name} står redan på rad {first}")
         if person.email and (other := emails.setdefault(person.email, person)) is not person:
-            problems.append(f"rad {person.row}: {person.email} är redan {fmt.genitive(other.name)} adress (rad {other.row})")
+            problems.append(
+                f"rad {person.row}: {person.email} är redan {fmt.genitive(other.name)} adress (rad {other.row})"
+            )
     return problems
 
 
@@ -140,7 +146,9 @@ class Imported:
             lines.append("Nya: " + ", ".join(self.added) + ".")
         if self.changed:
             lines.append("Ändrade: " + ", ".join(self.changed) + ".")
-        lines.append("Personerna i planen följer med nästa kubot plan export; läs in samma fil igen för att ändra tillbaka.")
+        lines.append(
+            "Personerna i planen följer med nästa kubot plan export; läs in samma fil igen för att ändra tillbaka."
+        )
         return lines
 
 
@@ -156,10 +164,13 @@ def import_file(session: Session, path: Path, origin: Origin) -> Imported:
     area_rows = {a.code: a for a in session.exec(select(Area))}
     people = read(path, {code: a.name for code, a in area_rows.items()})
     existing = {p.name.casefold(): p for p in session.exec(select(Staff))}
-    problems = [f"rad {person.row}: {person.email} är redan {fmt.genitive(owner.name)} adress i planen"
-                for person in people if person.email
-                and (owner := session.exec(select(Staff).where(func.lower(Staff.email) == person.email)).first()) is not None
-                and owner.name.casefold() != person.name.casefold()]
+    problems = [
+        f"rad {person.row}: {person.email} är redan {fmt.genitive(owner.name)} adress i planen"
+        for person in people
+        if person.email
+        and (owner := session.exec(select(Staff).where(func.lower(Staff.email) == person.email)).first()) is not None
+        and owner.name.casefold() != person.name.casefold()
+    ]
     if problems:
         raise SheetError(path, problems)
     added: list[str] = []

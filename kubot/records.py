@@ -140,7 +140,11 @@ def with_mark(session: Session, recorded: Recorded, example: bool, strategic_goa
     """Mark a status or event just recorded as an `example`; the mark belongs to its entry, so `ångra` undoes both."""
     if example and not recorded.duplicate:
         entry_id = stored_id(recorded.entry)
-        add_rows(session, recorded.entry, [ExampleMark(entry_id=entry_id, marked_entry_id=entry_id, strategic_goal=strategic_goal_code)])
+        add_rows(
+            session,
+            recorded.entry,
+            [ExampleMark(entry_id=entry_id, marked_entry_id=entry_id, strategic_goal=strategic_goal_code)],
+        )
     return recorded
 
 
@@ -151,7 +155,9 @@ def strategic_goal(session: Session, code: str | None, year: int, how: str) -> S
         return None
     found = plan_queries.item(session, StrategicGoal, code.strip().lower(), year)
     if found is None:
-        raise RecordError(f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {which_goal(session, year, how)}")
+        raise RecordError(
+            f"”{code[:20]}” är inget strategiskt mål i planen för {year}. {which_goal(session, year, how)}"
+        )
     return found
 
 
@@ -164,7 +170,9 @@ def which_goal(session: Session, year: int, how: str) -> str:
     return f"Skriv vilket strategiskt mål händelsen är ett exempel på, t.ex. ”{example}”. Strategiska mål: {listed}."
 
 
-def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_goal_code: str | None, shown: bool) -> Recorded:
+def mark_example(
+    session: Session, *, origin: Origin, marked: Entry, strategic_goal_code: str | None, shown: bool
+) -> Recorded:
     """Make an activity status or an event already logged one of the report's examples (`shown`), or no longer one.
 
     An event names the strategic goal it is an example of; a status is an example under its activity's.
@@ -173,22 +181,33 @@ def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_g
     status = session.exec(select(ActivityStatus).where(ActivityStatus.entry_id == marked_id)).first()
     event = session.exec(select(Event).where(Event.entry_id == marked_id)).first()
     if status is None and event is None:
-        raise RecordError(f"#{marked_id} är en registrering av {marked.kind}. Bara en aktivitets status eller en händelse "
-                          "kan vara exempel i rapporten.")
+        raise RecordError(
+            f"#{marked_id} är en registrering av {marked.kind}. Bara en aktivitets status eller en händelse "
+            "kan vara exempel i rapporten."
+        )
     current = example_marks(session, [marked_id], origin).get(marked_id)
     if not shown:
         if current is None or not current.shown:
             raise RecordError(f"#{marked_id} är inget exempel i rapporten, så det finns inget att ta bort.")
-        row, summary = ExampleMark(marked_entry_id=marked_id, shown=False), f"Inte längre exempel i rapporten: #{marked_id} {marked.summary}"
+        row, summary = (
+            ExampleMark(marked_entry_id=marked_id, shown=False),
+            f"Inte längre exempel i rapporten: #{marked_id} {marked.summary}",
+        )
         return record(session, kind="exempel", summary=summary, origin=origin, rows=[row])
     if current is not None and current.shown:
         raise RecordError(f"#{marked_id} är redan ett exempel i rapporten. Ta bort det med ”exempel {marked_id} bort”.")
     if status is not None:
         if strategic_goal_code:
-            raise RecordError(f"En aktivitets status blir exempel under aktivitetens strategiska mål. Skriv bara ”exempel {marked_id}”.")
+            raise RecordError(
+                "En aktivitets status blir exempel under aktivitetens strategiska mål. Skriv bara ”exempel"
+                f" {marked_id}”."
+            )
         if not status.comment:
-            raise RecordError(f"#{marked_id} har ingen text att visa som exempel. Rätta den med en text efter kolon, "
-                              f"t.ex. ”rätta {marked_id} aktivitet {status.activity_code} {status.state}: …”, och skriv sedan ”exempel {marked_id}”.")
+            raise RecordError(
+                f"#{marked_id} har ingen text att visa som exempel. Rätta den med en text efter kolon, t.ex. ”rätta"
+                f" {marked_id} aktivitet {status.activity_code} {status.state}: …”, och skriv sedan ”exempel"
+                f" {marked_id}”."
+            )
         goal = None
     else:
         assert event is not None
@@ -198,11 +217,15 @@ def mark_example(session: Session, *, origin: Origin, marked: Entry, strategic_g
         goal = strategic_goal(session, strategic_goal_code, event.occurred_on.year, how)
     under = f" under {goal.code}" if goal is not None else ""
     row = ExampleMark(marked_entry_id=marked_id, strategic_goal=goal.code if goal is not None else None)
-    return record(session, kind="exempel", summary=f"Exempel i rapporten{under}: #{marked_id} {marked.summary}", origin=origin, rows=[row])
+    return record(
+        session,
+        kind="exempel",
+        summary=f"Exempel i rapporten{under}: #{marked_id} {marked.summary}",
+        origin=origin,
+        rows=[row],
+    )
 
 
 STAFF_FINANCERS = ("kommunerna", "externt")
 # Årsarbetare are written with two decimals; the two sums of a year may differ by rounding alone.
 FTE_SUM_TOLERANCE = 0.005
-
-

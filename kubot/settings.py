@@ -126,7 +126,11 @@ class Settings:
             log_file=Path(env.get("KUBOT_LOG_FILE") or default_log_file()),
             say_idle_seconds=float(env.get("KUBOT_SAY_IDLE") or 600),
             runtime_dir=Path(env.get("KUBOT_RUNTIME_DIR") or default_runtime_dir()),
-            reminder_days=tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(",")) if env.get("KUBOT_REMINDER_DAYS") else (10, 5, 1),
+            reminder_days=(
+                tuple(int(d) for d in env["KUBOT_REMINDER_DAYS"].split(","))
+                if env.get("KUBOT_REMINDER_DAYS")
+                else (10, 5, 1)
+            ),
             escalation_days=int(env.get("KUBOT_ESCALATION_DAYS") or 1),
             reminder_time=time.fromisoformat(env.get("KUBOT_REMINDER_TIME") or "08:30"),
             worker_check_seconds=float(env.get("KUBOT_WORKER_CHECK_SECONDS") or 30),
@@ -136,7 +140,9 @@ class Settings:
             teams_tenant_id=env.get(f"{TEAMS_CONNECTION}TENANTID") or None,
             teams_anonymous=env.get("KUBOT_TEAMS_ANONYMOUS", "").strip().lower() in {"1", "true", "ja"},
             public_url=env.get("KUBOT_PUBLIC_URL") or None,
-            platforms_off=frozenset(p.strip().casefold() for p in (env.get(PLATFORMS_OFF) or "").split(",") if p.strip()),
+            platforms_off=frozenset(
+                p.strip().casefold() for p in (env.get(PLATFORMS_OFF) or "").split(",") if p.strip()
+            ),
             ephemeral_disk=bool(env.get("DYNO")),
             llm_url=env.get("KUBOT_LLM_URL") or None,
             llm_model=env.get("KUBOT_LLM_MODEL") or "qwen2.5:7b",

@@ -27,7 +27,9 @@ class SheetError(ValueError):
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.problems = problems
         shown = problems[:20] + ([f"… och {len(problems) - 20} fel till"] if len(problems) > 20 else [])
-        super().__init__(f"{path.name}: ingenting importerades ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in shown))
+        super().__init__(
+            f"{path.name}: ingenting importerades ({len(problems)} fel):\n" + "\n".join(f"  {p}" for p in shown)
+        )
 
 
 @dataclass(frozen=True)

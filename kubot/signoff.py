@@ -76,7 +76,11 @@ def parts(session: Session, period: Period) -> list[Part]:
         for goal in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == version.id)
                                  .order_by(col(StrategicGoal.position))):
             found.append(Part(goal.code, f"{goal.code.upper()} {goal.name}", _responsible(session, goal) or admins))
-    return [*found, Part(ECONOMY, "Ekonomin", admins), Part(TEXTS, "Rapportens texter (inledning, framtiden m.fl.)", admins)]
+    return [
+        *found,
+        Part(ECONOMY, "Ekonomin", admins),
+        Part(TEXTS, "Rapportens texter (inledning, framtiden m.fl.)", admins),
+    ]
 
 
 def _responsible(session: Session, goal: StrategicGoal) -> tuple[str, ...]:
@@ -130,22 +134,36 @@ def mark_ready(session: Session, *, origin: Origin, period: Period, part: Part) 
                            f"ansvarar för den ({owners}) eller av en chef.")
     current = {p.code: m for p, m in state(session, period).parts}
     if (mark := current.get(part.code)) is not None:
-        raise SignoffError(f"{part.label} är redan klar ({mark.by} {fmt.timestamp(mark.at)}). Ångra med: ångra {mark.entry_id}")
-    return journal.record(session, kind=PART_KIND, summary=f"{report_title(period)}: {part.label} är klar", origin=origin,
-                          rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=part.code)])
+        raise SignoffError(
+            f"{part.label} är redan klar ({mark.by} {fmt.timestamp(mark.at)}). Ångra med: ångra {mark.entry_id}"
+        )
+    return journal.record(
+        session,
+        kind=PART_KIND,
+        summary=f"{report_title(period)}: {part.label} är klar",
+        origin=origin,
+        rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=part.code)],
+    )
 
 
 def mark_all_ready(session: Session, *, origin: Origin, period: Period) -> Recorded:
     """A manager says every part not yet marked is ready, in one entry (one `ångra` takes it back)."""
     actor = origin.actor
     if actor is None or actor.role not in (Role.ADMIN, Role.MANAGER):
-        raise SignoffError("Alla delar på en gång hör inte till dina områden: det markerar en chef eller en administratör. "
-                           "Markera din egen del, t.ex. ”klar sm2 T2 2022”.")
+        raise SignoffError(
+            "Alla delar på en gång hör inte till dina områden: det markerar en chef eller en administratör. "
+            "Markera din egen del, t.ex. ”klar sm2 T2 2022”."
+        )
     unready = state(session, period).unready
     if not unready:
         raise SignoffError(f"Alla delar av {report_title(period)} är redan klara.")
-    return journal.record(session, kind=PART_KIND, summary=f"{report_title(period)}: {', '.join(p.label for p in unready)} är klara",
-                          origin=origin, rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=p.code) for p in unready])
+    return journal.record(
+        session,
+        kind=PART_KIND,
+        summary=f"{report_title(period)}: {', '.join(p.label for p in unready)} är klara",
+        origin=origin,
+        rows=[ReportSignoff(year=period.year, tertial=period.tertial, part=p.code) for p in unready],
+    )
 
 
 def approve(session: Session, *, origin: Origin, period: Period, anyway: bool = False) -> Recorded:
@@ -155,8 +173,10 @@ def approve(session: Session, *, origin: Origin, period: Period, anyway: bool = 
         raise SignoffError("Rapporten godkänns av en chef eller en administratör.")
     now = state(session, period)
     if now.approval is not None:
-        raise SignoffError(f"{report_title(period)} är redan godkänd ({now.approval.by} {fmt.timestamp(now.approval.at)}). "
-                           f"Ångra med: ångra {now.approval.entry_id}")
+        raise SignoffError(
+            f"{report_title(period)} är redan godkänd ({now.approval.by} {fmt.timestamp(now.approval.at)}). "
+            f"Ångra med: ångra {now.approval.entry_id}"
+        )
     if now.unready and not anyway:
         raise SignoffError(f"{report_title(period)} kan inte godkännas än: {not_ready(now.unready)}. "
                            f"Godkänn ändå med: godkänn rapport {period.code} ändå")

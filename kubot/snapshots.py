@@ -48,7 +48,9 @@ def latest(session: Session, period: Period) -> Snapshot | None:
 
 
 def load_snapshot(session: Session, run: Evaluation) -> Snapshot:
-    rows = session.exec(select(VerdictRecord).where(VerdictRecord.evaluation_id == run.id).order_by(col(VerdictRecord.id)))
+    rows = session.exec(
+        select(VerdictRecord).where(VerdictRecord.evaluation_id == run.id).order_by(col(VerdictRecord.id))
+    )
     by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_subject[row.subject].append(row.data)

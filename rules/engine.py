@@ -84,12 +84,16 @@ class RuleEngine:
             raise
 
     @overload
-    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: Literal[True] = True) -> list[Rule]: ...
+    def run(
+        self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: Literal[True] = True
+    ) -> list[Rule]: ...
 
     @overload
     def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool) -> list[Rule | None]: ...
 
-    def run(self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool = True) -> list[Rule] | list[Rule | None]:
+    def run(
+        self, ruleset: str, facts: Sequence[Mapping[str, Any]], *, every_fact: bool = True
+    ) -> list[Rule] | list[Rule | None]:
         """The rule of `ruleset` that matched each fact, in the facts' order (None: no rule matched).
 
         A fact with a field the ruleset does not declare raises RuleError, and so does a fact
@@ -104,7 +108,10 @@ class RuleEngine:
         for fact in facts:
             unknown = set(fact) - declared
             if unknown:
-                raise RuleError(f"{definition.path.name}: faktat har fält som regelverket inte känner: {', '.join(sorted(unknown))}.")
+                raise RuleError(
+                    f"{definition.path.name}: faktat har fält som regelverket inte känner:"
+                    f" {', '.join(sorted(unknown))}."
+                )
             events.append({**{k: v for k, v in fact.items() if v is not None}, _MARK: ruleset, "sid": _SESSION})
         matched: list[Rule | None] = [None] * len(facts)
         with self._lock:

@@ -83,7 +83,9 @@ def load(directory: Path = RULES_DIR) -> Rulebook:
     for path in sorted(directory.glob("*.yaml")):
         ruleset = load_file(path)
         if ruleset.name in rulesets:
-            raise RuleError(f"{path.name}: regelverket ”{ruleset.name}” finns redan i {rulesets[ruleset.name].path.name}.")
+            raise RuleError(
+                f"{path.name}: regelverket ”{ruleset.name}” finns redan i {rulesets[ruleset.name].path.name}."
+            )
         rulesets[ruleset.name] = ruleset
     if not rulesets:
         raise RuleError(f"{directory}: inga regelverk (*.yaml) hittades.")

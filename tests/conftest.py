@@ -181,8 +181,12 @@ def t2(engine: Engine) -> Engine:
     Its own plan file, so the exact lists of who is reminded do not move when the shared small plan grows.
     """
     with db.session_scope(engine) as session:
-        importing.apply(session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
-        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
+        importing.apply(
+            session, loading.load((PLANS / "reminders.yaml").read_text(encoding="utf-8")), Origin(None, "test")
+        )
+        deadlines.set_deadline(
+            session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1)
+        )
     return engine
 
 

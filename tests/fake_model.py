@@ -44,9 +44,21 @@ def serving(fake: FakeModel) -> Iterator[str]:
             fake.requests.append({"path": self.path, **body})
             if fake.hang:
                 fake.release.wait(60)
-            answer = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant", "content": fake.answer(body)}}]}).encode()
+            answer = json.dumps(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": fake.answer(body)},
+                        }
+                    ],
+                }
+            ).encode()
             try:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

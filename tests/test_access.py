@@ -14,7 +14,8 @@ from tests.conftest import staff
 
 
 def test_staff_may_report_for_their_own_items_and_their_areas_goals_but_not_others(session: Session) -> None:
-    liselotte = staff(session, "Liselotte Karlsson")  # works in missbruk, responsible for brukarrev and handlaggningstid
+    # works in missbruk, responsible for brukarrev and handlaggningstid
+    liselotte = staff(session, "Liselotte Karlsson")
     mine = queries.item(session, Indicator, "brukarrev", 2022)
     others = queries.item(session, Indicator, "narvaro-pks", 2022)
     assert mine is not None and others is not None

@@ -77,7 +77,9 @@ def test_each_command_answers_each_role_as_declared(actor_bot: tuple[str, Bot], 
         if rank < RANK[command.role]:
             assert reply.accepted is False and "kan bara" in reply.text, f"{actor}: {message!r} → {reply.text}"
         elif command.scope == Scope.OWN_AREA and actor == OUTSIDER:
-            assert reply.accepted is False and "hör inte till dina områden" in reply.text, f"{actor}: {message!r} → {reply.text}"
+            assert (
+                reply.accepted is False and "hör inte till dina områden" in reply.text
+            ), f"{actor}: {message!r} → {reply.text}"
         elif command.scope in (Scope.ANY_AREA, Scope.OWN_AREA):
             assert reply.accepted is True, f"{actor}: {message!r} → {reply.text}"
         else:

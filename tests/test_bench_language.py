@@ -39,9 +39,12 @@ def test_the_grammar_stores_no_message_with_another_meaning_and_reaches_the_goal
 def test_with_a_model_a_right_proposal_counts_as_understood_and_a_wrong_one_as_a_wrong_store(tmp_path: Path) -> None:
     bench = _bench()
     told = {
-        "Hade PKS igår, alla var där utom Habo, bra diskussion om budgeten":
-            "närvaro PKS 2022-11-24 alla utom Habo: bra diskussion om budgeten",
-        "Igår träffades socialcheferna, alla kom utom Habo och Mullsjö": "närvaro socialchefer igår alla utom Habo, Mullsjö",
+        "Hade PKS igår, alla var där utom Habo, bra diskussion om budgeten": (
+            "närvaro PKS 2022-11-24 alla utom Habo: bra diskussion om budgeten"
+        ),
+        "Igår träffades socialcheferna, alla kom utom Habo och Mullsjö": (
+            "närvaro socialchefer igår alla utom Habo, Mullsjö"
+        ),
         "Arbetet med brukarrevisionerna är klart nu": "aktivitet a-fin-brukarrev pågår med problem",  # wrong
     }
     messages = [(message, meant) for message, meant in bench.MESSAGES

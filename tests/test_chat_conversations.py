@@ -51,20 +51,39 @@ def test_result_with_analysis_period_and_percent(bot: Bot) -> None:
 
 
 def test_course_application_survey_event_activity(bot: Bot) -> None:
-    talk(bot, "Ola Götesson",
-         ("kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500",
-          "Kurs ”Motiverande samtal” 2022-04-05: 20 deltagare, pris 4 500 kr per deltagare, externt pris 7 500 kr (kostnadsreducering 60 000 kr)"),
-         ("ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000",
-          "Ansökan KOSTA till ESF-rådet 2022-11-23: sökt 27 000 000 kr, beviljat 12 500 000 kr (46 %)"),
-         ("enkät samverkan-kommuner pks 0 1 3 4 6 5 vet ej 2", "mycket nöjda 11 av 19 (58 %)"),
-         ("händelse missbruk kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.",
-          "Händelse 2022-11-23, Missbruk och beroende (kompetenshöjning): Fyra utbildningsinsatser"),
-         ("aktivitet pks-moten pågår med problem: två av fem genomförda", "pågår med problem – två av fem genomförda"))
+    talk(
+        bot,
+        "Ola Götesson",
+        (
+            "kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500",
+            (
+                "Kurs ”Motiverande samtal” 2022-04-05: 20 deltagare, pris 4 500 kr per deltagare, externt pris 7 500 kr"
+                " (kostnadsreducering 60 000 kr)"
+            ),
+        ),
+        (
+            "ansökan KOSTA ESF-rådet 27 000 000 beviljat 12 500 000",
+            "Ansökan KOSTA till ESF-rådet 2022-11-23: sökt 27 000 000 kr, beviljat 12 500 000 kr (46 %)",
+        ),
+        ("enkät samverkan-kommuner pks 0 1 3 4 6 5 vet ej 2", "mycket nöjda 11 av 19 (58 %)"),
+        (
+            "händelse missbruk kompetens: Fyra utbildningsinsatser om hedersrelaterat våld.",
+            "Händelse 2022-11-23, Missbruk och beroende (kompetenshöjning): Fyra utbildningsinsatser",
+        ),
+        ("aktivitet pks-moten pågår med problem: två av fem genomförda", "pågår med problem – två av fem genomförda"),
+    )
 
 
 def test_target_is_for_admins_only(bot: Bot) -> None:
     talk(bot, "Liselotte Karlsson", ("målvärde arbetsmiljo 50 2022", "kan bara administratörer"))
-    talk(bot, "Ola Götesson", ("målvärde arbetsmiljo 50 2022", "Målvärde för arbetsmiljo ”Andel medarbetare som upplever god arbetsmiljö” 2022: 50 % (tidigare 90 %)"))
+    talk(
+        bot,
+        "Ola Götesson",
+        (
+            "målvärde arbetsmiljo 50 2022",
+            "Målvärde för arbetsmiljo ”Andel medarbetare som upplever god arbetsmiljö” 2022: 50 % (tidigare 90 %)",
+        ),
+    )
 
 
 def test_staff_report_only_for_their_own_areas(bot: Bot) -> None:
@@ -79,8 +98,12 @@ def test_strangers_are_told_whom_to_ask_and_nothing_is_written(bot: Bot, small_p
 
 
 def test_whoami_and_who_may_order_reports(bot: Bot) -> None:
-    talk(bot, "Liselotte Karlsson", ("vem", "Du är Liselotte Karlsson – roll: medarbetare. Områden: Missbruk och beroende."),
-         ("rapport T2 2022", "kan bara chefer och administratörer"))
+    talk(
+        bot,
+        "Liselotte Karlsson",
+        ("vem", "Du är Liselotte Karlsson – roll: medarbetare. Områden: Missbruk och beroende."),
+        ("rapport T2 2022", "kan bara chefer och administratörer"),
+    )
     talk(bot, "Ola Götesson", ("rapport T2 2022", "Rapporten byggs"))
 
 
@@ -115,7 +138,9 @@ def test_help_lists_commands_and_explains_one(bot: Bot) -> None:
     ("närvaro 😀 2022-03-10 2 av 3", "nätverk"),
     ("x" * 10_000, "för långt"),
 ])
-def test_bad_input_gets_a_clear_swedish_answer_and_writes_nothing(bot: Bot, small_plan_engine: Engine, message: str, expected: str) -> None:
+def test_bad_input_gets_a_clear_swedish_answer_and_writes_nothing(
+    bot: Bot, small_plan_engine: Engine, message: str, expected: str
+) -> None:
     reply = console.say(bot, "Ola Götesson", message)
     assert reply.accepted is False
     assert expected in reply.text
@@ -124,12 +149,47 @@ def test_bad_input_gets_a_clear_swedish_answer_and_writes_nothing(bot: Bot, smal
 
 def test_rejections_show_a_correct_example(bot: Bot) -> None:
     reply = console.say(bot, "Ola Götesson", "kurs GDPR 2022-05-12")
-    assert "Så här kan det se ut:\n  kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500" in reply.text
+    assert (
+        "Så här kan det se ut:\n  kurs Motiverande samtal 2022-04-05 20 deltagare pris 4 500 extern 7 500" in reply.text
+    )
 
 
-_words = st.sampled_from(["närvaro", "resultat", "kurs", "ansökan", "enkät", "händelse", "aktivitet", "målvärde", "ångra",
-                          "PKS", "reko", "2022-03-10", "12/5", "igår", "12", "av", "13", "alla", "utom", "Habo", ":", "%",
-                          "T2", "2022", "deltagare", "pris", "4 500", "beviljat", "vet ej", "arbetsmiljo", "brukarrev", "kvinnor"])
+_words = st.sampled_from(
+    [
+        "närvaro",
+        "resultat",
+        "kurs",
+        "ansökan",
+        "enkät",
+        "händelse",
+        "aktivitet",
+        "målvärde",
+        "ångra",
+        "PKS",
+        "reko",
+        "2022-03-10",
+        "12/5",
+        "igår",
+        "12",
+        "av",
+        "13",
+        "alla",
+        "utom",
+        "Habo",
+        ":",
+        "%",
+        "T2",
+        "2022",
+        "deltagare",
+        "pris",
+        "4 500",
+        "beviljat",
+        "vet ej",
+        "arbetsmiljo",
+        "brukarrev",
+        "kvinnor",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -156,5 +216,7 @@ def test_people_are_known_by_their_chat_identity_on_other_platforms(bot: Bot) ->
 
     reply = bot.handle(Incoming(text="vem", platform="slack", sender="U0LISE", channel="D1", message_id="1"))
     assert "Du är Liselotte Karlsson" in reply.text
-    stranger = bot.handle(Incoming(text="vem", platform="slack", sender="Liselotte Karlsson", channel="D1", message_id="2"))
+    stranger = bot.handle(
+        Incoming(text="vem", platform="slack", sender="Liselotte Karlsson", channel="D1", message_id="2")
+    )
     assert "känner inte igen dig" in stranger.text

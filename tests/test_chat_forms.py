@@ -34,7 +34,9 @@ def _refused(bot: Bot, kind: str, values: forms.Values) -> forms.Problem:
     ({"participants": "20", "from-aneby": "3"}, "participants"),
     ({}, "participants"),
 ])
-def test_a_refused_course_form_points_at_the_field_the_refusal_is_about(bot: Bot, entered: dict[str, str], field: str) -> None:
+def test_a_refused_course_form_points_at_the_field_the_refusal_is_about(
+    bot: Bot, entered: dict[str, str], field: str
+) -> None:
     problem = _refused(bot, "kurs", {**COURSE, **entered})
     assert problem.field == field, problem.text
     assert "Så här kan det se ut" not in problem.text, "the examples are for typing; the form's fields show the way"
@@ -45,7 +47,10 @@ def test_the_course_form_lists_every_municipality_of_the_plan_and_composes_the_t
     counts = [f.label for f in form.inputs if f.id.startswith(forms.PER_MUNICIPALITY)]
     assert counts == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"]
     values = {**COURSE, "digital": "true", "from-aneby": "3", "from-rjl": "2", "from-externa": "4", "price": "4 500"}
-    assert forms.command(form, values) == "kurs Arkivering 2022-05-05 digital Aneby 3, Region Jönköpings län 2, externa 4 pris 4 500"
+    assert (
+        forms.command(form, values)
+        == "kurs Arkivering 2022-05-05 digital Aneby 3, Region Jönköpings län 2, externa 4 pris 4 500"
+    )
 
 
 
@@ -78,6 +83,10 @@ def test_the_absence_form_asks_for_the_days_and_for_whom_only_a_manager(bot: Bot
     values = {"person": "Liselotte Karlsson", "first": "2022-12-20", "last": "2023-01-06"}
     assert forms.command(managers, values) == "frånvarande Liselotte Karlsson 2022-12-20 till 2023-01-06"
     reply = console.say(bot, "Maria Chef", forms.command(managers, values))
-    assert reply.accepted is True and reply.text.startswith("Registrerat #2: Liselotte Karlsson frånvarande tisdag 2022-12-20")
+    assert reply.accepted is True and reply.text.startswith(
+        "Registrerat #2: Liselotte Karlsson frånvarande tisdag 2022-12-20"
+    )
     problem = _refused(bot, "frånvarande", {"first": "2022-12-20", "last": "2022-12-01"})
-    assert problem.field == "last" and problem.text.startswith("Sista dagen 2022-12-01 kommer före den första (2022-12-20)."), problem
+    assert problem.field == "last" and problem.text.startswith(
+        "Sista dagen 2022-12-01 kommer före den första (2022-12-20)."
+    ), problem

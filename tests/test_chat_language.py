@@ -136,7 +136,10 @@ def test_a_status_followed_by_a_comma_or_dash_is_the_status_and_the_rest_its_com
 
 def test_an_activity_without_status_is_refused_for_the_status_with_its_own_name(sample_bot: Bot) -> None:
     reply = say(sample_bot, "aktivitet a-pks-sammantraden")
-    assert reply.startswith("Jag hittar ingen status i ”a-pks-sammantraden”.") and "”aktivitet a-pks-sammantraden klar”" in reply
+    assert (
+        reply.startswith("Jag hittar ingen status i ”a-pks-sammantraden”.")
+        and "”aktivitet a-pks-sammantraden klar”" in reply
+    )
 
 
 def test_a_duplicate_from_a_form_names_the_field_and_not_how_to_type_a_message(sample_bot: Bot) -> None:
@@ -167,25 +170,38 @@ def test_genitives_and_compounds_of_names_are_understood(sample_bot: Bot, messag
     assert understood in say(sample_bot, message)
 
 
-@pytest.mark.parametrize("counts", ["3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20", "3 5 12 20 40 20", "3,5,12,20,40,20"])
+@pytest.mark.parametrize(
+    "counts", ["3, 5, 12, 20, 40 och 20", "3; 5; 12; 20; 40; 20", "3 5 12 20 40 20", "3,5,12,20,40,20"]
+)
 def test_survey_counts_are_read_with_any_list_separator(sample_bot: Bot, counts: str) -> None:
     reply = say(sample_bot, f"enkät samverkan-kommuner socialchefsnätverket {counts}")
     assert "svar 1–6: 3 5 12 20 40 20" in reply
 
 
-@pytest.mark.parametrize(("name", "role", "groups"), [
-    ("Ola Götesson", Role.ADMIN, ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),
-    ("Liselotte Karlsson", Role.MANAGER, ["Rapportera:", "Fråga:", "Rapporter:"]),  # orders reports, administers nothing
-    ("Liselotte Karlsson", Role.STAFF, ["Rapportera:", "Fråga:"]),  # no reports to order, nothing to administer
-])
+@pytest.mark.parametrize(
+    ("name", "role", "groups"),
+    [
+        ("Ola Götesson", Role.ADMIN, ["Rapportera:", "Fråga:", "Rapporter:", "Administrera:"]),
+        (
+            "Liselotte Karlsson",
+            Role.MANAGER,
+            ["Rapportera:", "Fråga:", "Rapporter:"],
+        ),  # orders reports, administers nothing
+        ("Liselotte Karlsson", Role.STAFF, ["Rapportera:", "Fråga:"]),  # no reports to order, nothing to administer
+    ],
+)
 def test_help_is_short_grouped_and_shows_only_what_the_person_may_use(sample_bot: Bot, name: str, role: Role,
                                                                      groups: list[str]) -> None:
     with db.session_scope(sample_bot.engine) as session:
         session.exec(select(Staff).where(Staff.name == name)).one().role = role
     lines = say(sample_bot, "hjälp", name=name).splitlines()
     assert len(lines) <= 15 and lines[-1] == "Skriv hjälp <kommando> för exempel."
-    assert [line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line] == groups
-    assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == ("Rapporter:" in groups)
+    assert [
+        line.split()[0] for line in lines if line.endswith(tuple("abcdefghijklmnopqrstuvwxyzåäö")) and ":" in line
+    ] == groups
+    assert ("Rapporter: rapport," in lines[-3:-1] or any(line.startswith("Rapporter: rapport,") for line in lines)) == (
+        "Rapporter:" in groups
+    )
 
 
 def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: Bot) -> None:
@@ -197,7 +213,10 @@ def test_help_for_a_command_gives_its_whole_description_on_one_line(sample_bot: 
 
 def test_help_for_a_command_shows_its_examples(sample_bot: Bot) -> None:
     reply = say(sample_bot, "hjälp närvaro")
-    assert "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö" in reply
+    assert (
+        "Exempel:\n  närvaro PKS 2022-03-10 12 av 13\n  närvaro socialchefsnätverket idag alla utom Habo, Mullsjö"
+        in reply
+    )
 
 
 @pytest.mark.parametrize(("message", "understood"), [
@@ -208,18 +227,24 @@ def test_everyone_came_said_in_words_is_everyone(sample_bot: Bot, message: str, 
     assert understood in say(sample_bot, message)
 
 
-def test_a_question_about_a_network_is_answered_with_its_indicators_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+def test_a_question_about_a_network_is_answered_with_its_indicators_meetings_and_what_is_missing(
+    sample_bot: Bot,
+) -> None:
     say(sample_bot, "närvaro skolchefer igår 11 av 13")
     reply = say(sample_bot, "hur går det för skolcheferna?")
     assert reply.startswith("Läget för nätverket Skolchefer – styrgrupp för FoUrum utbildning")
     assert "● narvaro-alla: 84,6 % (mål 80 %)" in reply and "Senaste möten: 2022-11-24 11 av 13." in reply
     assert "Inget saknas." in reply
     pks = say(sample_bot, "hur går det för PKS?")
-    assert "Inga möten registrerade ännu." in pks and "Saknas (1 st): narvaro-pks – Närvaro vid PKS sammanträden." in pks
+    assert (
+        "Inga möten registrerade ännu." in pks and "Saknas (1 st): narvaro-pks – Närvaro vid PKS sammanträden." in pks
+    )
     assert say(sample_bot, "hur har socialcheferna svarat?").startswith("Läget för nätverket Socialchefsnätverket")
 
 
-def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings_and_what_is_missing(sample_bot: Bot) -> None:
+def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings_and_what_is_missing(
+    sample_bot: Bot,
+) -> None:
     say(sample_bot, "närvaro strategigrupp psykiatri/missbruk i måndags alla")
     reply = say(sample_bot, "hur går det för psykiatrin?")
     assert reply.startswith("Läget för området Psykiatri, T3 2022")  # the area's name, not its code
@@ -229,15 +254,33 @@ def test_a_question_about_an_area_names_the_area_and_shows_its_networks_meetings
     assert say(sample_bot, "status psykiatrin T2 2022").startswith("Läget för området Psykiatri, T2 2022")
 
 
-@pytest.mark.parametrize(("message", "echo"), [
-    ("närvaro PKS igår 12 av 13 via Teams", "PKS – Primärkommunalt samverkansorgan 2022-11-24 via Teams: närvaro 12 av 13"),
-    ("närvaro socialcheferna i måndags alla utom Habo digitalt", "2022-11-21 digitalt: närvaro 12 av 13 (92 %), frånvarande: Habo"),
-    ("PKS igår alla på plats", "PKS – Primärkommunalt samverkansorgan 2022-11-24 på plats: närvaro 13 av 13"),
-    ("närvaro reko 12/11 alla på distans (bra möte)", "2022-11-12 digitalt: närvaro 14 av 14 (100 %) (kommentar: bra möte)"),
-    ("skolcheferna igår, alla var där, i Zoom", "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24 via Zoom: närvaro 13 av 13"),
-    ("PKS-mötet i förrgår via teams, alla utom Habo och Aneby", "2022-11-23 via Teams: närvaro 11 av 13 (85 %), frånvarande: Aneby, Habo"),
-    ("närvaro PKS i torsdags på plats 12 av 13", "2022-11-24 på plats: närvaro 12 av 13"),
-])
+@pytest.mark.parametrize(
+    ("message", "echo"),
+    [
+        (
+            "närvaro PKS igår 12 av 13 via Teams",
+            "PKS – Primärkommunalt samverkansorgan 2022-11-24 via Teams: närvaro 12 av 13",
+        ),
+        (
+            "närvaro socialcheferna i måndags alla utom Habo digitalt",
+            "2022-11-21 digitalt: närvaro 12 av 13 (92 %), frånvarande: Habo",
+        ),
+        ("PKS igår alla på plats", "PKS – Primärkommunalt samverkansorgan 2022-11-24 på plats: närvaro 13 av 13"),
+        (
+            "närvaro reko 12/11 alla på distans (bra möte)",
+            "2022-11-12 digitalt: närvaro 14 av 14 (100 %) (kommentar: bra möte)",
+        ),
+        (
+            "skolcheferna igår, alla var där, i Zoom",
+            "Skolchefer – styrgrupp för FoUrum utbildning 2022-11-24 via Zoom: närvaro 13 av 13",
+        ),
+        (
+            "PKS-mötet i förrgår via teams, alla utom Habo och Aneby",
+            "2022-11-23 via Teams: närvaro 11 av 13 (85 %), frånvarande: Aneby, Habo",
+        ),
+        ("närvaro PKS i torsdags på plats 12 av 13", "2022-11-24 på plats: närvaro 12 av 13"),
+    ],
+)
 def test_a_meeting_with_a_channel_word_keeps_the_network_and_the_channel_and_echoes_it(
         sample_bot: Bot, message: str, echo: str) -> None:
     reply = say(sample_bot, message)

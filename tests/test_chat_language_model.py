@@ -37,7 +37,9 @@ def model() -> Iterator[tuple[FakeModel, str]]:
 
 def _bot(sample_database: Path, tmp_path: Path, **llm: object) -> Bot:
     shutil.copy(sample_database, tmp_path / "kubot.db")
-    settings = dataclasses.replace(Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "r"), **llm)
+    settings = dataclasses.replace(
+        Settings(database_url=f"sqlite:///{tmp_path / 'kubot.db'}", report_dir=tmp_path / "r"), **llm
+    )
     return Bot(compose.start(settings), settings, clock=lambda: NOW)
 
 
@@ -68,7 +70,9 @@ def test_a_refused_sentence_gets_a_proposal_and_ja_stores_exactly_it(
     assert stored(bot)[-1] == stored(other)[-1]
 
 
-def test_nej_or_a_new_message_stores_nothing(sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]) -> None:
+def test_nej_or_a_new_message_stores_nothing(
+    sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]
+) -> None:
     _, url = model
     bot = _bot(sample_database, tmp_path, llm_url=url)
     say(bot, REFUSED)
@@ -86,7 +90,8 @@ def test_nej_or_a_new_message_stores_nothing(sample_database: Path, tmp_path: Pa
     (None, "det här är ingen JSON"),
 ])
 def test_a_proposal_the_grammar_refuses_falls_back_to_the_ordinary_refusal(
-        sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str], command: str | None, raw: str | None) -> None:
+    sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str], command: str | None, raw: str | None
+) -> None:
     fake, url = model
     fake.command, fake.raw = command, raw
     ordinary = say(_bot(sample_database, tmp_path), REFUSED)
@@ -125,7 +130,9 @@ def test_a_ja_after_ten_minutes_says_there_is_nothing_to_confirm_and_stores_noth
     assert "Registrerat #" in say(bot, "ja"), "within ten minutes the proposal holds"
 
 
-def test_without_a_model_url_no_request_is_ever_made(sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]) -> None:
+def test_without_a_model_url_no_request_is_ever_made(
+    sample_database: Path, tmp_path: Path, model: tuple[FakeModel, str]
+) -> None:
     fake, _ = model
     bot = _bot(sample_database, tmp_path)
     for message in (REFUSED, "blaha", "närvaro PKS", "ja"):
@@ -135,5 +142,9 @@ def test_without_a_model_url_no_request_is_ever_made(sample_database: Path, tmp_
 
 def test_the_model_is_read_from_the_environment() -> None:
     settings = Settings.from_env({"KUBOT_LLM_URL": "http://127.0.0.1:11434/v1", "KUBOT_LLM_MODEL": "llama3.1"})
-    assert (settings.llm_url, settings.llm_model, settings.llm_timeout_seconds) == ("http://127.0.0.1:11434/v1", "llama3.1", 2.0)
+    assert (settings.llm_url, settings.llm_model, settings.llm_timeout_seconds) == (
+        "http://127.0.0.1:11434/v1",
+        "llama3.1",
+        2.0,
+    )
     assert Settings.from_env({}).llm_url is None

@@ -108,8 +108,15 @@ def test_a_message_without_command_word_is_a_meeting_only_when_it_names_a_networ
 
 
 def test_the_same_form_works_in_every_command_that_takes_it(sample_bot: Bot) -> None:
-    for message in ("status T2/2022", "varför narvaro-pks T2/2022", "saknas T2/2022", "resultat nojd-medarbetare 80 T2/2022",
-                    "påminnelser T2/2022", "status T2 2022", "saknas 2022 T2"):
+    for message in (
+        "status T2/2022",
+        "varför narvaro-pks T2/2022",
+        "saknas T2/2022",
+        "resultat nojd-medarbetare 80 T2/2022",
+        "påminnelser T2/2022",
+        "status T2 2022",
+        "saknas 2022 T2",
+    ):
         reply = console.say(sample_bot, ADMIN, message)
         assert reply.accepted is not False and "T2 2022" in reply.text, f"{message!r} → {reply.text!r}"
 
@@ -189,8 +196,11 @@ def test_a_decision_is_recorded_on_the_application_not_as_a_second_one(sample_bo
     assert "Rättat #" in decided and "beviljat 500 000 kr" in decided
     assert "avslag" in say(sample_bot, "beslut kosta avslag")
     with db.session_scope(sample_bot.engine) as session:
-        active = session.exec(select(FundingApplication).join(Entry).where(Entry.undone_at.is_(None),  # type: ignore[union-attr]
-                                                                           Entry.replaced_by_id.is_(None))).all()  # type: ignore[union-attr]
+        active = session.exec(
+            select(FundingApplication)
+            .join(Entry)
+            .where(Entry.undone_at.is_(None), Entry.replaced_by_id.is_(None))  # type: ignore[union-attr]
+        ).all()  # type: ignore[union-attr]
         assert [(a.project, a.status) for a in active] == [("KOSTA", "rejected")]
 
 
@@ -209,6 +219,7 @@ def test_a_result_sent_again_says_what_it_replaces(sample_bot: Bot) -> None:
 
 # --- ask instead of guessing -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("message", "expected"), [
     ("ansökan Digital välfärd Stiftelsen Ideell 100 000", "Jag vet inte var projektet slutar"),
     ("ansökan 14 av 13", "är en närvaro, inte en ansökan"),
@@ -223,7 +234,9 @@ def test_a_result_sent_again_says_what_it_replaces(sample_bot: Bot) -> None:
     ("ångra 99999999999999999999999", "Det finns ingen registrering"),
     ("rätta ² närvaro PKS idag 12 av 13", "är inget nummer på en registrering"),
 ])
-def test_uncertain_or_impossible_input_is_asked_about_and_nothing_is_stored(sample_bot: Bot, message: str, expected: str) -> None:
+def test_uncertain_or_impossible_input_is_asked_about_and_nothing_is_stored(
+    sample_bot: Bot, message: str, expected: str
+) -> None:
     reply = console.say(sample_bot, ADMIN, message)
     assert reply.accepted is False and expected in reply.text, reply.text
     assert "Något gick fel" not in reply.text
@@ -232,14 +245,21 @@ def test_uncertain_or_impossible_input_is_asked_about_and_nothing_is_stored(samp
 
 # --- questions in plain words, replies without jargon ------------------------------------------
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("vad har jag kvar att rapportera?", "saknas för dig"),
-    ("hur går det för PKS?", "Läget för"),
-    ("vem är ansvarig för narvaro-pks?", "Ansvarig för mätetalet narvaro-pks ”Närvaro vid PKS sammanträden” är Ola Götesson"),
-    ("när är deadline?", "deadline"),
-    ("hej", "Hej Ola!"),
-    ("tack!", "Varsågod!"),
-])
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("vad har jag kvar att rapportera?", "saknas för dig"),
+        ("hur går det för PKS?", "Läget för"),
+        (
+            "vem är ansvarig för narvaro-pks?",
+            "Ansvarig för mätetalet narvaro-pks ”Närvaro vid PKS sammanträden” är Ola Götesson",
+        ),
+        ("när är deadline?", "deadline"),
+        ("hej", "Hej Ola!"),
+        ("tack!", "Varsågod!"),
+    ],
+)
 def test_plain_questions_and_greetings_get_a_short_answer(sample_bot: Bot, message: str, expected: str) -> None:
     reply = say(sample_bot, message)
     assert expected in reply and "Det här kan jag" not in reply, reply
@@ -322,11 +342,18 @@ def test_handing_back_many_tasks_is_answered_in_one_short_sentence(sample_bot: B
 _STORING = ("närvaro", "resultat", "analys", "aktivitet", "kurs", "ansökan", "enkät", "händelse", "målvärde", "ekonomi",
             "årsarbetare")
 CANONICAL = [e for c in unique_commands() if c.name in _STORING for e in c.examples]
-_DEFINITE = {"PKS": ("pks-mötet", "PKS-mötet", "pks"), "socialchefsnätverket": ("socialcheferna", "Socialchefsnätverket"),
-             "kommundirektörer": ("kommundirektörerna", "Kommundirektörerna", "kommundirektorer")}
-_DATES = {"2022-03-10": ("10/3", "10 mars", "den 10 mars", "10.3", "10:e mars"), "12/5": ("2022-05-12", "12 maj", "12.5"),
-          "idag": ("i dag", "2022-11-23", "23/11"), "12 maj": ("12/5", "den 12 maj", "12:e maj"),
-          "2022-04-05": ("5/4", "5 april", "den 5 april")}
+_DEFINITE = {
+    "PKS": ("pks-mötet", "PKS-mötet", "pks"),
+    "socialchefsnätverket": ("socialcheferna", "Socialchefsnätverket"),
+    "kommundirektörer": ("kommundirektörerna", "Kommundirektörerna", "kommundirektorer"),
+}
+_DATES = {
+    "2022-03-10": ("10/3", "10 mars", "den 10 mars", "10.3", "10:e mars"),
+    "12/5": ("2022-05-12", "12 maj", "12.5"),
+    "idag": ("i dag", "2022-11-23", "23/11"),
+    "12 maj": ("12/5", "den 12 maj", "12:e maj"),
+    "2022-04-05": ("5/4", "5 april", "den 5 april"),
+}
 _PERIODS = {"T2 2022": ("T2/2022", "2022 T2", "t2-2022", "T2"), "T1 2022": ("T1/2022", "t1 2022", "2022T1")}
 
 
@@ -369,7 +396,9 @@ def _stored(bot: Bot, message: str) -> str:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(variant=written_variant())
-def test_every_help_example_written_another_way_stores_the_same_entry(sample_bot: Bot, variant: tuple[str, str]) -> None:
+def test_every_help_example_written_another_way_stores_the_same_entry(
+    sample_bot: Bot, variant: tuple[str, str]
+) -> None:
     canonical, written = variant
     assert _stored(sample_bot, written) == _stored(sample_bot, canonical), written
 
@@ -377,7 +406,10 @@ def test_every_help_example_written_another_way_stores_the_same_entry(sample_bot
 def test_a_target_that_looks_like_a_year_is_read_as_the_value(sample_bot: Bot) -> None:
     assert "Målvärde för kurser" in say(sample_bot, "målvärde kurser 2050 2022")
     with db.session_scope(sample_bot.engine) as session:
-        assert facts.target_for(session, session.exec(select(Indicator).where(Indicator.code == "kurser")).one(), 2022) == 2050
+        assert (
+            facts.target_for(session, session.exec(select(Indicator).where(Indicator.code == "kurser")).one(), 2022)
+            == 2050
+        )
 
 
 def test_a_report_may_name_the_area_before_the_period(sample_bot: Bot) -> None:
@@ -385,9 +417,46 @@ def test_a_report_may_name_the_area_before_the_period(sample_bot: Bot) -> None:
     assert reply.accepted is not False and "T3 2018" in reply.text and reply.files, reply.text
 
 
-_WORDS = st.sampled_from(["PKS", "pks-mötet", "idag", "i måndags", "12", "av", "13", "alla", "utom", "Habo", "T3", "T2/2022",
-                          "2022", "²", "①", "-1", "%", "NaN", ":", "(", ")", "kr", ":-", "deltagare", "st", "beviljat",
-                          "avslag", "ytterligare", "5.11", "31/2", "2 147 483 648", "kvinnor", "män", "ja", "mer", "#"])
+_WORDS = st.sampled_from(
+    [
+        "PKS",
+        "pks-mötet",
+        "idag",
+        "i måndags",
+        "12",
+        "av",
+        "13",
+        "alla",
+        "utom",
+        "Habo",
+        "T3",
+        "T2/2022",
+        "2022",
+        "²",
+        "①",
+        "-1",
+        "%",
+        "NaN",
+        ":",
+        "(",
+        ")",
+        "kr",
+        ":-",
+        "deltagare",
+        "st",
+        "beviljat",
+        "avslag",
+        "ytterligare",
+        "5.11",
+        "31/2",
+        "2 147 483 648",
+        "kvinnor",
+        "män",
+        "ja",
+        "mer",
+        "#",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -78,8 +78,12 @@ def test_a_rejected_message_is_remembered_as_handled_too(bot: Bot) -> None:
 
 def test_the_same_message_delivered_twice_at_once_runs_once(small_plan_engine: Engine, bot: Bot) -> None:
     replies = []
-    threads = [threading.Thread(target=lambda: replies.append(bot.handle(said("närvaro PKS 2022-03-10 3 av 3", "ev-3", who="Ola Götesson"))))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(
+            target=lambda: replies.append(bot.handle(said("närvaro PKS 2022-03-10 3 av 3", "ev-3", who="Ola Götesson")))
+        )
+        for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -92,14 +96,20 @@ def slow_bot(engine: Engine, tmp_path: Path, sender: Recording, report_dir: Path
     return Bot(engine, Settings(report_dir=report_dir or tmp_path / "rapporter"), clock=lambda: NOW, sender=sender)
 
 
-def test_a_report_ordered_in_a_channel_is_acknowledged_at_once_and_lands_in_that_channel(small_plan_engine: Engine, tmp_path: Path) -> None:
+def test_a_report_ordered_in_a_channel_is_acknowledged_at_once_and_lands_in_that_channel(
+    small_plan_engine: Engine, tmp_path: Path
+) -> None:
     sender = Recording()
     bot = slow_bot(small_plan_engine, tmp_path, sender)
     ack = bot.handle(said("rapport T2 2022", "ev-10"))
     assert ack.text == "Jag bygger rapporten, den kommer här om en stund." and not ack.public
     bot.close()
     [result] = sender.sent
-    assert result.to == Address("console", "Maria Chef") and result.conversation == "C-ledning" and result.thread == "1700.1"
+    assert (
+        result.to == Address("console", "Maria Chef")
+        and result.conversation == "C-ledning"
+        and result.thread == "1700.1"
+    )
     assert result.public and "Rapporten byggs … klar" in result.text
     [file] = result.files
     assert file.path.suffix == ".docx" and file.path.is_file()
@@ -139,7 +149,9 @@ def test_a_slow_command_that_fails_tells_the_asker_to_try_again(small_plan_engin
         assert session.exec(select(SlowJob.state)).all() == ["failed"]
 
 
-def test_a_slow_command_cut_off_by_a_restart_is_reported_once_after_the_restart(small_plan_engine: Engine, tmp_path: Path) -> None:
+def test_a_slow_command_cut_off_by_a_restart_is_reported_once_after_the_restart(
+    small_plan_engine: Engine, tmp_path: Path
+) -> None:
     with db.session_scope(small_plan_engine) as session:
         maria = session.exec(select(Staff).where(Staff.name == "Maria Chef")).one()
         # What a process killed while building leaves behind.
@@ -196,7 +208,9 @@ def test_the_console_shows_a_reports_path_once_and_the_message_none(small_plan_e
     [file] = reply.files
     assert server_paths(reply.text, tmp_path) == []
     shown = console.render(reply)
-    assert shown.count(str(file.path)) == 1 and shown.endswith(f"  Fil: {file.path}"), "the console runs where the file is"
+    assert shown.count(str(file.path)) == 1 and shown.endswith(
+        f"  Fil: {file.path}"
+    ), "the console runs where the file is"
 
 
 def test_a_report_the_server_cannot_save_tells_the_asker_to_ask_an_admin_without_the_servers_folders(
@@ -205,7 +219,11 @@ def test_a_report_the_server_cannot_save_tells_the_asker_to_ask_an_admin_without
     blocked.write_text("en fil där rapportkatalogen skulle vara")
     bot = Bot(small_plan_engine, Settings(report_dir=blocked / "rapporter"), clock=lambda: NOW)
     reply = console.say(bot, "Maria Chef", "rapport T2 2022")
-    assert reply.accepted is False and reply.text.startswith("Rapporten kunde inte sparas på servern.") and "kontroll" in reply.text
+    assert (
+        reply.accepted is False
+        and reply.text.startswith("Rapporten kunde inte sparas på servern.")
+        and "kontroll" in reply.text
+    )
     assert server_paths(reply.text, tmp_path) == [] and not reply.files
 
 

@@ -145,7 +145,9 @@ def test_dates_before_2000_are_refused() -> None:
 
 def test_unreadable_date_gets_examples_of_what_works() -> None:
     message = problem(lambda: parse_date("nästa tisdag", TODAY))
-    assert message == "Förstår inte datumet ”nästa tisdag”. Skriv till exempel 2022-05-12, 12/5, 12 maj eller i måndags."
+    assert (
+        message == "Förstår inte datumet ”nästa tisdag”. Skriv till exempel 2022-05-12, 12/5, 12 maj eller i måndags."
+    )
 
 
 def test_missing_date_is_reported_as_missing() -> None:

@@ -63,7 +63,9 @@ def test_a_new_database_is_a_warning_that_kubot_fills_it_at_start(database_url: 
 def test_a_database_behind_the_newest_schema_says_to_upgrade(database_url: str, tmp_path: Path) -> None:
     engine = db.make_engine(database_url)
     db.upgrade(engine, "0008")
-    findings = check.run(Settings(database_url=database_url, report_dir=tmp_path / "r"), engine, today=TODAY, checkers=[])
+    findings = check.run(
+        Settings(database_url=database_url, report_dir=tmp_path / "r"), engine, today=TODAY, checkers=[]
+    )
     engine.dispose()
     assert only("schema", findings).level is Level.FAIL
     assert "kubot db upgrade" in only("schema", findings).fix
@@ -119,8 +121,11 @@ def _platform(reach: dict[str, Reach], *findings: check.Finding) -> check.Platfo
 def test_people_are_grouped_by_how_they_are_reached(small_plan_engine: Engine, tmp_path: Path) -> None:
     with db.session_scope(small_plan_engine) as session:
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email="maria@example.se"))  # type: ignore[call-overload]
-    reach = {"Liselotte Karlsson": Reach(True, "kopplad"), "Maria Chef": Reach(False, "finns i Slack men har inte skrivit till kubot än"),
-             "Ola Götesson": Reach(False, "ingen e-post i planen")}
+    reach = {
+        "Liselotte Karlsson": Reach(True, "kopplad"),
+        "Maria Chef": Reach(False, "finns i Slack men har inte skrivit till kubot än"),
+        "Ola Götesson": Reach(False, "ingen e-post i planen"),
+    }
     findings = check.run(Settings(report_dir=tmp_path / "r", public_url=None), small_plan_engine, today=TODAY,
                          checkers=[_platform(reach)])
     assert "✓ 1 person (Liselotte Karlsson) nås: Slack ✓ kopplad" in lines(findings, Level.OK)
@@ -164,19 +169,24 @@ def test_a_platform_with_a_failure_of_its_own_is_never_counted_as_reaching_anyon
 
 def test_a_report_folder_that_cannot_be_written_fails(small_plan_engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "fil").write_text("ingen katalog")
-    findings = check.run(Settings(report_dir=tmp_path / "fil" / "rapporter"), small_plan_engine, today=TODAY, checkers=[])
+    findings = check.run(
+        Settings(report_dir=tmp_path / "fil" / "rapporter"), small_plan_engine, today=TODAY, checkers=[]
+    )
     assert only("Rapportkatalogen", findings).line == (
         f"✗ Rapportkatalogen {tmp_path / 'fil' / 'rapporter'} går inte att skriva i (en del av sökvägen är en fil) – "
         "sätt KUBOT_REPORT_DIR till en katalog som kubot får skriva i")
 
 
-def test_a_report_folder_that_a_restart_throws_away_warns_when_a_platform_is_on(small_plan_engine: Engine,
-                                                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_folder_that_a_restart_throws_away_warns_when_a_platform_is_on(
+    small_plan_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     on = [_platform({})]
     relative = check.run(Settings(report_dir=Path("rapporter")), small_plan_engine, today=TODAY, checkers=on)
     assert only("Rapportkatalogen rapporter", relative).level is Level.WARN
-    heroku = check.run(Settings(report_dir=tmp_path / "rapporter", ephemeral_disk=True), small_plan_engine, today=TODAY, checkers=on)
+    heroku = check.run(
+        Settings(report_dir=tmp_path / "rapporter", ephemeral_disk=True), small_plan_engine, today=TODAY, checkers=on
+    )
     assert "KUBOT_REPORT_DIR" in only("Rapportkatalogen", heroku).fix
     kept = check.run(Settings(report_dir=tmp_path / "rapporter"), small_plan_engine, today=TODAY, checkers=[])
     assert only("Rapporterna sparas", kept).level is Level.OK
@@ -275,7 +285,9 @@ def test_kubot_check_exits_0_on_a_fresh_install_and_1_when_misconfigured(tmp_pat
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
     assert "✓ Databasen nås" in fresh.stdout and "– Slack är av" in fresh.stdout
     assert fresh.stdout.splitlines()[-1].startswith("Allt som behövs är på plats")
-    broken = subprocess.run(["kubot", "kontroll"], env={**env, "SLACK_BOT_TOKEN": "xoxb-1"}, capture_output=True, text=True, timeout=60)
+    broken = subprocess.run(
+        ["kubot", "kontroll"], env={**env, "SLACK_BOT_TOKEN": "xoxb-1"}, capture_output=True, text=True, timeout=60
+    )
     assert broken.returncode == 1
     assert "✗ Slack är halvt inställt: SLACK_SIGNING_SECRET saknas" in broken.stdout
     assert broken.stdout.splitlines()[-1].startswith("1 fel att rätta")
@@ -287,4 +299,3 @@ def test_an_administrator_asks_for_kontroll_in_chat(small_plan_engine: Engine, t
     assert "✓ Databasens schema är aktuellt" in reply and "Plan för" in reply
     refused = console.render(console.say(bot, "Liselotte Karlsson", "kontroll"))
     assert "Databasen" not in refused
-

@@ -16,7 +16,9 @@ def env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> str:
     return database_url
 
 
-def test_export_of_a_fresh_database_round_trips_through_import(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_of_a_fresh_database_round_trips_through_import(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = tmp_path / "plan.yaml", tmp_path / "again.yaml"
     assert main(["plan", "export", "--out", str(first)]) == 0
     assert main(["plan", "import", str(first)]) == 0
@@ -25,9 +27,14 @@ def test_export_of_a_fresh_database_round_trips_through_import(env: str, tmp_pat
     assert "Götesson" in first.read_text(encoding="utf-8")
 
 
-def test_importing_a_broken_plan_names_the_line_and_changes_nothing(env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_importing_a_broken_plan_names_the_line_and_changes_nothing(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "trasig.yaml"
-    broken.write_text((PLANS / "small.yaml").read_text(encoding="utf-8").replace("gäller_från: 2021", "gäller_från: tjugotjugoett"), encoding="utf-8")
+    broken.write_text(
+        (PLANS / "small.yaml").read_text(encoding="utf-8").replace("gäller_från: 2021", "gäller_från: tjugotjugoett"),
+        encoding="utf-8",
+    )
     assert main(["plan", "import", str(broken)]) == 1
     err = capsys.readouterr().err
     assert "trasig.yaml" in err and "rad 2, gäller_från: ska vara ett heltal" in err
@@ -40,7 +47,9 @@ def test_check_only_validates_without_writing(env: str, capsys: pytest.CaptureFi
     assert "planen är giltig" in capsys.readouterr().out
 
 
-def test_an_unreachable_database_gives_one_line_without_the_password(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_database_gives_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://kubot:hemligt@127.0.0.1:1/kubot")
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err.strip()
@@ -48,7 +57,9 @@ def test_an_unreachable_database_gives_one_line_without_the_password(monkeypatch
     assert "hemligt" not in err and len(err.splitlines()) == 1
 
 
-def test_a_sqlite_file_that_cannot_be_created_gives_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_sqlite_file_that_cannot_be_created_gives_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", "sqlite:////proc/kubot/kubot.db")
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err.strip()

@@ -22,7 +22,9 @@ from kubot.cli_errors import explain, guarded, log_to_file
 ADMIN = "Ola Götesson"
 
 
-def kubot(*args: str, env: dict[str, str], cwd: Path | None = None, **popen: object) -> subprocess.CompletedProcess[str]:
+def kubot(
+    *args: str, env: dict[str, str], cwd: Path | None = None, **popen: object
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kubot", *args], env=env, cwd=cwd, capture_output=True, text=True,
                           check=False, timeout=120, **popen)  # type: ignore[call-overload]
 
@@ -66,7 +68,9 @@ def test_argparse_outside_kubot_keeps_its_own_texts() -> None:
     assert argparse.ArgumentParser(prog="annat").format_help().startswith("usage: annat")
 
 
-@pytest.mark.parametrize("command", [["plan", "export"], ["outbox"], ["reminders", "--dry-run", "--date", "2022-09-01"]])
+@pytest.mark.parametrize(
+    "command", [["plan", "export"], ["outbox"], ["reminders", "--dry-run", "--date", "2022-09-01"]]
+)
 def test_output_closed_early_ends_without_a_traceback(env: dict[str, str], command: list[str]) -> None:
     # The reader goes away before kubot writes, as `kubot outbox | head` does when head is done.
     process = subprocess.Popen([sys.executable, "-m", "kubot", *command], env=env, stdout=subprocess.PIPE,
@@ -105,7 +109,9 @@ def test_a_full_sqlite_database_is_said_to_be_a_full_disk(tmp_path: Path) -> Non
     (lambda tmp: tmp, "är en katalog; ange en fil."),
     (lambda tmp: tmp / ("x" * 300 + ".yaml"), "Filnamnet är för långt"),
 ])
-def test_a_bad_out_file_is_one_swedish_line(env: dict[str, str], tmp_path: Path, make_out: object, expected: str) -> None:
+def test_a_bad_out_file_is_one_swedish_line(
+    env: dict[str, str], tmp_path: Path, make_out: object, expected: str
+) -> None:
     out = make_out(tmp_path)  # type: ignore[operator]
     done = kubot("plan", "export", "--out", str(out), env=env)
     assert done.returncode == 1 and expected in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -135,7 +141,9 @@ def test_an_unexpected_error_is_one_line_naming_the_log_which_has_the_traceback(
     assert "Traceback" in log.read_text(encoding="utf-8") and "finns inte" in log.read_text(encoding="utf-8")
 
 
-def test_a_setting_that_does_not_parse_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_setting_that_does_not_parse_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("KUBOT_TIMEZONE", "Mars/Olympus")
     assert main(["outbox"]) == 2
     err = capsys.readouterr().err.strip()
@@ -145,8 +153,11 @@ def test_a_setting_that_does_not_parse_is_one_line(monkeypatch: pytest.MonkeyPat
 def _read_only_mount_works(source: Path, target: Path) -> bool:
     if shutil.which("unshare") is None:
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount --bind {source} {target} && mount -o remount,bind,ro {target}"],
-                           capture_output=True, check=False)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount --bind {source} {target} && mount -o remount,bind,ro {target}"],
+        capture_output=True,
+        check=False,
+    )
     return probe.returncode == 0
 
 
@@ -198,9 +209,13 @@ def test_the_console_says_which_database_it_uses(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_chat_message_from_the_command_line_does_not_load_the_report_stack(env: dict[str, str]) -> None:
-    probe = ("import sys; from kubot.cli import main; main(['say', '--as', sys.argv[1], 'närvaro PKS 2022-05-12 12 av 13']); "
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'docx'}), "
-             "sorted(m for m in sys.modules if m.startswith('kubot.report')))")
-    done = subprocess.run([sys.executable, "-c", probe, ADMIN], env=env, capture_output=True, text=True, check=False, timeout=120)
+    probe = (
+        "import sys; from kubot.cli import main; main(['say', '--as', sys.argv[1], 'närvaro PKS 2022-05-12 12 av 13']);"
+        " print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'docx'}), sorted(m for m in sys.modules"
+        " if m.startswith('kubot.report')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, ADMIN], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[] []"

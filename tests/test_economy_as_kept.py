@@ -48,9 +48,20 @@ IN_SEPTEMBER = datetime(2022, 9, 12, 9, 0, tzinfo=UTC)
 
 # The organisation's own sheet, in the order it prints Table 1. Kvarvarande is typed where the
 # organisation carries the remainder and left blank where the remainder is a result.
-HEADER = ["Område", "Ingående balans 2022", "Erhållna medel 2022", "Disponibla medel 2022", "Budget 2022", "Utfall 2022-08-31",
-          "Utbetalt till kommunerna 2022-08-31", "Kvarvarande medel 2022-08-31", "Redovisat resultat 2022-08-31",
-          "Kommunerna", "Staten", "Övriga"]
+HEADER = [
+    "Område",
+    "Ingående balans 2022",
+    "Erhållna medel 2022",
+    "Disponibla medel 2022",
+    "Budget 2022",
+    "Utfall 2022-08-31",
+    "Utbetalt till kommunerna 2022-08-31",
+    "Kvarvarande medel 2022-08-31",
+    "Redovisat resultat 2022-08-31",
+    "Kommunerna",
+    "Staten",
+    "Övriga",
+]
 SHEET: list[list[object]] = [
     HEADER,
     ["FoUrum social välfärd och hälso- och sjukvård", 150_000, 40_000, 190_000, 60_000, 22_423, 20_457, 147_120, None,
@@ -71,14 +82,25 @@ SHEET: list[list[object]] = [
 ECONOMY_SECTION = {
     "rubriker": {"ingående medel": "Ingående balans", "budget förbrukning": "Budget", "utfall förbrukning": "Utfall"},
     "rader": [
-        {"område": "social", "fotnot": "Av kvarvarande medel är huvuddelen statliga medel för barn och unga samt psykiatri."},
+        {
+            "område": "social",
+            "fotnot": "Av kvarvarande medel är huvuddelen statliga medel för barn och unga samt psykiatri.",
+        },
         {"område": "kosta", "finansiering": {"övriga": 100}},
-        {"område": "change", "finansiering": {"staten": 100}, "fotnot": "Finansieras av medel från ESF och betalas ut i efterskott."},
+        {
+            "område": "change",
+            "finansiering": {"staten": 100},
+            "fotnot": "Finansieras av medel från ESF och betalas ut i efterskott.",
+        },
         {"område": "utbildning", "finansiering": {"kommunerna": 100}},
         {"område": "fritid", "finansiering": {"kommunerna": 90, "staten": 10}},
         {"område": "miljo", "finansiering": {"kommunerna": 80, "övriga": 20}},
         {"område": "ombud"},
-        {"område": "kurs", "kvarvarande": "tom", "fotnot": "Disponibla medel är deltagaravgifter som finansierar verksamheten."},
+        {
+            "område": "kurs",
+            "kvarvarande": "tom",
+            "fotnot": "Disponibla medel är deltagaravgifter som finansierar verksamheten.",
+        },
         {"område": "stab", "kvarvarande": "tom"},
     ],
     "delsummor": [{"rubrik": "Varav projektverksamhet", "områden": ["kosta", "change"]}],
@@ -127,7 +149,9 @@ def _plain(text: str) -> str:
 
 
 def _tables(path: Path) -> list[list[list[str]]]:
-    return [[[_plain(cell.text) for cell in row.cells] for row in table.rows] for table in docx.Document(str(path)).tables]
+    return [
+        [[_plain(cell.text) for cell in row.cells] for row in table.rows] for table in docx.Document(str(path)).tables
+    ]
 
 
 def _table(path: Path, caption_start: str) -> list[list[str]]:
@@ -137,7 +161,9 @@ def _table(path: Path, caption_start: str) -> list[list[str]]:
     tables = iter(document.tables)
     found = False
     for child in body.iterchildren():
-        if child.tag.endswith("}p") and _plain("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))).startswith(caption_start):
+        if child.tag.endswith("}p") and _plain(
+            "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+        ).startswith(caption_start):
             found = True
         elif child.tag.endswith("}tbl"):
             table = next(tables)
@@ -158,14 +184,23 @@ def test_a_typed_kvarvarande_that_ignores_the_payout_is_named_by_row_and_nothing
     rows[10][7] = 209_345  # and the sum it printed
     rows[13][8] = -1_485  # an accumulated result that does not add up
     before = _entries(bot)
-    assert main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", rows)), "--per", "2022-08-31", "--as", ADMIN]) == 1
+    assert (
+        main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", rows)), "--per", "2022-08-31", "--as", ADMIN])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "ingenting importerades (3 fel)" in err
-    assert "rad 14, kolumn I (Redovisat resultat 2022-08-31), Ackumulerat underskott 2022-08-31: ackumulerat resultat −1 485 " \
-           "stämmer inte med det kubot räknar fram: −1 585." in err
-    assert ("rad 2, kolumn H (Kvarvarande medel 2022-08-31), FoUrum social välfärd och hälso- och sjukvård: kvarvarande medel "
-            "167 577 stämmer inte med det kubot räknar fram = disponibla medel − utfall förbrukning − utbetalt till kommunerna: "
-            "147 120. Rätta raden i filen; kubot skriver inte över den.") in err
+    assert (
+        "rad 14, kolumn I (Redovisat resultat 2022-08-31), Ackumulerat underskott 2022-08-31: ackumulerat resultat −1"
+        " 485 stämmer inte med det kubot räknar fram: −1 585."
+        in err
+    )
+    assert (
+        "rad 2, kolumn H (Kvarvarande medel 2022-08-31), FoUrum social välfärd och hälso- och sjukvård: kvarvarande"
+        " medel 167 577 stämmer inte med det kubot räknar fram = disponibla medel − utfall förbrukning − utbetalt till"
+        " kommunerna: 147 120. Rätta raden i filen; kubot skriver inte över den."
+        in err
+    )
     assert "rad 11, kolumn H (Kvarvarande medel 2022-08-31), Summa: kvarvarande medel 209 345 stämmer inte" in err
     assert "187 390" in err, "the sum of the carried remainders, as published"
     assert _entries(bot) == before
@@ -180,10 +215,15 @@ def test_a_subtotal_row_the_plan_does_not_name_is_refused_not_stored(
     with db.session_scope(engine) as session:
         apply(session, loading.load(_plan_2022(section=None)), origin(session, ADMIN))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    assert main(["import", "ekonomi", str(_sheet(tmp_path / "e.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN]) == 1
+    assert (
+        main(["import", "ekonomi", str(_sheet(tmp_path / "e.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN]) == 1
+    )
     err = capsys.readouterr().err
     assert "rad 12, kolumn A (Område)" in err and "Varav projektverksamhet" in err, err
-    assert "rad 13: ”Underskott från tidigare år” – skriv i planen under ekonomi vilket område" in err and "tidigare_år: stab" in err
+    assert (
+        "rad 13: ”Underskott från tidigare år” – skriv i planen under ekonomi vilket område" in err
+        and "tidigare_år: stab" in err
+    )
     assert "rad 8, kolumn H (Kvarvarande medel 2022-08-31), Personligt ombud" not in err, "the rows themselves add up"
 
 
@@ -204,7 +244,10 @@ def test_the_plans_economy_section_is_checked_and_comes_back_on_export() -> None
 def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisation_keeps_them(
         year_2022: tuple[Bot, Settings], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bot, settings = year_2022
-    assert main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN]) == 0
+    assert (
+        main(["import", "ekonomi", str(_sheet(tmp_path / "ekonomi.xlsx", SHEET)), "--per", "2022-08-31", "--as", ADMIN])
+        == 0
+    )
     assert "Registrerat #" in capsys.readouterr().out, "the Summa and Varav rows add up and are not stored as areas"
 
     # Chat on 30 August corrects the earlier years' result: the accounts' date 31 August is accepted
@@ -212,13 +255,23 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
     reply = _say(bot, "ekonomi Ledning och stab 2022-08-31: tidigare -1 200")
     assert reply.accepted, reply.text
     refused = _say(bot, "ekonomi Ledning och stab 2022-09-30: tidigare -1 200")
-    assert not refused.accepted and "till och med 2022-08-31" in refused.text and "ekonomi Skola 2022-08-31" in refused.text
+    assert (
+        not refused.accepted
+        and "till och med 2022-08-31" in refused.text
+        and "ekonomi Skola 2022-08-31" in refused.text
+    )
 
     # Staff: employment forms and financers in one message; sums that differ are refused with both sums.
     wrong = _say(bot, "årsarbetare 2022: tillsvidare 30,5 visstid 9,5 tjänsteköp 9,13 kommunerna 29,48 externt 19,00")
     assert not wrong.accepted and "49,13 per anställningsform men 48,48 per finansiär" in wrong.text, wrong.text
-    reply = _say(bot, "årsarbetare 2022: tillsvidare 30,5 visstid 9,5 tjänsteköp 9,13 varav finansierade av kommunerna 29,48 och externt 19,65")
-    assert reply.accepted and "finansierade av kommunerna 29,48, externt finansierade 19,65 – summa 49,13" in reply.text, reply.text
+    reply = _say(
+        bot,
+        "årsarbetare 2022: tillsvidare 30,5 visstid 9,5 tjänsteköp 9,13 varav finansierade av kommunerna 29,48 och"
+        " externt 19,65",
+    )
+    assert (
+        reply.accepted and "finansierade av kommunerna 29,48, externt finansierade 19,65 – summa 49,13" in reply.text
+    ), reply.text
 
     report = console.say(Bot(bot.engine, settings, clock=lambda: IN_SEPTEMBER), ADMIN, "rapport T2 2022")
     assert report.files, report.text
@@ -226,9 +279,18 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
 
     # Table 1, as the organisation prints it: its own headers with year and date, rows in its order.
     accounts = _table(path, "Redovisning i tkr per 2022-08-31")
-    assert accounts[0] == ["Område", "Ingående balans 2022", "Erhållna medel 2022", "Disponibla medel 2022", "Budget 2022",
-                           "Utfall 2022-08-31", "Utbetalt till kommunerna 2022-08-31", "Kvarvarande medel 2022-08-31",
-                           "Varav statliga", "Redovisat resultat 2022-08-31"]
+    assert accounts[0] == [
+        "Område",
+        "Ingående balans 2022",
+        "Erhållna medel 2022",
+        "Disponibla medel 2022",
+        "Budget 2022",
+        "Utfall 2022-08-31",
+        "Utbetalt till kommunerna 2022-08-31",
+        "Kvarvarande medel 2022-08-31",
+        "Varav statliga",
+        "Redovisat resultat 2022-08-31",
+    ]
     assert [row[0] for row in accounts[1:]] == [
         "FoUrum social välfärd och hälso- och sjukvård *", "KOSTA", "CHANGE **", "FoUrum utbildning", "FoUrum fritid",
         "Miljösamverkan Jönköpings län", "Personligt ombud", "Kurs och konferens ***", "Ledning och stab", "Summa",
@@ -237,12 +299,17 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
     social = table["FoUrum social välfärd och hälso- och sjukvård *"]
     assert social[:7] == ["150 000", "40 000", "190 000", "60 000", "22 423", "20 457", "147 120"], \
         "kvarvarande = disponibla − utfall − utbetalt: 147 120 as published, not 167 577"
-    assert table["Kurs och konferens ***"][6] == "" and table["Kurs och konferens ***"][8] == "15", "a result, not earmarked money"
+    assert (
+        table["Kurs och konferens ***"][6] == "" and table["Kurs och konferens ***"][8] == "15"
+    ), "a result, not earmarked money"
     assert table["Ledning och stab"][6] == "" and table["Ledning och stab"][8] == "−500"
     assert table["Summa"] == ["176 000", "78 300", "254 300", "97 300", "44 955", "22 440", "187 390", "", "−485"], \
         "the published sum of kvarvarande medel, 187 390 (kubot printed 209 345)"
     assert table["Varav projektverksamhet"][:7] == ["3 000", "20 000", "23 000", "18 000", "10 500", "1 983", "10 517"]
-    assert table["Underskott från tidigare år"][8] == "−1 200" and table["Ackumulerat underskott 2022-08-31"][8] == "−1 685"
+    assert (
+        table["Underskott från tidigare år"][8] == "−1 200"
+        and table["Ackumulerat underskott 2022-08-31"][8] == "−1 685"
+    )
     text = "\n".join(_plain(p.text) for p in docx.Document(str(path)).paragraphs)
     assert "* FoUrum social välfärd och hälso- och sjukvård: Av kvarvarande medel är huvuddelen statliga medel" in text
     assert "** CHANGE: Finansieras av medel från ESF och betalas ut i efterskott." in text
@@ -253,8 +320,24 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
     assert financing[0] == ["Område", "Länets kommuner", "Staten", "Övriga", "Total finansiering",
                             "Andel kommunerna", "Andel staten", "Andel övriga"]
     shares = _rows(financing)
-    assert shares["FoUrum social välfärd och hälso- och sjukvård"] == ["100 000", "80 000", "10 000", "190 000", "53 %", "42 %", "5 %"]
-    assert shares["FoUrum fritid"] == ["1 395", "155", "0", "1 550", "90 %", "10 %", "0 %"], "the plan's split of 1 550 tkr"
+    assert shares["FoUrum social välfärd och hälso- och sjukvård"] == [
+        "100 000",
+        "80 000",
+        "10 000",
+        "190 000",
+        "53 %",
+        "42 %",
+        "5 %",
+    ]
+    assert shares["FoUrum fritid"] == [
+        "1 395",
+        "155",
+        "0",
+        "1 550",
+        "90 %",
+        "10 %",
+        "0 %",
+    ], "the plan's split of 1 550 tkr"
     assert shares["KOSTA"] == ["0", "0", "12 000", "12 000", "0 %", "0 %", "100 %"]
     assert shares["Summa"] == ["116 695", "108 155", "22 250", "247 100", "47 %", "44 %", "9 %"]
     assert shares["Varav projektverksamhet"] == ["0", "11 000", "12 000", "23 000", "0 %", "48 %", "52 %"]
@@ -269,26 +352,69 @@ def test_t2_2022_economy_and_staff_from_the_sheet_and_chat_print_as_the_organisa
     assert "Kurs och konferens" not in _rows(balance), "a result, not a balance"
 
     # §2.2.1: the staff sentence and table.
-    assert "Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." in text
+    assert (
+        "Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." in text
+    )
     staff = _table(path, "Antal årsarbetare per anställningsform och finansiär 2022")
-    assert staff == [["År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa", "Finansierade av kommunerna",
-                      "Externt finansierade"], ["2022", "9,13", "30,50", "9,50", "49,13", "29,48", "19,65"]]
+    assert staff == [
+        [
+            "År/anställningsform",
+            "Tjänsteköp",
+            "Tillsvidare",
+            "Visstid",
+            "Summa",
+            "Finansierade av kommunerna",
+            "Externt finansierade",
+        ],
+        ["2022", "9,13", "30,50", "9,50", "49,13", "29,48", "19,65"],
+    ]
 
 
 def test_the_annual_report_2018_prints_bilaga_2_with_its_blanks_and_the_accumulated_result() -> None:
     """Bilaga 2 of Verksamhetsberättelse 2018 (seed 001) as computed figures; the published slip named."""
-    rules = economy.Layout(rows=(economy.RowRule("social"), economy.RowRule("change", carried=False), economy.RowRule("miljo"),
-                                 economy.RowRule("kurs", carried=False), economy.RowRule("stab", carried=False)))
+    rules = economy.Layout(
+        rows=(
+            economy.RowRule("social"),
+            economy.RowRule("change", carried=False),
+            economy.RowRule("miljo"),
+            economy.RowRule("kurs", carried=False),
+            economy.RowRule("stab", carried=False),
+        )
+    )
     day = date(2018, 12, 31)
-    rows = economy.ordered([
-        economy.AreaEconomy("social", day, {"ingående medel": 35_367, "erhållna medel": 30_378, "utfall förbrukning": 20_408}),
-        economy.AreaEconomy("change", day, {"erhållna medel": 5_449, "utfall förbrukning": 5_038}),
-        economy.AreaEconomy("miljo", day, {"ingående medel": 190, "erhållna medel": 800, "utfall förbrukning": 938}),
-        economy.AreaEconomy("kurs", day, {"erhållna medel": 4_559, "utfall förbrukning": 4_544, "redovisat resultat": 15}),
-        economy.AreaEconomy("stab", day, {"erhållna medel": 6_159, "utfall förbrukning": 6_964, "redovisat resultat": -751,
-                                          "tidigare års resultat": 936}),
-    ], rules, {})
-    assert [row.remaining for row in rows] == [45_337, None, 52, None, None], "Change, Kurs o konferens and Ledning blank"
+    rows = economy.ordered(
+        [
+            economy.AreaEconomy(
+                "social", day, {"ingående medel": 35_367, "erhållna medel": 30_378, "utfall förbrukning": 20_408}
+            ),
+            economy.AreaEconomy("change", day, {"erhållna medel": 5_449, "utfall förbrukning": 5_038}),
+            economy.AreaEconomy(
+                "miljo", day, {"ingående medel": 190, "erhållna medel": 800, "utfall förbrukning": 938}
+            ),
+            economy.AreaEconomy(
+                "kurs", day, {"erhållna medel": 4_559, "utfall förbrukning": 4_544, "redovisat resultat": 15}
+            ),
+            economy.AreaEconomy(
+                "stab",
+                day,
+                {
+                    "erhållna medel": 6_159,
+                    "utfall förbrukning": 6_964,
+                    "redovisat resultat": -751,
+                    "tidigare års resultat": 936,
+                },
+            ),
+        ],
+        rules,
+        {},
+    )
+    assert [row.remaining for row in rows] == [
+        45_337,
+        None,
+        52,
+        None,
+        None,
+    ], "Change, Kurs o konferens and Ledning blank"
     assert economy.total(rows, "kvarvarande medel") == 45_389
     # Published: "Ackumulerat överskott 2018-12-31 … 199". −736 + 936 is 200; the 199 comes from the kronor
     # (−736 257 + 936 000 = 199 743) cut off instead of rounded. kubot adds the tkr it was given.
@@ -299,8 +425,19 @@ def test_the_csv_sheet_with_a_date_column_and_the_old_headers_still_imports(
         year_2022: tuple[Bot, Settings], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ekonomi.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, delimiter=";").writerows([
-            ["Område", "Datum", "Ingående medel", "Erhållna medel", "Utfall förbrukning", "Utbetalt", "Kvarvarande medel"],
-            ["social", "2022-08-31", "150 000", "40 000", "22 423", "20 457", "147 120"]])
+        csv.writer(handle, delimiter=";").writerows(
+            [
+                [
+                    "Område",
+                    "Datum",
+                    "Ingående medel",
+                    "Erhållna medel",
+                    "Utfall förbrukning",
+                    "Utbetalt",
+                    "Kvarvarande medel",
+                ],
+                ["social", "2022-08-31", "150 000", "40 000", "22 423", "20 457", "147 120"],
+            ]
+        )
     assert main(["import", "ekonomi", str(path), "--as", ADMIN]) == 0, capsys.readouterr().err
     assert "kvarvarande medel 147 120 tkr" in capsys.readouterr().out

@@ -32,7 +32,12 @@ def test_a_typed_result_is_judged_with_the_rule_and_numbers_that_decided_it(sess
     result(session, "arbetsmiljo", 68)
     verdict = judge(session).indicator("arbetsmiljo")
     assert verdict is not None
-    assert (verdict.status, verdict.status_rule, verdict.value, verdict.target) == (Status.PARTLY, "högre-delvis", 68, 90)
+    assert (verdict.status, verdict.status_rule, verdict.value, verdict.target) == (
+        Status.PARTLY,
+        "högre-delvis",
+        68,
+        90,
+    )
     assert "Resultatet 68 % når inte målvärdet 90 % men minst 60 % av det." in verdict.explanation
     assert verdict.inputs["status"]["delvis_från"] == 0.6
 
@@ -125,7 +130,9 @@ def test_two_pks_meetings_below_target_raise_an_early_warning(session: Session) 
                                today=date(2022, 11, 23), present_count=count)
     warnings = judge(session).warnings
     assert [(w.code, w.rule) for w in warnings] == [("pks", "närvaro-under-mål-två-möten")]
-    assert warnings[0].text == "PKS: närvaron var under målvärdet 80 % två möten i rad (67 % och 67 %, senast 2022-05-01)."
+    assert (
+        warnings[0].text == "PKS: närvaron var under målvärdet 80 % två möten i rad (67 % och 67 %, senast 2022-05-01)."
+    )
 
 
 def test_snapshots_are_kept_so_two_runs_can_be_compared(session: Session) -> None:
@@ -142,4 +149,7 @@ def test_snapshots_are_kept_so_two_runs_can_be_compared(session: Session) -> Non
 def test_what_a_person_owes_comes_from_the_due_verdicts(session: Session) -> None:
     lise = origin(session, "Liselotte Karlsson").actor
     assert lise is not None and lise.id is not None
-    assert [v.code for v in owed.owed_verdicts(judge(session), owed.Whose(person=lise.id))] == ["brukarrev", "handlaggningstid"]
+    assert [v.code for v in owed.owed_verdicts(judge(session), owed.Whose(person=lise.id))] == [
+        "brukarrev",
+        "handlaggningstid",
+    ]

@@ -90,4 +90,9 @@ def test_timestamp_refuses_a_naive_datetime_whose_zone_is_unknown() -> None:
 
 
 def test_a_name_ending_in_s_x_or_z_takes_no_genitive_s() -> None:
-    assert [formatting.genitive(n) for n in ("Maria Chef", "Lars", "Max", "Inez")] == ["Maria Chefs", "Lars", "Max", "Inez"]
+    assert [formatting.genitive(n) for n in ("Maria Chef", "Lars", "Max", "Inez")] == [
+        "Maria Chefs",
+        "Lars",
+        "Max",
+        "Inez",
+    ]

@@ -30,7 +30,9 @@ def problems(session: Session, kind: Any, chat: Any, report: Any) -> list[str]:
     found = []
     if not kind.name:
         found.append("no name")
-    if not kind.tables or not all(isinstance(t, type) and issubclass(t, SQLModel) and hasattr(t, "__table__") for t in kind.tables):
+    if not kind.tables or not all(
+        isinstance(t, type) and issubclass(t, SQLModel) and hasattr(t, "__table__") for t in kind.tables
+    ):
         found.append("no tables")
     commands: tuple[Command, ...] = getattr(chat, "COMMANDS", ())
     names = {c.name for c in commands}
@@ -64,7 +66,11 @@ def problems(session: Session, kind: Any, chat: Any, report: Any) -> list[str]:
                 found.append(f"{source.key}: form {source.form!r} is none of the kind's")
                 continue
             fields = {f.id for f in form.build(session, actor, date(2022, 9, 1), source.prefill(ask))}
-            found += [f"{source.key}: prefills {key!r}, no field of its form" for key in source.prefill(ask) if key not in fields]
+            found += [
+                f"{source.key}: prefills {key!r}, no field of its form"
+                for key in source.prefill(ask)
+                if key not in fields
+            ]
     return found
 
 
@@ -106,6 +112,8 @@ def test_the_forms_and_the_commands_are_gathered_from_the_registry() -> None:
     for kind in kinds.KINDS:
         for command in kinds.chat_half(kind).COMMANDS:
             assert COMMANDS[command.name] is command
-    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {"rapport", "koppla", "frånvarande"}
-
-
+    assert set(forms.known()) == {s.kind for k in kinds.KINDS for s in kinds.chat_half(k).FORMS} | {
+        "rapport",
+        "koppla",
+        "frånvarande",
+    }

@@ -28,7 +28,9 @@ def test_an_empty_database_is_migrated_to_the_newest_schema(database_url: str) -
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(engine: Engine) -> None:
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), SQLModel.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), SQLModel.metadata
+        )
     assert differences == []
 
 
@@ -43,7 +45,9 @@ def test_starting_on_an_existing_database_keeps_its_records(database_url: str) -
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
         assert len(session.exec(select(Attendance)).all()) == 1
-        assert len(session.exec(select(PlanVersion)).all()) == 1, "the sample plan is loaded only into an empty database"
+        assert (
+            len(session.exec(select(PlanVersion)).all()) == 1
+        ), "the sample plan is loaded only into an empty database"
 
 
 def test_downgrade_and_upgrade_again_leaves_a_working_schema(engine: Engine) -> None:
@@ -72,8 +76,13 @@ def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(da
     db.upgrade(engine, "0016")
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO handledmessage (platform, message_id, accepted, reply, handled_at) VALUES "
-                                "('slack', 'händelse:Ev1', true, 'Registrerat #7', :at), ('teams', 'a-1', NULL, 'Hej', :at)"), {"at": at})
+        connection.execute(
+            text(
+                "INSERT INTO handledmessage (platform, message_id, accepted, reply, handled_at) VALUES "
+                "('slack', 'händelse:Ev1', true, 'Registrerat #7', :at), ('teams', 'a-1', NULL, 'Hej', :at)"
+            ),
+            {"at": at},
+        )
         waiting = {"user": "U0LISE", "text": "saknas", "channel": "D0DM", "message_id": "händelse:Ev2"}
         connection.execute(text("INSERT INTO inbox (platform, payload, received_at) VALUES ('slack', :payload, :at)"),
                            {"payload": json.dumps(waiting), "at": at})
@@ -81,12 +90,20 @@ def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(da
         if staff_id is None:  # a database without a plan: a person to remind
             connection.execute(text("INSERT INTO staff (name, role, title, active) VALUES ('Ola', 'admin', '', true)"))
             staff_id = connection.execute(text("SELECT id FROM staff")).scalar()
-        connection.execute(text("INSERT INTO dispatch (key, kind, recipient_id, stage, text, actions, platform, problem, created_at) "
-                                "VALUES ('påminnelse:1:2026-T3:10', 'påminnelse', :staff, '10', 'Påminnelse', '[]', '', '', :at)"),
-                           {"staff": staff_id, "at": at})
-        connection.execute(text("INSERT INTO sentmessage (key, platform, address, claimed_at, sent_at) VALUES "
-                                "('påminnelse:1:2026-T3:10', 'slack', 'U0OLA', :at, :at), ('jobb:3', 'console', 'Ola', :at, NULL)"),
-                           {"at": at})
+        connection.execute(
+            text(
+                "INSERT INTO dispatch (key, kind, recipient_id, stage, text, actions, platform, problem, created_at) "
+                "VALUES ('påminnelse:1:2026-T3:10', 'påminnelse', :staff, '10', 'Påminnelse', '[]', '', '', :at)"
+            ),
+            {"staff": staff_id, "at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sentmessage (key, platform, address, claimed_at, sent_at) VALUES "
+                "('påminnelse:1:2026-T3:10', 'slack', 'U0OLA', :at, :at), ('jobb:3', 'console', 'Ola', :at, NULL)"
+            ),
+            {"at": at},
+        )
     db.upgrade(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"inbound", "dispatch"} <= tables and not {"inbox", "handledmessage", "sentmessage"} & tables
@@ -97,7 +114,11 @@ def test_the_ledgers_migration_carries_handled_waiting_and_sent_messages_over(da
         assert inbound["händelse:Ev2"].payload == waiting and inbound["händelse:Ev2"].handled_at is None
         sent = {row.key: row for row in session.exec(select(Dispatch))}
         assert sent["påminnelse:1:2026-T3:10"].claimed_at == at and sent["påminnelse:1:2026-T3:10"].delivered_at == at
-        assert sent["jobb:3"].recipient_id is None and sent["jobb:3"].claimed_at == at and sent["jobb:3"].delivered_at is None
+        assert (
+            sent["jobb:3"].recipient_id is None
+            and sent["jobb:3"].claimed_at == at
+            and sent["jobb:3"].delivered_at is None
+        )
     db.downgrade(engine, "0016")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM handledmessage")).scalar() == 2

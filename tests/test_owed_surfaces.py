@@ -49,7 +49,9 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Set
                 period = Period(year, tertial)
                 if deadlines.deadline_for(session, period) is None:
                     due = date(year + (tertial == 3), month, day)
-                    deadlines.set_deadline(session, origin=Origin(None, "test"), period=period, due_on=due, today=date(year, 1, 2))
+                    deadlines.set_deadline(
+                        session, origin=Origin(None, "test"), period=period, due_on=due, today=date(year, 1, 2)
+                    )
         session.commit()
     yield engine, settings
     engine.dispose()
@@ -107,7 +109,14 @@ def _slack(blocks: list[dict[str, Any]]) -> tuple[list[str], int]:
 def _teams(card: dict[str, Any]) -> tuple[list[str], int]:
     texts = [item["text"] for container in card["body"] if container["type"] == "Container"
              for item in container["items"] if item["type"] == "TextBlock"]
-    more = next((int(m.group(1)) for block in card["body"] if block["type"] == "TextBlock" and (m := MORE.search(block["text"]))), 0)
+    more = next(
+        (
+            int(m.group(1))
+            for block in card["body"]
+            if block["type"] == "TextBlock" and (m := MORE.search(block["text"]))
+        ),
+        0,
+    )
     codes = [text.split(" – ")[0] for text in texts]
     return codes, len(codes) + more
 
@@ -131,7 +140,9 @@ def _report_items(monkeypatch: pytest.MonkeyPatch, data: gather.ReportData, snap
 
     with monkeypatch.context() as patch:
         patch.setattr(parts.Context, "miss", spy)
-        content.build(data, snapshot, content.Request(snapshot.period, area), made_at=datetime.combine(day, time(9), UTC))
+        content.build(
+            data, snapshot, content.Request(snapshot.period, area), made_at=datetime.combine(day, time(9), UTC)
+        )
     return Counter(what for what in noted if what.startswith(("resultat för ”", "status för aktiviteten ”")))
 
 
@@ -171,7 +182,9 @@ def test_every_surface_lists_the_same_owed_items_for_every_person_on_every_day(
             for period in sorted(periods, key=lambda p: (p.year, p.tertial)):
                 snapshot = cached(session, period, today=day)
                 data = gather.load(session, period, day)
-                unassigned = [p for p in planned if p.kind == "ej-ansvarig" and p.period == period and p.recipient_id == editor.id]
+                unassigned = [
+                    p for p in planned if p.kind == "ej-ansvarig" and p.period == period and p.recipient_id == editor.id
+                ]
                 by_person: dict[int, list[str]] = {}
                 for person in people:
                     listed = _chat(bot, session, person.name, f"saknas {period.code}")
@@ -182,21 +195,31 @@ def test_every_surface_lists_the_same_owed_items_for_every_person_on_every_day(
                     found = owed.of_person(session, person.id, period, day)
                     assert found is not None
                     surfaces["Teams card"] = _teams(cards.owed_card(period, found[1]))
-                    reminders = [p for p in planned if p.kind == "påminnelse" and p.period == period and p.recipient_id == person.id]
+                    reminders = [
+                        p
+                        for p in planned
+                        if p.kind == "påminnelse" and p.period == period and p.recipient_id == person.id
+                    ]
                     if reminders:
                         surfaces["reminder"] = _reminder(reminders[0].message.text)
                     elif listed and period in {p.period for p in planned if p.kind == "påminnelse"}:
                         pytest.fail(f"{person.name} owes {len(listed)} for {period.code} on {day} but got no reminder")
                     for surface, (codes, total) in surfaces.items():
-                        assert codes == listed[:len(codes)] and total == len(listed), \
-                            f"{surface} for {person.name}, {period.code} on {day}: {codes} (of {total}) vs saknas {listed}"
+                        assert codes == listed[: len(codes)] and total == len(listed), (
+                            f"{surface} for {person.name}, {period.code} on {day}: {codes} (of {total}) vs saknas"
+                            f" {listed}"
+                        )
                     walked["person-days"] += 1
                 # An area's `saknas` and the area's report list the same items; so do the organisation's
                 # report and what everyone (or, without a responsible, nobody) owes for its own goals.
                 verdicts = {v.code: v for v in (*snapshot.indicators, *snapshot.activities)}
                 for area in top_areas:
                     listed = _chat(bot, session, editor.name, f"saknas {area} {period.code}")
-                    assert _report_items(monkeypatch, data, snapshot, area, day) == _noted(snapshot, listed), (area, period, day)
+                    assert _report_items(monkeypatch, data, snapshot, area, day) == _noted(snapshot, listed), (
+                        area,
+                        period,
+                        day,
+                    )
                 own = [c for codes in by_person.values() for c in codes if verdicts[c].area is None]
                 nobodys = [v.code for v in owed.owed_verdicts(snapshot) if v.area is None and v.responsible_id is None]
                 if unassigned:

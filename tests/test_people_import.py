@@ -26,8 +26,11 @@ def _people(engine: Engine) -> dict[str, tuple[str | None, str, str, list[str]]]
     with Session(engine) as session:
         found = {}
         for person in session.exec(select(Staff)):
-            areas = session.exec(select(Area.code).join(StaffArea, StaffArea.area_id == Area.id)  # type: ignore[arg-type]
-                                 .where(StaffArea.staff_id == person.id)).all()
+            areas = session.exec(
+                select(Area.code)
+                .join(StaffArea, StaffArea.area_id == Area.id)  # type: ignore[arg-type]
+                .where(StaffArea.staff_id == person.id)
+            ).all()
             found[person.name] = (person.email, person.role, person.title, sorted(areas))
         return found
 
@@ -45,7 +48,12 @@ def test_a_csv_from_hr_sets_e_mail_areas_role_and_adds_new_people(small_plan_eng
                     "Anna Nykvist;anna.nykvist@rjl.se;Social välfärd;chef;\n", encoding="utf-8")
     imported = _import(small_plan_engine, path)
     people = _people(small_plan_engine)
-    assert people["Liselotte Karlsson"] == ("liselotte.karlsson@rjl.se", "personal", "utvecklingsledare", ["missbruk", "social"])
+    assert people["Liselotte Karlsson"] == (
+        "liselotte.karlsson@rjl.se",
+        "personal",
+        "utvecklingsledare",
+        ["missbruk", "social"],
+    )
     assert people["Maria Chef"][0] == "maria.chef@rjl.se" and people["Maria Chef"][1] == "chef"
     assert people["Maria Chef"][3] == [], "an empty area cell clears the areas"
     assert people["Anna Nykvist"][:2] == ("anna.nykvist@rjl.se", "chef")
@@ -106,7 +114,9 @@ def test_the_import_is_journaled_and_says_how_to_change_it_back(small_plan_engin
             journal.undo(session, entry_id=entry_id, origin=Origin(admin, "console"))
 
 
-def test_a_plan_file_without_e_mail_keeps_the_addresses_and_counts_new_ones(small_plan_engine: Engine, tmp_path: Path) -> None:
+def test_a_plan_file_without_e_mail_keeps_the_addresses_and_counts_new_ones(
+    small_plan_engine: Engine, tmp_path: Path
+) -> None:
     (tmp_path / "a.csv").write_text("namn;e-post\nMaria Chef;maria@rjl.se\n", encoding="utf-8")
     _import(small_plan_engine, tmp_path / "a.csv")
     small = (PLANS / "small.yaml").read_text(encoding="utf-8")
@@ -126,11 +136,15 @@ def test_kubot_import_personer_prints_the_summary_or_the_problems(tmp_path: Path
            "KUBOT_LOG_FILE": str(tmp_path / "kubot.log")}
     good = tmp_path / "personal.csv"
     good.write_text("namn;e-post\nOla Götesson;ola.gotesson@rjl.se\n", encoding="utf-8")
-    done = subprocess.run(["kubot", "import", "personer", str(good)], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["kubot", "import", "personer", str(good)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "1 e-postadresser tillagda" in done.stdout
     bad = tmp_path / "fel.csv"
     bad.write_text("namn;e-post\nOla Götesson;ola\n", encoding="utf-8")
-    refused = subprocess.run(["kubot", "import", "personer", str(bad)], env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        ["kubot", "import", "personer", str(bad)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode == 1
     assert "fel.csv: ingenting importerades (1 fel)" in refused.stderr and "rad 2, kolumn 2 (e-post)" in refused.stderr

@@ -98,7 +98,9 @@ def test_export_then_import_gives_back_the_same_plan(small_plan_engine: Engine) 
 def test_per_year_targets_survive_the_round_trip(small_plan_engine: Engine) -> None:
     with db.session_scope(small_plan_engine) as session:
         targets = session.exec(
-            select(IndicatorTarget.year, IndicatorTarget.value).join(Indicator).where(Indicator.code == "nojd-samverkan")
+            select(IndicatorTarget.year, IndicatorTarget.value)
+            .join(Indicator)
+            .where(Indicator.code == "nojd-samverkan")
         ).all()
         assert sorted(targets) == [(2021, 100.0), (2022, 95.0)]
         assert "2022: 95" in plan_export.dump(session)
@@ -108,8 +110,11 @@ def test_next_years_plan_does_not_rewrite_last_years(small_plan_engine: Engine) 
     next_year = (
         SMALL.replace("gäller_från: 2021", "gäller_från: 2023")
         .replace("Närvaro vid PKS sammanträden, målvärde: 80", "Närvaro vid PKS sammanträden, målvärde: 85")
-        .replace("          - {kod: brukarrev, namn: Genomförda brukarrevisioner, enhet: antal, målvärde: 5, mätning: tertial, ansvarig: Liselotte Karlsson}\n",
-                 "          - {kod: brukarinfl, namn: Brukarinflytande, enhet: janej, målvärde: 1}\n")
+        .replace(
+            "          - {kod: brukarrev, namn: Genomförda brukarrevisioner, enhet: antal, målvärde: 5, mätning:"
+            " tertial, ansvarig: Liselotte Karlsson}\n",
+            "          - {kod: brukarinfl, namn: Brukarinflytande, enhet: janej, målvärde: 1}\n",
+        )
     )
     with db.session_scope(small_plan_engine) as session:
         importing.apply(session, loading.load(next_year), Origin(None, "test"))

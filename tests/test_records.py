@@ -187,7 +187,10 @@ def test_activity_status_is_echoed_with_its_comment(session: Session) -> None:
     recorded = log_activity_status(session, origin=origin(session, "Ola Götesson"), activity_code="pks-moten",
                                            state=ActivityState.PROBLEMS, reported_on=date(2022, 5, 2),
                                            comment="två av fem genomförda")
-    assert recorded.entry.summary == "Aktivitet pks-moten ”PKS sammanträden” 2022-05-02: pågår med problem – två av fem genomförda"
+    assert (
+        recorded.entry.summary
+        == "Aktivitet pks-moten ”PKS sammanträden” 2022-05-02: pågår med problem – två av fem genomförda"
+    )
 
 
 def _changes(session: Session, entry_id: int) -> list[Change]:

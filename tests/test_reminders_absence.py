@@ -42,14 +42,19 @@ def test_an_absence_is_echoed_with_its_days_journaled_with_who_and_undone_with_a
     bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 12, 1), time(10, 0)))
     reply = console.say(bot, LISELOTTE, "frånvarande 20/12–6/1")
     assert reply.accepted is True
-    assert reply.text == ("Registrerat #3: Liselotte Karlsson frånvarande onsdag 2023-12-20 – lördag 2024-01-06 (18 dagar). "
-                          "Dina påminnelser som faller då kommer måndag 2024-01-08, första arbetsdagen efter; kan en deadline "
-                          "inte vänta så länge får chefen veta vad som saknas.\nÅngra med: ångra 3")
+    assert (
+        reply.text
+        == "Registrerat #3: Liselotte Karlsson frånvarande onsdag 2023-12-20 – lördag 2024-01-06 (18 dagar). "
+        "Dina påminnelser som faller då kommer måndag 2024-01-08, första arbetsdagen efter; kan en deadline "
+        "inte vänta så länge får chefen veta vad som saknas.\nÅngra med: ångra 3"
+    )
     with Session(t2) as session:
         entry = session.exec(select(Entry).where(Entry.kind == "frånvaro")).one()
         actor = session.get(Staff, entry.actor_id)
     assert actor is not None and actor.name == LISELOTTE and entry.channel == "console" and entry.created_at is not None
-    assert console.say(bot, LISELOTTE, "ångra").text.startswith("Ångrat #3: Liselotte Karlsson frånvarande 2023-12-20–2024-01-06")
+    assert console.say(bot, LISELOTTE, "ångra").text.startswith(
+        "Ångrat #3: Liselotte Karlsson frånvarande 2023-12-20–2024-01-06"
+    )
     assert console.say(bot, LISELOTTE, "frånvarande 2023-12-20 till 2024-01-06").text.startswith(
         "Registrerat #4: Liselotte Karlsson frånvarande onsdag 2023-12-20 – lördag 2024-01-06")
 
@@ -105,11 +110,15 @@ def test_a_reminder_that_cannot_wait_for_the_return_goes_to_the_manager_once(t2:
         ("2023-09-08 08:30", "påminnelse", "före-5"),
     ], "nothing while she is away"
     handovers = [(when, who) for when, kind, who, _ in sent(t2) if kind == "frånvaro"]
-    assert handovers == [("2023-09-14 08:30", "Maria Chef")], "her manager hears it once, at the first reminder she misses"
+    assert handovers == [
+        ("2023-09-14 08:30", "Maria Chef")
+    ], "her manager hears it once, at the first reminder she misses"
     with db.session_scope(t2) as session:
         [text] = [m.text for m in outbox.messages(session, "Maria Chef") if "frånvarande" in m.text]
-    assert text.startswith("Hej Maria! Liselotte Karlsson är frånvarande till fredag 2023-09-22, och rapporten för T2 2023 "
-                           "(januari–augusti) ska vara klar fredag 2023-09-15, om 1 arbetsdag. Det här saknas från hen (1):")
+    assert text.startswith(
+        "Hej Maria! Liselotte Karlsson är frånvarande till fredag 2023-09-22, och rapporten för T2 2023 "
+        "(januari–augusti) ska vara klar fredag 2023-09-15, om 1 arbetsdag. Det här saknas från hen (1):"
+    )
     assert "• brukarrev – Genomförda brukarrevisioner\n    skriv: resultat brukarrev <värde> T2 2023" in text
 
 
@@ -122,14 +131,19 @@ def test_undoing_the_absence_brings_the_reminders_back(t2: Engine) -> None:
     })
     assert [(when, kind, who) for when, kind, who, _ in sent(t2) if who in (LISELOTTE, "Maria Chef")] == [
         ("2023-09-01 08:30", "frånvaro", "Maria Chef"),  # away until after the deadline: her manager hears of it
-        ("2023-09-12 07:00", "påminnelse", LISELOTTE),  # undone on the 11th: the reminder due then comes at the next run
+        (
+            "2023-09-12 07:00",
+            "påminnelse",
+            LISELOTTE,
+        ),  # undone on the 11th: the reminder due then comes at the next run
         ("2023-09-14 08:30", "påminnelse", LISELOTTE),
     ]
 
 
 def slack_days(engine: Engine, slack: FakeSlack, days: list[date], monkeypatch: pytest.MonkeyPatch,
                capsys: pytest.CaptureFixture[str], database_url: str) -> list[tuple[date, str, str, list[str]]]:
-    """`kubot worker --once` at 08:30 on each day with Slack set up: what was posted, by day, channel, text and buttons."""
+    """`kubot worker --once` at 08:30 on each day with Slack set up: what was posted, by day, channel, text and
+    buttons."""
     link(engine, "Ola Götesson", "slack", "U0OLA")
     link(engine, "Maria Chef", "slack", "U0MARIA")
     posted: list[tuple[date, str, str, list[str]]] = []
@@ -146,17 +160,27 @@ def slack_days(engine: Engine, slack: FakeSlack, days: list[date], monkeypatch: 
     return posted
 
 
-WORKING_DAYS = [date(2023, 8, 28) + timedelta(days=n) for n in range(30) if (date(2023, 8, 28) + timedelta(days=n)).weekday() < 5]
+WORKING_DAYS = [
+    date(2023, 8, 28) + timedelta(days=n) for n in range(30) if (date(2023, 8, 28) + timedelta(days=n)).weekday() < 5
+]
 
 
 def test_in_slack_nothing_reaches_her_while_she_is_away_and_the_reminder_comes_the_day_she_is_back(
         t2: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         database_url: str) -> None:
     away(t2, "frånvarande 31/8–5/9")
-    posted = slack_days(t2, slack, [d for d in WORKING_DAYS if d <= date(2023, 9, 8)], monkeypatch, capsys, database_url)
+    posted = slack_days(
+        t2, slack, [d for d in WORKING_DAYS if d <= date(2023, 9, 8)], monkeypatch, capsys, database_url
+    )
     assert [(day, text.split("\n")[0]) for day, channel, text, _ in posted if channel == "U0LISE"] == [
-        (date(2023, 9, 6), "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 7 arbetsdagar."),
-        (date(2023, 9, 8), "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 5 arbetsdagar."),
+        (
+            date(2023, 9, 6),
+            "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 7 arbetsdagar.",
+        ),
+        (
+            date(2023, 9, 8),
+            "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 5 arbetsdagar.",
+        ),
     ]
     assert (date(2023, 9, 1), "U0OLA") in [(day, channel) for day, channel, _, _ in posted], "the others as usual"
     assert not any(channel == "U0MARIA" for _, channel, _, _ in posted), "it could wait: her manager hears nothing"
@@ -168,9 +192,15 @@ def test_in_slack_her_manager_gets_the_hand_over_once_when_the_deadline_cannot_w
     away(t2, "frånvarande 11/9–22/9")
     days = [d for d in WORKING_DAYS if date(2023, 9, 1) <= d <= date(2023, 9, 19)]
     posted = slack_days(t2, slack, days, monkeypatch, capsys, database_url)
-    assert [day for day, channel, _, _ in posted if channel == "U0LISE"] == [date(2023, 9, 1), date(2023, 9, 8)], "nothing while she is away"
+    assert [day for day, channel, _, _ in posted if channel == "U0LISE"] == [
+        date(2023, 9, 1),
+        date(2023, 9, 8),
+    ], "nothing while she is away"
     to_maria = [(day, text, buttons) for day, channel, text, buttons in posted if channel == "U0MARIA"]
-    assert [day for day, _, _ in to_maria] == [date(2023, 9, 14), date(2023, 9, 18)], "the hand-over, then the escalation"
+    assert [day for day, _, _ in to_maria] == [
+        date(2023, 9, 14),
+        date(2023, 9, 18),
+    ], "the hand-over, then the escalation"
     (_, handover, buttons), (_, escalation, _) = to_maria
     assert handover.startswith("Hej Maria! Liselotte Karlsson är frånvarande till fredag 2023-09-22, och rapporten för "
                                "T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 1 arbetsdag.")
@@ -182,14 +212,24 @@ def test_in_slack_her_manager_gets_the_hand_over_once_when_the_deadline_cannot_w
 def test_my_reminders_show_the_one_moved_to_my_return_and_the_one_my_manager_gets(t2: Engine) -> None:
     away(t2, "frånvarande 31/8–5/9")
     echo = away(t2, "frånvarande 12/9–22/9")
-    assert "\nDeadline för T2 2023 är fredag 2023-09-15, innan du är tillbaka, så din chef får veta vad som saknas från dig.\n" in echo
+    assert (
+        "\nDeadline för T2 2023 är fredag 2023-09-15, innan du är tillbaka, så din chef får veta vad som saknas från"
+        " dig.\n"
+        in echo
+    )
     bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 8, 21), time(10, 0)))
     listed = console.say(bot, LISELOTTE, "påminnelser").text
     assert "kommer fredag 2023-09-01" not in listed, "she is away then"
-    assert "  kommer onsdag 2023-09-06 kl. 08:30: påminnelse första arbetsdagen efter frånvaro, deadline 2023-09-15\n" in listed
+    assert (
+        "  kommer onsdag 2023-09-06 kl. 08:30: påminnelse första arbetsdagen efter frånvaro, deadline 2023-09-15\n"
+        in listed
+    )
     assert "  kommer fredag 2023-09-08 kl. 08:30: 5 arbetsdagar före deadline 2023-09-15\n" in listed
-    assert ("  ingen torsdag 2023-09-14 kl. 08:30 (1 arbetsdag före deadline 2023-09-15): du är frånvarande och deadline "
-            "kan inte vänta, så din chef får veta vad som saknas\n") in listed
+    assert (
+        "  ingen torsdag 2023-09-14 kl. 08:30 (1 arbetsdag före deadline 2023-09-15): du är frånvarande och deadline "
+        "kan inte vänta, så din chef får veta vad som saknas\n"
+        in listed
+    )
 
 
 def test_an_absence_that_every_deadline_outlasts_says_nothing_about_the_manager(t2: Engine) -> None:

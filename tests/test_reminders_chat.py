@@ -38,7 +38,9 @@ def test_not_my_task_tells_the_admin_what_and_is_journaled(t2: Engine) -> None:
         assert notice.delivered_at is not None
         [text] = [m.text for m in outbox.messages(session, "Ola Götesson") if m.key == notice.key]
         assert session.exec(select(Entry.kind).where(Entry.kind == "inte min uppgift")).one()
-    assert text.startswith("Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2023:\n• brukarrev")
+    assert text.startswith(
+        "Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2023:\n• brukarrev"
+    )
 
 
 def test_saying_not_my_task_twice_sends_the_admin_one_notice(t2: Engine) -> None:
@@ -54,7 +56,9 @@ def test_saying_not_my_task_twice_sends_the_admin_one_notice(t2: Engine) -> None
         notices = [m.text for m in outbox.messages(session, "Ola Götesson") if "inte är hens uppgift" in m.text]
         assert len(session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all()) == 1, "journaled once"
         claimed = session.exec(select(Dispatch).where(Dispatch.kind == "inte-min")).all()
-    assert len(notices) == 1 and [n.delivered_at is not None for n in claimed] == [True], "one notice in the outbound ledger"
+    assert len(notices) == 1 and [n.delivered_at is not None for n in claimed] == [
+        True
+    ], "one notice in the outbound ledger"
 
 
 def test_snooze_is_journaled_and_can_be_undone(t2: Engine) -> None:
@@ -66,13 +70,18 @@ def test_snooze_is_journaled_and_can_be_undone(t2: Engine) -> None:
     send(t2, at(date(2023, 9, 11)))
     with db.session_scope(t2) as session:
         assert len(session.exec(select(Snooze)).all()) == 1
-        assert [d.stage for d in session.exec(select(Dispatch))] == ["före-5", "före-5"], "an undone snooze sends nothing extra"
+        assert [d.stage for d in session.exec(select(Dispatch))] == [
+            "före-5",
+            "före-5",
+        ], "an undone snooze sends nothing extra"
 
 
 def test_snooze_without_any_deadline_says_so(small_plan_engine: Engine) -> None:
     bot = Bot(small_plan_engine, Settings(), clock=lambda: FIRST_REMINDER)
     reply = console.say(bot, "Liselotte Karlsson", "påminn imorgon")
-    assert reply.accepted is False and reply.text.startswith("Ingen rapport har påminnelser igång eller på väg just nu.")
+    assert reply.accepted is False and reply.text.startswith(
+        "Ingen rapport har påminnelser igång eller på väg just nu."
+    )
 
 
 def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch,
@@ -100,12 +109,20 @@ def test_the_console_shows_unread_messages_once_at_start(t2: Engine, database_ur
     assert "Till Liselotte" not in capsys.readouterr().out, "read messages are no longer unread"
 
 
-def test_the_only_administrator_saying_not_my_task_is_told_there_is_nobody_to_tell_and_nothing_is_sent(t2: Engine) -> None:
+def test_the_only_administrator_saying_not_my_task_is_told_there_is_nobody_to_tell_and_nothing_is_sent(
+    t2: Engine,
+) -> None:
     bot = Bot(t2, Settings(), clock=lambda: at(date(2023, 9, 1), time(9, 0)))
     reply = console.say(bot, "Ola Götesson", "inte min uppgift T2 2023")
     assert reply.accepted is None
-    assert reply.text == ("Det finns ingen annan administratör att meddela att narvaro-pks, arbetsmiljo, pks-moten för T2 2023 "
-                          "inte är din uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna "
-                          "till rätt person.")
+    assert (
+        reply.text
+        == "Det finns ingen annan administratör att meddela att narvaro-pks, arbetsmiljo, pks-moten för T2 2023 "
+        "inte är din uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna "
+        "till rätt person."
+    )
     with db.session_scope(t2) as session:
-        assert session.exec(select(Dispatch)).all() == [] and session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all() == []
+        assert (
+            session.exec(select(Dispatch)).all() == []
+            and session.exec(select(Entry).where(Entry.kind == "inte min uppgift")).all() == []
+        )

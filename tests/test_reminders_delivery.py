@@ -73,9 +73,12 @@ def test_a_platform_switched_off_on_purpose_lets_the_worker_run_and_the_admin_he
     code, out, _ = worker(monkeypatch, capsys, database_url, KUBOT_PLATFORMS_OFF="slack")
     assert code == 0
     # No platform is on, so the console outbox is the mailbox: Ola's three, Maria's one and Ola's list.
-    assert ("5 aktuella, 5 nya, 0 levererade, 5 i konsolens utkorg (ingen chattplattform är inställd; läs dem med kubot outbox), "
-            "1 person nåddes inte (Liselotte Karlsson: Slack är avstängt med avsikt (KUBOT_PLATFORMS_OFF)); "
-            "administratörerna har fått en lista.") in out
+    assert (
+        "5 aktuella, 5 nya, 0 levererade, 5 i konsolens utkorg (ingen chattplattform är inställd; läs dem med kubot"
+        " outbox), 1 person nåddes inte (Liselotte Karlsson: Slack är avstängt med avsikt (KUBOT_PLATFORMS_OFF));"
+        " administratörerna har fått en lista."
+        in out
+    )
     with Session(t2) as session:
         boxes = {m.key: m for m in outbox.messages(session)}
     assert not any(m.address == "Liselotte Karlsson" for m in boxes.values()), "linked to Slack: there or not at all"
@@ -104,14 +107,27 @@ def test_people_slack_cannot_reach_are_listed_to_the_admin_in_one_slack_message_
     [posted] = slack.of("chat.postMessage")
     assert posted.params["channel"] == "U0OLA", "Ola's reminder, summaries and the list in one message"
     notice = posted.params["text"]
-    assert "\n".join([
-        "2 personer kunde inte nås, så de har inte fått sina meddelanden från kubot:",
-        "• Liselotte Karlsson (påminnelse): inte kopplad i Slack (har inte skrivit till kubot där).",
-        "    Gör så här: be hen skriva till kubot i Slack en gång (då känns hen igen på e-postadressen i planen), "
-        "eller koppla hen med ”koppla @användare Namn”.",
-        "• Maria Chef (chefens sammanställning): har ingen e-post i planen, så varken Slack eller Teams kan känna igen hen.",
-        "    Gör så här: lägg till e-post: för hen i planen (kubot plan export, skriv in e-post:, kubot plan import) "
-        "eller koppla hen med ”koppla @användare Namn”."]) in notice
+    assert (
+        "\n".join(
+            [
+                "2 personer kunde inte nås, så de har inte fått sina meddelanden från kubot:",
+                "• Liselotte Karlsson (påminnelse): inte kopplad i Slack (har inte skrivit till kubot där).",
+                (
+                    "    Gör så här: be hen skriva till kubot i Slack en gång (då känns hen igen på e-postadressen i"
+                    " planen), eller koppla hen med ”koppla @användare Namn”."
+                ),
+                (
+                    "• Maria Chef (chefens sammanställning): har ingen e-post i planen, så varken Slack eller Teams kan"
+                    " känna igen hen."
+                ),
+                (
+                    "    Gör så här: lägg till e-post: för hen i planen (kubot plan export, skriv in e-post:, kubot"
+                    " plan import) eller koppla hen med ”koppla @användare Namn”."
+                ),
+            ]
+        )
+        in notice
+    )
     with Session(t2) as session:
         assert session.exec(select(OutboxMessage)).all() == [], "with Slack on, nothing goes to the console outbox"
     code, out, _ = worker(monkeypatch, capsys, database_url, at=f"{ESCALATION_DAY.isoformat()}T09:00", **env)
@@ -127,12 +143,18 @@ def test_a_message_slack_refuses_is_not_counted_delivered_and_goes_out_on_the_ne
         session.exec(update(Staff).where(col(Staff.name) != "Liselotte Karlsson").values(active=False))
     slack.outside.add("U0LISE")
     code, out, _ = worker(monkeypatch, capsys, database_url, at="2023-09-01T08:30", **env)
-    assert code == 0 and "1 aktuella, 1 nya, 0 levererade, 1 tog plattformen inte emot (försöks igen vid nästa körning)" in out
+    assert (
+        code == 0
+        and "1 aktuella, 1 nya, 0 levererade, 1 tog plattformen inte emot (försöks igen vid nästa körning)" in out
+    )
     assert [d.delivered_at for d in ledger(t2)] == [None]
     slack.outside.clear()
     code, out, _ = worker(monkeypatch, capsys, database_url, at="2023-09-01T09:00", **env)
     assert code == 0 and "1 aktuella, 0 nya, 1 levererade." in out
-    assert [c.params["channel"] for c in slack.of("chat.postMessage")] == ["U0LISE", "U0LISE"], "refused once, then taken"
+    assert [c.params["channel"] for c in slack.of("chat.postMessage")] == [
+        "U0LISE",
+        "U0LISE",
+    ], "refused once, then taken"
 
 
 def test_kubot_outbox_says_it_is_the_mailbox_only_without_a_chat_platform(

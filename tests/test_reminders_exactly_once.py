@@ -64,12 +64,16 @@ def outbox_keys(engine: Engine) -> Counter[str]:
 
 def ledger(engine: Engine) -> tuple[int, int]:
     with Session(engine) as session:
-        return (session.exec(select(func.count()).select_from(Dispatch)).one(),
-                session.exec(select(func.count()).select_from(Dispatch).where(Dispatch.delivered_at.is_not(None))).one())  # type: ignore[union-attr]
+        return (
+            session.exec(select(func.count()).select_from(Dispatch)).one(),
+            session.exec(select(func.count()).select_from(Dispatch).where(Dispatch.delivered_at.is_not(None))).one(),
+        )  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("after_delivery", [False, True], ids=["crash-before-delivery", "crash-after-delivery"])
-def test_a_crash_in_the_middle_of_a_batch_then_a_restart_delivers_each_message_once(t2: Engine, after_delivery: bool) -> None:
+def test_a_crash_in_the_middle_of_a_batch_then_a_restart_delivers_each_message_once(
+    t2: Engine, after_delivery: bool
+) -> None:
     settings, now = Settings(), at(ESCALATION_DAY)
     with pytest.raises(Crash):
         delivery.send_due(t2, settings, CrashingSender(t2, crash_at=2, after_delivery=after_delivery), now=now)
@@ -133,15 +137,20 @@ def _worker(database_url: str, *args: str) -> subprocess.Popen[str]:
 def test_kubot_worker_once_catches_up_and_a_second_run_sends_nothing_new(t2: Engine, database_url: str) -> None:
     first = _worker(database_url, "--once", "--at", "2023-09-18T08:30")
     assert first.wait(60) == 0, first.stdout.read() if first.stdout else ""
-    assert ("Påminnelser 2023-09-18 08:30: 5 aktuella, 5 nya, 0 levererade, 5 i konsolens utkorg (ingen chattplattform är inställd; "
-            "läs dem med kubot outbox).") in (first.stdout.read() if first.stdout else "")
+    assert (
+        "Påminnelser 2023-09-18 08:30: 5 aktuella, 5 nya, 0 levererade, 5 i konsolens utkorg (ingen chattplattform är"
+        " inställd; läs dem med kubot outbox)."
+        in (first.stdout.read() if first.stdout else "")
+    )
     again = _worker(database_url, "--once", "--at", "2023-09-18T09:00")
     assert again.wait(60) == 0
     assert "5 aktuella, 0 nya, 0 levererade." in (again.stdout.read() if again.stdout else "")
     assert sorted(outbox_keys(t2).values()) == [1] * 3, "one message to each of the three"
 
 
-def test_kubot_worker_runs_its_scheduler_with_jobs_in_the_database_and_keeps_a_second_worker_out(t2: Engine, database_url: str) -> None:
+def test_kubot_worker_runs_its_scheduler_with_jobs_in_the_database_and_keeps_a_second_worker_out(
+    t2: Engine, database_url: str
+) -> None:
     running = _worker(database_url)
     try:
         assert running.stdout is not None
@@ -158,25 +167,37 @@ def test_kubot_worker_runs_its_scheduler_with_jobs_in_the_database_and_keeps_a_s
         second = _worker(database_url, "--once")
         assert second.wait(60) == 1, "a run that could not do its work says so in its exit code"
         said = second.stdout.read() if second.stdout else ""
-        assert "En annan kubot worker" in said and "håller låset" in said and "Den här körningen (--once) gjorde ingenting." in said
+        assert (
+            "En annan kubot worker" in said
+            and "håller låset" in said
+            and "Den här körningen (--once) gjorde ingenting." in said
+        )
     finally:
         running.send_signal(signal.SIGTERM)
         assert running.wait(30) == 0
     assert "kubot worker har stannat." in (running.stdout.read() if running.stdout else "")
     after = _worker(database_url, "--once", "--at", "2023-08-01T08:30")
-    assert after.wait(60) == 0 and "En annan" not in (after.stdout.read() if after.stdout else ""), "the lock was released"
+    assert after.wait(60) == 0 and "En annan" not in (
+        after.stdout.read() if after.stdout else ""
+    ), "the lock was released"
 
 
 @pytest.mark.postgres
-def test_a_worker_killed_mid_batch_on_postgresql_and_restarted_delivers_each_reminder_once(t2: Engine, database_url: str) -> None:
+def test_a_worker_killed_mid_batch_on_postgresql_and_restarted_delivers_each_reminder_once(
+    t2: Engine, database_url: str
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("holds a row lock that only PostgreSQL gives per row")
     # An open transaction holding the second reminder's key makes the worker stop right there,
     # after it has claimed the first: exactly the middle of a batch.
     blocker = t2.connect()
-    blocker.execute(text("INSERT INTO dispatch (key, kind, recipient_id, stage, text, actions, platform, problem, created_at) "
-                         "SELECT :key, 'x', id, '', '', '[]', '', '', now() FROM staff WHERE name = 'Liselotte Karlsson'"),
-                    {"key": delivery.key("påminnelse", 2, Period(2023, 2), "före-10")})
+    blocker.execute(
+        text(
+            "INSERT INTO dispatch (key, kind, recipient_id, stage, text, actions, platform, problem, created_at) "
+            "SELECT :key, 'x', id, '', '', '[]', '', '', now() FROM staff WHERE name = 'Liselotte Karlsson'"
+        ),
+        {"key": delivery.key("påminnelse", 2, Period(2023, 2), "före-10")},
+    )
     victim = _worker(database_url, "--once", "--at", "2023-09-01T08:30")
     try:
         deadline = wall.monotonic() + 30
@@ -193,7 +214,9 @@ def test_a_worker_killed_mid_batch_on_postgresql_and_restarted_delivers_each_rem
     restarted = _worker(database_url, "--once", "--at", "2023-09-01T08:31")
     assert restarted.wait(60) == 0
     keys = outbox_keys(t2)
-    assert sorted(keys) == ["påminnelse:1:2023-T2:före-10", "påminnelse:2:2023-T2:före-10"] and set(keys.values()) == {1}
+    assert sorted(keys) == ["påminnelse:1:2023-T2:före-10", "påminnelse:2:2023-T2:före-10"] and set(keys.values()) == {
+        1
+    }
     assert ledger(t2) == (2, 2)
 
 
@@ -205,6 +228,8 @@ def test_two_workers_on_one_postgresql_database_send_each_reminder_once(t2: Engi
     codes = [w.wait(60) for w in workers]
     said = [w.stdout.read() if w.stdout else "" for w in workers]
     assert 0 in codes, said
-    assert all(code == 0 or (code == 1 and "håller låset" in text) for code, text in zip(codes, said, strict=True)), said
+    assert all(
+        code == 0 or (code == 1 and "håller låset" in text) for code, text in zip(codes, said, strict=True)
+    ), said
     keys = outbox_keys(t2)
     assert len(keys) == 3 and set(keys.values()) == {1}

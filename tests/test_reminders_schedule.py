@@ -41,7 +41,10 @@ def test_lead_times_skip_weekends_and_swedish_holidays() -> None:
 
 
 def test_reminders_go_out_at_0830_swedish_time_in_summer_and_winter() -> None:
-    summer, winter = schedule.deadline_slots(date(2023, 9, 15), PLAN)[0], schedule.deadline_slots(date(2024, 1, 12), PLAN)[0]
+    summer, winter = (
+        schedule.deadline_slots(date(2023, 9, 15), PLAN)[0],
+        schedule.deadline_slots(date(2024, 1, 12), PLAN)[0],
+    )
     assert (summer.send_at.astimezone(UTC).hour, summer.send_at.astimezone(STOCKHOLM).strftime("%H:%M")) == (6, "08:30")
     assert (winter.send_at.astimezone(UTC).hour, winter.send_at.astimezone(STOCKHOLM).strftime("%H:%M")) == (7, "08:30")
 
@@ -76,7 +79,9 @@ def test_setting_a_deadline_in_chat_echoes_it_with_the_reminder_days_and_can_be_
     assert reply.startswith("✓ Registrerat #2: Deadline för T2 2023 (januari–augusti): 2023-09-15 (tidigare: ingen)")
     assert "Påminnelser till de ansvariga: 2023-09-01, 2023-09-08, 2023-09-14 kl. 08:30; " \
            "efter deadline får cheferna en sammanställning 2023-09-18." in reply
-    assert say(bot, "deadline T2 2023 2023-09-22").startswith("✓ Registrerat #3: Deadline för T2 2023 (januari–augusti): 2023-09-22 (tidigare: 2023-09-15)")
+    assert say(bot, "deadline T2 2023 2023-09-22").startswith(
+        "✓ Registrerat #3: Deadline för T2 2023 (januari–augusti): 2023-09-22 (tidigare: 2023-09-15)"
+    )
     assert say(bot, "ångra 3").startswith("✓ Ångrat #3")
     with db.session_scope(bot.engine) as session:
         from kubot.deadlines import deadline_for
@@ -98,7 +103,9 @@ def test_a_deadline_on_a_weekend_is_accepted_with_a_note(bot: Bot) -> None:
     ("deadline T4 2023 2023-12-01", "”T4 2023” är ingen period"),
     ("deadline T2 2023 15 september", "Skriv deadline som ÅÅÅÅ-MM-DD"),
 ])
-def test_a_deadline_in_the_past_or_before_the_period_ends_is_refused_with_why_and_nothing_is_stored(bot: Bot, message: str, why: str) -> None:
+def test_a_deadline_in_the_past_or_before_the_period_ends_is_refused_with_why_and_nothing_is_stored(
+    bot: Bot, message: str, why: str
+) -> None:
     reply = say(bot, message)
     assert reply.startswith("✗ ") and why in reply, reply
     with db.session_scope(bot.engine) as session:
@@ -106,11 +113,15 @@ def test_a_deadline_in_the_past_or_before_the_period_ends_is_refused_with_why_an
 
 
 def test_only_administrators_set_deadlines(bot: Bot) -> None:
-    assert say(bot, "deadline T2 2023 2023-09-15", "Liselotte Karlsson").startswith("✗ ”deadline” kan bara administratörer")
+    assert say(bot, "deadline T2 2023 2023-09-15", "Liselotte Karlsson").startswith(
+        "✗ ”deadline” kan bara administratörer"
+    )
 
 
 SMALL = (PLANS / "small.yaml").read_text(encoding="utf-8")
-WITH_DEADLINES = SMALL.replace("kommuner:\n", "rapporttider:\n  T1 2023: 2023-05-15\n  T2 2023: 2023-09-15\nkommuner:\n", 1)
+WITH_DEADLINES = SMALL.replace(
+    "kommuner:\n", "rapporttider:\n  T1 2023: 2023-05-15\n  T2 2023: 2023-09-15\nkommuner:\n", 1
+)
 
 
 def test_deadlines_in_the_plan_file_are_imported_journaled_and_exported_again(engine: Engine) -> None:
@@ -123,11 +134,15 @@ def test_deadlines_in_the_plan_file_are_imported_journaled_and_exported_again(en
     with db.session_scope(engine) as session:
         assert plan_export.dump(session) == exported
         entries = session.exec(select(Entry.summary).where(Entry.kind == "deadline")).all()
-        assert entries == ["Rapporttider från planen: T1 2023 2023-05-15, T2 2023 2023-09-15"], "an unchanged import records nothing new"
+        assert entries == [
+            "Rapporttider från planen: T1 2023 2023-05-15, T2 2023 2023-09-15"
+        ], "an unchanged import records nothing new"
 
 
 def test_a_plan_file_deadline_before_its_period_ends_names_the_line() -> None:
     with pytest.raises(schema.PlanFileError) as caught:
         loading.load(WITH_DEADLINES.replace("T2 2023: 2023-09-15", "T2 2023: 2023-08-15"), "plan.yaml")
     [problem] = caught.value.problems
-    assert problem.startswith("rad 8, rapporttider: T2 2023: Deadline 2023-08-15 ligger inte efter periodens slut"), problem
+    assert problem.startswith(
+        "rad 8, rapporttider: T2 2023: Deadline 2023-08-15 ligger inte efter periodens slut"
+    ), problem

@@ -70,11 +70,15 @@ def test_nobody_reports_reminders_at_10_5_and_1_working_days_then_escalation(t2:
         messages = outbox.messages(session)
     assert len(messages) == 9, "every claimed message reached the outbox once, all of a person's in one message"
     first = messages[1].text
-    assert first.startswith("Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 10 arbetsdagar.")
+    assert first.startswith(
+        "Hej Liselotte! Rapporten för T2 2023 (januari–augusti) ska vara klar fredag 2023-09-15, om 10 arbetsdagar."
+    )
     assert "• brukarrev – Genomförda brukarrevisioner\n    skriv: resultat brukarrev <värde> T2 2023" in first
     assert [a["label"] for a in messages[1].actions] == ["rapportera", "påminn mig imorgon", "inte min uppgift"]
     escalation = next(m for m in messages if m.address == "Maria Chef").text
-    assert "skulle ha varit klar fredag 2023-09-15" in escalation and "Liselotte Karlsson (1):\n• brukarrev" in escalation
+    assert (
+        "skulle ha varit klar fredag 2023-09-15" in escalation and "Liselotte Karlsson (1):\n• brukarrev" in escalation
+    )
     assert "narvaro-pks" not in escalation, "Ola's items are not in Maria's areas"
     [ola] = [m.text for m in messages if m.address == "Ola Götesson" and "Läget för rapporten" in m.text]
     assert ola.startswith("Hej Ola! Rapporten för T2 2023 (januari–augusti) skulle ha varit klar fredag 2023-09-15.")
@@ -84,7 +88,9 @@ def test_nobody_reports_reminders_at_10_5_and_1_working_days_then_escalation(t2:
     assert "Mätetal inrapporterade: 0 av 3 (0 %)." in summary and "• Liselotte Karlsson: 1" in summary
 
 
-def test_snooze_reporting_everything_stops_the_reminders_and_the_escalation_lists_only_what_is_missing(t2: Engine) -> None:
+def test_snooze_reporting_everything_stops_the_reminders_and_the_escalation_lists_only_what_is_missing(
+    t2: Engine,
+) -> None:
     clock = Clock(at(date(2023, 9, 1)))
     bot = Bot(t2, Settings(), clock=clock)
     run_days(t2, date(2023, 8, 31), date(2023, 10, 2), clock, bot=bot, on_day={
@@ -108,8 +114,16 @@ def test_snooze_reporting_everything_stops_the_reminders_and_the_escalation_list
     ]
     with db.session_scope(t2) as session:
         summary = session.exec(select(OutboxMessage).where(OutboxMessage.key.like("sammanfattning%"))).one().text  # type: ignore[attr-defined]
-        reminder = session.exec(select(OutboxMessage).where(OutboxMessage.key.like("påminnelse:%:före-5"),  # type: ignore[attr-defined]
-                                                            OutboxMessage.address == "Ola Götesson")).one().text
+        reminder = (
+            session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.key.like("påminnelse:%:före-5"),  # type: ignore[attr-defined]
+                    OutboxMessage.address == "Ola Götesson",
+                )
+            )
+            .one()
+            .text
+        )
     assert "Mätetal inrapporterade: 2 av 3 (67 %)." in summary and "Aktiviteter med status: 1 av 1 (100 %)." in summary
     assert "resultat arbetsmiljo <värde> T2 2023" in reminder and "aktivitet pks-moten pågår enligt plan" in reminder
     assert "närvaro pks <datum> <antal> av 3" in reminder
@@ -121,7 +135,9 @@ def test_a_report_completed_before_the_first_reminder_gets_none(t2: Engine) -> N
     run_days(t2, date(2023, 8, 31), date(2023, 9, 20), clock, bot=bot,
              on_day={date(2023, 8, 31): [("Liselotte Karlsson", "resultat brukarrev 4 T2 2023")]})
     assert all(recipient != "Liselotte Karlsson" for _, _, recipient, _ in sent(t2))
-    assert ("2023-09-18 08:30", "eskalering", "Maria Chef", "efter-1") not in sent(t2), "nothing missing in Maria's areas"
+    assert ("2023-09-18 08:30", "eskalering", "Maria Chef", "efter-1") not in sent(
+        t2
+    ), "nothing missing in Maria's areas"
 
 
 def test_a_worker_down_for_a_week_sends_only_the_reminder_that_is_due_when_it_returns(t2: Engine) -> None:
@@ -134,15 +150,18 @@ def test_a_worker_down_for_a_week_sends_only_the_reminder_that_is_due_when_it_re
                         ("2023-09-12 13:05", "påminnelse", "Liselotte Karlsson", "före-5")]
 
 
-def test_the_dry_run_shows_what_would_be_sent_and_why_without_writing(t2: Engine, capsys: pytest.CaptureFixture[str],
-                                                                       monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+def test_the_dry_run_shows_what_would_be_sent_and_why_without_writing(
+    t2: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
     from kubot.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["reminders", "--date", "2023-09-08", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Påminnelser aktuella 2023-09-08 08:30 (torrkörning, inget skickas):" in out
-    assert "● påminnelse till Liselotte Karlsson, T2 2023 – 5 arbetsdagar före deadline 2023-09-15 [skulle skickas]" in out
+    assert (
+        "● påminnelse till Liselotte Karlsson, T2 2023 – 5 arbetsdagar före deadline 2023-09-15 [skulle skickas]" in out
+    )
     assert main(["reminders", "--date", "2023-08-30", "--dry-run"]) == 0
     assert "Inga påminnelser är aktuella 2023-08-30 08:30." in capsys.readouterr().out
     assert sent(t2) == []
@@ -166,14 +185,20 @@ def test_owed_items_without_a_responsible_person_are_reported_to_the_admin(t2: E
     with db.session_scope(t2) as session:
         [notice] = [d for d in session.exec(select(Dispatch)) if d.kind == "ej-ansvarig"]
     assert notice.stage == "före-10" and notice.delivered_at is not None
-    assert notice.text.startswith("Det här saknas för T3 2023 men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:\n"
-                                  "• nojd-samverkan – Andel mycket nöjda med samverkan")
+    assert notice.text.startswith(
+        "Det här saknas för T3 2023 men har ingen (aktiv) ansvarig, så ingen får någon påminnelse:\n"
+        "• nojd-samverkan – Andel mycket nöjda med samverkan"
+    )
 
 
 def test_a_manager_with_five_people_owing_gets_one_message_per_run_with_a_summary_per_person(engine: Engine) -> None:
     with db.session_scope(engine) as session:
-        importing.apply(session, loading.load((PLANS / "manager.yaml").read_text(encoding="utf-8")), Origin(None, "test"))
-        deadlines.set_deadline(session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1))
+        importing.apply(
+            session, loading.load((PLANS / "manager.yaml").read_text(encoding="utf-8")), Origin(None, "test")
+        )
+        deadlines.set_deadline(
+            session, origin=Origin(None, "test"), period=T2, due_on=date(2023, 9, 15), today=date(2023, 6, 1)
+        )
     sender = outbox.OutboxSender(engine)
     delivery.send_due(engine, Settings(), sender, now=at(date(2023, 9, 18)))  # the escalation day
     delivery.send_due(engine, Settings(), sender, now=at(date(2023, 9, 18), time(15, 0)))  # a restart later that day
@@ -190,4 +215,8 @@ def test_a_manager_with_five_people_owing_gets_one_message_per_run_with_a_summar
     for person, code in [("Liselotte Karlsson", "brukarrev"), ("Anna Nykvist", "matt-1"), ("Bo Ek", "matt-2"),
                          ("Cecilia Holm", "matt-3"), ("David Lind", "matt-4")]:
         assert f"\n{person} (1):\n• {code} – " in text, person
-    assert [a["command"] for a in message.actions] == ["saknas T2 2023", "påminn imorgon T2 2023", "inte-min-uppgift T2 2023"]
+    assert [a["command"] for a in message.actions] == [
+        "saknas T2 2023",
+        "påminn imorgon T2 2023",
+        "inte-min-uppgift T2 2023",
+    ]

@@ -43,14 +43,21 @@ NETWORKS = (
     "Länsnätverk psykiatri",
     "Aneby",
 )
-ATTENDANCE = BarChart("Närvaro per nätverk", NETWORKS,
-                      (Series("2017", tuple(50.0 + 5 * i for i in range(10))), Series("2018", (100.0, 79.0, None, 8.0,
-                                                                                                  64.0, 35.0, 90.0, 59.0,
-                                                                                                  77.0, 0.0))),
-                      target=80.0)
-FEW = BarChart("Närvaro per område", NETWORKS[:4], (Series("2017", (62.0, 86.0, 85.0, None)), Series("2018", (79.0, 90.0,
-                                                                                                             59.0, 100.0))),
-               target=80.0)
+ATTENDANCE = BarChart(
+    "Närvaro per nätverk",
+    NETWORKS,
+    (
+        Series("2017", tuple(50.0 + 5 * i for i in range(10))),
+        Series("2018", (100.0, 79.0, None, 8.0, 64.0, 35.0, 90.0, 59.0, 77.0, 0.0)),
+    ),
+    target=80.0,
+)
+FEW = BarChart(
+    "Närvaro per område",
+    NETWORKS[:4],
+    (Series("2017", (62.0, 86.0, 85.0, None)), Series("2018", (79.0, 90.0, 59.0, 100.0))),
+    target=80.0,
+)
 SURVEY = DistributionChart("Nöjdhet", (*NETWORKS, "Samtliga"),
                            tuple((5.0, 14.0, 19.0, 33.0, 29.0, 0.0) if i % 2 else (0.0, 10.0, 30.0, 0.0, 0.0, 60.0)
                                  for i in range(11)),
@@ -84,7 +91,9 @@ def _names(chart: Chart, texts: list[Text]) -> list[Text]:
     return [shown[name] for name in names]
 
 
-@pytest.mark.parametrize("chart", [ATTENDANCE, FEW, SURVEY], ids=["many categories", "few categories", "survey answers"])
+@pytest.mark.parametrize(
+    "chart", [ATTENDANCE, FEW, SURVEY], ids=["many categories", "few categories", "survey answers"]
+)
 def test_no_text_of_a_chart_is_cut_off_at_the_edge_of_the_image(chart: Chart) -> None:
     figure, texts = _drawn(chart)
     image = figure.bbox
@@ -94,7 +103,9 @@ def test_no_text_of_a_chart_is_cut_off_at_the_edge_of_the_image(chart: Chart) ->
         assert image.y0 - 0.5 <= box.y0 and box.y1 <= image.y1 + 0.5, f"{text.get_text()!r} runs off the top or bottom"
 
 
-@pytest.mark.parametrize("chart", [ATTENDANCE, FEW, SURVEY], ids=["many categories", "few categories", "survey answers"])
+@pytest.mark.parametrize(
+    "chart", [ATTENDANCE, FEW, SURVEY], ids=["many categories", "few categories", "survey answers"]
+)
 def test_category_names_are_whole_and_do_not_overlap_each_other(chart: Chart) -> None:
     _, texts = _drawn(chart)
     boxes = [_extent(t) for t in _names(chart, texts)]

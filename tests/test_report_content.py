@@ -19,7 +19,8 @@ MADE = datetime(2022, 9, 5, 8, 0, tzinfo=UTC)
 def _verdict(code: str, name: str, value: float | None, target: float | None, previous: float | None, status: Status,
              trend: Trend | None, analysis: str = "", ratio: tuple[float, float] | None = None,
              due: Due | None = None) -> IndicatorVerdict:
-    """A hand-made verdict; without a value it is measured later (the survey in November) unless `due` says otherwise."""
+    """A hand-made verdict; without a value it is measured later (the survey in November) unless `due` says
+    otherwise."""
     return IndicatorVerdict(code=code, name=name, unit="procent", direction="högre", value=value, target=target,
                             annual_target=target, previous=previous, status=status, status_rule="", trend=trend,
                             trend_rule="", due=due or (Due.REPORTED if value is not None else Due.LATER), due_rule="",
@@ -48,8 +49,11 @@ def test_a_missing_analysis_is_proposed_from_the_numbers_and_marked_as_a_proposa
                               ratio=(17, 25)))
     symbol, target, result, analysis = _indicator_rows(report)["Närvaro vid PKS sammanträden"]
     assert symbol.startswith("◆ ") and target == "80 %" and result == "68 % ↘"
-    assert analysis == ("Förslag – skriv om: Resultatet 68 % (17 av 25) når inte målvärdet 80 %, men mätetalet är delvis "
-                        "uppfyllt. Resultatet har minskat med 6 procentenheter jämfört med 2021 (74 %).")
+    assert (
+        analysis
+        == "Förslag – skriv om: Resultatet 68 % (17 av 25) når inte målvärdet 80 %, men mätetalet är delvis "
+        "uppfyllt. Resultatet har minskat med 6 procentenheter jämfört med 2021 (74 %)."
+    )
     table = next(t for t in report.tables() if t.header == parts.INDICATOR_HEADER)
     proposal = table.rows[0][3].paragraphs[0].runs
     assert proposal[0].text == parts.PROPOSAL and all(run.italic for run in proposal)
@@ -58,13 +62,19 @@ def test_a_missing_analysis_is_proposed_from_the_numbers_and_marked_as_a_proposa
 def test_a_written_analysis_is_printed_as_written() -> None:
     report = _report(_verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, 92, Status.MET,
                               Trend.FLAT, analysis="Målet nås."))
-    assert _indicator_rows(report)["Andel medarbetare som upplever god arbetsmiljö"][1:] == ["90 %", "90 % →", "Målet nås."]
+    assert _indicator_rows(report)["Andel medarbetare som upplever god arbetsmiljö"][1:] == [
+        "90 %",
+        "90 % →",
+        "Målet nås.",
+    ]
 
 
 def test_a_delarsrapport_keeps_an_indicator_measured_later_and_leaves_out_one_that_is_missing() -> None:
-    report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None),
-                     _verdict("brukarrev", "Genomförda brukarrevisioner", None, 5, None, Status.NO_RESULT, None, due=Due.MISSING),
-                     _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None))
+    report = _report(
+        _verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None),
+        _verdict("brukarrev", "Genomförda brukarrevisioner", None, 5, None, Status.NO_RESULT, None, due=Due.MISSING),
+        _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None),
+    )
     rows = _indicator_rows(report)
     assert rows["Andel mycket nöjda med samverkan"][1:] == ["95 %", "—", "Mätning genomförs i november 2022."], \
         "the plan's measurement month (mätmånad: 11) and the report's year"
@@ -75,8 +85,13 @@ def test_a_delarsrapport_keeps_an_indicator_measured_later_and_leaves_out_one_th
 
 
 def test_a_goal_whose_every_indicator_is_measured_later_keeps_its_heading() -> None:
-    report = _report(_verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None))
-    assert any(h.endswith("Samtliga kommuner har aktiva representanter i chefsnätverk eller liknande") for h in report.headings(2))
+    report = _report(
+        _verdict("nojd-samverkan", "Andel mycket nöjda med samverkan", None, 95, None, Status.NO_RESULT, None)
+    )
+    assert any(
+        h.endswith("Samtliga kommuner har aktiva representanter i chefsnätverk eller liknande")
+        for h in report.headings(2)
+    )
     assert list(_indicator_rows(report)) == ["Andel mycket nöjda med samverkan"]
 
 
@@ -121,22 +136,37 @@ def test_every_legend_symbol_has_its_own_shape() -> None:
 
 def test_a_delarsrapport_prints_at_most_three_marked_examples_per_partnership_and_events_only_once() -> None:
     plan = loading.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
-    marked = tuple(gather.ExampleItem(date(2022, 3, day), f"Exempel nummer {day} från missbruksområdet.", strategic_goal="sm1",
-                                      area="missbruk") for day in range(1, 6))
-    data = gather.ReportData(period=PERIOD, plan=plan, facts=facts.Facts(), staff_fte=(), economy=(), examples=marked,
-                             events=(gather.EventItem(date(2022, 4, 1), "missbruk", None, "En viktig händelse som inte är exempel."),))
+    marked = tuple(
+        gather.ExampleItem(
+            date(2022, 3, day), f"Exempel nummer {day} från missbruksområdet.", strategic_goal="sm1", area="missbruk"
+        )
+        for day in range(1, 6)
+    )
+    data = gather.ReportData(
+        period=PERIOD,
+        plan=plan,
+        facts=facts.Facts(),
+        staff_fte=(),
+        economy=(),
+        examples=marked,
+        events=(gather.EventItem(date(2022, 4, 1), "missbruk", None, "En viktig händelse som inte är exempel."),),
+    )
     snapshot = Snapshot(period=PERIOD, made_at=MADE, as_of=date(2022, 9, 5), deadline=None, indicators=(
         _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None),),
         activities=(), warnings=(), id=None)
     report = content.build(data, snapshot, content.Request(PERIOD), made_at=MADE)
     texts = [item.text for block in report.blocks if isinstance(block, Bullets) for item in block.items]
-    assert [t for t in texts if t.startswith("Exempel nummer")] == [f"Exempel nummer {day} från missbruksområdet." for day in (1, 2, 3)]
+    assert [t for t in texts if t.startswith("Exempel nummer")] == [
+        f"Exempel nummer {day} från missbruksområdet." for day in (1, 2, 3)
+    ]
     assert texts.count("En viktig händelse som inte är exempel.") == 1
     assert any(isinstance(b, Heading) and b.text.endswith("Exempel på aktiviteter") for b in report.blocks)
 
 
 def test_a_chapter_without_a_marked_example_has_no_example_section_and_the_draft_says_how_to_mark_one() -> None:
-    report = _report(_verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None))
+    report = _report(
+        _verdict("arbetsmiljo", "Andel medarbetare som upplever god arbetsmiljö", 90, 90, None, Status.MET, None)
+    )
     assert not any(isinstance(b, Heading) and "Exempel på aktiviteter" in b.text for b in report.blocks)
     note = next(b for b in report.blocks if isinstance(b, Internal))
     assert "exempel (”exempel <nummer>”) till ”Vi har ett starkt och jämbördigt partnerskap" in note.text

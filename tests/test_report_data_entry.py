@@ -75,9 +75,14 @@ def test_wrong_economy_messages_are_refused_with_a_reason_and_write_nothing(samp
 
 
 def test_economy_shares_are_computed_from_the_parts_never_added() -> None:
-    social = economy.AreaEconomy("social", date(2018, 12, 31), {"finansiering kommunerna": 14_677, "finansiering staten": 2_063,
-                                                                 "finansiering övriga": 15_758})
-    fritid = economy.AreaEconomy("fritid", date(2018, 12, 31), {"finansiering kommunerna": 947, "finansiering staten": 125})
+    social = economy.AreaEconomy(
+        "social",
+        date(2018, 12, 31),
+        {"finansiering kommunerna": 14_677, "finansiering staten": 2_063, "finansiering övriga": 15_758},
+    )
+    fritid = economy.AreaEconomy(
+        "fritid", date(2018, 12, 31), {"finansiering kommunerna": 947, "finansiering staten": 125}
+    )
     assert round(social.municipal_share or 0) == 45 and round(fritid.municipal_share or 0) == 88, "as published"
     assert round(economy.total([social, fritid], "andel kommunerna") or 0) == 47
 
@@ -104,7 +109,9 @@ def test_course_participants_per_municipality_and_from_outside(sample: tuple[Bot
     assert "Atlantis" in _say(bot, "kurs Arkivering 2018-05-05 Atlantis 3")
 
 
-def test_a_negative_count_for_a_municipality_is_refused_not_read_as_a_positive_one(sample: tuple[Bot, Settings]) -> None:
+def test_a_negative_count_for_a_municipality_is_refused_not_read_as_a_positive_one(
+    sample: tuple[Bot, Settings],
+) -> None:
     bot, _ = sample
     reply = _say(bot, "kurs Arkivering 2018-05-05 Aneby -3, Eksjö 2")
     assert "Antal deltagare från Aneby ska vara mellan 0 och" in reply and "inte −3" in reply
@@ -112,18 +119,26 @@ def test_a_negative_count_for_a_municipality_is_refused_not_read_as_a_positive_o
         assert session.exec(select(CourseParticipants)).all() == []
 
 
-def test_an_application_counts_in_the_year_it_was_sent_with_the_decision_known_at_the_cutoff(sample: tuple[Bot, Settings]) -> None:
+def test_an_application_counts_in_the_year_it_was_sent_with_the_decision_known_at_the_cutoff(
+    sample: tuple[Bot, Settings],
+) -> None:
     bot, _ = sample
-    reply = _say(bot, 'ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2018-10-01 avslag 2019-01-15')
+    reply = _say(
+        bot, 'ansökan "Sammanbrott i HVB-vården" Folkhälsomyndigheten 593 750 skickad 2018-10-01 avslag 2019-01-15'
+    )
     assert "(skickad 2018-10-01)" in reply and "avslag" in reply
     with db.session_scope(bot.engine) as session:
         after = applications(facts.load(session, 2018, 2018, as_of=date(2019, 1, 31)))
         before = applications(facts.load(session, 2018, 2018, as_of=date(2018, 12, 31)))
     assert [(a.day, a.status) for a in after] == [(date(2018, 10, 1), "rejected")]
-    assert [(a.day, a.status) for a in before] == [(date(2018, 10, 1), "pending")], "decided after the cut-off: still pending"
+    assert [(a.day, a.status) for a in before] == [
+        (date(2018, 10, 1), "pending")
+    ], "decided after the cut-off: still pending"
 
 
-def test_report_texts_latest_per_section_and_period_wins_and_undo_brings_back_the_earlier(sample: tuple[Bot, Settings]) -> None:
+def test_report_texts_latest_per_section_and_period_wins_and_undo_brings_back_the_earlier(
+    sample: tuple[Bot, Settings],
+) -> None:
     bot, _ = sample
     assert "Registrerat" in _say(bot, "text framtiden T3 2018: Första versionen.")
     assert "Registrerat" in _say(bot, "text framtiden T3 2018: Under 2019 påbörjas en ny mandatperiod.")
@@ -152,7 +167,8 @@ def _bilaga_2_sheet() -> list[list[object]]:
 
 
 def test_economy_import_from_a_spreadsheet_checks_the_computed_columns_and_can_be_undone(
-        sample: tuple[Bot, Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    sample: tuple[Bot, Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     bot, settings = sample
     book = Workbook()
     for row in _bilaga_2_sheet():
@@ -170,7 +186,8 @@ def test_economy_import_from_a_spreadsheet_checks_the_computed_columns_and_can_b
 
 
 def test_economy_import_names_row_and_column_of_every_problem_and_imports_nothing(
-        sample: tuple[Bot, Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    sample: tuple[Bot, Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     bot, settings = sample
     rows = _bilaga_2_sheet()
     rows[2][6] = 60  # kvarvarande medel that does not add up
@@ -184,8 +201,11 @@ def test_economy_import_names_row_and_column_of_every_problem_and_imports_nothin
     assert main(["import", "ekonomi", str(path), "--per", "2018-12-31"]) == 1
     err = capsys.readouterr().err
     assert "ingenting importerades (4 fel)" in err, "the unreadable amount also leaves kvarvarande medel unchecked"
-    assert ("rad 3, kolumn 7 (Kvarvarande medel), Miljösamverkan Jönköpings län: kvarvarande medel 60 stämmer inte med det "
-            "kubot räknar fram = disponibla medel − utfall förbrukning − utbetalt till kommunerna: 52") in err
+    assert (
+        "rad 3, kolumn 7 (Kvarvarande medel), Miljösamverkan Jönköpings län: kvarvarande medel 60 stämmer inte med det "
+        "kubot räknar fram = disponibla medel − utfall förbrukning − utbetalt till kommunerna: 52"
+        in err
+    )
     assert "rad 4, kolumn 6 (Utfall förbrukning): ”mycket” är inget belopp" in err
     assert "rad 5, kolumn 1 (Område)" in err
     assert _entries(bot.engine) == before
@@ -194,14 +214,23 @@ def test_economy_import_names_row_and_column_of_every_problem_and_imports_nothin
 
 
 def test_plan_descriptions_of_strategic_goals_and_goals_are_stored_and_exported(engine: Engine) -> None:
-    text = loading.sample_text().replace("      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n",
-                                         "      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n"
-                                         "        beskrivning: Flera ansökningar skrivs i samverkan.\n")
+    text = loading.sample_text().replace(
+        "      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n",
+        "      - kod: m2-2\n        namn: Verksamheten söker aktivt externa projektmedel\n"
+        "        beskrivning: Flera ansökningar skrivs i samverkan.\n",
+    )
     with db.session_scope(engine) as session:
         importing.apply(session, loading.load(text), Origin(None, "test"))
     with db.session_scope(engine) as session:
-        assert session.exec(select(Goal.description).where(Goal.code == "m2-2")).one() == "Flera ansökningar skrivs i samverkan."
-        assert session.exec(select(StrategicGoal.description).where(StrategicGoal.code == "sm3")).one().startswith("I Kommunal")
+        assert (
+            session.exec(select(Goal.description).where(Goal.code == "m2-2")).one()
+            == "Flera ansökningar skrivs i samverkan."
+        )
+        assert (
+            session.exec(select(StrategicGoal.description).where(StrategicGoal.code == "sm3"))
+            .one()
+            .startswith("I Kommunal")
+        )
         exported = plan_export.dump(session, 2018)
     assert "beskrivning: Flera ansökningar skrivs i samverkan." in exported
     assert loading.load(exported).strategic_goals[0].goals[0].description == "Flera ansökningar skrivs i samverkan."

@@ -66,8 +66,9 @@ def _cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> int
     return main(["report", "T1", "2018", *args])
 
 
-def test_a_too_long_file_name_is_answered_in_swedish(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_too_long_file_name_is_answered_in_swedish(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _cli(settings, monkeypatch, "--out", str(tmp_path / ("r" * 300 + ".docx"))) == 1
     err = capsys.readouterr().err
     assert "för långt" in err and "Traceback" not in err
@@ -85,8 +86,9 @@ def test_a_full_disk_is_called_a_full_disk(settings: Settings, monkeypatch: pyte
     assert not list(settings.report_dir.glob("*")), "no half-written file is left"
 
 
-def test_a_template_with_broken_xml_is_refused_by_name(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_template_with_broken_xml_is_refused_by_name(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = io.BytesIO()
     docx.Document().save(good)
     broken = tmp_path / "mall.docx"

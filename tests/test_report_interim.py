@@ -46,7 +46,10 @@ TEXTS = {
 DURING_THE_PERIOD = (
     "närvaro PKS 2022-03-10 11 av 13",
     "närvaro PKS 2022-06-09 12 av 13",
-    "aktivitet a-projektansokningar pågår exempel: Sju projektansökningar är inskickade under våren, bland annat till ESF-rådet.",
+    (
+        "aktivitet a-projektansokningar pågår exempel: Sju projektansökningar är inskickade under våren, bland annat"
+        " till ESF-rådet."
+    ),
     "händelse 2022-03-01: PKS har fastställt verksamhetsplanen för 2022.",
     "händelse Barnahus kompetens 2022-04-20: Fyra utbildningar om hedersrelaterat våld för socialtjänsten.",
     "händelse Äldre 2022-05-12: Hemsjukvårdsavtalet är uppföljt och reviderat.",
@@ -54,7 +57,10 @@ DURING_THE_PERIOD = (
 )
 AFTER_THE_PERIOD = (
     "ekonomi Miljösamverkan 2022-08-31: ingående 190, erhållna 600, budget 990, utfall 610",
-    "årsarbetare 2022: tillsvidare 30,5 visstid 9,5 tjänsteköp 9,13 varav finansierade av kommunerna 29,48 och externt 19,65",
+    (
+        "årsarbetare 2022: tillsvidare 30,5 visstid 9,5 tjänsteköp 9,13 varav finansierade av kommunerna 29,48 och"
+        " externt 19,65"
+    ),
     *(f"text {key} T2 2022: {text}" for key, text in TEXTS.items()),
 )
 
@@ -92,8 +98,14 @@ def _read(path: Path) -> list[Piece]:
 def _between(pieces: list[Piece], first: str, last: str | None) -> list[Piece]:
     """The pieces from the heading that starts with `first` up to the next heading that starts with `last`."""
     start = next(i for i, p in enumerate(pieces) if p.style.startswith("Heading") and p.text.startswith(first))
-    end = next((i for i, p in enumerate(pieces) if i > start and p.style.startswith("Heading") and last and p.text.startswith(last)),
-               len(pieces))
+    end = next(
+        (
+            i
+            for i, p in enumerate(pieces)
+            if i > start and p.style.startswith("Heading") and last and p.text.startswith(last)
+        ),
+        len(pieces),
+    )
     return pieces[start:end]
 
 
@@ -124,14 +136,24 @@ def test_the_t2_report_has_the_organisations_chapters_in_its_order(t2: list[Piec
     goals = [sg.name for sg in plan.strategic_goals]
     headings = [(p.style, p.text) for p in t2 if p.style.startswith("Heading")]
     chapters = [text for style, text in headings if style == "Heading 1"]
-    assert chapters == ["1 Inledning", *(f"{n} {name}" for n, name in enumerate(goals, start=2)),
-                        "Bilaga 1: Symbolförteckning för mätetal och aktiviteter"], "chapters 2–7 are the six strategic goals, then the Bilaga"
+    assert chapters == [
+        "1 Inledning",
+        *(f"{n} {name}" for n, name in enumerate(goals, start=2)),
+        "Bilaga 1: Symbolförteckning för mätetal och aktiviteter",
+    ], "chapters 2–7 are the six strategic goals, then the Bilaga"
     inledning = [text for style, text in headings if style == "Heading 2" and text.startswith("1.")]
-    assert inledning == ["1.1 Utvärdering av Kommunal utvecklings verksamhet", "1.2 Viktiga händelser", "1.3 Medarbetare",
-                         "1.4 Åtgärder under resten av året"]
+    assert inledning == [
+        "1.1 Utvärdering av Kommunal utvecklings verksamhet",
+        "1.2 Viktiga händelser",
+        "1.3 Medarbetare",
+        "1.4 Åtgärder under resten av året",
+    ]
     chapter_2 = [(style, text) for style, text in headings if text.startswith("2.")]
-    assert chapter_2[:3] == [("Heading 2", "2.1 Exempel på aktiviteter"), ("Heading 2", "2.2 Ekonomisk redovisning"),
-                             ("Heading 3", "2.2.1 Årsarbetare och deras finansiering")], "the economy is §2.2, inside chapter 2"
+    assert chapter_2[:3] == [
+        ("Heading 2", "2.1 Exempel på aktiviteter"),
+        ("Heading 2", "2.2 Ekonomisk redovisning"),
+        ("Heading 3", "2.2.1 Årsarbetare och deras finansiering"),
+    ], "the economy is §2.2, inside chapter 2"
     assert not any(text.endswith(("Ekonomi", "Framtiden")) or text.startswith("8 ") for _, text in headings)
 
 
@@ -143,7 +165,9 @@ def test_the_inledning_has_the_mission_the_six_strategic_goals_and_the_evaluatio
     assert TEXTS["inledning"] in texts
     assert "Kommunal utveckling har 6 strategiska mål:" in texts
     bullets = [p.text for p in inledning if p.style == "List Bullet"]
-    assert [name for name in (sg.name for sg in plan.strategic_goals) if name in bullets] == [sg.name for sg in plan.strategic_goals]
+    assert [name for name in (sg.name for sg in plan.strategic_goals) if name in bullets] == [
+        sg.name for sg in plan.strategic_goals
+    ]
     evaluation = [p.text for p in _between(t2, "1.1 Utvärdering", "1.2 ")]
     assert TEXTS["utvärdering"] in evaluation, "text utvärdering is printed in the delårsrapport, in the Inledning"
 
@@ -165,7 +189,10 @@ def test_medarbetare_and_the_staff_financing_are_printed_where_the_organisation_
     [table] = [p for p in staff if p.style == "table"]
     assert table.rows[-1][:5] == ("2022", "9,13", "30,50", "9,50", "49,13"), "the årsarbetare figures are printed in T2"
     financing = [p.text for p in _between(t2, "2.2.1 ", "2.3 ")]
-    assert "Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt." in financing
+    assert (
+        "Kommunal utveckling har 49,13 årsarbetare, varav 29,48 finansierade av kommunerna och 19,65 externt."
+        in financing
+    )
     economy = _between(t2, "2.2 Ekonomisk redovisning", "2.2.1 ")
     assert TEXTS["ekonomi"] in [p.text for p in economy]
     assert any(p.style == "table" and any(row[0].startswith("Miljösamverkan") for row in p.rows) for p in economy)
@@ -189,12 +216,21 @@ def _entries(bot: Bot) -> tuple[int, int]:
                 session.exec(select(func.count()).select_from(NarrativeText)).one())
 
 
-@pytest.mark.parametrize(("message", "listed", "example"), [
-    ("text framtiden T2 2022: Under hösten väljs en ny PKS.", "inledning, utvärdering, medarbetare, åtgärder och ekonomi",
-     "”text inledning T2 2022: …”"),
-    ("text åtgärder 2022: Närvaron följs upp.", "inledning, utvärdering, medarbetare, framtiden och ekonomi",
-     "”text inledning T3 2022: …”"),
-])
+@pytest.mark.parametrize(
+    ("message", "listed", "example"),
+    [
+        (
+            "text framtiden T2 2022: Under hösten väljs en ny PKS.",
+            "inledning, utvärdering, medarbetare, åtgärder och ekonomi",
+            "”text inledning T2 2022: …”",
+        ),
+        (
+            "text åtgärder 2022: Närvaron följs upp.",
+            "inledning, utvärdering, medarbetare, framtiden och ekonomi",
+            "”text inledning T3 2022: …”",
+        ),
+    ],
+)
 def test_a_text_for_a_section_the_report_does_not_print_is_refused_with_the_sections_it_has(
         bot: Bot, message: str, listed: str, example: str) -> None:
     before = _entries(bot)
@@ -203,7 +239,10 @@ def test_a_text_for_a_section_the_report_does_not_print_is_refused_with_the_sect
     assert "har inget avsnitt" in reply.text and listed in reply.text and example in reply.text, reply.text
     assert _entries(bot) == before, "nothing is stored"
     accepted = console.say(bot, ADMIN, "text åtgärder T2 2022: Närvaron följs upp med varje nätverk under hösten.")
-    assert accepted.accepted and _entries(bot) == (before[0] + 1, before[1] + 1), "the section the delårsrapport has is stored"
+    assert accepted.accepted and _entries(bot) == (
+        before[0] + 1,
+        before[1] + 1,
+    ), "the section the delårsrapport has is stored"
 
 
 @pytest.mark.parametrize("period", [Period(2022, 1), Period(2022, 2), Period(2022, 3)])
@@ -211,10 +250,16 @@ def test_every_text_a_report_shape_accepts_is_printed_in_it(period: Period) -> N
     plan = loading.load((PLANS / "small.yaml").read_text(encoding="utf-8"))
     accepted = content.text_sections(period)
     texts = {section.key: f"Texten för avsnittet {section.key} i {period.code}." for section in accepted}
-    data = gather.ReportData(period=period, plan=plan, facts=facts.Facts(), events=(), economy=(), staff_fte=(), texts=texts)
+    data = gather.ReportData(
+        period=period, plan=plan, facts=facts.Facts(), events=(), economy=(), staff_fte=(), texts=texts
+    )
     snapshot = Snapshot(period=period, made_at=IN_SEPTEMBER, as_of=date(2022, 9, 12), deadline=None, indicators=(),
                         activities=(), warnings=(), id=None)
     report = content.build(data, snapshot, content.Request(period), made_at=IN_SEPTEMBER)
-    printed = {p.text for b in report.blocks for p in ((b,) if isinstance(b, Paragraph) else b.items if isinstance(b, Bullets) else ())}
+    printed = {
+        p.text
+        for b in report.blocks
+        for p in ((b,) if isinstance(b, Paragraph) else b.items if isinstance(b, Bullets) else ())
+    }
     assert all(text in printed for text in texts.values()), [k for k, t in texts.items() if t not in printed]
     assert {s.key for s in content.all_text_sections()} - set(texts), "each shape leaves out a text the other prints"

@@ -43,12 +43,15 @@ TODAY = date(2019, 1, 15)
 ADMIN = "Ola Götesson"
 # Verksamhetsberättelse 2018, section 2.2: fourteen applications, eight granted.
 APPLICATIONS = [
-    ("LOKE", "Forss", 496_800, None), ("MISU", "Vinnova", 256_986, None),
+    ("LOKE", "Forss", 496_800, None),
+    ("MISU", "Vinnova", 256_986, None),
     ("Letterbox Club Sverige", "Sveriges kulturråd", 1_000_000, 500_000),
     ("Letterbox Club Sverige 2019", "Sveriges kulturråd", 1_000_000, 500_000),
     ("Praktiker inom den öppna fritidsverksamheten", "MUCF", 250_000, 250_000),
-    ("Fattigdom och psykisk ohälsa", "FORSS", 225_810, 75_000), ("Brukarstyrda brukarrevisioner", "Forte", 4_916_220, None),
-    ("Stöd till föräldrar med placerade barn", "Forte", 4_958_000, 4_871_000), ("KOSTA", "ESF-rådet", 27_000_000, 12_500_000),
+    ("Fattigdom och psykisk ohälsa", "FORSS", 225_810, 75_000),
+    ("Brukarstyrda brukarrevisioner", "Forte", 4_916_220, None),
+    ("Stöd till föräldrar med placerade barn", "Forte", 4_958_000, 4_871_000),
+    ("KOSTA", "ESF-rådet", 27_000_000, 12_500_000),
     ("Brukarrevisioner till vilken nytta", "Folkhälsomyndigheten", 768_936, None),
     ("Sammanbrott i HVB-vården", "Folkhälsomyndigheten", 593_750, None),
     ("Brukarstyrda brukarrevisioner FORSS", "FORSS", 487_128, 100_000),
@@ -66,12 +69,28 @@ def _log_2018_records(engine: Engine) -> None:
     with db.session_scope(engine) as session:
         o = Origin(None, "test")
         for project, funder, sought, granted in APPLICATIONS:
-            log_application(session, origin=o, project=project, funder=funder, sought=sought, decided_on=date(2018, 10, 1),
-                            today=TODAY, granted=granted, rejected=granted is None)
+            log_application(
+                session,
+                origin=o,
+                project=project,
+                funder=funder,
+                sought=sought,
+                decided_on=date(2018, 10, 1),
+                today=TODAY,
+                granted=granted,
+                rejected=granted is None,
+            )
         # PKS: lower in 2018 than in 2017 but still above the target, as in the published report.
         for day, present in [(date(2017, 3, 1), 13), (date(2017, 9, 1), 13)]:
             log_attendance(session, origin=o, network_code="pks", held_on=day, today=TODAY, present_count=present)
-        for month, absent in [(2, {"habo"}), (4, set()), (6, {"mullsjo"}), (9, {"habo", "gnosjo"}), (11, set()), (12, {"aneby"})]:
+        for month, absent in [
+            (2, {"habo"}),
+            (4, set()),
+            (6, {"mullsjo"}),
+            (9, {"habo", "gnosjo"}),
+            (11, set()),
+            (12, {"aneby"}),
+        ]:
             log_attendance(session, origin=o, network_code="pks", held_on=date(2018, month, 10), today=TODAY,
                            present=EVERYONE - absent, women=5, men=7)
         for network, day, present in [("socialchefer", date(2018, 3, 5), 10), ("socialchefer", date(2018, 4, 20), 9),
@@ -100,10 +119,26 @@ def _log_2018_records(engine: Engine) -> None:
         log_event(session, origin=o, area_code=None, occurred_on=date(2018, 12, 6),
                   text="Utvärderingen av verksamheten är presenterad för PKS.")
         # Bilaga 2 of the published report: social välfärd and Miljösamverkan, in tkr.
-        log_economy(session, origin=o, as_of=date(2018, 12, 31), figures={
-            "social": {"ingående medel": 35_367, "erhållna medel": 30_378, "budget förbrukning": 26_290,
-                       "utfall förbrukning": 20_408, "varav statliga": 32_564},
-            "miljo": {"ingående medel": 190, "erhållna medel": 800, "budget förbrukning": 990, "utfall förbrukning": 938}})
+        log_economy(
+            session,
+            origin=o,
+            as_of=date(2018, 12, 31),
+            figures={
+                "social": {
+                    "ingående medel": 35_367,
+                    "erhållna medel": 30_378,
+                    "budget förbrukning": 26_290,
+                    "utfall förbrukning": 20_408,
+                    "varav statliga": 32_564,
+                },
+                "miljo": {
+                    "ingående medel": 190,
+                    "erhållna medel": 800,
+                    "budget förbrukning": 990,
+                    "utfall förbrukning": 938,
+                },
+            },
+        )
         for year, values in [(2016, (16, 11.5, 4)), (2018, (9.6, 22.5, 17))]:
             log_staff_fte(session, origin=o, year=year, ftes=dict(zip(
                 (EmploymentForm.SECONDED, EmploymentForm.PERMANENT, EmploymentForm.FIXED_TERM), values, strict=True)))
@@ -192,13 +227,22 @@ def test_indicator_rows_carry_coloured_symbols_trend_arrows_and_swedish_numbers(
     pks = _row(annual, header, "Närvaro vid PKS sammanträden")
     assert pks[0].startswith("● ") and pks[2] == "94 % ↘"
     survey = _row(annual, header, "bidrag till samverkan mellan kommunerna")
-    assert survey[0].startswith("◆ ") and survey[2] == "81 % ↗" and "ökat med 3 procentenheter jämfört med 2017 (78 %)" in survey[3]
+    assert (
+        survey[0].startswith("◆ ")
+        and survey[2] == "81 % ↗"
+        and "ökat med 3 procentenheter jämfört med 2017 (78 %)" in survey[3]
+    )
     typed = _row(annual, header, "Andel nöjda medarbetare")
     assert typed[3] == "Resultatet från medarbetarenkäten 2018 visar att 90 % är nöjda."
     later = _row(annual, header, "Aktiviteter som på någon nivå")
     assert later[1] == "–" and later[2] == "–"
-    symbol_runs = [cell.paragraphs[0].runs[0] for table in docx.Document(str(annual)).tables for row in table.rows[1:]
-                   for cell in row.cells[:1] if cell.paragraphs[0].runs and cell.paragraphs[0].runs[0].text.strip() == "●"]
+    symbol_runs = [
+        cell.paragraphs[0].runs[0]
+        for table in docx.Document(str(annual)).tables
+        for row in table.rows[1:]
+        for cell in row.cells[:1]
+        if cell.paragraphs[0].runs and cell.paragraphs[0].runs[0].text.strip() == "●"
+    ]
     assert symbol_runs and all(run.font.color.rgb == RGBColor.from_string("2E7D32") for run in symbol_runs)
 
 
@@ -208,12 +252,32 @@ def test_applications_staff_economy_and_courses_are_tabled_in_swedish_format(ann
     assert total[3] == "19 790 819 kr" and total[1] == "8 av 14 beviljade"
     staff = _tables(annual, ("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa"))[0]
     assert staff[1:] == [["2016", "16,00", "11,50", "4,00", "31,50"], ["2018", "9,60", "22,50", "17,00", "49,10"]]
-    economy = _tables(annual, ("Område", "Ingående medel 2018", "Erhållna medel 2018", "Disponibla medel 2018",
-                               "Budget förbrukning 2018", "Utfall förbrukning 2018-12-31", "Kvarvarande medel 2018-12-31",
-                               "Varav statliga", "Redovisat resultat 2018-12-31"))[0]
+    economy = _tables(
+        annual,
+        (
+            "Område",
+            "Ingående medel 2018",
+            "Erhållna medel 2018",
+            "Disponibla medel 2018",
+            "Budget förbrukning 2018",
+            "Utfall förbrukning 2018-12-31",
+            "Kvarvarande medel 2018-12-31",
+            "Varav statliga",
+            "Redovisat resultat 2018-12-31",
+        ),
+    )[0]
     # Disponibla and kvarvarande medel are computed, and match the published Bilaga 2 (65 745 and 45 337 tkr).
-    assert economy[1] == ["FoUrum social välfärd och hälso- och sjukvård *", "35 367", "30 378", "65 745", "26 290", "20 408",
-                          "45 337", "32 564", ""]
+    assert economy[1] == [
+        "FoUrum social välfärd och hälso- och sjukvård *",
+        "35 367",
+        "30 378",
+        "65 745",
+        "26 290",
+        "20 408",
+        "45 337",
+        "32 564",
+        "",
+    ]
     assert economy[-1] == ["Summa", "35 557", "31 178", "66 735", "27 280", "21 346", "45 389", "32 564", ""]
     motiverande = _row(annual, _course_header(annual), "Motiverande samtal")
     assert motiverande[1:] == ["4 500 kr", "20", "7 500 kr", "3 000 kr", "60 000 kr", "40 %"]
@@ -231,13 +295,21 @@ def _course_header(path: Path) -> tuple[str, ...]:
 
 def test_examples_events_and_three_k_come_from_what_was_logged_each_once(annual: Path) -> None:
     text = _text(annual)
-    assert _row(annual, parts.ACTIVITY_HEADER, "PKS sammanträden")[1] == "Under 2018 har PKS haft totalt 6 sammanträden."
-    assert "Under 2018 har PKS haft totalt 6 sammanträden." not in text, "a tabled activity is not repeated as an example"
-    assert text.count("Fyra utbildningsinsatser om hedersrelaterat våld.") == 1, "a 3 K event is told once, under the 3 K"
+    assert (
+        _row(annual, parts.ACTIVITY_HEADER, "PKS sammanträden")[1] == "Under 2018 har PKS haft totalt 6 sammanträden."
+    )
+    assert (
+        "Under 2018 har PKS haft totalt 6 sammanträden." not in text
+    ), "a tabled activity is not repeated as an example"
+    assert (
+        text.count("Fyra utbildningsinsatser om hedersrelaterat våld.") == 1
+    ), "a 3 K event is told once, under the 3 K"
     assert "Kompetenshöjning" in text and "Utvärderingen av verksamheten är presenterad för PKS." in text
     assert "Inga exempel är registrerade" not in text, "an empty section is left out"
     warnings_at = text.index("Tidiga varningar från utvärderingen")
-    assert "två möten i rad" in text[warnings_at:] and "två möten i rad" not in text[:warnings_at], "warnings go to the internal appendix"
+    assert (
+        "två möten i rad" in text[warnings_at:] and "två möten i rad" not in text[:warnings_at]
+    ), "warnings go to the internal appendix"
     assert text.count("INTERNT – ta bort före utskick.") == 2, "the note of what is missing, and the warnings"
     paragraphs = docx.Document(str(annual)).paragraphs
     note = next(i for i, p in enumerate(paragraphs) if p.text.startswith("INTERNT"))
@@ -253,7 +325,9 @@ def test_the_legend_lists_every_symbol_with_its_meaning_in_colour_and_shape(annu
     assert [row[0].strip() for row in activities[1:]] == ["▶", "▷", "▲", "▼", "✕", "✓", "○"]
     shapes = [row[0].strip() for row in activities[1:]]
     assert len(set(shapes)) == len(shapes), "every activity state has its own shape for black-and-white print"
-    assert ["↗", "resultatet har ökat jämfört med samma period föregående år"] in _tables(annual, ("Pil", "Betydelse"))[0]
+    assert ["↗", "resultatet har ökat jämfört med samma period föregående år"] in _tables(annual, ("Pil", "Betydelse"))[
+        0
+    ]
 
 
 def test_toc_field_page_numbers_and_no_chart_of_a_few_networks(annual: Path) -> None:
@@ -269,10 +343,25 @@ def test_toc_field_page_numbers_and_no_chart_of_a_few_networks(annual: Path) -> 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed")
 def test_the_pdf_made_by_libreoffice_shows_the_same_report(annual: Path, tmp_path: Path) -> None:
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(annual)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profil'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(annual),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / (annual.stem + ".pdf")
-    text = _plain(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+    text = _plain(
+        subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    )
     for expected in ("UTKAST", "1 Inledning", "2.1 Verksamheten söker aktivt externa projektmedel", "57 %", "94 %", "↘",
                      "Symbolförteckning för mätetal", "resultatet når önskat målvärde", "Sida 2 av"):
         assert expected in text, expected
@@ -291,7 +380,9 @@ def test_staff_are_told_politely_who_can_order_reports(scenario: tuple[Bot, Sett
     ("rapport", "Skriv vilken period"),
     ("rapport T2 2018 Atlantis", "område"),
 ])
-def test_impossible_periods_and_areas_get_a_clear_answer(scenario: tuple[Bot, Settings], message: str, expected: str) -> None:
+def test_impossible_periods_and_areas_get_a_clear_answer(
+    scenario: tuple[Bot, Settings], message: str, expected: str
+) -> None:
     bot, _ = scenario
     reply = console.say(bot, ADMIN, message)
     assert reply.accepted is False and expected in reply.text and not reply.files
@@ -316,7 +407,9 @@ def test_a_second_request_while_the_first_is_built_is_told_so(scenario: tuple[Bo
     assert reply.accepted is False and "byggs redan" in reply.text and not reply.files
 
 
-def test_two_requests_at_once_are_both_served_or_told_to_wait_and_no_file_is_broken(scenario: tuple[Bot, Settings]) -> None:
+def test_two_requests_at_once_are_both_served_or_told_to_wait_and_no_file_is_broken(
+    scenario: tuple[Bot, Settings],
+) -> None:
     bot, settings = scenario
     replies: list[str] = []
     files: list[Path] = []
@@ -337,8 +430,9 @@ def test_two_requests_at_once_are_both_served_or_told_to_wait_and_no_file_is_bro
     assert not list(settings.report_dir.glob(".*.tmp")), "no temporary files are left behind"
 
 
-def test_kubot_report_writes_the_file_and_prints_its_path(scenario: tuple[Bot, Settings], tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kubot_report_writes_the_file_and_prints_its_path(
+    scenario: tuple[Bot, Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, settings = scenario
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     out = tmp_path / "vb.docx"

@@ -25,8 +25,18 @@ from kubot.settings import Settings
 from tests.conftest import DEMO_NOW
 
 ADMIN = "Ola Götesson"
-SYSTEM_WORDS = ("kubot", "utvärdering nr", "Ansvarig:", "Registrera med", "Ingen status rapporterad", "Mätningen görs i",
-                "Inga enkätsvar", "registrerade för", "regel", "UTKAST –")
+SYSTEM_WORDS = (
+    "kubot",
+    "utvärdering nr",
+    "Ansvarig:",
+    "Registrera med",
+    "Ingen status rapporterad",
+    "Mätningen görs i",
+    "Inga enkätsvar",
+    "registrerade för",
+    "regel",
+    "UTKAST –",
+)
 
 
 def _plain(text: str) -> str:
@@ -57,7 +67,9 @@ def _body(path: Path) -> list[str]:
     without the internal notes the sender deletes."""
     document = docx.Document(str(path))
     paragraphs = [_plain(p.text) for p in document.paragraphs]
-    start = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1" and p.text.startswith("1 "))
+    start = next(
+        i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1" and p.text.startswith("1 ")
+    )
     cells = [_plain(cell.text) for table in document.tables for row in table.rows for cell in row.cells]
     return [text for text in paragraphs[start:] + cells if text and not text.startswith("INTERNT")]
 
@@ -73,12 +85,22 @@ def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual:
     for section in ("1.4 Medarbetare", "1.5 Framtiden", "8 Ekonomi", "7.5 Pågående forskningsstudier", "3.6 Analys",
                     "Bilaga 3: Deltagande på kurser 2018, fördelat på länets kommuner"):
         assert section in headings, section
-    assert "Under 2019 påbörjas en ny mandatperiod" in text and "Närvaron vid olika chefsträffar når inte riktigt" in text
+    assert (
+        "Under 2019 påbörjas en ny mandatperiod" in text and "Närvaron vid olika chefsträffar når inte riktigt" in text
+    )
     [staff] = _tables(annual, "År/anställningsform")
     assert staff[-1] == ["2018", "9,60", "22,50", "17,00", "49,10"]
     [accounts] = _tables(annual, "Område")[:1]
     social = next(row for row in accounts if row[0].startswith("FoUrum social välfärd"))
-    assert social[1:8] == ["35 367", "30 378", "65 745", "26 290", "20 408", "45 337", "32 564"], "Bilaga 2, sums computed"
+    assert social[1:8] == [
+        "35 367",
+        "30 378",
+        "65 745",
+        "26 290",
+        "20 408",
+        "45 337",
+        "32 564",
+    ], "Bilaga 2, sums computed"
     change, summa = next(row for row in accounts if row[0].startswith("CHANGE")), accounts[-1]
     assert change[6] == "" and summa[0] == "Summa" and summa[1] == "37 931" and summa[6] == "47 894", \
         "Bilaga 2: Change's remainder blank as published, so the sum of kvarvarande medel is the published 47 894"
@@ -98,7 +120,9 @@ def test_the_annual_report_has_every_section_filled_from_chat_and_import(annual:
 
 
 def test_the_annual_report_has_the_organisations_own_figures(annual: Path) -> None:
-    count = next(row for t in _tables(annual, "Mätetal") for row in t if row[0].endswith("Beviljade projekt av sökta projekt"))
+    count = next(
+        row for t in _tables(annual, "Mätetal") for row in t if row[0].endswith("Beviljade projekt av sökta projekt")
+    )
     assert count[2] == "57 %" and "(8 av 14)" in count[3]
     [applications] = _tables(annual, "Projekt")
     assert applications[-1][:4] == ["Summa: 14 ansökningar", "8 av 14 beviljade", "43 438 229 kr", "19 790 819 kr"]
@@ -112,8 +136,12 @@ def test_nothing_is_said_twice_and_no_system_language_in_the_body(annual: Path, 
     for path in (annual, interim):
         body = _body(path)
         # "Mätning genomförs i november 2018." stands on each row measured later, as the organisation prints it.
-        sentences = [s.strip() for text in body for s in re.split(r"(?<=[.!?])\s+", text)
-                     if len(s.strip()) > 30 and s.strip()[-1] in ".!?" and not s.strip().startswith("Mätning genomförs i ")]
+        sentences = [
+            s.strip()
+            for text in body
+            for s in re.split(r"(?<=[.!?])\s+", text)
+            if len(s.strip()) > 30 and s.strip()[-1] in ".!?" and not s.strip().startswith("Mätning genomförs i ")
+        ]
         repeated = {s for s in sentences if sentences.count(s) > 1}
         assert not repeated, repeated
         for word in SYSTEM_WORDS:
@@ -130,7 +158,9 @@ def test_the_delarsrapport_is_lean_and_says_when_the_survey_is_measured(interim:
     survey = [row for row in rows if "mycket nöjda" in row[0]]
     assert survey and all(row[2:] == ["—", "Mätning genomförs i november 2018."] for row in survey), \
         "the November survey keeps its rows in a January–August report, saying when it is measured"
-    assert any(h.endswith("Ekonomisk redovisning") for h in headings) and any(h.endswith("Åtgärder under resten av året") for h in headings)
+    assert any(h.endswith("Ekonomisk redovisning") for h in headings) and any(
+        h.endswith("Åtgärder under resten av året") for h in headings
+    )
     assert "Första delen av året har präglats" in "\n".join(_body(interim))
 
 
@@ -179,10 +209,18 @@ def test_examples_are_the_marked_statuses_and_events_each_printed_once(annual: P
     for marked in (marked_event, marked_status, marked_three_k):
         assert body.count(marked) == 1 and marked in examples, marked
     assert _tables(annual, parts.ACTIVITY_HEADER[0]) and any(
-        row[1] == goal_tables.TOLD_AS_EXAMPLE for t in _tables(annual, parts.ACTIVITY_HEADER[0]) for row in t
-        if "Framtagande av forskningsstrategi" in row[0]), "the activity table points to the example instead of repeating it"
-    for unmarked in ("Under 2018 har PKS haft totalt 6 sammanträden.", "Hemsjukvårdsavtalet har genomgått en fördjupad uppföljning"):
+        row[1] == goal_tables.TOLD_AS_EXAMPLE
+        for t in _tables(annual, parts.ACTIVITY_HEADER[0])
+        for row in t
+        if "Framtagande av forskningsstrategi" in row[0]
+    ), "the activity table points to the example instead of repeating it"
+    for unmarked in (
+        "Under 2018 har PKS haft totalt 6 sammanträden.",
+        "Hemsjukvårdsavtalet har genomgått en fördjupad uppföljning",
+    ):
         assert unmarked in body and unmarked not in examples, unmarked
     lean = "\n".join(_example_sections(interim))
     assert "I augusti startade en ettårig lärlingsutbildning för badmästare." in lean
-    assert "handläggargrupper avseende värmepumpar" not in lean, "a December example is not in the January–August report"
+    assert (
+        "handläggargrupper avseende värmepumpar" not in lean
+    ), "a December example is not in the January–August report"

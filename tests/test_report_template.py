@@ -50,7 +50,9 @@ def test_without_a_template_the_built_in_look_has_its_own_header(session: Sessio
 
 
 def test_missing_styles_are_named_before_anything_is_done(session: Session, tmp_path: Path) -> None:
-    settings = Settings(report_template=_template(tmp_path / "mall.docx", drop_style="List Bullet"), report_dir=tmp_path / "ut")
+    settings = Settings(
+        report_template=_template(tmp_path / "mall.docx", drop_style="List Bullet"), report_dir=tmp_path / "ut"
+    )
     with pytest.raises(build.ReportError, match="saknar formatmallarna List Bullet"):
         build.build(session, REQUEST, settings, now=NOW, trigger="cli")
     assert _evaluations(session) == 0 and not (tmp_path / "ut").exists()

@@ -53,12 +53,16 @@ def test_default_band_classifies_the_published_examples_as_published(engine: Rul
     (10, 16, "delvis uppfyllt", "lägre-delvis"),
     (10, 17, "inte uppfyllt", "lägre-inte-uppfyllt"),
 ])
-def test_lower_is_better_mirrors_the_band(engine: RuleEngine, target: float, result: float, expected: str, rule: str) -> None:
+def test_lower_is_better_mirrors_the_band(
+    engine: RuleEngine, target: float, result: float, expected: str, rule: str
+) -> None:
     assert status(engine, target, result, unit="antal", direction="lägre") == (expected, rule)
 
 
 @pytest.mark.parametrize(("target", "result", "expected"), [(1, 1, "uppfyllt"), (1, 0, "inte uppfyllt")])
-def test_yes_no_indicators_are_met_or_not_never_partly(engine: RuleEngine, target: float, result: float, expected: str) -> None:
+def test_yes_no_indicators_are_met_or_not_never_partly(
+    engine: RuleEngine, target: float, result: float, expected: str
+) -> None:
     assert status(engine, target, result, unit="janej")[0] == expected
 
 
@@ -75,8 +79,9 @@ def test_an_indicator_can_have_its_own_band(engine: RuleEngine, band: float, res
     (80, None, False, ("inget resultat", "inget-resultat")),
     (50, None, True, ("inget resultat", "inget-underlag")),
 ])
-def test_missing_target_result_or_basis_gives_a_defined_verdict(engine: RuleEngine, target: float | None,
-                                                               value: float | None, empty: bool, expected: tuple[str, str]) -> None:
+def test_missing_target_result_or_basis_gives_a_defined_verdict(
+    engine: RuleEngine, target: float | None, value: float | None, empty: bool, expected: tuple[str, str]
+) -> None:
     assert status(engine, target, value, empty=empty) == expected
 
 
@@ -103,8 +108,16 @@ def test_trend_against_the_same_period_last_year_with_a_no_change_band(
 
 def due(engine: RuleEngine, *, reported: bool = False, measured: int = 8, end_month: int = 8, ended: bool = True,
         passed: bool = False, deadline: str | None = "2022-09-15") -> tuple[str, str]:
-    fact: dict[str, Any] = {"föremål": "mätetal", "rapporterat": reported, "mätmånad": measured, "slutmånad": end_month,
-                            "perioden_slut": ended, "tidsgräns_passerad": passed, "mätmånad_namn": "x", "tidsgräns": deadline}
+    fact: dict[str, Any] = {
+        "föremål": "mätetal",
+        "rapporterat": reported,
+        "mätmånad": measured,
+        "slutmånad": end_month,
+        "perioden_slut": ended,
+        "tidsgräns_passerad": passed,
+        "mätmånad_namn": "x",
+        "tidsgräns": deadline,
+    }
     rule = engine.run("rapportering", [fact])[0]
     assert rule is not None
     return rule.outcome, rule.name
@@ -135,8 +148,10 @@ def test_early_warning_after_two_meetings_in_a_row_below_target(engine: RuleEngi
 
 
 def test_many_evaluations_and_reloads_in_one_process_give_the_same_verdicts() -> None:
-    facts = [{"enhet": "procent", "riktning": "högre", "målvärde": t, "värde": v, "delvis_från": 0.6, "tomt_underlag": False}
-             for t, v, _ in PUBLISHED]
+    facts = [
+        {"enhet": "procent", "riktning": "högre", "målvärde": t, "värde": v, "delvis_från": 0.6, "tomt_underlag": False}
+        for t, v, _ in PUBLISHED
+    ]
     expected = [e for _, _, e in PUBLISHED]
     for _ in range(20):  # durable-rules registers names once per process in its own Host; ours must not care
         with evaluation.load_rules() as engine:

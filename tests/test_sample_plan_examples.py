@@ -29,8 +29,15 @@ def sample_bot(tmp_path: Path) -> Bot:
 def test_every_help_example_is_accepted_on_the_sample_plan(sample_bot: Bot) -> None:
     for command in unique_commands():
         for example in command.examples:
-            if example in ("ångra 412", "rätta 412 närvaro PKS 2022-03-10 11 av 13", "exempel 412", "exempel 413 sm2", "exempel 412 bort"):
-                # they refer to an entry number that a fresh database does not have (tests/test_chat_examples.py uses them on real entries)
+            if example in (
+                "ångra 412",
+                "rätta 412 närvaro PKS 2022-03-10 11 av 13",
+                "exempel 412",
+                "exempel 413 sm2",
+                "exempel 412 bort",
+            ):
+                # they refer to an entry number that a fresh database does not have (tests/test_chat_examples.py uses
+                # them on real entries)
                 continue
             reply = console.say(sample_bot, ADMIN, example)
             assert reply.accepted is not False, f"{example!r} → {reply.text}"
@@ -40,8 +47,10 @@ def test_the_issue_examples_are_stored_with_who_and_when_and_can_be_undone(sampl
     examples = [
         "närvaro PKS 2022-03-10 12 av 13",
         "närvaro socialchefsnätverket idag alla utom Habo, Mullsjö",
-        "närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved, Gnosjö, Habo, Jönköping, Mullsjö, Nässjö, Sävsjö, Tranås, "
-        "Vaggeryd, Vetlanda kvinnor 5 män 7",
+        (
+            "närvaro kommundirektörer 12/5 Aneby, Eksjö, Gislaved, Gnosjö, Habo, Jönköping, Mullsjö, Nässjö, Sävsjö,"
+            " Tranås, Vaggeryd, Vetlanda kvinnor 5 män 7"
+        ),
         "resultat nojd-medarbetare 79 % T2 2022: Målvärde nås nästan. En marginell minskning jämfört med 2021.",
         "analys narvaro-pks T2 2022: PKS har sedan mätningarnas början legat över målvärdet på 80 %.",
         "aktivitet a-fin-brukarrev pågår med problem: två av fem revisioner genomförda",
@@ -63,7 +72,9 @@ def test_the_issue_examples_are_stored_with_who_and_when_and_can_be_undone(sampl
     assert ordered.text.startswith("Rapporten byggs") and ordered.files and ordered.files[0].path.is_file()
 
 
-def test_kubot_say_exit_codes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kubot_say_exit_codes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kubot.db'}")
     assert main(["say", "--as", ADMIN, "närvaro PKS 2022-03-10 12 av 13"]) == 0
     assert "Registrerat #2" in capsys.readouterr().out
@@ -74,7 +85,9 @@ def test_kubot_say_exit_codes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, c
     assert usage.value.code == 2
 
 
-def test_console_greets_and_gets_a_newcomer_to_a_first_entry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_console_greets_and_gets_a_newcomer_to_a_first_entry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kubot.db'}")
     lines = iter(["", "närvaro PKS idag 12 av 13", "sluta"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))

@@ -141,7 +141,9 @@ def test_a_removed_database_file_is_never_written_by_the_old_process(
     assert attendance_count(tmp_path) == 1  # the new file has the new entry, not lost in the removed one
 
 
-def test_the_process_ends_when_no_message_comes(tmp_path: Path, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_process_ends_when_no_message_comes(
+    tmp_path: Path, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = environment(tmp_path, runtime_dir, idle="1")
     assert kubot("say", "--as", ADMIN, "saknas", env=env).returncode == 0
     path = socket_of(env, monkeypatch)
@@ -188,12 +190,22 @@ def running(tmp_path: Path, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     return path, path.with_suffix(".lock").read_text().strip()
 
 
-@pytest.mark.parametrize(("request_body", "why"), [
-    (b"[]", "only `kubot say`"), (b'"x"', "only `kubot say`"), (b"null", "only `kubot say`"), (b"12", "only `kubot say`"),
-    (b'{"argv": "say"}', "only `kubot say`"), (b'{"argv": ["say", 1]}', "only `kubot say`"),
-    (b'{"argv": ["backup"]}', "only `kubot say`"), (b"\xff\xfe\x00garbage", "not JSON"), (b"{", "not JSON"),
-    (b"", "not JSON"), (b"x" * (2 << 20), "too large"),
-])
+@pytest.mark.parametrize(
+    ("request_body", "why"),
+    [
+        (b"[]", "only `kubot say`"),
+        (b'"x"', "only `kubot say`"),
+        (b"null", "only `kubot say`"),
+        (b"12", "only `kubot say`"),
+        (b'{"argv": "say"}', "only `kubot say`"),
+        (b'{"argv": ["say", 1]}', "only `kubot say`"),
+        (b'{"argv": ["backup"]}', "only `kubot say`"),
+        (b"\xff\xfe\x00garbage", "not JSON"),
+        (b"{", "not JSON"),
+        (b"", "not JSON"),
+        (b"x" * (2 << 20), "too large"),
+    ],
+)
 def test_a_request_that_is_not_a_say_is_answered_with_an_error_and_the_process_keeps_serving(
         running: tuple[Path, str], tmp_path: Path, request_body: bytes, why: str) -> None:
     path, pid = running
@@ -214,12 +226,17 @@ def test_a_request_that_is_not_a_say_is_answered_with_an_error_and_the_process_k
 def test_a_connection_that_sends_nothing_does_not_hold_up_the_next_say(
         running: tuple[Path, str], tmp_path: Path, runtime_dir: Path) -> None:
     path, pid = running
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as half:
+    with (
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle,
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as half,
+    ):
         idle.connect(str(path))
         half.connect(str(path))
         half.sendall(b'{"argv": ["say", ')  # and never the rest
 
-        answered = kubot("say", "--as", ADMIN, "närvaro PKS 2022-03-10 12 av 13", env=environment(tmp_path, runtime_dir))
+        answered = kubot(
+            "say", "--as", ADMIN, "närvaro PKS 2022-03-10 12 av 13", env=environment(tmp_path, runtime_dir)
+        )
         also = say_link.ask(path, ["say", "--as", ADMIN, "närvaro PKS 2022-03-17 11 av 13"])
 
         for waiting in (idle, half):  # both still open: the answers did not wait for them to give up

@@ -54,7 +54,11 @@ def test_a_manager_approves_only_when_every_part_is_ready_unless_they_say_anyway
          ("godkänn rapport T2 2022", "Delårsrapport T2 2022 är godkänd"),
          ("godkänn rapport T2 2022", "är redan godkänd (Maria Chef"),
          ("rapportstatus T2 2022", "Godkänd av Maria Chef"))
-    talk(bot, "Ola Götesson", ("godkänn rapport T3 2022 ändå", "Verksamhetsberättelse T3 2022 är godkänd (3 delar är inte klara"))
+    talk(
+        bot,
+        "Ola Götesson",
+        ("godkänn rapport T3 2022 ändå", "Verksamhetsberättelse T3 2022 är godkänd (3 delar är inte klara"),
+    )
 
 
 def _text(path: Path) -> str:

@@ -22,17 +22,28 @@ def _text(path: Path) -> str:
     return "\n".join([*(p.text for p in document.paragraphs), *cells])
 
 
-def test_an_administrator_states_a_derived_total_with_a_reason_and_the_report_prints_it(bot: Bot, small_plan_engine: Engine) -> None:
+def test_an_administrator_states_a_derived_total_with_a_reason_and_the_report_prints_it(
+    bot: Bot, small_plan_engine: Engine
+) -> None:
     talk(bot, "Ola Götesson", ("kurs Motiverande samtal 2022-04-05 20 deltagare", "Registrerat #"))
     reply = console.say(bot, "Ola Götesson", "resultat kurser T3 2022 159 (kurser och uppdrag)")
     assert reply.accepted, reply.text
-    assert "kurser ”Antal genomförda kurser” T3 2022: 159, uppgiven siffra i stället för den framräknade. Skäl: kurser och uppdrag" in reply.text
+    assert (
+        "kurser ”Antal genomförda kurser” T3 2022: 159, uppgiven siffra i stället för den framräknade. Skäl: kurser och"
+        " uppdrag"
+        in reply.text
+    )
     # The goal with courses belongs to an area, so the area's report is the one that prints its indicator table.
-    report = console.say(bot, "Ola Götesson", "rapport T3 2022 FoUrum social välfärd och hälso- och sjukvård").files[0].path
+    report = (
+        console.say(bot, "Ola Götesson", "rapport T3 2022 FoUrum social välfärd och hälso- och sjukvård").files[0].path
+    )
     rows = [[c.text for c in r.cells] for t in docx.Document(str(report)).tables for r in t.rows]
     assert any("Antal genomförda kurser" in row[0] and "159" in " ".join(row[1:]) for row in rows), rows
     text = _text(report)
-    assert "Uppgivna siffror i rapporten – kurser: 159 uppgivet (kurser och uppdrag), 1 framräknat ur registreringar." in text
+    assert (
+        "Uppgivna siffror i rapporten – kurser: 159 uppgivet (kurser och uppdrag), 1 framräknat ur registreringar."
+        in text
+    )
     with db.session_scope(small_plan_engine) as session:
         entry = session.exec(select(Entry).where(Entry.kind == "resultat")).one()
         assert entry.summary.endswith("Skäl: kurser och uppdrag")
@@ -46,7 +57,10 @@ def test_an_administrator_states_a_derived_total_with_a_reason_and_the_report_pr
 def test_a_stated_total_without_a_reason_is_refused_with_an_example(bot: Bot) -> None:
     reply = console.say(bot, "Ola Götesson", "resultat kurser T2 2022 159")
     assert not reply.accepted
-    assert "behöver ett skäl inom parentes" in reply.text and "resultat kurser T2 2022 159 (kurser och uppdrag)" in reply.text
+    assert (
+        "behöver ett skäl inom parentes" in reply.text
+        and "resultat kurser T2 2022 159 (kurser och uppdrag)" in reply.text
+    )
 
 
 def test_only_an_administrator_may_state_a_derived_total(bot: Bot) -> None:

@@ -24,7 +24,9 @@ def _package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> zipfile.ZipF
     return zipfile.ZipFile(out)
 
 
-def test_the_package_has_the_manifest_and_both_icons_at_its_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_package_has_the_manifest_and_both_icons_at_its_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     package = _package(tmp_path, capsys)
     assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
     assert Image.open(io.BytesIO(package.read("color.png"))).size == (192, 192)
@@ -32,7 +34,9 @@ def test_the_package_has_the_manifest_and_both_icons_at_its_root(tmp_path: Path,
     assert outline.size == (32, 32) and outline.mode == "RGBA"
 
 
-def test_the_manifest_names_this_installations_bot_and_domain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_manifest_names_this_installations_bot_and_domain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     manifest = json.loads(_package(tmp_path, capsys).read("manifest.json"))
     [bot] = manifest["bots"]
     assert manifest["id"] == bot["botId"] == APP_ID.lower()
@@ -60,7 +64,10 @@ def test_a_package_without_a_valid_app_id_or_domain_is_refused_with_an_example(
         app_id: str | None, domain: str, problem: str) -> None:
     monkeypatch.delenv("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID", raising=False)
     out = tmp_path / "kubot-teams.zip"
-    assert main(["teams", "package", *(["--app-id", app_id] if app_id else []), "--domain", domain, "--out", str(out)]) == 2
+    assert (
+        main(["teams", "package", *(["--app-id", app_id] if app_id else []), "--domain", domain, "--out", str(out)])
+        == 2
+    )
     assert capsys.readouterr().err.startswith(problem)
     assert not out.exists()
 

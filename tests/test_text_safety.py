@@ -52,7 +52,9 @@ def test_clean_message_text_has_no_unsafe_characters() -> None:
     assert clean("  händelse\x00 missbruk:\uffff\u00a0text ") == "händelse missbruk: text"
 
 
-def test_event_text_with_noncharacters_and_nul_is_stored_clean_and_fits_a_report(bot: Bot, small_plan_engine: Engine) -> None:
+def test_event_text_with_noncharacters_and_nul_is_stored_clean_and_fits_a_report(
+    bot: Bot, small_plan_engine: Engine
+) -> None:
     message = "händelse missbruk kompetens: Fyra\x00 utbildningar\uffff om \ufdd0hedersrelaterat våld\ufffe."
     reply = console.say(bot, "Ola Götesson", message)
     assert reply.accepted, reply.text

@@ -27,7 +27,9 @@ def start(settings: Settings) -> Engine:
         db.upgrade(engine)
     with db.session_scope(engine) as session:
         if session.exec(select(PlanVersion.id)).first() is None:
-            importing.apply(session, loading.load(loading.sample_text(), "exempelplanen"), Origin(actor=None, channel="system"))
+            importing.apply(
+                session, loading.load(loading.sample_text(), "exempelplanen"), Origin(actor=None, channel="system")
+            )
     return engine
 
 

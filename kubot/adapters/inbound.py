@@ -62,8 +62,11 @@ class InboundQueue:
     def renew(self) -> int:
         """Extend this process's claims (it is alive); returns how many it holds."""
         with db.session_scope(self.engine) as session:
-            result = session.exec(update(Inbound).where(col(Inbound.claimed_by) == self.owner, col(Inbound.payload).is_not(None))
-                                  .values(claimed_until=self.clock() + self.lease))
+            result = session.exec(
+                update(Inbound)
+                .where(col(Inbound.claimed_by) == self.owner, col(Inbound.payload).is_not(None))
+                .values(claimed_until=self.clock() + self.lease)
+            )
             return int(result.rowcount)
 
     def take_over(self) -> list[tuple[int, dict[str, Any]]]:
@@ -77,8 +80,11 @@ class InboundQueue:
         taken = []
         for number in candidates:
             with db.session_scope(self.engine) as session:
-                claimed = session.exec(update(Inbound).where(col(Inbound.id) == number, col(Inbound.payload).is_not(None), free)
-                                       .values(claimed_by=self.owner, claimed_until=now + self.lease))
+                claimed = session.exec(
+                    update(Inbound)
+                    .where(col(Inbound.id) == number, col(Inbound.payload).is_not(None), free)
+                    .values(claimed_by=self.owner, claimed_until=now + self.lease)
+                )
                 if claimed.rowcount:
                     payload = session.exec(select(Inbound.payload).where(col(Inbound.id) == number)).one()
                     taken.append((number or 0, dict(payload or {})))

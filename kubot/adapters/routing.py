@@ -53,8 +53,13 @@ class RoutingSender:
 
     `off` are the platforms the administrator switched off on purpose; people linked to them are not reached."""
 
-    def __init__(self, engine: Engine, senders: Sequence[Sender], clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 off: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        senders: Sequence[Sender],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        off: frozenset[str] = frozenset(),
+    ) -> None:
         self.engine = engine
         self.senders = {s.platform: s for s in senders}
         self.clock = clock
@@ -130,8 +135,12 @@ def refusal(settings: Settings, engine: Engine, senders: Sequence[Sender]) -> st
     that is neither set up here nor switched off on purpose, so their messages would be lost."""
     have = {s.platform for s in senders}
     with Session(engine) as session:
-        rows = session.exec(select(ChatIdentity.platform, Staff.name).join(Staff, col(Staff.id) == ChatIdentity.staff_id)
-                            .where(col(Staff.active), ChatIdentity.platform != CONSOLE).order_by(col(Staff.name))).all()
+        rows = session.exec(
+            select(ChatIdentity.platform, Staff.name)
+            .join(Staff, col(Staff.id) == ChatIdentity.staff_id)
+            .where(col(Staff.active), ChatIdentity.platform != CONSOLE)
+            .order_by(col(Staff.name))
+        ).all()
     linked: dict[str, list[str]] = {}
     for platform, name in rows:
         if platform not in have and platform not in settings.platforms_off:
@@ -140,15 +149,19 @@ def refusal(settings: Settings, engine: Engine, senders: Sequence[Sender]) -> st
         return None
     lines = []
     for platform, names in sorted(linked.items()):
-        who = f"{len(names)} {'person är kopplad' if len(names) == 1 else 'personer är kopplade'} till {shown(platform)} " \
-              f"({', '.join(names[:5])}{' med flera' if len(names) > 5 else ''})"
+        who = (
+            f"{len(names)} {'person är kopplad' if len(names) == 1 else 'personer är kopplade'} till {shown(platform)} "
+            f"({', '.join(names[:5])}{' med flera' if len(names) > 5 else ''})"
+        )
         missing = settings.missing_for(platform)
         if missing:
             lines.append(f"{who}, men {' och '.join(missing)} är inte satt. "
                          f"Sätt {'den' if len(missing) == 1 else 'dem'}, eller stäng av {shown(platform)} med avsikt: "
                          f"{PLATFORMS_OFF}={platform}.")
         else:
-            lines.append(f"{who}, men {shown(platform)}-delen går inte att starta här (för Teams: Python 3.12 och "
-                         f"pip install 'kubot[teams]'), eller stäng av {shown(platform)} med avsikt: {PLATFORMS_OFF}={platform}.")
+            lines.append(
+                f"{who}, men {shown(platform)}-delen går inte att starta här (för Teams: Python 3.12 och "
+                f"pip install 'kubot[teams]'), eller stäng av {shown(platform)} med avsikt: {PLATFORMS_OFF}={platform}."
+            )
     return ("Påminnelserna skickas inte: " + " ".join(lines) +
             " Med en plattform avstängd får administratörerna en lista över vilka som inte nås.")

@@ -38,7 +38,9 @@ def target(ctx: Context, args: str) -> Reply:
     indicator = records.indicator_in_force(ctx.session, ctx.lexicon(year).indicator(name), year)
     value = float(values.parse_number(raw, allow_negative=True))
     if indicator.unit == "procent" and not 0 <= value <= 100:
-        raise Usage(f"{fmt.number(value)} % är inte ett möjligt målvärde för en andel – en andel ligger mellan 0 och 100 %.")
+        raise Usage(
+            f"{fmt.number(value)} % är inte ett möjligt målvärde för en andel – en andel ligger mellan 0 och 100 %."
+        )
     if not abs(value) <= records.MAX_AMOUNT:
         raise Usage(f"Målvärdet {fmt.number(value)} är orimligt stort.")
     before = facts.target_for(ctx.session, indicator, year)
@@ -71,8 +73,11 @@ def undo(ctx: Context, args: str) -> Reply:
         return Reply(f"Din senaste registrering, #{latest.id}, är redan {'ångrad' if latest.undone_at else 'rättad'}. "
                      "Vill du ångra en äldre, skriv ”ångra” och dess nummer.", accepted=False)
     if ctx.now - latest.created_at > UNDO_RECENT:
-        return Reply(f"Din senaste registrering är #{latest.id} från {fmt.timestamp(latest.created_at)}: {latest.summary}. "
-                     f"Är det den du vill ångra, skriv ”ångra {latest.id}”.", accepted=False)
+        return Reply(
+            f"Din senaste registrering är #{latest.id} från {fmt.timestamp(latest.created_at)}: {latest.summary}. "
+            f"Är det den du vill ångra, skriv ”ångra {latest.id}”.",
+            accepted=False,
+        )
     entry = journal.undo(ctx.session, entry_id=latest.id or 0, origin=ctx.origin)
     return Reply(f"Ångrat #{entry.id}: {entry.summary}", accepted=True)
 
@@ -84,7 +89,10 @@ def correct(ctx: Context, args: str) -> Reply:
     """
     number_text, _, text = args.strip().partition(" ")
     if not number_text:
-        raise Usage("Skriv numret på registreringen och sedan hur den ska vara, t.ex. ”rätta 412 närvaro PKS 2022-03-10 11 av 13”.")
+        raise Usage(
+            "Skriv numret på registreringen och sedan hur den ska vara, t.ex. ”rätta 412 närvaro PKS 2022-03-10 11 av"
+            " 13”."
+        )
     entry = journal.own_entry(ctx.session, grammar.entry_number(number_text), ctx.actor, "rätta")
     kind_command = COMMANDS.get(entry.kind)
     if kind_command is None or entry.kind in ("målvärde",):
@@ -93,7 +101,9 @@ def correct(ctx: Context, args: str) -> Reply:
     named = COMMANDS.get(values.fold(word).replace(" ", ""), None) or COMMANDS.get(word.casefold())
     if named is not None:
         if named is not kind_command:
-            raise Usage(f"#{entry.id} är en registrering av {entry.kind}; rätta den med ett nytt meddelande om {entry.kind}.")
+            raise Usage(
+                f"#{entry.id} är en registrering av {entry.kind}; rätta den med ett nytt meddelande om {entry.kind}."
+            )
         text = rest
     if not text.strip():
         raise Usage(f"Skriv hur #{entry.id} ska vara efter numret, t.ex. ”rätta {entry.id} {entry.kind} …”.")

@@ -94,8 +94,11 @@ class Bot:
         if not text:
             return Reply("Skriv ett kommando, till exempel ”hjälp” för att se vad jag kan.", accepted=False)
         if len(text) > MAX_MESSAGE_LENGTH:
-            return Reply(f"Meddelandet är för långt ({len(text)} tecken). Skriv högst {MAX_MESSAGE_LENGTH} tecken per meddelande.",
-                         accepted=False)
+            return Reply(
+                f"Meddelandet är för långt ({len(text)} tecken). Skriv högst {MAX_MESSAGE_LENGTH} tecken per"
+                " meddelande.",
+                accepted=False,
+            )
         job: int | None = None
         notices: list[people.Notice] = []
         try:
@@ -147,8 +150,17 @@ class Bot:
         if kind is not None:
             remembered = followups.recall(session, actor, kind, self.clock())
             if remembered is None:
-                return Reply(followups.NOTHING_TO_CONFIRM if kind == followups.YES else "Det finns inget mer att visa just nu.",
-                             accepted=False), None
+                return (
+                    Reply(
+                        (
+                            followups.NOTHING_TO_CONFIRM
+                            if kind == followups.YES
+                            else "Det finns inget mer att visa just nu."
+                        ),
+                        accepted=False,
+                    ),
+                    None,
+                )
             text = remembered
         text = questions.as_command(text) or text
         word, rest = running.first_word(text)
@@ -159,13 +171,21 @@ class Bot:
         if command is None:
             return self._or_proposal(context, text, self._unknown(session, actor, word, rest), kind), None
         if not context.has_role(command.role):
-            allowed = session.exec(select(Staff.name).where(
-                Staff.role.in_([r.value for r in access.roles_at_least(command.role)]), Staff.active)).all()  # type: ignore[attr-defined]
+            ranks = [r.value for r in access.roles_at_least(command.role)]
+            allowed = session.exec(select(Staff.name).where(col(Staff.role).in_(ranks), Staff.active)).all()
             return Reply(f"”{command.name}” kan bara {access.who_may(command.role)} använda. "
                          f"Fråga {', '.join(allowed[:3]) or 'en administratör'}.", accepted=False), None
         if command.slow and self.sender is not None:
-            job = SlowJob(actor_id=actor.id or 0, platform=message.platform, address=message.sender, conversation=message.channel,
-                          thread=message.thread, message_id=message.message_id, text=text, created_at=self.clock())
+            job = SlowJob(
+                actor_id=actor.id or 0,
+                platform=message.platform,
+                address=message.sender,
+                conversation=message.channel,
+                thread=message.thread,
+                message_id=message.message_id,
+                text=text,
+                created_at=self.clock(),
+            )
             session.add(job)
             session.flush()
             return Reply(command.slow), job.id
@@ -201,7 +221,9 @@ class Bot:
 
     def _context(self, session: Session, actor: Staff, platform: str, message_id: str | None, text: str) -> Context:
         now = self.clock()
-        origin = Origin(actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH], at=now)
+        origin = Origin(
+            actor=actor, channel=platform, message_id=message_id, message_text=text[:MAX_MESSAGE_LENGTH], at=now
+        )
         return Context(session=session, actor=actor, origin=origin, now=now, settings=self.settings)
 
     def _start(self, job_id: int) -> None:
@@ -252,8 +274,10 @@ class Bot:
             cut_off = session.exec(select(SlowJob).where(SlowJob.state == "running").order_by(col(SlowJob.id))).all()
             names = {s.id: s.name for s in session.exec(select(Staff))}
         for job in cut_off:
-            notice = Reply(f"Jag startades om innan jag blev klar med ”{job.text}”, så det blev inget. Skriv ”{job.text}” igen.",
-                           accepted=False)
+            notice = Reply(
+                f"Jag startades om innan jag blev klar med ”{job.text}”, så det blev inget. Skriv ”{job.text}” igen.",
+                accepted=False,
+            )
             self._deliver(job, names[job.actor_id], notice, "interrupted", "avbrutet av omstart")
         return len(cut_off)
 

@@ -20,12 +20,16 @@ YES = "ja"
 NO = "nej"
 MORE = "mer"
 _ANSWERS = {
-    YES: re.compile(r"(?:ja|japp|jepp|jo|yes|ok|okej|precis|ja tack|ja,? det menade jag|ja,? gör det)[!. ]*", re.IGNORECASE),
+    YES: re.compile(
+        r"(?:ja|japp|jepp|jo|yes|ok|okej|precis|ja tack|ja,? det menade jag|ja,? gör det)[!. ]*", re.IGNORECASE
+    ),
     NO: re.compile(r"(?:nej|nä|nej tack|no|nope|nej,? inte det|avbryt)[!. ]*", re.IGNORECASE),
     MORE: re.compile(r"(?:mer|visa mer|visa fler|fler|nästa sida|saknas mer|status mer)[!. ]*", re.IGNORECASE),
 }
-NOTHING_TO_CONFIRM = (f"Jag har inget förslag som väntar på svar just nu – ett förslag gäller bara till nästa "
-                      f"meddelande, högst {EXPIRES_AFTER.seconds // 60} minuter. Skriv hela meddelandet, eller ”hjälp”.")
+NOTHING_TO_CONFIRM = (
+    "Jag har inget förslag som väntar på svar just nu – ett förslag gäller bara till nästa "
+    f"meddelande, högst {EXPIRES_AFTER.seconds // 60} minuter. Skriv hela meddelandet, eller ”hjälp”."
+)
 DECLINED = "Okej, då gör jag inget. Skriv meddelandet som du menar det, eller ”hjälp”."
 
 
@@ -42,7 +46,9 @@ def offer(session: Session, actor: Staff, message: str, now: datetime) -> str:
 
 def remember(session: Session, actor: Staff, kind: str, message: str, now: datetime) -> None:
     """Let the person's next "ja" (or "mer") stand for `message`."""
-    pending = session.get(PendingReply, (actor.id, kind)) or PendingReply(staff_id=actor.id or 0, kind=kind, text=message)
+    pending = session.get(PendingReply, (actor.id, kind)) or PendingReply(
+        staff_id=actor.id or 0, kind=kind, text=message
+    )
     pending.text = message
     pending.created_at = now
     session.add(pending)

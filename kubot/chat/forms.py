@@ -167,11 +167,21 @@ def _link(session: Session, actor: Staff | None, today: date, preset: Values) ->
     mention = text(preset, USER)
     named = _NAMED.match(mention)
     shown = named.group(1).strip() if named else ""
-    people = tuple((name, name) for name in session.exec(select(Staff.name).where(Staff.active).order_by(col(Staff.name))))
+    people = tuple(
+        (name, name) for name in session.exec(select(Staff.name).where(Staff.active).order_by(col(Staff.name)))
+    )
     same = next((name for name, _ in people if shown and name.casefold() == shown.casefold()), "")
-    return (Field(USER, "Chattanvändaren", Kind.MENU, options=((mention, shown or "den nämnda användaren"),), initial=mention,
-                  about=("användaren",)),
-            Field("person", "Personen i planen", Kind.MENU, options=people, initial=same, about=("person", "heter")))
+    return (
+        Field(
+            USER,
+            "Chattanvändaren",
+            Kind.MENU,
+            options=((mention, shown or "den nämnda användaren"),),
+            initial=mention,
+            about=("användaren",),
+        ),
+        Field("person", "Personen i planen", Kind.MENU, options=people, initial=same, about=("person", "heter")),
+    )
 
 
 LINK = FormSpec("koppla", "Koppla användare", "Koppla", _link,
@@ -183,7 +193,9 @@ def _absence(session: Session, actor: Staff | None, today: date, preset: Values)
             Field("last", "Sista dagen", Kind.DATE, about=("sista dagen", "har redan varit", "längre än")))
     if actor is None or not access.may(session, actor, Action.USE, Role.MANAGER):
         return days
-    people = tuple((s.name, s.name) for s in session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.name))))
+    people = tuple(
+        (s.name, s.name) for s in session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.name)))
+    )
     return (Field("person", "Vem (valfritt)", Kind.MENU, optional=True, options=people, hint="tomt för dig själv",
                   about=("någon annan", "finns ingen", "tillgång")), *days)
 

@@ -57,7 +57,8 @@ MAX_COUNT = 100_000
 MAX_ENTRY_NUMBER = 999_999_999
 
 _PERIOD = re.compile(
-    rf"{_START}(?:t(?:ertial)?\s?(?P<t1>[123])(?:\s*[-/ ]\s*(?P<y1>[0-9]{{4}}))?|(?P<y2>[0-9]{{4}})\s*[-/ ]?\s*t(?P<t2>[123])){_END}",
+    rf"{_START}(?:t(?:ertial)?\s?(?P<t1>[123])(?:\s*[-/ ]\s*(?P<y1>[0-9]{{4}}))?|(?P<y2>[0-9]{{4}})\s*[-/"
+    rf" ]?\s*t(?P<t2>[123])){_END}",
     re.IGNORECASE,
 )
 _BAD_TERTIAL = re.compile(rf"{_START}t\s?(?P<t>[04-9])(?:\s*[-/ ]\s*[0-9]{{4}})?{_END}", re.IGNORECASE)
@@ -82,7 +83,9 @@ _RATIO = re.compile(
 )
 _TRAILING = re.compile(r"[\s!?.,;:…]+$")
 # Words people add at the end of a message that carry no value ("Klar, tack!").
-_FILLER_AT_END = re.compile(r"(?:[\s,]+(?:tack|tack så mycket|tackar|tia|please|hälsningar|mvh))+[\s!.]*$", re.IGNORECASE)
+_FILLER_AT_END = re.compile(
+    r"(?:[\s,]+(?:tack|tack så mycket|tackar|tia|please|hälsningar|mvh))+[\s!.]*$", re.IGNORECASE
+)
 # A colon followed by these is part of the value before it ("12:e maj", "kl 10:30"), not a comment.
 # Nor is the colon of a genitive or definite ending after an abbreviation ("PKS:s möte", "MAS:en").
 _COMMENT_COLON = re.compile(r":(?=\s|$)|(?<![0-9]):(?![a-zåäö]{1,2}(?![\w]))(?=[^\W\d_])")
@@ -141,7 +144,9 @@ def take_period(text: str, today: date, *, year_alone: bool = False) -> tuple[Pe
     match = _PERIOD.search(text)
     if match is None:
         if bad := _BAD_TERTIAL.search(text):
-            raise ValueProblem(f"”{bad[0]}” är ingen period – tertialen är T1, T2 eller T3. Skriv till exempel T2 {today.year}.")
+            raise ValueProblem(
+                f"”{bad[0]}” är ingen period – tertialen är T1, T2 eller T3. Skriv till exempel T2 {today.year}."
+            )
         if year_alone and (alone := _YEAR_ALONE.search(text)):
             return _period(int(alone["year"]), 3), _cut(text, alone)
         return None, text
@@ -275,7 +280,9 @@ def take_channel(text: str) -> tuple[str | None, str]:
         if match is not None:
             app = match.groupdict().get("app")
             # Said last ("alla var där, i Zoom"), it leaves the separator before it behind.
-            return (f"via {' '.join(w.capitalize() for w in app.split())}" if app else said), _cut(text, match).rstrip(" ,;")
+            return (f"via {' '.join(w.capitalize() for w in app.split())}" if app else said), _cut(text, match).rstrip(
+                " ,;"
+            )
     return None, text
 
 
@@ -283,7 +290,9 @@ def entry_number(text: str) -> int:
     """An entry number as written in "ångra 412" or "rätta #412": plain digits 0–9 only, within range."""
     written = text.strip().removeprefix("#").strip()
     if not re.fullmatch(r"[0-9]{1,30}", written):
-        raise ValueProblem(f"{values.quoted(text)} är inget nummer på en registrering. Skriv numret med siffror, till exempel 12.")
+        raise ValueProblem(
+            f"{values.quoted(text)} är inget nummer på en registrering. Skriv numret med siffror, till exempel 12."
+        )
     number = int(written)
     if not 1 <= number <= MAX_ENTRY_NUMBER:
         raise ValueProblem(f"Det finns ingen registrering #{written[:12]}{'…' if len(written) > 12 else ''}.")

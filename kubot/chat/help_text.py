@@ -16,10 +16,40 @@ CLOSING = "Skriv hjälp <kommando> för exempel."
 # What a person wants to do → the commands for it, in the order shown; a command not named here
 # (a new one) goes with the administrators' if only they may use it, else with the questions.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Rapportera", ("närvaro", "resultat", "analys", "aktivitet", "kurs", "ansökan", "beslut", "enkät", "händelse",
-                    "klar", "ångra", "rätta", "exempel")),
-    ("Fråga", ("status", "saknas", "varför", "ansvarig", "vem", "påminnelser", "påminn", "inte-min-uppgift", "frånvarande",
-               "rapportstatus", "hjälp")),
+    (
+        "Rapportera",
+        (
+            "närvaro",
+            "resultat",
+            "analys",
+            "aktivitet",
+            "kurs",
+            "ansökan",
+            "beslut",
+            "enkät",
+            "händelse",
+            "klar",
+            "ångra",
+            "rätta",
+            "exempel",
+        ),
+    ),
+    (
+        "Fråga",
+        (
+            "status",
+            "saknas",
+            "varför",
+            "ansvarig",
+            "vem",
+            "påminnelser",
+            "påminn",
+            "inte-min-uppgift",
+            "frånvarande",
+            "rapportstatus",
+            "hjälp",
+        ),
+    ),
     ("Rapporter", ("rapport", "text", "ekonomi", "årsarbetare", "godkänn")),
     ("Administrera", ("målvärde", "deadline", "koppla", "inaktivera", "aktivera", "kontroll")),
 )
@@ -32,7 +62,9 @@ def overview(commands: Sequence[Command], may_use: Callable[[Role], bool]) -> st
     lines = ["Det här kan jag:"]
     for title, names in GROUPS:
         extra = [c for c in usable if c.name not in named and (c.role == Role.ADMIN) == (title == "Administrera")]
-        group = [c for name in names for c in usable if c.name == name] + (extra if title in ("Fråga", "Administrera") else [])
+        group = [c for name in names for c in usable if c.name == name] + (
+            extra if title in ("Fråga", "Administrera") else []
+        )
         if not group:
             continue
         lines.append(f"{title}: {', '.join(c.name for c in group)}")

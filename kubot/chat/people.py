@@ -47,7 +47,8 @@ def match_by_email(engine: Engine, platform: str, user_id: str, addresses: Itera
     try:
         with db.session_scope(engine) as session:
             session.add(ChatIdentity(staff_id=person.id or 0, platform=platform, external_id=user_id))
-        log.info("a %s user was matched to person #%s by e-mail", platform, person.id)  # no names or addresses in the log
+        # no names or addresses in the log
+        log.info("a %s user was matched to person #%s by e-mail", platform, person.id)
     except IntegrityError:
         pass  # matched by a request handled at the same moment
     return person.name
@@ -71,9 +72,13 @@ def link(ctx: Context, args: str) -> Reply:
     person = ctx.session.exec(select(Staff).where(func.lower(Staff.name) == name.lower(), Staff.active)).first()
     if person is None:
         people = ", ".join(ctx.session.exec(select(Staff.name).where(Staff.active).order_by(col(Staff.name)).limit(4)))
-        raise Usage(f"Det finns ingen aktiv person som heter ”{name[:60]}” i planen. Personer i planen är t.ex. {people}.")
+        raise Usage(
+            f"Det finns ingen aktiv person som heter ”{name[:60]}” i planen. Personer i planen är t.ex. {people}."
+        )
     user_id = match.group(1) or match.group(3)
-    ctx.session.exec(delete(ChatIdentity).where(col(ChatIdentity.platform) == platform, col(ChatIdentity.external_id) == user_id))
+    ctx.session.exec(
+        delete(ChatIdentity).where(col(ChatIdentity.platform) == platform, col(ChatIdentity.external_id) == user_id)
+    )
     ctx.session.add(ChatIdentity(staff_id=person.id or 0, platform=platform, external_id=user_id))
     # Named as the platform names them: the id is nothing a person reads.
     shown = (match.group(2) or "").strip()
@@ -97,7 +102,10 @@ def deliver(notices: Sequence[Notice], sender: Sender) -> None:
     for notice in notices:
         address = sender.address(notice.admin, notice.identities)
         if address is None:
-            log.warning("an administrator has no chat link, so cannot hear of someone kubot does not know (kubot check says who)")
+            log.warning(
+                "an administrator has no chat link, so cannot hear of someone kubot does not know (kubot check says"
+                " who)"
+            )
             continue
         sender.send(replace(notice.message, to=address))
 
@@ -113,7 +121,10 @@ def meet(session: Session, message: Incoming, sender: Sender | None) -> tuple[Re
     notices = _notices(session, message, admins, sender) if sender is not None else []
     told = [n.admin for n in notices]
     first = message.sender_name.split()[0] if message.sender_name.split() else ""
-    hello = f"Hej{f' {first}' if first else ''}! Jag känner inte igen dig i kubot än, så jag kan inte ta emot registreringar från dig."
+    hello = (
+        f"Hej{f' {first}' if first else ''}! Jag känner inte igen dig i kubot än, så jag kan inte ta emot"
+        " registreringar från dig."
+    )
     if told:
         return Reply(f"{hello} Jag har sagt till {_names(told)}, som kan lägga till dig.", accepted=False), notices
     return Reply(f"{hello} Be {_names([a.name for a in admins]) or 'en administratör'} att lägga till dig i kubot.",
@@ -122,8 +133,16 @@ def meet(session: Session, message: Incoming, sender: Sender | None) -> tuple[Re
 
 def _notices(session: Session, message: Incoming, admins: Sequence[Staff], sender: Sender) -> list[Notice]:
     platform = _IDS.get(message.platform)
-    if platform is None or not (message.sender_name or message.sender_email) or session.exec(select(ChatIdentity.id).where(
-            ChatIdentity.platform == message.platform, ChatIdentity.external_id == message.sender)).first() is not None:
+    if (
+        platform is None
+        or not (message.sender_name or message.sender_email)
+        or session.exec(
+            select(ChatIdentity.id).where(
+                ChatIdentity.platform == message.platform, ChatIdentity.external_id == message.sender
+            )
+        ).first()
+        is not None
+    ):
         return []
     name = " ".join(re.sub(r"[|<>@]", " ", message.sender_name).split())
     who = f"{name or 'En person utan namn'}{f' ({message.sender_email})' if message.sender_email else ''}"
@@ -138,9 +157,14 @@ def _notices(session: Session, message: Incoming, admins: Sequence[Staff], sende
     for row in session.exec(select(ChatIdentity).where(col(ChatIdentity.staff_id).in_([a.id for a in admins]))):
         identities.setdefault(row.staff_id, {})[row.platform] = row.external_id
     nowhere = Address("", "")  # set when it is sent
-    return [Notice(admin.name, identities.get(admin.id or 0, {}), Outgoing(key=f"okänd:{person}:{admin.id}", to=nowhere,
-                                                                          recipient=admin.name, text=text, actions=(button,)))
-            for admin in admins]
+    return [
+        Notice(
+            admin.name,
+            identities.get(admin.id or 0, {}),
+            Outgoing(key=f"okänd:{person}:{admin.id}", to=nowhere, recipient=admin.name, text=text, actions=(button,)),
+        )
+        for admin in admins
+    ]
 
 
 def _names(names: Sequence[str]) -> str:

@@ -38,16 +38,26 @@ _INSTRUCTIONS = (
 )
 
 
-def propose(settings: Settings, message: str, *, areas: Sequence[str], networks: Sequence[str], activities: Sequence[str],
-            commands: Sequence[tuple[str, Sequence[str]]], today: str) -> str | None:
+def propose(
+    settings: Settings,
+    message: str,
+    *,
+    areas: Sequence[str],
+    networks: Sequence[str],
+    activities: Sequence[str],
+    commands: Sequence[tuple[str, Sequence[str]]],
+    today: str,
+) -> str | None:
     """The model's proposed command for `message`, or None (no model, no proposal, a timeout or an error).
 
     `areas`, `networks` and `activities` are the person's own: all the model learns of the plan."""
     if not settings.llm_url:
         return None
     listing = "\n".join(f"{name}: " + " | ".join(examples) for name, examples in commands if examples)
-    context = (f"Kommandon med exempel:\n{listing}\n\nPersonens områden: {', '.join(areas) or '–'}\n"
-               f"Personens nätverk: {', '.join(networks) or '–'}\nPersonens aktiviteter: {', '.join(activities) or '–'}")
+    context = (
+        f"Kommandon med exempel:\n{listing}\n\nPersonens områden: {', '.join(areas) or '–'}\n"
+        f"Personens nätverk: {', '.join(networks) or '–'}\nPersonens aktiviteter: {', '.join(activities) or '–'}"
+    )
     messages = [{"role": "system", "content": _INSTRUCTIONS.replace("{today}", today)},
                 {"role": "user", "content": f"{context}\n\nMeddelandet: {message}"}]
     log.debug("asking the language model at %s: %s", settings.llm_url, messages)

@@ -16,7 +16,13 @@ import re
 _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), command)
     for pattern, command in (
-        (r"(?:vad|vilka|vilket) (?:har|ska|behöver) jag (?:kvar|rapportera|lämna in|göra)\b.*?(?P<rest>\bt[123]\b.*)?", "saknas"),
+        (
+            (
+                r"(?:vad|vilka|vilket) (?:har|ska|behöver) jag (?:kvar|rapportera|lämna"
+                r" in|göra)\b.*?(?P<rest>\bt[123]\b.*)?"
+            ),
+            "saknas",
+        ),
         (r"vad saknas(?: för mig)?\b(?P<rest>.*)", "saknas"),
         (r"hur (?:går det|ligger vi till|ser det ut) (?:för|med|i) (?P<rest>.+)", "status"),
         (r"hur (?:går det|ligger vi till|ser det ut)(?P<rest>)", "status"),
@@ -28,8 +34,12 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"vad kan (?:du|kubot)(?: göra)?", "hjälp"),
     )
 )
-_GREETING = re.compile(r"(?:hej|hejsan|hallå|tjena|tja|god (?:morgon|dag|kväll|eftermiddag)|hello|hi)(?: kubot)?", re.IGNORECASE)
-_THANKS = re.compile(r"(?:tack|tackar|tack så mycket|tusen tack|tack för hjälpen|toppen,? tack|bra,? tack)(?: kubot)?", re.IGNORECASE)
+_GREETING = re.compile(
+    r"(?:hej|hejsan|hallå|tjena|tja|god (?:morgon|dag|kväll|eftermiddag)|hello|hi)(?: kubot)?", re.IGNORECASE
+)
+_THANKS = re.compile(
+    r"(?:tack|tackar|tack så mycket|tusen tack|tack för hjälpen|toppen,? tack|bra,? tack)(?: kubot)?", re.IGNORECASE
+)
 _HINT = "Skriv till exempel ”saknas” för att se vad du har kvar att rapportera, eller ”hjälp” för allt jag kan."
 
 

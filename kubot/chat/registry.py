@@ -98,12 +98,18 @@ class Command:
     def summary(self) -> str:
         """The description before the examples, as one line however the docstring wraps it."""
         described = [line.strip() for line in self.help.splitlines()]
-        words = " ".join(described[: next((i for i, line in enumerate(described) if line.startswith("Exempel:")), None)])
+        words = " ".join(
+            described[: next((i for i, line in enumerate(described) if line.startswith("Exempel:")), None)]
+        )
         return words.strip() or self.name
 
     @property
     def examples(self) -> list[str]:
-        return [line.strip()[len("Exempel:"):].strip() for line in self.help.splitlines() if line.strip().startswith("Exempel:")]
+        return [
+            line.strip()[len("Exempel:") :].strip()
+            for line in self.help.splitlines()
+            if line.strip().startswith("Exempel:")
+        ]
 
 
 EXAMPLES = "\nSå här kan det se ut:"  # what introduces the examples after a problem
@@ -205,4 +211,3 @@ def check_may_report(ctx: Context, item: Indicator | Activity, what: str) -> Non
     owner = ctx.session.get(Staff, item.responsible_id) if item.responsible_id else None
     raise NotAllowed(f"Du kan inte rapportera för {what}: det hör inte till dina områden. "
                 f"Ansvarig är {owner.name if owner else 'en chef eller administratör'}.")
-

@@ -79,8 +79,12 @@ def _my_slots(ctx: Context, period: Period, due_on: date) -> tuple[list[Slot], l
     """The actor's reminders as the worker sends them: those that fall while they are away moved to the day they
     are back, and apart those that cannot wait that long (their manager is told instead)."""
     plan = _plan(ctx)
-    slots = schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(ctx.actor.id or 0, [])
-    kept, handed = schedule.around_absences(slots, delivery.absences(ctx.session).get(ctx.actor.id or 0, []), due_on, plan)
+    slots = schedule.usable_slots(due_on, plan, period.end) + delivery.snoozes(ctx.session, period, plan).get(
+        ctx.actor.id or 0, []
+    )
+    kept, handed = schedule.around_absences(
+        slots, delivery.absences(ctx.session).get(ctx.actor.id or 0, []), due_on, plan
+    )
     return kept, [slot for _, slot in handed]
 
 
@@ -113,8 +117,11 @@ def reminders(ctx: Context, args: str) -> Reply:
         lines.append(f"{p.label}: deadline {workdays.weekday_name(due_on)} {fmt.day(due_on)}.")
         lines += [f"  skickad {fmt.timestamp(d.created_at)}: {d.kind}" for d in sent]
         lines += [f"  kommer {_clock(s)}: {schedule.describe(s, due_on)}" for s in coming]
-        lines += [f"  ingen {_clock(s)} ({schedule.describe(s, due_on)}): du är frånvarande och deadline kan inte vänta, "
-                  "så din chef får veta vad som saknas" for s in away]
+        lines += [
+            f"  ingen {_clock(s)} ({schedule.describe(s, due_on)}): du är frånvarande och deadline kan inte vänta, "
+            "så din chef får veta vad som saknas"
+            for s in away
+        ]
         if not sent and not coming and not away:
             lines.append("  inga påminnelser kvar.")
     lines.append("Påminnelser skickas bara om något saknas från dig då. Se vad som saknas med ”saknas”.")
@@ -159,9 +166,13 @@ def snooze(ctx: Context, args: str) -> Reply:
     period, _ = _reminded_period(ctx, period)
     until = workdays.next_workday(ctx.today)
     slot = schedule.snooze_slot(until, _plan(ctx))
-    recorded = journal.record(ctx.session, kind="påminn", origin=ctx.origin,
-                              summary=f"Påminn {ctx.actor.name} om {period.code} igen {_clock(slot)}",
-                              rows=[Snooze(staff_id=ctx.actor.id or 0, year=period.year, tertial=period.tertial, until=until)])
+    recorded = journal.record(
+        ctx.session,
+        kind="påminn",
+        origin=ctx.origin,
+        summary=f"Påminn {ctx.actor.name} om {period.code} igen {_clock(slot)}",
+        rows=[Snooze(staff_id=ctx.actor.id or 0, year=period.year, tertial=period.tertial, until=until)],
+    )
     return Reply(f"Okej, jag påminner dig om rapporten för {period.code} igen {_clock(slot)} (#{recorded.entry.id}). "
                  f"Ångra med: ångra {recorded.entry.id}", accepted=True)
 
@@ -187,14 +198,21 @@ def not_mine(ctx: Context, args: str) -> Reply:
     heads = [a for a in delivery.admins(people) if a.id != ctx.actor.id]
     codes = [i.code for i in items]
     if not heads:  # nobody to tell: saying it was told would be untrue
-        return Reply(f"Det finns ingen annan administratör att meddela att {_listed(codes)} för {period.code} inte är din "
-                     "uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person.")
+        return Reply(
+            f"Det finns ingen annan administratör att meddela att {_listed(codes)} för {period.code} inte är din "
+            "uppgift. Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person."
+        )
     # The notice's key is what it says (who, which period, which items), so saying it again sends nothing new.
     said = hashlib.sha256(" ".join(sorted(codes)).encode()).hexdigest()[:16]
     keys = {head.id: f"inte-min:{head.id}:{ctx.actor.id}:{period.code}:{said}" for head in heads}
-    if keys and ctx.session.exec(select(Dispatch.id).where(col(Dispatch.key).in_(list(keys.values())))).first() is not None:
-        return Reply(f"Det har jag redan meddelat {', '.join(h.name for h in heads)}: {_listed(codes)} för {period.code}. "
-                     "Tills ansvaret ändras i planen fortsätter påminnelserna.")
+    if (
+        keys
+        and ctx.session.exec(select(Dispatch.id).where(col(Dispatch.key).in_(list(keys.values())))).first() is not None
+    ):
+        return Reply(
+            f"Det har jag redan meddelat {', '.join(h.name for h in heads)}: {_listed(codes)} för {period.code}. "
+            "Tills ansvaret ändras i planen fortsätter påminnelserna."
+        )
     recorded = journal.record(ctx.session, kind="inte min uppgift", origin=ctx.origin, rows=[],
                               summary=f"{ctx.actor.name}: inte min uppgift för {period.code}: " + ", ".join(codes),
                               detail={"codes": codes})
@@ -203,8 +221,11 @@ def not_mine(ctx: Context, args: str) -> Reply:
         for head in heads:
             with contextlib.suppress(IntegrityError), ctx.session.begin_nested():  # said at the same moment elsewhere
                 sending.add_dispatch(ctx.session, keys[head.id], "inte-min", head.id or 0, notice, ctx.now, period)
-    return Reply(f"Jag har meddelat {', '.join(h.name for h in heads)} att {_listed(codes)} för {period.code} inte är din uppgift "
-                 f"(#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.", accepted=True)
+    return Reply(
+        f"Jag har meddelat {', '.join(h.name for h in heads)} att {_listed(codes)} för {period.code} inte är din"
+        f" uppgift (#{recorded.entry.id}). Tills ansvaret ändras i planen fortsätter påminnelserna.",
+        accepted=True,
+    )
 
 
 def _listed(codes: list[str]) -> str:

@@ -29,7 +29,9 @@ def _tertial_named(text: str) -> str:
     return text
 
 
-@command("rapport", "report", slow="Jag bygger rapporten, den kommer här om en stund.", role=Role.MANAGER, scope=Scope.READ)
+@command(
+    "rapport", "report", slow="Jag bygger rapporten, den kommer här om en stund.", role=Role.MANAGER, scope=Scope.READ
+)
 def report(ctx: Context, args: str) -> Reply:
     """Beställ ett rapportutkast i Word: T1, T2 (delårsrapport) eller T3 (verksamhetsberättelse), ev. för ett område
     och med diarienummer.
@@ -59,7 +61,9 @@ def report(ctx: Context, args: str) -> Reply:
 
     request = content.Request(period, area=area, dnr=dnr, author=author)
     try:
-        built = build.build(ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per)
+        built = build.build(
+            ctx.session, request, ctx.settings, now=ctx.now, trigger="chatt", actor_id=ctx.actor.id, per=per
+        )
     except build.ServerProblem as exc:
         log.error("a report ordered in chat could not be made: %s", exc)  # the paths, for whoever runs the server
         return Reply(build.ServerProblem.IN_CHAT, accepted=False)

@@ -34,7 +34,9 @@ def execute(context: Context, command: Command, rest: str, text: str) -> Reply:
         savepoint.rollback()
         if isinstance(problem, NoMatch) and len(problem.codes) == 1 and problem.query and problem.query in text:
             corrected = text.replace(problem.query, problem.codes[0], 1)
-            return Reply(f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False)
+            return Reply(
+                f"{problem} {followups.offer(context.session, context.actor, corrected, context.now)}", accepted=False
+            )
         return Reply(f"{problem}{examples_for(command, problem, text)}", accepted=False)
 
 
@@ -96,7 +98,9 @@ def first_word(text: str) -> tuple[str, str]:
 def examples_for(command: Command, problem: Exception, message: str) -> str:
     """The command's examples after a problem with the message's form; never for problems with its
     content (a duplicate, a permission), never the refused message itself."""
-    if not isinstance(problem, Usage | ValueProblem) or (isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem)):
+    if not isinstance(problem, Usage | ValueProblem) or (
+        isinstance(problem, NoMatch | Ambiguous) and "Menade du" in str(problem)
+    ):
         return ""
     refused = " ".join(message.casefold().split())
     examples = [e for e in command.examples if " ".join(e.casefold().split()) != refused][:2]

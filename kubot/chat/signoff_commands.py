@@ -45,9 +45,15 @@ def ready(ctx: Context, args: str) -> Reply:
     except signoff.SignoffError as exc:
         return Reply(str(exc), accepted=False)
     left = signoff.state(ctx.session, period).unready
-    after = f"Kvar: {signoff.not_ready(left)}." if left else f"Alla delar är klara; en chef kan nu skriva: godkänn rapport {period.code}"
-    return Reply(f"Registrerat #{recorded.entry.id}: {recorded.entry.summary}.\n{after}\nÅngra med: ångra {recorded.entry.id}",
-                 accepted=True)
+    after = (
+        f"Kvar: {signoff.not_ready(left)}."
+        if left
+        else f"Alla delar är klara; en chef kan nu skriva: godkänn rapport {period.code}"
+    )
+    return Reply(
+        f"Registrerat #{recorded.entry.id}: {recorded.entry.summary}.\n{after}\nÅngra med: ångra {recorded.entry.id}",
+        accepted=True,
+    )
 
 
 @command("godkänn", "godkann", "approve", role=Role.MANAGER, scope=Scope.REPORT)
@@ -77,7 +83,11 @@ def report_status(ctx: Context, args: str) -> Reply:
     now = signoff.state(ctx.session, period)
     lines = [f"{signoff.report_title(period)}:"]
     for part, mark in now.parts:
-        done = f"klar ({mark.by} {fmt.timestamp(mark.at)})" if mark else f"inte klar – {', '.join(part.owners) or 'ingen ansvarig'}"
+        done = (
+            f"klar ({mark.by} {fmt.timestamp(mark.at)})"
+            if mark
+            else f"inte klar – {', '.join(part.owners) or 'ingen ansvarig'}"
+        )
         lines.append(f"{'✓' if mark else '○'} {part.label}: {done}")
     if now.approval is not None:
         lines.append(f"Godkänd av {now.approval.by} {fmt.timestamp(now.approval.at)}.")

@@ -22,16 +22,28 @@ def person_named(ctx: Context, name: str) -> Staff:
     if len(close) == 1:
         return close[0]
     if close:
-        raise Usage(f"Flera personer passar in på ”{name[:40]}”: {', '.join(p.name for p in close[:5])}. Skriv hela namnet.")
+        raise Usage(
+            f"Flera personer passar in på ”{name[:40]}”: {', '.join(p.name for p in close[:5])}. Skriv hela namnet."
+        )
     raise Usage(f"Det finns ingen ”{name[:40]}” i planen.")
 
 
 def _set_access(ctx: Context, person: Staff, active: bool) -> Reply:
     person.active = active
     ctx.session.add(person)
-    what = "har tillgång till kubot igen" if active else "har inte längre tillgång till kubot; det hen registrerat finns kvar"
-    recorded = journal.record(ctx.session, kind=journal.ACCESS_KIND, summary=f"{person.name} {what}", origin=ctx.origin, rows=[],
-                              detail={"staff": person.name, "active": active})
+    what = (
+        "har tillgång till kubot igen"
+        if active
+        else "har inte längre tillgång till kubot; det hen registrerat finns kvar"
+    )
+    recorded = journal.record(
+        ctx.session,
+        kind=journal.ACCESS_KIND,
+        summary=f"{person.name} {what}",
+        origin=ctx.origin,
+        rows=[],
+        detail={"staff": person.name, "active": active},
+    )
     undo = f"inaktivera {person.name}" if active else f"aktivera {person.name}"
     return Reply(f"Registrerat #{recorded.entry.id}: {person.name} {what}.\nÅngra med: {undo}", accepted=True)
 

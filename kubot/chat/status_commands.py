@@ -44,7 +44,10 @@ def status_line(verdict: IndicatorVerdict) -> str:
     """One indicator at a glance: symbol, code, result against target, trend arrow."""
     arrow = f" {verdict.trend.arrow}" if verdict.trend else ""
     target = f" (mål {_value(verdict, verdict.target)})" if verdict.target is not None else ""
-    return f"{STATUS_SYMBOLS[verdict.status]} {verdict.code}: {_value(verdict, verdict.value)}{target}{arrow} – {verdict.status}"
+    return (
+        f"{STATUS_SYMBOLS[verdict.status]} {verdict.code}: {_value(verdict, verdict.value)}{target}{arrow} –"
+        f" {verdict.status}"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,9 @@ def _scope(ctx: Context, text: str, snapshot: Snapshot) -> _Scoped:
         verdict = snapshot.indicator(code)
         return _Scoped(f"mätetalet {code} ”{lexicon.indicators[code][0]}”", [verdict] if verdict else [])
     areas = plan_queries.area_code_tree(ctx.session).below(area_code)
-    networks = ctx.session.exec(select(Network.code).join(Area).where(col(Area.code).in_(areas)).order_by(Network.code)).all()
+    networks = ctx.session.exec(
+        select(Network.code).join(Area).where(col(Area.code).in_(areas)).order_by(Network.code)
+    ).all()
     return _Scoped(f"området {lexicon.areas[area_code][0]}", [v for v in snapshot.indicators if v.area in areas],
                    tuple(networks), tuple(owed.owed_verdicts(snapshot, owed.Whose(areas=frozenset(areas)))))
 
@@ -133,7 +138,11 @@ def _missing(scoped: _Scoped, asked: str) -> str:
     if not scoped.owed:
         return "\nInget saknas."
     shown = "; ".join(f"{v.code} – {v.name}" for v in scoped.owed[:_SHOWN_MISSING])
-    more = f" … och {len(scoped.owed) - _SHOWN_MISSING} till (se ”saknas {asked}”)" if len(scoped.owed) > _SHOWN_MISSING else ""
+    more = (
+        f" … och {len(scoped.owed) - _SHOWN_MISSING} till (se ”saknas {asked}”)"
+        if len(scoped.owed) > _SHOWN_MISSING
+        else ""
+    )
     return f"\nSaknas ({len(scoped.owed)} st): {shown}{more}."
 
 
@@ -194,7 +203,9 @@ def status(ctx: Context, args: str) -> Reply:
     if scoped.networks is not None:
         warnings += _latest_meetings(ctx, scoped.networks) + _missing(scoped, " ".join([*rest.split(), period.code]))
     listed, more = _listed(ctx, lines, page, " ".join(["status", *rest.split(), period.code]))
-    return Reply(f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more)
+    return Reply(
+        f"{head}\n{listed}{summary}{warnings}\nFråga ”varför <kod>” för att se hur ett mätetal bedömdes.", actions=more
+    )
 
 
 @command("varför", "varfor", "why", role=Role.STAFF, scope=Scope.READ)
@@ -223,9 +234,14 @@ def why(ctx: Context, args: str) -> Reply:
         f"{verdict.code} – {verdict.name}, {period.label}:",
         f"{STATUS_SYMBOLS[verdict.status]} {verdict.status}{_rule('status', verdict.status_rule, details)}.",
         f"Resultat {_value(verdict, verdict.value)}"
-        + (f" ({fmt.number(verdict.ratio[0])} av {fmt.number(verdict.ratio[1])})" if verdict.ratio and verdict.ratio[1] else "")
+        + (
+            f" ({fmt.number(verdict.ratio[0])} av {fmt.number(verdict.ratio[1])})"
+            if verdict.ratio and verdict.ratio[1]
+            else ""
+        )
         + f", målvärde {_value(verdict, verdict.target)}"
-        + (f", samma period i fjol {_value(verdict, verdict.previous)}" if verdict.previous is not None else "") + ".",
+        + (f", samma period i fjol {_value(verdict, verdict.previous)}" if verdict.previous is not None else "")
+        + ".",
         verdict.explanation,
     ]
     if verdict.trend:
@@ -256,7 +272,9 @@ def missing(ctx: Context, args: str) -> Reply:
             plan_queries.area_code_tree(ctx.session).below(ctx.lexicon(period.year).area(rest))))
     else:
         whose, scope = "dig", owed.Whose(person=ctx.actor.id)
-    lines = [f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)]
+    lines = [
+        f"• {item.code} – {item.name} ({item.why}): {item.how}" for item in owed.owed(ctx.session, snapshot, scope)
+    ]
     later = [v for v in snapshot.indicators if v.due == Due.LATER and scope.covers(v)]
     note = f"\n{len(later)} mätetal mäts senare under året, t.ex. {later[0].code}." if later else ""
     if not lines:
@@ -306,7 +324,9 @@ _COUNTED = {"Indicator": ("mätetal", "mätetal"), "Activity": ("aktivitet", "ak
 
 def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dict[int | None, str]) -> str:
     """Who works in an area and who answers for which of its indicators and activities."""
-    staff = ctx.session.exec(select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)).all()
+    staff = ctx.session.exec(
+        select(Staff.name).join(StaffArea).join(Area).where(Area.code == area_code, Staff.active)
+    ).all()
     plan_id = plan_queries.plan_id(ctx.session, ctx.today.year)
     answers: dict[str, dict[str, list[str]]] = {}
     for model in (Indicator, Activity):
@@ -316,7 +336,9 @@ def _area_responsibles(ctx: Context, area_code: str, area_name: str, people: dic
             .where(Area.code == area_code, col(model.plan_id) == plan_id).order_by(col(model.position))
         ).all()
         for code, responsible_id in rows:
-            answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(code)
+            answers.setdefault(people.get(responsible_id, "ingen ansvarig"), {}).setdefault(model.__name__, []).append(
+                code
+            )
     lines = [f"I området {area_name} arbetar {', '.join(staff)}." if staff
              else f"Ingen är kopplad till området {area_name} i planen; fråga en administratör."]
     if answers:

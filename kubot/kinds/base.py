@@ -60,7 +60,11 @@ def count(number: float) -> IndicatorValue:
 
 def measured_by(indicator: Indicator, period: Period) -> bool:
     """Whether a yearly measurement is made by the end of `period` (always so for the whole year)."""
-    return period.is_annual or not indicator.measured_month or indicator.measured_month <= TERTIAL_LAST_MONTH[period.tertial]
+    return (
+        period.is_annual
+        or not indicator.measured_month
+        or indicator.measured_month <= TERTIAL_LAST_MONTH[period.tertial]
+    )
 
 
 @dataclass
@@ -169,4 +173,3 @@ class ReportHalf:
     indicator_blocks: Callable[[Any, Any, Any], list[Any]] = lambda ctx, spec, verdict: []
     # The annual report's appendices, in registry order.
     appendices: tuple[Blocks, ...] = ()
-

@@ -118,7 +118,8 @@ class IndicatorResult(SQLModel, table=True):
     tertial: int
     value: float
     analysis: str = ""
-    # Set only when an administrator states a total for a derived indicator: why the stated figure, not the derived, is printed.
+    # Set only when an administrator states a total for a derived indicator: why the stated figure, not the derived, is
+    # printed.
     reason: str = ""
 
 

@@ -65,7 +65,10 @@ class EconomySpec(_Model):
     def _titles_name_columns(cls, value: dict[str, str]) -> dict[str, str]:
         for column in value:
             if column not in (*economy.ITEMS, *economy.COMPUTED):
-                raise ValueError(f"”{column}” är ingen kolumn i ekonomitabellen – skriv t.ex. ”ingående medel” eller ”utfall förbrukning”")
+                raise ValueError(
+                    f"”{column}” är ingen kolumn i ekonomitabellen – skriv t.ex. ”ingående medel” eller ”utfall"
+                    " förbrukning”"
+                )
         return value
 
     @model_validator(mode="after")
@@ -79,7 +82,9 @@ class EconomySpec(_Model):
 
     def area_codes(self) -> list[tuple[list[str | int], str]]:
         """Every area code the section names, with its field path, for the plan's reference check."""
-        found: list[tuple[list[str | int], str]] = [(["ekonomi", "rader", i, "område"], row.area) for i, row in enumerate(self.rows)]
+        found: list[tuple[list[str | int], str]] = [
+            (["ekonomi", "rader", i, "område"], row.area) for i, row in enumerate(self.rows)
+        ]
         for i, group in enumerate(self.subtotals):
             found.extend((["ekonomi", "delsummor", i, "områden", j], code) for j, code in enumerate(group.areas))
         if self.earlier_area is not None:
@@ -101,8 +106,10 @@ def from_stored(text: str) -> EconomySpec:
 
 def layout(spec: EconomySpec) -> economy.Layout:
     return economy.Layout(
-        rows=tuple(economy.RowRule(row.area, carried=row.remainder == "fonderas", footnote=row.footnote, split=row.split)
-                   for row in spec.rows),
+        rows=tuple(
+            economy.RowRule(row.area, carried=row.remainder == "fonderas", footnote=row.footnote, split=row.split)
+            for row in spec.rows
+        ),
         subtotals=tuple(economy.Subtotal(group.title, group.areas) for group in spec.subtotals),
         titles=spec.titles,
         earlier_area=spec.earlier_area,

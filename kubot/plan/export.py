@@ -73,7 +73,12 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
         return areas[area_id].code if area_id is not None else None
 
     targets: dict[int, dict[int, float]] = {}
-    for t in session.exec(select(IndicatorTarget).join(Indicator).where(Indicator.plan_id == version.id).order_by(col(IndicatorTarget.year))):
+    for t in session.exec(
+        select(IndicatorTarget)
+        .join(Indicator)
+        .where(Indicator.plan_id == version.id)
+        .order_by(col(IndicatorTarget.year))
+    ):
         targets.setdefault(t.indicator_id, {})[t.year] = t.value
 
     def target_of(indicator: Indicator) -> float | dict[int, float] | None:
@@ -88,40 +93,82 @@ def to_spec(session: Session, version: PlanVersion) -> PlanFile:
                          .order_by(col(PlanVersion.first_year))).first()
     deadlines = deadline_rules.deadlines_in_force(session, version.first_year, (later or 2101) - 1)
     strategic = []
-    for sg in session.exec(select(StrategicGoal).where(StrategicGoal.plan_id == version.id).order_by(col(StrategicGoal.position))):
+    for sg in session.exec(
+        select(StrategicGoal).where(StrategicGoal.plan_id == version.id).order_by(col(StrategicGoal.position))
+    ):
         goals = []
         for g in session.exec(select(Goal).where(Goal.strategic_goal_id == sg.id).order_by(col(Goal.position))):
             indicators = [
                 IndicatorSpec(
-                    code=i.code, name=i.name, unit=Unit(i.unit), direction=Direction(i.direction), target=target_of(i),
-                    source=i.source, networks=tuple(i.networks), question=i.question_code, timing=Timing(i.timing),
-                    measured_month=i.measured_month, responsible=name_of(i.responsible_id),
-                    partly_met_from=i.partly_met_from, prorate=i.prorate,
+                    code=i.code,
+                    name=i.name,
+                    unit=Unit(i.unit),
+                    direction=Direction(i.direction),
+                    target=target_of(i),
+                    source=i.source,
+                    networks=tuple(i.networks),
+                    question=i.question_code,
+                    timing=Timing(i.timing),
+                    measured_month=i.measured_month,
+                    responsible=name_of(i.responsible_id),
+                    partly_met_from=i.partly_met_from,
+                    prorate=i.prorate,
                 )
-                for i in session.exec(select(Indicator).where(Indicator.goal_id == g.id).order_by(col(Indicator.position)))
+                for i in session.exec(
+                    select(Indicator).where(Indicator.goal_id == g.id).order_by(col(Indicator.position))
+                )
             ]
             activities = [
                 ActivitySpec(code=a.code, name=a.name, responsible=name_of(a.responsible_id))
                 for a in session.exec(select(Activity).where(Activity.goal_id == g.id).order_by(col(Activity.position)))
             ]
-            goals.append(GoalSpec(code=g.code, name=g.name, area=area_code(g.area_id), description=g.description, indicators=tuple(indicators), activities=tuple(activities)))
+            goals.append(
+                GoalSpec(
+                    code=g.code,
+                    name=g.name,
+                    area=area_code(g.area_id),
+                    description=g.description,
+                    indicators=tuple(indicators),
+                    activities=tuple(activities),
+                )
+            )
         strategic.append(StrategicGoalSpec(code=sg.code, name=sg.name, description=sg.description, goals=tuple(goals)))
     return PlanFile(
         name=version.name,
         first_year=version.first_year,
         organisation=OrganisationSpec(name=version.organisation, mission=version.mission, vision=version.vision),
         deadlines={period.code: due_on for period, due_on in deadlines.items()},
-        municipalities=tuple(MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()),
+        municipalities=tuple(
+            MunicipalitySpec(code=m.code, name=m.name, region=m.is_region) for m in municipalities.values()
+        ),
         areas=tuple(AreaSpec(code=a.code, name=a.name, parent=area_code(a.parent_id)) for a in areas.values()),
-        staff=tuple(StaffSpec(name=s.name, role=Role(s.role), title=s.title, areas=tuple(staff_areas.get(s.id or 0, [])),
-                              email=s.email, chat=chat.get(s.id or 0, {}), active=s.active)
-                    for s in staff.values()),
+        staff=tuple(
+            StaffSpec(
+                name=s.name,
+                role=Role(s.role),
+                title=s.title,
+                areas=tuple(staff_areas.get(s.id or 0, [])),
+                email=s.email,
+                chat=chat.get(s.id or 0, {}),
+                active=s.active,
+            )
+            for s in staff.values()
+        ),
         networks=tuple(
-            NetworkSpec(code=n.code, name=n.name, kind=n.kind, area=area_code(n.area_id),
-                        invited="alla" if n.invites_all else tuple(invitees.get(n.id or 0, [])), region=n.with_region)
+            NetworkSpec(
+                code=n.code,
+                name=n.name,
+                kind=n.kind,
+                area=area_code(n.area_id),
+                invited="alla" if n.invites_all else tuple(invitees.get(n.id or 0, [])),
+                region=n.with_region,
+            )
             for n in session.exec(select(Network).order_by(col(Network.id)))
         ),
-        questions=tuple(QuestionSpec(code=q.code, text=q.text) for q in session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.id)))),
+        questions=tuple(
+            QuestionSpec(code=q.code, text=q.text)
+            for q in session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.id)))
+        ),
         strategic_goals=tuple(strategic),
         economy=plan_economy.from_stored(version.economy),
     )

@@ -67,7 +67,11 @@ class Imported:
             lines.append(f"E-post: {self.emails_added} {'adress' if self.emails_added == 1 else 'adresser'} tillagda, "
                          f"{self.emails_changed} ändrade (den känner igen personerna i Slack och Teams).")
         if self.deactivated:
-            lines.append("Har inte längre tillgång (saknas i planen eller har aktiv: false): " + ", ".join(self.deactivated) + ".")
+            lines.append(
+                "Har inte längre tillgång (saknas i planen eller har aktiv: false): "
+                + ", ".join(self.deactivated)
+                + "."
+            )
         if self.reactivated:
             lines.append("Har tillgång igen: " + ", ".join(self.reactivated) + ".")
         if self.new_roles:
@@ -84,11 +88,14 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     leaves access alone.
     """
     municipality = {
-        m.code: _upsert(session, Municipality, "code", m.code, name=m.name, is_region=m.region) for m in plan.municipalities
+        m.code: _upsert(session, Municipality, "code", m.code, name=m.name, is_region=m.region)
+        for m in plan.municipalities
     }
     area: dict[str, Area] = {}
     for a in plan.areas:
-        area[a.code] = _upsert(session, Area, "code", a.code, name=a.name, parent_id=area[a.parent].id if a.parent else None)
+        area[a.code] = _upsert(
+            session, Area, "code", a.code, name=a.name, parent_id=area[a.parent].id if a.parent else None
+        )
     for row in session.exec(select(Area)):
         area.setdefault(row.code, row)
     before = {p.name: (p.active, p.role) for p in session.exec(select(Staff))}
@@ -128,7 +135,9 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
     after = {p.name: (p.active, p.role) for p in session.exec(select(Staff).order_by(col(Staff.name)))}
     deactivated = tuple(n for n, (active, _) in after.items() if not active and before.get(n, (True, ""))[0])
     reactivated = tuple(n for n, (active, _) in after.items() if active and not before.get(n, (True, ""))[0])
-    new_roles = tuple(f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role)
+    new_roles = tuple(
+        f"{n} {before[n][1]} → {role}" for n, (_, role) in after.items() if n in before and before[n][1] != role
+    )
     emails = {p.name: p.email for p in staff.values()}
     emails_added = sum(1 for n, e in emails.items() if e and not emails_before.get(n))
     emails_changed = sum(1 for n, e in emails.items() if e and emails_before.get(n) and emails_before[n] != e)
@@ -149,8 +158,15 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
         session.add(sg)
         session.flush()
         for g_index, g in enumerate(strategic.goals, start=1):
-            goal = Goal(plan_id=stored_id(version), strategic_goal_id=stored_id(sg), code=g.code, position=g_index, name=g.name,
-                        description=g.description.strip(), area_id=area[g.area].id if g.area else None)
+            goal = Goal(
+                plan_id=stored_id(version),
+                strategic_goal_id=stored_id(sg),
+                code=g.code,
+                position=g_index,
+                name=g.name,
+                description=g.description.strip(),
+                area_id=area[g.area].id if g.area else None,
+            )
             session.add(goal)
             session.flush()
             # One multi-row INSERT per goal instead of a round trip per indicator: the import holds
@@ -164,22 +180,40 @@ def apply(session: Session, plan: PlanFile, origin: Origin) -> Imported:
                 for i_index, spec in enumerate(g.indicators, start=1)
             ]
             if indicator_rows:
-                ids = session.scalars(insert(Indicator).returning(col(Indicator.id), sort_by_parameter_order=True), indicator_rows).all()
+                ids = session.scalars(
+                    insert(Indicator).returning(col(Indicator.id), sort_by_parameter_order=True), indicator_rows
+                ).all()
                 targets = [{"indicator_id": id_, "year": year, "value": value}
                            for id_, spec in zip(ids, g.indicators, strict=True)
                            for year, value in _targets(spec.target, plan.first_year).items()]
                 if targets:
                     session.execute(insert(IndicatorTarget), targets)
             for a_index, act in enumerate(g.activities, start=1):
-                session.add(Activity(plan_id=stored_id(version), goal_id=stored_id(goal), code=act.code, position=a_index, name=act.name,
-                                     responsible_id=staff_id(session, staff, act.responsible)))
+                session.add(
+                    Activity(
+                        plan_id=stored_id(version),
+                        goal_id=stored_id(goal),
+                        code=act.code,
+                        position=a_index,
+                        name=act.name,
+                        responsible_id=staff_id(session, staff, act.responsible),
+                    )
+                )
     session.flush()
     result = Imported(version, deactivated, reactivated, new_roles, emails_added, emails_changed)
     record(
-        session, kind="plan", origin=origin, rows=[], detail={"replaced_plan": previous_text},
-        summary=" ".join([f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
-                          + (" (ersatte tidigare version; den finns kvar i journalen)." if previous is not None else "."),
-                          *result.lines()]),
+        session,
+        kind="plan",
+        origin=origin,
+        rows=[],
+        detail={"replaced_plan": previous_text},
+        summary=" ".join(
+            [
+                f"Plan {plan.name!r} inläst, gäller från {plan.first_year}"
+                + (" (ersatte tidigare version; den finns kvar i journalen)." if previous is not None else "."),
+                *result.lines(),
+            ]
+        ),
     )
     deadline_rules.apply_plan_deadlines(session, plan.periods(), origin)
     return result
@@ -199,4 +233,3 @@ def _delete_version(session: Session, version: PlanVersion) -> None:
         session.exec(delete(model).where(col(model.plan_id) == version.id))
     session.delete(version)
     session.flush()
-

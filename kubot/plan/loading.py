@@ -18,7 +18,6 @@ from kubot.plan.schema import PlanFile, PlanFileError, field_name, reference_pro
 SAMPLE_PLAN = "sample_plan.yaml"
 
 
-
 # A real plan is a few hundred kilobytes at most, nested about ten levels, with few or no aliases.
 # The limits refuse hostile files (e.g. "billion laughs": aliases that expand exponentially) before
 # anything is built from them.
@@ -36,19 +35,25 @@ def _line(mark: Any) -> str:
 def _check_shape(text: str) -> None:
     """Refuse text that is too large, too deep or expands too much, cheaply and without recursion."""
     if len(text) > MAX_PLAN_CHARS:
-        raise PlanFileError("planen", [f"filen är för stor ({len(text):,} tecken; högst {MAX_PLAN_CHARS:,})".replace(",", " ")])
+        raise PlanFileError(
+            "planen", [f"filen är för stor ({len(text):,} tecken; högst {MAX_PLAN_CHARS:,})".replace(",", " ")]
+        )
     depth = aliases = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise PlanFileError("planen", [f"{_line(event.start_mark)}filen är nästlad i fler än {MAX_DEPTH} nivåer"])
+                raise PlanFileError(
+                    "planen", [f"{_line(event.start_mark)}filen är nästlad i fler än {MAX_DEPTH} nivåer"]
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                raise PlanFileError("planen", [f"{_line(event.start_mark)}filen har fler än {MAX_ALIASES} alias (*namn)"])
+                raise PlanFileError(
+                    "planen", [f"{_line(event.start_mark)}filen har fler än {MAX_ALIASES} alias (*namn)"]
+                )
 
 
 def _check_expansion(root: yaml.Node | None) -> None:
@@ -146,7 +151,10 @@ def load(text: str, source: str = "planen") -> PlanFile:
     except PlanFileError as exc:
         raise PlanFileError(source, exc.problems) from None
     except yaml.YAMLError as exc:
-        raise PlanFileError(source, [f"{_line(getattr(exc, 'problem_mark', None))}filen är inte giltig YAML ({getattr(exc, 'problem', exc)})"]) from exc
+        raise PlanFileError(
+            source,
+            [f"{_line(getattr(exc, 'problem_mark', None))}filen är inte giltig YAML ({getattr(exc, 'problem', exc)})"],
+        ) from exc
     if not isinstance(data, dict):
         raise PlanFileError(source, ["filen ska börja med fälten namn, gäller_från, organisation, kommuner …"])
     try:
@@ -155,7 +163,11 @@ def load(text: str, source: str = "planen") -> PlanFile:
         invalid: dict[str, str] = {}
         for error in exc.errors():
             # Union types add the tried alternative to the path; it means nothing to an administrator.
-            path = [step for step in error["loc"] if not (isinstance(step, str) and ("[" in step or step in {"float", "int"}))]
+            path = [
+                step
+                for step in error["loc"]
+                if not (isinstance(step, str) and ("[" in step or step in {"float", "int"}))
+            ]
             invalid.setdefault(_where(root, path), _describe(error))
         raise PlanFileError(source, [f"{where}: {what}" for where, what in invalid.items()]) from exc
     problems = [f"{_where(root, path)}: {message}" for path, message in reference_problems(plan)]

@@ -51,7 +51,9 @@ class StaffSpec(_Model):
     areas: tuple[Code, ...] = Field(default=(), alias="områden")
     # A chat platform that reports its users' e-mail (Slack) recognises the person by it on first contact.
     # The lengths are the database columns' (models/plan.py): `--check` must refuse what PostgreSQL would.
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=200)] | None = Field(default=None, alias="e-post")
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=200)] | None = Field(
+        default=None, alias="e-post"
+    )
     chat: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+$", max_length=20)],
                Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=120)]] = Field(
         default_factory=dict, alias="chatt")
@@ -183,7 +185,10 @@ class PlanFileError(ValueError):
         self.problems = list(problems)
         shown = [f"  {p}" for p in problems[: self.SHOWN_PROBLEMS]]
         if len(problems) > self.SHOWN_PROBLEMS:
-            shown.append(f"  … och {len(problems) - self.SHOWN_PROBLEMS} fel till av samma slag; rätta de första och försök igen.")
+            shown.append(
+                f"  … och {len(problems) - self.SHOWN_PROBLEMS} fel till av samma slag; rätta de första och försök"
+                " igen."
+            )
         super().__init__(f"{source}: planen lästes inte in ({len(problems)} fel):\n" + "\n".join(shown))
 
 
@@ -200,7 +205,12 @@ def _duplicates(items: Iterable[tuple[Sequence[str | int], str]], kind: str) -> 
     problems: list[tuple[list[str | int], str]] = []
     for path, code in items:
         if code in seen:
-            problems.append((list(path), f"{kind} {code!r} finns redan ({field_name(seen[code])}); varje kod får bara användas en gång"))
+            problems.append(
+                (
+                    list(path),
+                    f"{kind} {code!r} finns redan ({field_name(seen[code])}); varje kod får bara användas en gång",
+                )
+            )
         else:
             seen[code] = path
     return problems
@@ -209,7 +219,9 @@ def _duplicates(items: Iterable[tuple[Sequence[str | int], str]], kind: str) -> 
 def reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
     problems: list[tuple[list[str | int], str]] = []
     goals: list[tuple[list[str | int], GoalSpec]] = [
-        (["strategiska_mål", s, "mål", g], goal) for s, sg in enumerate(plan.strategic_goals) for g, goal in enumerate(sg.goals)
+        (["strategiska_mål", s, "mål", g], goal)
+        for s, sg in enumerate(plan.strategic_goals)
+        for g, goal in enumerate(sg.goals)
     ]
     indicators: list[tuple[list[str | int], IndicatorSpec]] = [
         ([*path, "mätetal", i, "kod"], ind) for path, goal in goals for i, ind in enumerate(goal.indicators)
@@ -217,12 +229,16 @@ def reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
     activities: list[tuple[list[str | int], ActivitySpec]] = [
         ([*path, "aktiviteter", a, "kod"], act) for path, goal in goals for a, act in enumerate(goal.activities)
     ]
-    problems += _duplicates(((["kommuner", i, "kod"], m.code) for i, m in enumerate(plan.municipalities)), "kommunkoden")
+    problems += _duplicates(
+        ((["kommuner", i, "kod"], m.code) for i, m in enumerate(plan.municipalities)), "kommunkoden"
+    )
     problems += _duplicates(((["områden", i, "kod"], a.code) for i, a in enumerate(plan.areas)), "områdeskoden")
     problems += _duplicates(((["personal", i, "namn"], s.name) for i, s in enumerate(plan.staff)), "namnet")
     problems += _duplicates(((["nätverk", i, "kod"], n.code) for i, n in enumerate(plan.networks)), "nätverkskoden")
     problems += _duplicates(((["enkätfrågor", i, "kod"], q.code) for i, q in enumerate(plan.questions)), "frågekoden")
-    problems += _duplicates(((["strategiska_mål", i, "kod"], s.code) for i, s in enumerate(plan.strategic_goals)), "målkoden")
+    problems += _duplicates(
+        ((["strategiska_mål", i, "kod"], s.code) for i, s in enumerate(plan.strategic_goals)), "målkoden"
+    )
     problems += _duplicates((([*path, "kod"], goal.code) for path, goal in goals), "målkoden")
     problems += _duplicates(((path, ind.code) for path, ind in indicators), "mätetalskoden")
     problems += _duplicates(((path, act.code) for path, act in activities), "aktivitetskoden")
@@ -231,7 +247,9 @@ def reference_problems(plan: PlanFile) -> list[tuple[list[str | int], str]]:
     known_areas: set[str] = set()
     for i, area in enumerate(plan.areas):
         if area.parent is not None and area.parent not in known_areas:
-            problems.append((["områden", i, "inom"], f"området {area.parent!r} finns inte (eller står senare i listan)"))
+            problems.append(
+                (["områden", i, "inom"], f"området {area.parent!r} finns inte (eller står senare i listan)")
+            )
         known_areas.add(area.code)
     staff = {s.name for s in plan.staff}
     networks = {n.code for n in plan.networks}

@@ -120,11 +120,15 @@ def _done(verdict: IndicatorVerdict | ActivityVerdict) -> digest.Done:
     """A reported item with what was reported for it."""
     if isinstance(verdict, ActivityVerdict):
         return digest.Done(verdict.code, verdict.name, verdict.state or "")
-    return digest.Done(verdict.code, verdict.name, fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else "")
+    return digest.Done(
+        verdict.code, verdict.name, fmt.in_unit(verdict.unit, verdict.value) if verdict.value is not None else ""
+    )
 
 
 def _staff(session: Session) -> dict[int, Staff]:
-    return {s.id: s for s in session.exec(select(Staff).where(Staff.active).order_by(col(Staff.id))) if s.id is not None}
+    return {
+        s.id: s for s in session.exec(select(Staff).where(Staff.active).order_by(col(Staff.id))) if s.id is not None
+    }
 
 
 def admins(people: dict[int, Staff]) -> list[Staff]:
@@ -151,7 +155,9 @@ def plan(session: Session, *, now: datetime, settings: Settings, evaluate: Evalu
         snoozed = snoozes(session, period, reminder_plan)
         if not any(schedule.current(base + extra, now, reminder_plan) for extra in [[], *snoozed.values()]):
             continue
-        planned += _period_messages(session, period, deadline, base, snoozed, now, today, reminder_plan, evaluate(session, period, today))
+        planned += _period_messages(
+            session, period, deadline, base, snoozed, now, today, reminder_plan, evaluate(session, period, today)
+        )
     sent = set(session.exec(select(Dispatch.key).where(col(Dispatch.key).in_([p.key for p in planned]))))
     return [Planned(**{**p.__dict__, "sent": p.key in sent}) for p in planned]
 
@@ -176,21 +182,42 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
             continue
         person = people[staff_id]
         # Reminders that fall while someone is away wait for the day they are back, or go to the manager.
-        slots, handed = schedule.around_absences(base + snoozed.get(staff_id, []), away.get(staff_id, []), deadline, reminder_plan)
+        slots, handed = schedule.around_absences(
+            base + snoozed.get(staff_id, []), away.get(staff_id, []), deadline, reminder_plan
+        )
         if (passed := schedule.current([slot for _, slot in handed], now, reminder_plan)) is not None:
             absence = next(a for a, slot in handed if slot == passed)
             out += _handovers(person, absence, items, chain, period, deadline, today, passed, away)
         if (slot := schedule.current(slots, now, reminder_plan)) is None:
             continue
         done = [_done(v) for v in verdicts if v.responsible_id == staff_id and v.due == Due.REPORTED]
-        out.append(Planned(key("påminnelse", staff_id, period, slot.stage), "påminnelse", staff_id, person.name, period, slot.stage,
-                           schedule.describe(slot, deadline), digest.reminder(person.name, period, deadline, today, items, done)))
+        out.append(
+            Planned(
+                key("påminnelse", staff_id, period, slot.stage),
+                "påminnelse",
+                staff_id,
+                person.name,
+                period,
+                slot.stage,
+                schedule.describe(slot, deadline),
+                digest.reminder(person.name, period, deadline, today, items, done),
+            )
+        )
     first = schedule.current(base, now, reminder_plan)
     if None in owed_by_person and first is not None:
         for head in heads:
-            out.append(Planned(key("ej-ansvarig", head.id or 0, period, first.stage), "ej-ansvarig", head.id or 0, head.name,
-                               period, first.stage, "saknade uppgifter utan ansvarig",
-                               digest.unassigned(period, owed_by_person[None])))
+            out.append(
+                Planned(
+                    key("ej-ansvarig", head.id or 0, period, first.stage),
+                    "ej-ansvarig",
+                    head.id or 0,
+                    head.name,
+                    period,
+                    first.stage,
+                    "saknade uppgifter utan ansvarig",
+                    digest.unassigned(period, owed_by_person[None]),
+                )
+            )
     escalation = schedule.current([s for s in base if s.escalation], now, reminder_plan)
     if escalation is not None:
         out += _escalations(period, deadline, today, escalation, snapshot, people, heads, owed_by_person, chain)
@@ -249,11 +276,21 @@ def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: 
                 names = passed_over.setdefault(boss.id or 0, [])
                 names += [name for name in nearest if name not in names]
     stage = f"{person.id}-{absence.entry_id}"
-    return [Planned(key("frånvaro", boss_id, period, stage), "frånvaro", boss_id, boss.name, period, stage,
-                    f"{person.name} är frånvarande till {absence.last_day.isoformat()}; {schedule.describe(slot, deadline)}",
-                    digest.handover(boss.name, person.name, absence.last_day, period, deadline, today, owed,
-                                    passed_over[boss_id]))
-            for boss_id, (boss, owed) in sorted(per_boss.items())]
+    return [
+        Planned(
+            key("frånvaro", boss_id, period, stage),
+            "frånvaro",
+            boss_id,
+            boss.name,
+            period,
+            stage,
+            f"{person.name} är frånvarande till {absence.last_day.isoformat()}; {schedule.describe(slot, deadline)}",
+            digest.handover(
+                boss.name, person.name, absence.last_day, period, deadline, today, owed, passed_over[boss_id]
+            ),
+        )
+        for boss_id, (boss, owed) in sorted(per_boss.items())
+    ]
 
 
 def _escalations(period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot, people: dict[int, Staff],
@@ -265,14 +302,34 @@ def _escalations(period: Period, deadline: date, today: date, slot: Slot, snapsh
             for boss in chain.bosses(item.code, staff_id):
                 per_manager.setdefault(boss.id or 0, {}).setdefault(name, []).append(item)
     why = schedule.describe(slot, deadline)
-    out = [Planned(key("eskalering", boss_id, period, slot.stage), "eskalering", boss_id, people[boss_id].name, period, slot.stage,
-                   why, digest.escalation(people[boss_id].name, period, deadline, today, owed))
-           for boss_id, owed in sorted(per_manager.items())]
+    out = [
+        Planned(
+            key("eskalering", boss_id, period, slot.stage),
+            "eskalering",
+            boss_id,
+            people[boss_id].name,
+            period,
+            slot.stage,
+            why,
+            digest.escalation(people[boss_id].name, period, deadline, today, owed),
+        )
+        for boss_id, owed in sorted(per_manager.items())
+    ]
     counts = {(people[s].name if s is not None else digest.NOBODY): len(items) for s, items in owed_by_person.items()}
     completeness = digest.Completeness.of(snapshot)
-    out += [Planned(key("sammanfattning", head.id or 0, period, slot.stage), "sammanfattning", head.id or 0, head.name, period,
-                    slot.stage, why, digest.summary(head.name, period, deadline, today, completeness, counts))
-            for head in heads]
+    out += [
+        Planned(
+            key("sammanfattning", head.id or 0, period, slot.stage),
+            "sammanfattning",
+            head.id or 0,
+            head.name,
+            period,
+            slot.stage,
+            why,
+            digest.summary(head.name, period, deadline, today, completeness, counts),
+        )
+        for head in heads
+    ]
     return out
 
 

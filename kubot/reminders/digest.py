@@ -71,7 +71,9 @@ def _lines(items: Sequence[Owed | Done], with_how: bool) -> list[str]:
     return lines
 
 
-def reminder(name: str, period: Period, deadline: date, today: date, owed: Sequence[Owed], done: Sequence[Done]) -> Text:
+def reminder(
+    name: str, period: Period, deadline: date, today: date, owed: Sequence[Owed], done: Sequence[Done]
+) -> Text:
     """The digest to the person responsible: everything they still owe for the period, in one message."""
     first = name.split()[0]
     lines = [f"Hej {first}! Rapporten för {period.label} {_when(deadline, today)}.", "",
@@ -87,9 +89,15 @@ def handover(name: str, absent: str, until: date, period: Period, deadline: date
              passed_over: Sequence[str] = ()) -> Text:
     """To the manager: someone who is away owes what cannot wait until they are back. `passed_over`: the
     nearer managers who are away too, so the reader knows why it came to them."""
-    lines = [f"Hej {name.split()[0]}! {absent} är frånvarande till {workdays.weekday_name(until)} {fmt.day(until)}, "
-             f"och rapporten för {period.label} {_when(deadline, today)}. Det här saknas från hen ({len(owed)}):",
-             *_lines(owed, with_how=True), "", "Rapportera det själv med kommandona ovan, eller be någon annan göra det."]
+    lines = [
+        (
+            f"Hej {name.split()[0]}! {absent} är frånvarande till {workdays.weekday_name(until)} {fmt.day(until)}, "
+            f"och rapporten för {period.label} {_when(deadline, today)}. Det här saknas från hen ({len(owed)}):"
+        ),
+        *_lines(owed, with_how=True),
+        "",
+        "Rapportera det själv med kommandona ovan, eller be någon annan göra det.",
+    ]
     if passed_over:
         lines.append(f"Du får det här eftersom {' och '.join(passed_over)} också är frånvarande.")
     return Text("\n".join(lines), (Action("se vad som saknas", f"saknas {period.code}"),))
@@ -154,8 +162,14 @@ def combined(name: str, parts: Sequence[Text]) -> Text:
 
 
 # What each kind of message is called in the administrators' list of people not reached.
-_KIND_WORDS = {"påminnelse": "påminnelse", "eskalering": "chefens sammanställning", "sammanfattning": "lägesrapport",
-               "ej-ansvarig": "uppgifter utan ansvarig", "inte-min": "”inte min uppgift”", "frånvaro": "frånvaro att ta över"}
+_KIND_WORDS = {
+    "påminnelse": "påminnelse",
+    "eskalering": "chefens sammanställning",
+    "sammanfattning": "lägesrapport",
+    "ej-ansvarig": "uppgifter utan ansvarig",
+    "inte-min": "”inte min uppgift”",
+    "frånvaro": "frånvaro att ta över",
+}
 
 
 def unreached(people: Sequence[tuple[str, Unreached, Sequence[str]]]) -> Text:
@@ -172,8 +186,12 @@ def unreached(people: Sequence[tuple[str, Unreached, Sequence[str]]]) -> Text:
 
 def not_mine(person: str, period: Period, items: Sequence[Owed]) -> Text:
     """To the admin: someone says the reminder's items are not theirs to report."""
-    lines = [f"{person} säger att det här inte är hens uppgift att rapportera för {period.code}:", *_lines(items, with_how=False),
-             "", "Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person."]
+    lines = [
+        f"{person} säger att det här inte är hens uppgift att rapportera för {period.code}:",
+        *_lines(items, with_how=False),
+        "",
+        "Ändra ansvarig i planen (ansvarig: …) och läs in den igen, så går påminnelserna till rätt person.",
+    ]
     return Text("\n".join(lines))
 
 

@@ -96,7 +96,9 @@ class Away:
         return workdays.next_workday(self.last_day)
 
 
-def around_absences(slots: list[Slot], away: list[Away], deadline: date, plan: ReminderPlan) -> tuple[list[Slot], list[tuple[Away, Slot]]]:
+def around_absences(
+    slots: list[Slot], away: list[Away], deadline: date, plan: ReminderPlan
+) -> tuple[list[Slot], list[tuple[Away, Slot]]]:
     """A person's slots with those that fall while they are away taken out. Each is moved to the working
     day they are back when that is no later than the deadline; otherwise it cannot wait, and is returned
     with its absence so the manager hears of it instead."""

@@ -66,9 +66,19 @@ class _Pending:
 def _pending(engine: Engine, skip: set[int]) -> _Pending:
     with Session(engine) as session:
         # Only what kubot decided to send has a recipient; the rest was handed straight to a sender.
-        rows = [row for row in session.exec(select(Dispatch).where(col(Dispatch.delivered_at).is_(None), Dispatch.problem == "",
-                                                                   col(Dispatch.recipient_id).is_not(None))
-                                            .order_by(col(Dispatch.id))).all() if row.id not in skip]
+        rows = [
+            row
+            for row in session.exec(
+                select(Dispatch)
+                .where(
+                    col(Dispatch.delivered_at).is_(None),
+                    Dispatch.problem == "",
+                    col(Dispatch.recipient_id).is_not(None),
+                )
+                .order_by(col(Dispatch.id))
+            ).all()
+            if row.id not in skip
+        ]
         people = {s.id: s for s in session.exec(select(Staff)) if s.id is not None}
         identities: dict[int, dict[str, str]] = {}
         for identity in session.exec(select(ChatIdentity)):
@@ -107,7 +117,11 @@ def deliver_pending(engine: Engine, sender: Sender, now: datetime) -> Deliveries
 def _send(engine: Engine, sender: Sender, person: Staff, address: Address, rows: list[Dispatch], now: datetime,
           done: Deliveries, refused: set[int]) -> None:
     message = digest.combined(person.name, [digest.Text(r.text, tuple(Action(**a) for a in r.actions)) for r in rows])
-    key = rows[0].key if len(rows) == 1 else "samlat:" + hashlib.sha256("\n".join(r.key for r in rows).encode()).hexdigest()[:32]
+    key = (
+        rows[0].key
+        if len(rows) == 1
+        else "samlat:" + hashlib.sha256("\n".join(r.key for r in rows).encode()).hexdigest()[:32]
+    )
     try:
         sender.send(Outgoing(key=key, to=address, recipient=person.name, text=message.text, actions=message.actions))
     except SQLAlchemyError:
@@ -118,8 +132,11 @@ def _send(engine: Engine, sender: Sender, person: Staff, address: Address, rows:
         done.failed += len(rows)
         return
     with db.session_scope(engine) as session:
-        session.exec(update(Dispatch).where(col(Dispatch.id).in_([r.id for r in rows]), col(Dispatch.delivered_at).is_(None))
-                     .values(delivered_at=now, address=address.id, platform=address.platform))
+        session.exec(
+            update(Dispatch)
+            .where(col(Dispatch.id).in_([r.id for r in rows]), col(Dispatch.delivered_at).is_(None))
+            .values(delivered_at=now, address=address.id, platform=address.platform)
+        )
     if address.platform == CONSOLE:
         done.in_outbox += len(rows)
     else:
@@ -151,7 +168,9 @@ def _report_unreached(engine: Engine, missed: Sequence[tuple[Dispatch, Staff, Un
         if not kinds:
             return
         reasons = {person.id: why for _, person, why in missed}
-        notice = digest.unreached([(people[staff_id].name, reasons[staff_id], found) for staff_id, found in kinds.items()])
+        notice = digest.unreached(
+            [(people[staff_id].name, reasons[staff_id], found) for staff_id, found in kinds.items()]
+        )
         first = min(row.id or 0 for row, _, _ in missed)
         for admin in (p for p in people.values() if p.role == Role.ADMIN and p.active and p.id not in kinds):
             try:

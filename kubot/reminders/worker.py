@@ -122,13 +122,17 @@ def said(done: sending.Deliveries) -> str:
     """A pass's deliveries in Swedish: only what a chat platform accepted counts as delivered."""
     parts = [f"{done.accepted} levererade"]
     if done.in_outbox:
-        parts.append(f"{done.in_outbox} i konsolens utkorg (ingen chattplattform är inställd; läs dem med kubot outbox)")
+        parts.append(
+            f"{done.in_outbox} i konsolens utkorg (ingen chattplattform är inställd; läs dem med kubot outbox)"
+        )
     if done.failed:
         parts.append(f"{done.failed} tog plattformen inte emot (försöks igen vid nästa körning)")
     if done.unreached:
         who = "; ".join(f"{name}: {why.why}" for name, why in done.unreached.items())
-        parts.append(f"{len(done.unreached)} {'person' if len(done.unreached) == 1 else 'personer'} nåddes inte ({who}); "
-                     "administratörerna har fått en lista")
+        parts.append(
+            f"{len(done.unreached)} {'person' if len(done.unreached) == 1 else 'personer'} nåddes inte ({who}); "
+            "administratörerna har fått en lista"
+        )
     return ", ".join(parts)
 
 
@@ -167,7 +171,10 @@ def scheduler_for(runtime: Runtime) -> BackgroundScheduler:
     at = runtime.settings.reminder_time
     scheduler = BackgroundScheduler(
         timezone=tz,
-        jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine, tablename=JOB_TABLE), "minne": MemoryJobStore()},
+        jobstores={
+            "default": SQLAlchemyJobStore(engine=runtime.engine, tablename=JOB_TABLE),
+            "minne": MemoryJobStore(),
+        },
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     scheduler.add_job(reminders_job, CronTrigger(hour=at.hour, minute=at.minute, timezone=tz), id="påminnelser",
@@ -271,12 +278,20 @@ def _once(settings: Settings, start: Start, sender_for: SenderFor, at: datetime 
     lock = lock_for(engine)
     try:
         if not lock.acquire():
-            print(f"{lock.busy(settings.timezone)} Den här körningen (--once) gjorde ingenting.", file=sys.stderr, flush=True)
+            print(
+                f"{lock.busy(settings.timezone)} Den här körningen (--once) gjorde ingenting.",
+                file=sys.stderr,
+                flush=True,
+            )
             return 1
-        _runtime = runtime = Runtime(engine, settings, sender, lock, (lambda: at) if at else (lambda: datetime.now(UTC)))
+        _runtime = runtime = Runtime(
+            engine, settings, sender, lock, (lambda: at) if at else (lambda: datetime.now(UTC))
+        )
         reminders_job()  # the catch-up: whatever came due while no worker ran
         if runtime.outage is not None:
-            print(f"Databasen svarar inte ({_reason(runtime.outage)}); försök igen senare.", file=sys.stderr, flush=True)
+            print(
+                f"Databasen svarar inte ({_reason(runtime.outage)}); försök igen senare.", file=sys.stderr, flush=True
+            )
             return 1
         return 0
     finally:
@@ -296,13 +311,18 @@ def _serve(runtime: Runtime) -> None:
     runtime.scheduler = scheduler = scheduler_for(runtime)
     settings = runtime.settings
     scheduler.start()
-    print(f"kubot worker kör (tidszon {settings.timezone.key}); påminnelser kl. {settings.reminder_time:%H:%M}.", flush=True)
+    print(
+        f"kubot worker kör (tidszon {settings.timezone.key}); påminnelser kl. {settings.reminder_time:%H:%M}.",
+        flush=True,
+    )
     while scheduler.running and not _stopping.wait(0.5):
         pass
     _shut_down(scheduler)
 
 
-def run(settings: Settings, start: Start, sender_for: SenderFor, *, once: bool = False, at: datetime | None = None) -> int:
+def run(
+    settings: Settings, start: Start, sender_for: SenderFor, *, once: bool = False, at: datetime | None = None
+) -> int:
     """Run the worker until stopped (or one catch-up round with `once`); the exit code for the CLI.
 
     A database outage does not end the worker: it stops the scheduler, waits with backoff until the

@@ -26,7 +26,9 @@ def _value(value: float | None) -> str:
 def _bars(chart: BarChart) -> str:
     parts = [f"Stapeldiagram: {chart.title}."]
     for series in chart.series:
-        values = "; ".join(f"{category} {_value(value)}" for category, value in zip(chart.categories, series.values, strict=True))
+        values = "; ".join(
+            f"{category} {_value(value)}" for category, value in zip(chart.categories, series.values, strict=True)
+        )
         parts.append(f"{series.label}: {values}." if len(chart.series) > 1 or series.label else f"{values}.")
     if chart.target is not None:
         parts.append(f"Målvärde {fmt.percent(chart.target)}.")

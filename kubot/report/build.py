@@ -75,9 +75,13 @@ def check_request(session: Session, request: content.Request, today: date) -> No
     """Refuse a period that has not begun, a year without a plan, or an unknown area."""
     period = request.period
     if period.start > today:
-        raise ReportError(f"{period.label} har inte börjat än – det går att göra rapporter för perioder som har börjat.")
+        raise ReportError(
+            f"{period.label} har inte börjat än – det går att göra rapporter för perioder som har börjat."
+        )
     if not plan_queries.has_plan(session, period.year):
-        raise ReportError(f"Det finns ingen plan för {period.year}, så det finns inget att rapportera för {period.code}.")
+        raise ReportError(
+            f"Det finns ingen plan för {period.year}, så det finns inget att rapportera för {period.code}."
+        )
     if request.area is not None and plan_queries.area(session, request.area) is None:
         raise ReportError(f"Området {request.area!r} finns inte i planen.")
 
@@ -86,7 +90,9 @@ def cutoff(session: Session, period: Period, per: date | None) -> tuple[date, bo
     """The report's cut-off and whether it is firm (chosen or a deadline), so later entries are left out too."""
     if per is not None:
         if per < period.start:
-            raise ReportError(f"{per.isoformat()} ligger före {period.label} – välj ett datum från {period.start.isoformat()}.")
+            raise ReportError(
+                f"{per.isoformat()} ligger före {period.label} – välj ett datum från {period.start.isoformat()}."
+            )
         return per, True
     deadline = deadline_for(session, period)
     if deadline is not None:
@@ -109,7 +115,9 @@ def _exclusive(directory: Path, key: str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise ReportBusy("Den rapporten byggs redan på en annan begäran. Vänta en stund – den kommer strax.") from exc
+            raise ReportBusy(
+                "Den rapporten byggs redan på en annan begäran. Vänta en stund – den kommer strax."
+            ) from exc
         try:
             yield
         finally:
@@ -135,9 +143,12 @@ def write_new(target: Path, data: bytes) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if len(target.name.encode()) > NAME_MAX:
-            raise ServerProblem(f"Filnamnet ”{target.name[:40]}…” är för långt ({len(target.name.encode())} byte; högst {NAME_MAX}). "
-                              "Välj ett kortare namn.")
-        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".kubot-", suffix=".tmp", delete=False)  # noqa: SIM115 (closed below)
+            raise ServerProblem(
+                f"Filnamnet ”{target.name[:40]}…” är för långt ({len(target.name.encode())} byte; högst {NAME_MAX}). "
+                "Välj ett kortare namn."
+            )
+        # Closed below, after the move into place.
+        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".kubot-", suffix=".tmp", delete=False)  # noqa: SIM115
         try:
             with handle:
                 handle.write(data)
@@ -161,7 +172,10 @@ def write_new(target: Path, data: bytes) -> Path:
 def describe_os_error(exc: OSError, target: Path) -> str:
     """A Swedish sentence for why a report file could not be written."""
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return f"Disken är full – rapporten kunde inte sparas i {target.parent}. Frigör utrymme eller välj en annan katalog."
+        return (
+            f"Disken är full – rapporten kunde inte sparas i {target.parent}. Frigör utrymme eller välj en annan"
+            " katalog."
+        )
     if exc.errno == errno.ENAMETOOLONG:
         return f"Filnamnet eller sökvägen är för lång: {str(target)[:80]}… Välj ett kortare namn."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -187,7 +201,9 @@ def output_path(out: Path | None, default: Path) -> Path:
     if _is_dir(out):
         return out / default.name
     if out.suffix.lower() != ".docx":
-        raise ReportError(f"Rapporten skrivs som Word-fil: ange ett namn som slutar på .docx, t.ex. {out.with_suffix('.docx').name}.")
+        raise ReportError(
+            f"Rapporten skrivs som Word-fil: ange ett namn som slutar på .docx, t.ex. {out.with_suffix('.docx').name}."
+        )
     return out
 
 
@@ -214,8 +230,13 @@ def build(
                                        recorded_by=recorded_by)
         # The approval is the organisation's: a report for one area stays a draft.
         signoffs = signoff.state(session, period) if request.area is None else None
-        report = content.build(gather.load(session, period, as_of, recorded_by=recorded_by), snapshot, request, made_at=now,
-                               signoffs=signoffs)
+        report = content.build(
+            gather.load(session, period, as_of, recorded_by=recorded_by),
+            snapshot,
+            request,
+            made_at=now,
+            signoffs=signoffs,
+        )
         data = document.render(report, word, built_in=settings.report_template is None)
         target = output_path(out, default_path(settings, report.file_stem, now))
         path = write_new(target, data)

@@ -152,8 +152,17 @@ def _row_names(figure: Figure, axes: Axes, centres: Sequence[float], labels: Seq
         axes.text(0, centre, "\n".join(lines), fontsize=FONT, ha="right", va="center", transform=beside)
 
 
-def _rectangles(axes: Axes, across: Sequence[float], thickness: float, starts: Sequence[float], lengths: Sequence[float],
-                *, horizontal: bool, colour: str, hatch: str) -> None:
+def _rectangles(
+    axes: Axes,
+    across: Sequence[float],
+    thickness: float,
+    starts: Sequence[float],
+    lengths: Sequence[float],
+    *,
+    horizontal: bool,
+    colour: str,
+    hatch: str,
+) -> None:
     """Bars as one collection (one draw call, one hatch) rather than a patch per bar."""
     boxes = []
     for middle, start, length in zip(across, starts, lengths, strict=True):
@@ -217,7 +226,9 @@ def _bars(chart: BarChart) -> Figure:
     figure, axes, middles, thickness = (_horizontal if horizontal else _vertical)(chart, groups)
     value_axis: Literal["x", "y"] = "x" if horizontal else "y"
     # A bar's value just beyond its end: beside a horizontal bar, above a vertical one.
-    beyond = offset_copy(axes.transData, figure, x=VALUE_PAD * horizontal, y=VALUE_PAD * (not horizontal), units="points")
+    beyond = offset_copy(
+        axes.transData, figure, x=VALUE_PAD * horizontal, y=VALUE_PAD * (not horizontal), units="points"
+    )
     ha, va = ("left", "center_baseline") if horizontal else ("center", "bottom")
     for index, series in enumerate(chart.series):
         colour, hatch = _style(index, groups)
@@ -230,10 +241,20 @@ def _bars(chart: BarChart) -> Figure:
                 axes.text(x, y, fmt.percent(value), fontsize=VALUE_FONT, transform=beyond, ha=ha, va=va)
     keys: list[Patch | Line2D] = [_bar_key(*_style(i, groups), s.label) for i, s in enumerate(chart.series)]
     if chart.target is not None:
-        keys.insert(0, (axes.axvline if horizontal else axes.axhline)(chart.target, color=TARGET_COLOUR, linestyle="--",
-                                                                      linewidth=1.0, label=f"Målvärde {fmt.percent(chart.target)}"))
+        keys.insert(
+            0,
+            (axes.axvline if horizontal else axes.axhline)(
+                chart.target,
+                color=TARGET_COLOUR,
+                linestyle="--",
+                linewidth=1.0,
+                label=f"Målvärde {fmt.percent(chart.target)}",
+            ),
+        )
     _value_axis(axes, value_axis)
-    axes.legend(handles=keys, fontsize=FONT, frameon=False, ncols=len(keys), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    axes.legend(
+        handles=keys, fontsize=FONT, frameon=False, ncols=len(keys), loc="lower center", bbox_to_anchor=(0.5, 1.0)
+    )
     return figure
 
 
@@ -253,15 +274,25 @@ def _distribution(chart: DistributionChart) -> Figure:
         # A share is labelled inside its segment when there is room for the figure.
         for y, left, width in zip(centres, start, widths, strict=True):
             if width >= 8:
-                axes.text(left + width / 2, y, fmt.percent(width), fontsize=VALUE_FONT, ha="center", va="center_baseline")
+                axes.text(
+                    left + width / 2, y, fmt.percent(width), fontsize=VALUE_FONT, ha="center", va="center_baseline"
+                )
         start = [a + b for a, b in zip(start, widths, strict=True)]
     _row_names(figure, axes, centres, labels, rows)
     axes.set_xlim(0, 100)
     _value_axis(axes, "x")
     axes.grid(False)
     keys = [_bar_key(ANSWER_COLOURS[s], ANSWER_HATCHES[s], str(s + 1)) for s in range(6)]
-    axes.legend(handles=keys, title="Svar (1–2 missnöjd, 3–4 nöjd, 5–6 mycket nöjd)", title_fontsize=FONT, fontsize=FONT,
-                frameon=False, ncols=6, loc="upper center", bbox_to_anchor=(0.5, -TICK_LABELS / rows if rows else 0))
+    axes.legend(
+        handles=keys,
+        title="Svar (1–2 missnöjd, 3–4 nöjd, 5–6 mycket nöjd)",
+        title_fontsize=FONT,
+        fontsize=FONT,
+        frameon=False,
+        ncols=6,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -TICK_LABELS / rows if rows else 0),
+    )
     return figure
 
 

@@ -101,17 +101,23 @@ def _goal_blocks(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]],
         if activities is not None:
             blocks.append(activities)
         if silent:
-            blocks.append(Paragraph.plain(f"Ingen status är rapporterad under året för {parts.names_list(silent)}.", italic=True))
+            blocks.append(
+                Paragraph.plain(f"Ingen status är rapporterad under året för {parts.names_list(silent)}.", italic=True)
+            )
     own = [*parts.prose(goal.description), *parts.prose(ctx.text(f"mål:{goal.code}") or "")]
     if not blocks and not own:
         return []
     heading: list[Block] = [Heading(goal.name, 2)]
     if goal.area and ctx.plan.area != goal.area:
-        heading.append(Paragraph((Run("Område: ", italic=True), Run(ctx.plan.area_names.get(goal.area, goal.area), italic=True))))
+        heading.append(
+            Paragraph((Run("Område: ", italic=True), Run(ctx.plan.area_names.get(goal.area, goal.area), italic=True)))
+        )
     return heading + own + blocks
 
 
-def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool, inserted: list[Block] | None = None) -> list[Block]:
+def strategic_chapter(
+    ctx: Context, strategic: StrategicGoalSpec, *, lean: bool, inserted: list[Block] | None = None
+) -> list[Block]:
     """A strategic goal's chapter: its examples, then `inserted` (the delårsrapport's economy, §2.2), its goals and
     its analysis."""
     inserted = inserted or []
@@ -150,7 +156,9 @@ def strategic_chapter(ctx: Context, strategic: StrategicGoalSpec, *, lean: bool,
 
 
 def strategic_chapters(ctx: Context) -> list[Block]:
-    return [block for strategic in ctx.data.plan.strategic_goals for block in strategic_chapter(ctx, strategic, lean=False)]
+    return [
+        block for strategic in ctx.data.plan.strategic_goals for block in strategic_chapter(ctx, strategic, lean=False)
+    ]
 
 
 @prints(ECONOMY)
@@ -159,13 +167,19 @@ def lean_chapters(ctx: Context) -> list[Block]:
     cost-effective use of the municipalities' money."""
     blocks: list[Block] = []
     for index, strategic in enumerate(ctx.data.plan.strategic_goals):
-        blocks.extend(strategic_chapter(ctx, strategic, lean=True, inserted=economy_section(ctx) if index == 0 else None))
+        blocks.extend(
+            strategic_chapter(ctx, strategic, lean=True, inserted=economy_section(ctx) if index == 0 else None)
+        )
     return blocks
 
 
 def _economy_blocks(ctx: Context) -> list[Block]:
     """The economy's text and tables; a delårsrapport also shows the opening balance beside the remainder."""
-    text, accounts, financing = ctx.text(ECONOMY.key), economy_report.accounts_table(ctx), economy_report.financing_table(ctx)
+    text, accounts, financing = (
+        ctx.text(ECONOMY.key),
+        economy_report.accounts_table(ctx),
+        economy_report.financing_table(ctx),
+    )
     balance = economy_report.balance_table(ctx) if not ctx.period.is_annual else None
     if accounts is None:
         ctx.miss("ekonomin per område (”ekonomi …” eller kubot import ekonomi)")
@@ -212,7 +226,15 @@ def _report_halves() -> tuple[ReportHalf, ...]:
 # The two shapes, in order. Each section returns nothing when it has nothing to show.
 ANNUAL: tuple[Section, ...] = (introduction, evaluation_method, events, three_k, staff, future, strategic_chapters,
                                economy_chapter, legend, appendices)
-INTERIM: tuple[Section, ...] = (introduction, evaluation_method, events_by_partnership, staff, measures, lean_chapters, legend)
+INTERIM: tuple[Section, ...] = (
+    introduction,
+    evaluation_method,
+    events_by_partnership,
+    staff,
+    measures,
+    lean_chapters,
+    legend,
+)
 
 
 def shape(period: Period) -> tuple[Section, ...]:
@@ -226,7 +248,9 @@ def text_sections(period: Period) -> tuple[TextSection, ...]:
 
 def all_text_sections() -> tuple[TextSection, ...]:
     """Every named text some report shape prints."""
-    return tuple(dict.fromkeys(text for sections in (ANNUAL, INTERIM) for section in sections for text in printed_by(section)))
+    return tuple(
+        dict.fromkeys(text for sections in (ANNUAL, INTERIM) for section in sections for text in printed_by(section))
+    )
 
 
 # --- numbering, repetition and the internal parts -----------------------------------------------------
@@ -274,7 +298,9 @@ def without_repeats(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def missing_note(missing: list[tuple[str, str]], signoffs: signoff.State | None = None, period: Period | None = None) -> Internal | None:
+def missing_note(
+    missing: list[tuple[str, str]], signoffs: signoff.State | None = None, period: Period | None = None
+) -> Internal | None:
     """One note before the first chapter: what is missing, by whom, and which parts are not yet marked ready."""
     said = []
     if missing:
@@ -282,10 +308,16 @@ def missing_note(missing: list[tuple[str, str]], signoffs: signoff.State | None 
         for what, owner in missing:
             if what not in by_owner[owner]:
                 by_owner[owner].append(what)
-        said.append("Saknas i utkastet – " + "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items()) + ".")
+        said.append(
+            "Saknas i utkastet – "
+            + "; ".join(f"{owner}: {', '.join(items)}" for owner, items in by_owner.items())
+            + "."
+        )
     if signoffs is not None and signoffs.unready and period is not None:
-        said.append(f"Inte klart för godkännande – {signoff.not_ready(signoffs.unready)}. Den som är klar skriver t.ex. "
-                    f"”klar {signoffs.unready[0].code} {period.code}”.")
+        said.append(
+            f"Inte klart för godkännande – {signoff.not_ready(signoffs.unready)}. Den som är klar skriver t.ex. "
+            f"”klar {signoffs.unready[0].code} {period.code}”."
+        )
     return Internal(f"{INTERNAL_MARK} {' '.join(said)}") if said else None
 
 
@@ -304,8 +336,10 @@ def internal_appendix(snapshot: Snapshot) -> list[Block]:
     if not snapshot.warnings:
         return []
     # Not a heading: the internal appendix must not appear in the table of contents.
-    return [Internal(f"{INTERNAL_MARK} Tidiga varningar från utvärderingen – underlag för analysen, inte för rapporten:"),
-            Bullets(tuple(Paragraph.plain(w.text) for w in snapshot.warnings))]
+    return [
+        Internal(f"{INTERNAL_MARK} Tidiga varningar från utvärderingen – underlag för analysen, inte för rapporten:"),
+        Bullets(tuple(Paragraph.plain(w.text) for w in snapshot.warnings)),
+    ]
 
 
 # --- the whole report ------------------------------------------------------------------------------
@@ -343,5 +377,6 @@ def build(data: gather.ReportData, snapshot: Snapshot, request: Request, *, made
     )
     stem = slug(f"{name} {ctx.plan.area_names[request.area]}" if request.area else name)
     internal = () if approval is not None else (*stated_note(data), *internal_appendix(snapshot))
-    return Report(title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=internal, final=approval is not None)
-
+    return Report(
+        title_page=title_page, blocks=tuple(blocks), file_stem=stem, internal=internal, final=approval is not None
+    )

@@ -102,7 +102,11 @@ class _Writer:
         self.image = image
         self.text_width = _text_width(document.sections[-1])
         # Looking a style up by name scans every style in the document; do it once, not per paragraph.
-        self.styles = {name: document.styles[name] for name in (*template.REQUIRED_STYLES, *OPTIONAL_STYLES) if template.has_style(document, name)}
+        self.styles = {
+            name: document.styles[name]
+            for name in (*template.REQUIRED_STYLES, *OPTIONAL_STYLES)
+            if template.has_style(document, name)
+        }
         self.caption = "Caption" if "Caption" in self.styles else "Normal"
         self.grid = self.styles.get("Table Grid")
         self.first_chapter = True
@@ -128,7 +132,9 @@ class _Writer:
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
         self.text_width = section.page_width - section.left_margin - section.right_margin
         header = section.header.paragraphs[0]
-        header.text = typeset(f"{report.title_page.organisation} – {report.title_page.title}" + ("" if report.final else " – UTKAST"))
+        header.text = typeset(
+            f"{report.title_page.organisation} – {report.title_page.title}" + ("" if report.final else " – UTKAST")
+        )
         header.runs[0].font.size = Pt(8)
         header.runs[0].font.color.rgb = RGBColor(0x75, 0x75, 0x75)
         ooxml.hyphenate(self.doc)

@@ -101,7 +101,9 @@ class NoPlan(LookupError):
     """No plan is in force for the report's year."""
 
 
-def load(session: Session, period: Period, cutoff: date | None = None, *, recorded_by: datetime | None = None) -> ReportData:
+def load(
+    session: Session, period: Period, cutoff: date | None = None, *, recorded_by: datetime | None = None
+) -> ReportData:
     """What a report of `period` shows, as known on `cutoff` (default: the period's end); with `recorded_by`,
     entries recorded later are left out."""
     version = version_for_year(session, period.year)
@@ -125,8 +127,12 @@ def load(session: Session, period: Period, cutoff: date | None = None, *, record
     examples.extend(
         ExampleItem(s.reported_on, s.comment, activity=s.activity_code, state=s.state)
         for s in session.exec(
-            select(ActivityStatus).join(Entry, is_active(ActivityStatus.entry_id, recorded_by))
-            .where(col(ActivityStatus.entry_id).in_(list(marks)), col(ActivityStatus.reported_on).between(period.start, last_day))
+            select(ActivityStatus)
+            .join(Entry, is_active(ActivityStatus.entry_id, recorded_by))
+            .where(
+                col(ActivityStatus.entry_id).in_(list(marks)),
+                col(ActivityStatus.reported_on).between(period.start, last_day),
+            )
         )
     )
     loaded = facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by)
@@ -151,14 +157,20 @@ def _stated(session: Session, loaded: facts.Facts, period: Period) -> tuple[Stat
         if (year, tertial) != (period.year, period.tertial) or not given.reason:
             continue
         indicator = records.indicator_in_force(session, code, year)
-        found.append(StatedItem(code, indicator.unit, given.value, facts.derived_value(indicator, loaded, period).value, given.reason))
+        found.append(
+            StatedItem(
+                code, indicator.unit, given.value, facts.derived_value(indicator, loaded, period).value, given.reason
+            )
+        )
     return tuple(found)
 
 
 def _example_marks(session: Session, recorded_by: datetime | None) -> dict[int, ExampleMark]:
     """The entries that are examples: the latest mark in force for each, when it marks rather than unmarks."""
     latest: dict[int, ExampleMark] = {}
-    for mark in session.exec(select(ExampleMark).join(Entry, is_active(ExampleMark.entry_id, recorded_by)).order_by(col(ExampleMark.id))):
+    for mark in session.exec(
+        select(ExampleMark).join(Entry, is_active(ExampleMark.entry_id, recorded_by)).order_by(col(ExampleMark.id))
+    ):
         latest[mark.marked_entry_id] = mark
     return {entry_id: mark for entry_id, mark in latest.items() if mark.shown}
 

@@ -76,17 +76,30 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
     for spec in goal.indicators:
         verdict = ctx.snapshot.indicator(spec.code)
         if verdict is not None and verdict.value is None and verdict.due == Due.LATER:
-            # Measured later in the year (the survey in November): the row stays, saying when, as the organisation prints it.
+            # Measured later in the year (the survey in November): the row stays, saying when, as the organisation
+            # prints it.
             month = verdict.measured_month or spec.measured_month
             when = f"i {fmt.month_name(month)} {ctx.period.year}" if month else f"senare under {ctx.period.year}"
-            rows.append((Cell.of(status_run(Status.NO_RESULT), Run(spec.name)), Cell.text(table_value(spec.unit, verdict.target)),
-                         Cell.text(MEASURED_LATER), Cell.text(f"Mätning genomförs {when}.")))
+            rows.append(
+                (
+                    Cell.of(status_run(Status.NO_RESULT), Run(spec.name)),
+                    Cell.text(table_value(spec.unit, verdict.target)),
+                    Cell.text(MEASURED_LATER),
+                    Cell.text(f"Mätning genomförs {when}."),
+                )
+            )
             continue
         if verdict is None or verdict.value is None:
             if only_results or verdict is None:
                 continue
-            rows.append((Cell.of(status_run(Status.NO_RESULT), Run(spec.name)), Cell.text(table_value(spec.unit, verdict.target)),
-                         Cell.text("–"), Cell.text(verdict.analysis.strip())))
+            rows.append(
+                (
+                    Cell.of(status_run(Status.NO_RESULT), Run(spec.name)),
+                    Cell.text(table_value(spec.unit, verdict.target)),
+                    Cell.text("–"),
+                    Cell.text(verdict.analysis.strip()),
+                )
+            )
             continue
         target = table_value(verdict.unit, verdict.target)
         if verdict.target is not None and verdict.annual_target is not None and verdict.annual_target != verdict.target:
@@ -97,7 +110,9 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
             result += f" {verdict.trend.arrow}"
         analysis = Cell.text(verdict.analysis.strip()) if verdict.analysis.strip() else \
             proposal_cell(propose_analysis(verdict, ctx.period, ctx.plan.municipalities))
-        rows.append((Cell.of(status_run(verdict.status), Run(spec.name)), Cell.text(target), Cell.text(result), analysis))
+        rows.append(
+            (Cell.of(status_run(verdict.status), Run(spec.name)), Cell.text(target), Cell.text(result), analysis)
+        )
     if not rows:
         return None
     return Table(INDICATOR_HEADER, tuple(rows), widths=(3.3, 1.75, 1.75, 4.6), numeric=frozenset({1, 2}))
@@ -107,7 +122,9 @@ def indicator_table(ctx: Context, goal: GoalSpec, *, only_results: bool) -> Tabl
 TOLD_AS_EXAMPLE = "Beskrivs bland exemplen ovan."
 
 
-def activity_table(ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]] = frozenset()) -> tuple[Table | None, list[str]]:
+def activity_table(
+    ctx: Context, goal: GoalSpec, told: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[Table | None, list[str]]:
     """Aktiviteter | Analys for activities with a status in the year, and the names of those without one.
 
     `told` holds the (activity, comment) pairs printed as examples above, which the table does not repeat."""

@@ -85,18 +85,26 @@ def evaluation_method(ctx: Context) -> list[Block]:
         blocks.extend(parts.prose(text))
     else:
         ctx.miss("texten om utvärderingen (”text utvärdering …”)")
-    blocks.append(Paragraph.plain(
-        f"Varje mätetal bedöms mot sitt målvärde för perioden {fmt.day(period.start)}–{fmt.day(period.end)}. Symbolen framför "
-        "mätetalet visar om målvärdet nås, och pilen bredvid resultatet hur resultatet har förändrats jämfört med samma "
-        f"period {period.year - 1}. Aktiviteternas symboler visar den senast rapporterade statusen under året."))
+    blocks.append(
+        Paragraph.plain(
+            f"Varje mätetal bedöms mot sitt målvärde för perioden {fmt.day(period.start)}–{fmt.day(period.end)}."
+            " Symbolen framför mätetalet visar om målvärdet nås, och pilen bredvid resultatet hur resultatet har"
+            f" förändrats jämfört med samma period {period.year - 1}. Aktiviteternas symboler visar den senast"
+            " rapporterade statusen under året."
+        )
+    )
     answers = survey.responses(ctx.data.facts)
     respondents = sum(sum(s.counts) + s.dont_know for s in answers if s.year == period.year)
     networks = {s.network for s in answers if s.year == period.year}
     if networks:
-        blocks.append(Paragraph.plain(
-            f"Den årliga utvärderingsenkäten för {period.year} är besvarad i {parts.count_text(len(networks), 'nätverk', 'nätverk')} "
-            f"med sammanlagt {parts.count_text(respondents, 'svar', 'svar')} på frågorna. Frågorna besvaras på en skala 1–6, där "
-            "1–2 = missnöjd, 3–4 = nöjd och 5–6 = mycket nöjd; resultatet är andelen mycket nöjda."))
+        blocks.append(
+            Paragraph.plain(
+                f"Den årliga utvärderingsenkäten för {period.year} är besvarad i"
+                f" {parts.count_text(len(networks), 'nätverk', 'nätverk')} med sammanlagt"
+                f" {parts.count_text(respondents, 'svar', 'svar')} på frågorna. Frågorna besvaras på en skala 1–6, där"
+                " 1–2 = missnöjd, 3–4 = nöjd och 5–6 = mycket nöjd; resultatet är andelen mycket nöjda."
+            )
+        )
     blocks.append(Paragraph.plain("Som bilaga finns en symbolförteckning för mätetal och aktiviteter."))
     return blocks
 
@@ -131,8 +139,14 @@ def three_k(ctx: Context) -> list[Block]:
         items = [e for e in effects if e.three_k == kind]
         if items:
             blocks.append(Paragraph((Run(title, bold=True),)))
-            blocks.append(Bullets(tuple(Paragraph((Run(f"{plan.group_name(plan.partnership(e.area))}: ", bold=True), Run(e.text)))
-                                        for e in items)))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        Paragraph((Run(f"{plan.group_name(plan.partnership(e.area))}: ", bold=True), Run(e.text)))
+                        for e in items
+                    )
+                )
+            )
     return blocks
 
 

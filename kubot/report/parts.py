@@ -63,7 +63,10 @@ INDICATOR_LEGEND = (
     (Status.MET, "resultatet når önskat målvärde, mätetalet är uppfyllt"),
     (Status.PARTLY, "resultatet når inte önskat målvärde, mätetalet är delvis uppfyllt"),
     (Status.NOT_MET, "resultatet når inte önskat målvärde, mätetalet är inte uppfyllt"),
-    (Status.NO_RESULT, "det finns inget resultat redovisat för den aktuella perioden, eller inget målvärde att bedöma det mot"),
+    (
+        Status.NO_RESULT,
+        "det finns inget resultat redovisat för den aktuella perioden, eller inget målvärde att bedöma det mot",
+    ),
 )
 ACTIVITY_LEGEND = (
     (ActivityState.ON_TRACK, "aktiviteten pågår enligt plan"),
@@ -79,7 +82,11 @@ TREND_LEGEND = (
     (Trend.FLAT, "resultatet är i stort sett oförändrat jämfört med samma period föregående år"),
     (Trend.DOWN, "resultatet har minskat jämfört med samma period föregående år"),
 )
-THREE_K_TITLES = {ThreeK.COST: "Kostnadseffektivitet", ThreeK.COMPETENCE: "Kompetenshöjning", ThreeK.QUALITY: "Kvalitetshöjning"}
+THREE_K_TITLES = {
+    ThreeK.COST: "Kostnadseffektivitet",
+    ThreeK.COMPETENCE: "Kompetenshöjning",
+    ThreeK.QUALITY: "Kvalitetshöjning",
+}
 PROPOSAL = "Förslag – skriv om: "
 EXAMPLES_PER_GROUP = 3
 ORGANISATION_WIDE = "Hela verksamheten"
@@ -221,11 +228,15 @@ def names_list(names: Iterable[str]) -> str:
 
 def legend() -> list[Block]:
     indicator_rows = tuple((Cell.of(status_run(status)), Cell.text(text)) for status, text in INDICATOR_LEGEND)
-    activity_rows = tuple((Cell.of(activity_run(state.value if state else None)), Cell.text(text)) for state, text in ACTIVITY_LEGEND)
+    activity_rows = tuple(
+        (Cell.of(activity_run(state.value if state else None)), Cell.text(text)) for state, text in ACTIVITY_LEGEND
+    )
     trend_rows = tuple((Cell.text(trend.arrow, bold=True), Cell.text(text)) for trend, text in TREND_LEGEND)
     return [
         Heading("Symbolförteckning för mätetal och aktiviteter", 1, kind="appendix"),
-        Paragraph.plain("Varje symbol har både en egen färg och en egen form, så att den går att läsa även i svartvit utskrift."),
+        Paragraph.plain(
+            "Varje symbol har både en egen färg och en egen form, så att den går att läsa även i svartvit utskrift."
+        ),
         Heading("Symbolförteckning för mätetal", 2, kind="plain"),
         Table(("Symbol", "Betydelse"), indicator_rows, widths=(1.2, 9.0)),
         Heading("Symbolförteckning för aktiviteter", 2, kind="plain"),
@@ -246,7 +257,9 @@ def grouped_bullets(groups: dict[str | None, list[Paragraph]], plan: PlanView) -
     return blocks
 
 
-def chosen_examples(ctx: Context, strategic: StrategicGoalSpec, limit: int | None = None) -> list[tuple[str | None, gather.ExampleItem]]:
+def chosen_examples(
+    ctx: Context, strategic: StrategicGoalSpec, limit: int | None = None
+) -> list[tuple[str | None, gather.ExampleItem]]:
     """The statuses and events marked as examples under the strategic goal, each with its group: partnership
     (or area, in an area's report), at most `limit` per group. A status is under its activity's strategic
     goal, an event under the one it was marked for."""
@@ -273,11 +286,18 @@ def chosen_examples(ctx: Context, strategic: StrategicGoalSpec, limit: int | Non
 
 def examples(ctx: Context, chosen: list[tuple[str | None, gather.ExampleItem]]) -> list[Block]:
     """The chosen examples by group: an activity's with its symbol and name, an event's as its text."""
-    names = {spec.code: spec.name for strategic in ctx.data.plan.strategic_goals for goal in strategic.goals for spec in goal.activities}
+    names = {
+        spec.code: spec.name
+        for strategic in ctx.data.plan.strategic_goals
+        for goal in strategic.goals
+        for spec in goal.activities
+    }
     groups: defaultdict[str | None, list[Paragraph]] = defaultdict(list)
     for group, item in chosen:
         if item.activity is not None:
-            groups[group].append(Paragraph((activity_run(item.state), Run(f"{names[item.activity]}: ", bold=True), Run(item.text))))
+            groups[group].append(
+                Paragraph((activity_run(item.state), Run(f"{names[item.activity]}: ", bold=True), Run(item.text)))
+            )
         else:
             groups[group].append(Paragraph.plain(item.text))
     return grouped_bullets(groups, ctx.plan)

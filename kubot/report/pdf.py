@@ -92,11 +92,30 @@ def convert(docx: Path) -> Path:
         if _has_uno():
             script = Path(work) / "toc.py"
             script.write_text(_UNO_SCRIPT, encoding="utf-8")
-            done = subprocess.run([SYSTEM_PYTHON, str(script), str(docx.resolve()), str(target.resolve()), str(profile)],
-                                  capture_output=True, text=True, timeout=TIMEOUT_S)
+            done = subprocess.run(
+                [SYSTEM_PYTHON, str(script), str(docx.resolve()), str(target.resolve()), str(profile)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+            )
         else:
-            done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", TAGGED_PDF,
-                                   "--outdir", str(target.parent), str(docx)], capture_output=True, text=True, timeout=TIMEOUT_S)
+            done = subprocess.run(
+                [
+                    "soffice",
+                    "--headless",
+                    f"-env:UserInstallation=file://{profile}",
+                    "--convert-to",
+                    TAGGED_PDF,
+                    "--outdir",
+                    str(target.parent),
+                    str(docx),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+            )
     if done.returncode != 0 or not target.is_file():
-        raise PdfError(f"LibreOffice kunde inte göra en PDF av {docx.name}: {(done.stderr or done.stdout).strip()[:200]}")
+        raise PdfError(
+            f"LibreOffice kunde inte göra en PDF av {docx.name}: {(done.stderr or done.stdout).strip()[:200]}"
+        )
     return target

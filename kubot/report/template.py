@@ -40,8 +40,10 @@ def _check_package(path: Path) -> None:
         raise TemplateError(f"Rapportmallen {path} är inte ett Word-dokument (.docx). Spara mallen som .docx i Word "
                             "och ange den i KUBOT_REPORT_TEMPLATE.") from exc
     if unpacked > TEMPLATE_MAX_UNPACKED or unpacked > TEMPLATE_MAX_RATIO * max(size, 1):
-        raise TemplateError(f"Rapportmallen {path} packas upp till {unpacked // 1_000_000} MB ur {max(size // 1000, 1)} kB – "
-                            "det är inte en vanlig Word-mall och används inte. Spara om mallen i Word.")
+        raise TemplateError(
+            f"Rapportmallen {path} packas upp till {unpacked // 1_000_000} MB ur {max(size // 1000, 1)} kB – "
+            "det är inte en vanlig Word-mall och används inte. Spara om mallen i Word."
+        )
 
 
 def open_template(path: Path | None) -> Document:
@@ -53,7 +55,9 @@ def open_template(path: Path | None) -> Document:
     if path is None:
         return docx.Document()
     if not path.is_file():
-        raise TemplateError(f"Rapportmallen {path} finns inte. Ändra KUBOT_REPORT_TEMPLATE eller ta bort den för standardutseendet.")
+        raise TemplateError(
+            f"Rapportmallen {path} finns inte. Ändra KUBOT_REPORT_TEMPLATE eller ta bort den för standardutseendet."
+        )
     _check_package(path)
     try:
         document = docx.Document(str(path))
@@ -62,8 +66,10 @@ def open_template(path: Path | None) -> Document:
                             f"och ange den i KUBOT_REPORT_TEMPLATE. ({exc})") from exc
     missing = [name for name in REQUIRED_STYLES if not has_style(document, name)]
     if missing:
-        raise TemplateError(f"Rapportmallen {path} saknar formatmallarna {', '.join(missing)}. Lägg till dem i mallen "
-                            "(i Word: Format → Formatmallar) eller ta bort KUBOT_REPORT_TEMPLATE för standardutseendet.")
+        raise TemplateError(
+            f"Rapportmallen {path} saknar formatmallarna {', '.join(missing)}. Lägg till dem i mallen "
+            "(i Word: Format → Formatmallar) eller ta bort KUBOT_REPORT_TEMPLATE för standardutseendet."
+        )
     _clear_body(document)
     return document
 

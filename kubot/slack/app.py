@@ -42,6 +42,7 @@ from kubot.settings import Settings
 from kubot.slack import forms, gate, home, people, render
 from kubot.slack.gate import Malformed, need, section
 from kubot.slack.health import Health
+from kubot.slack.home_tabs import HomeTabs
 from kubot.slack.sender import PLATFORM, is_direct, web_client
 
 PRESSED_AGAIN = "Det är redan gjort: du har tryckt på den knappen förut, så jag gör inget en gång till."
@@ -78,12 +79,18 @@ class SlackApp:
         self._stopped = threading.Event()
         self.health = Health()
         self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
-        self._homes: dict[str, bool] = {}  # users whose home tab is being published → publish once more after
-        self._homes_lock = threading.Lock()
+        self.homes = HomeTabs(engine, self.client, lambda: self.clock().astimezone(settings.timezone).date(),
+                              self._actor, self.later)
         self._room = threading.BoundedSemaphore(QUEUED)
         # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none).
-        self.bolt = App(client=self.client, signing_secret=settings.slack_signing_secret, token_verification_enabled=False,
-                        request_verification_enabled=False, raise_error_for_unhandled_request=True, logger=BOLT_LOG)
+        self.bolt = App(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret,
+            token_verification_enabled=False,
+            request_verification_enabled=False,
+            raise_error_for_unhandled_request=True,
+            logger=BOLT_LOG,
+        )
         self.bolt.error(self.on_error)
         self.bolt.use(_shape_checked)
         self.refusals = RefusalLog(log, "Slack request")
@@ -154,7 +161,9 @@ class SlackApp:
 
     def _process(self, number: int, request: dict[str, Any], queued: bool) -> None:
         try:
-            reply = self.handle(request["user"], request["text"], request["channel"], request["message_id"], request.get("thread"))
+            reply = self.handle(
+                request["user"], request["text"], request["channel"], request["message_id"], request.get("thread")
+            )
             if not reply.repeated or not queued:  # after a crash the answer may not have reached the person
                 self._reply(reply, request)
         except Exception:
@@ -177,40 +186,21 @@ class SlackApp:
     def handle(self, user: str, text: str, channel: str, message_id: str, thread: str | None = None) -> Reply:
         met = people.learn(self.engine, self.client, user)  # someone new: who Slack says they are
         text = render.unescape(people.named_mentions(self.client, text) if "<@" in text else text)
-        reply = self.bot.handle(Incoming(text=text, platform=PLATFORM, sender=user, channel=channel, message_id=message_id,
-                                         thread=thread, sender_name=met.name if met else "", sender_email=met.email if met else ""))
+        reply = self.bot.handle(
+            Incoming(
+                text=text,
+                platform=PLATFORM,
+                sender=user,
+                channel=channel,
+                message_id=message_id,
+                thread=thread,
+                sender_name=met.name if met else "",
+                sender_email=met.email if met else "",
+            )
+        )
         if reply.accepted:
-            self.publish_home_soon(user)
+            self.homes.publish_soon(user)
         return reply
-
-    def publish_home_soon(self, user: str) -> None:
-        """Publish the user's home tab; entries in quick succession share one publication after the last."""
-        with self._homes_lock:
-            if user in self._homes:
-                self._homes[user] = True
-                return
-            self._homes[user] = False
-        self.later(lambda: self._publish_until_current(user))
-
-    def _publish_until_current(self, user: str) -> None:
-        while True:
-            self.publish_home(user)
-            with self._homes_lock:
-                if not self._homes[user]:
-                    del self._homes[user]
-                    return
-                self._homes[user] = False
-
-    def publish_home(self, user: str) -> None:
-        try:
-            actor = self._actor(user)
-            if actor is None:
-                return
-            with Session(self.engine) as session:
-                view = home.view(session, actor, self.clock().astimezone(self.settings.timezone).date())
-            self.client.views_publish(user_id=user, view=view)
-        except Exception:
-            log.exception("could not publish the home tab of %s", user)
 
     def answer(self, reply: Reply, user: str, channel: str, thread: str | None = None) -> None:
         """A reply in the conversation it answers: to the asker alone in a shared channel unless it is public."""
@@ -237,7 +227,9 @@ class SlackApp:
             self.refusals.tell(404, "no listener for it", gate.team(body))
             return BoltResponse(status=404, body="")
         if isinstance(error, Malformed) or not _from_kubot(error):
-            self.refusals.tell(400, str(error) if isinstance(error, Malformed) else f"{type(error).__name__} in bolt", gate.team(body))
+            self.refusals.tell(
+                400, str(error) if isinstance(error, Malformed) else f"{type(error).__name__} in bolt", gate.team(body)
+            )
             return BoltResponse(status=400, body="")
         log.error("a Slack request failed", exc_info=error)
         return None
@@ -262,12 +254,19 @@ class SlackApp:
                      "message_id": f"händelse:{body.get('event_id')}"})
 
     def on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        self.accept({"user": event["user"], "text": render.without_mention(event.get("text", "")), "channel": event["channel"],
-                     "message_id": f"händelse:{body.get('event_id')}", "thread": event.get("thread_ts")})
+        self.accept(
+            {
+                "user": event["user"],
+                "text": render.without_mention(event.get("text", "")),
+                "channel": event["channel"],
+                "message_id": f"händelse:{body.get('event_id')}",
+                "thread": event.get("thread_ts"),
+            }
+        )
 
     def on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            self.publish_home_soon(event["user"])
+            self.homes.publish_soon(event["user"])
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         user, value = need(body, "user.id"), need(action, "value")
@@ -298,7 +297,9 @@ class SlackApp:
             raise Malformed("value not JSON") from error
         ack()
         on_top = (body.get("view") or {}).get("type") == "modal"
-        self.open_form(need(body, "trigger_id"), need(body, "user.id"), need(wanted, "form"), "", wanted.get("fyll", {}), on_top)
+        self.open_form(
+            need(body, "trigger_id"), need(body, "user.id"), need(wanted, "form"), "", wanted.get("fyll", {}), on_top
+        )
 
     def _show_owed(self, trigger_id: str, user: str, period_text: str) -> bool:
         """A reminder's "rapportera": what is missing, each item with the button that opens its form."""
@@ -334,7 +335,9 @@ class SlackApp:
 
     def _form(self, actor: Any, kind: str, preset: chat_forms.Values) -> chat_forms.Form:
         with Session(self.engine) as session:
-            return chat_forms.build(session, kind, actor, self.clock().astimezone(self.settings.timezone).date(), preset)
+            return chat_forms.build(
+                session, kind, actor, self.clock().astimezone(self.settings.timezone).date(), preset
+            )
 
     def on_redraw(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A menu the form depends on was chosen (the network): the form again, for that choice."""

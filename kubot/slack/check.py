@@ -33,8 +33,11 @@ NOT_JSON = "Received a response in a non-JSON format"
 def check(settings: Settings, engine: Engine, people: Sequence[Person]) -> PlatformCheck:
     token, secret = settings.slack_bot_token, settings.slack_signing_secret
     if not token and not secret:
-        return PlatformCheck(NAME, (Finding(Level.OFF, "Slack är av (SLACK_BOT_TOKEN och SLACK_SIGNING_SECRET är inte satta)"),),
-                             configured=False)
+        return PlatformCheck(
+            NAME,
+            (Finding(Level.OFF, "Slack är av (SLACK_BOT_TOKEN och SLACK_SIGNING_SECRET är inte satta)"),),
+            configured=False,
+        )
     linked = {p.name: Reach(True, "kopplad") for p in people if p.identities.get(PLATFORM)}
     missing = [name for name, value in (("SLACK_BOT_TOKEN", token), ("SLACK_SIGNING_SECRET", secret)) if not value]
     if missing:
@@ -43,8 +46,13 @@ def check(settings: Settings, engine: Engine, people: Sequence[Person]) -> Platf
                              reach=linked, trouble="Slack inte är helt inställt")
     findings = []
     if not SIGNING_SECRET.fullmatch(secret or ""):
-        findings.append(Finding(Level.WARN, "SLACK_SIGNING_SECRET ser inte ut som en signeringsnyckel (32 tecken 0–9, a–f)",
-                                "kopiera Signing Secret under Basic Information"))
+        findings.append(
+            Finding(
+                Level.WARN,
+                "SLACK_SIGNING_SECRET ser inte ut som en signeringsnyckel (32 tecken 0–9, a–f)",
+                "kopiera Signing Secret under Basic Information",
+            )
+        )
     client = web_client(settings)
     signed_in = _sign_in(client, settings)
     if isinstance(signed_in, tuple):
@@ -54,10 +62,16 @@ def check(settings: Settings, engine: Engine, people: Sequence[Person]) -> Platf
     findings.append(Finding(Level.OK, f"Slack: inloggad som {answer.get('user', 'kubot')} i {team}"))
     scopes = next((str(v) for k, v in answer.headers.items() if k.lower() == "x-oauth-scopes"), "")
     granted = {s.strip() for s in scopes.split(",") if s.strip()}
-    lacking = [s for s in SCOPES if s not in granted] if granted else []  # no header: a stand-in API, nothing to compare
+    # no header: a stand-in API, nothing to compare
+    lacking = [s for s in SCOPES if s not in granted] if granted else []
     if lacking:
-        findings.append(Finding(Level.FAIL, f"Slack-appen saknar behörigheterna {', '.join(lacking)}",
-                                "lägg till dem under OAuth & Permissions (se kubot/slack/manifest.yaml) och installera om appen"))
+        findings.append(
+            Finding(
+                Level.FAIL,
+                f"Slack-appen saknar behörigheterna {', '.join(lacking)}",
+                "lägg till dem under OAuth & Permissions (se kubot/slack/manifest.yaml) och installera om appen",
+            )
+        )
         return PlatformCheck(NAME, tuple(findings), configured=True, reach=linked,
                              trouble="Slack-appen saknar behörigheter")
     return PlatformCheck(NAME, tuple(findings), configured=True, reach={p.name: _reach(client, p) for p in people})

@@ -21,8 +21,15 @@ State = Mapping[str, Mapping[str, Any]]  # view.state.values: block id → actio
 def view(form: Form, conversation: str = "") -> dict[str, Any]:
     """The modal for `form`; `conversation` is where its answer goes."""
     metadata = json.dumps({"form": form.kind, "kanal": conversation})
-    return {"type": "modal", "callback_id": CALLBACK, "private_metadata": metadata, "title": plain(form.title),
-            "submit": plain(form.submit), "close": plain("Avbryt"), "blocks": [b for f in form.fields for b in _blocks(f)]}
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK,
+        "private_metadata": metadata,
+        "title": plain(form.title),
+        "submit": plain(form.submit),
+        "close": plain("Avbryt"),
+        "blocks": [b for f in form.fields for b in _blocks(f)],
+    }
 
 
 def metadata(view_payload: Mapping[str, Any]) -> tuple[str, str]:
@@ -88,8 +95,13 @@ def _blocks(field: Field) -> list[Block]:
 
 
 def _input(field: Field, block_id: str, label: str, element: dict[str, Any]) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": {"action_id": block_id, **element},
-                    "optional": field.optional}
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {"action_id": block_id, **element},
+        "optional": field.optional,
+    }
     if field.hint:
         block["hint"] = plain(field.hint)
     if field.redraws:

@@ -30,12 +30,16 @@ class Health:
                 except SlackApiError as exc:
                     error = exc.response.get("error", "")
                     if error in REJECTED:
-                        self.problem = f"Slack avvisar SLACK_BOT_TOKEN ({error}). Kontrollera token under OAuth & Permissions."
+                        self.problem = (
+                            f"Slack avvisar SLACK_BOT_TOKEN ({error}). Kontrollera token under OAuth & Permissions."
+                        )
                         log.error(self.problem)
                         return
                     log.warning("Slack answered auth.test with %s; trying again", error)
                 except Exception as exc:
-                    log.warning("Slack's Web API cannot be reached (%s); trying again in %.0f s", type(exc).__name__, pause)
+                    log.warning(
+                        "Slack's Web API cannot be reached (%s); trying again in %.0f s", type(exc).__name__, pause
+                    )
                 time.sleep(pause)
 
         threading.Thread(target=check, name="slack-token-check", daemon=True).start()

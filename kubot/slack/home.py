@@ -39,10 +39,14 @@ def _owed(session: Session, actor: Staff, period: Period, today: date) -> tuple[
     for item in items[:MAX_ITEMS]:
         line: Block = _section(f"{item.code} – {item.name} ({item.why})")
         if item.form:
-            line["accessory"] = form_button("rapportera", f"{OPEN_FORM}-{item.code}"[:255], item.form[0], dict(item.form[1]))
+            line["accessory"] = form_button(
+                "rapportera", f"{OPEN_FORM}-{item.code}"[:255], item.form[0], dict(item.form[1])
+            )
         blocks.append(line)
     if len(items) > MAX_ITEMS:
-        blocks.append(_section(f"… och {len(items) - MAX_ITEMS} till. Skriv ”saknas {period.code}” till mig för hela listan."))
+        blocks.append(
+            _section(f"… och {len(items) - MAX_ITEMS} till. Skriv ”saknas {period.code}” till mig för hela listan.")
+        )
     return blocks, snapshot
 
 
@@ -62,15 +66,28 @@ def view(session: Session, actor: Staff, today: date) -> dict[str, Any]:
     entries = session.exec(select(Entry).where(Entry.actor_id == actor.id, col(Entry.undone_at).is_(None),
                                                col(Entry.replaced_by_id).is_(None))
                            .order_by(col(Entry.id).desc()).limit(LATEST)).all()
-    blocks += [{"type": "divider"}, _section("Dina senaste registreringar:" if entries else "Du har inte registrerat något ännu.")]
+    blocks += [
+        {"type": "divider"},
+        _section("Dina senaste registreringar:" if entries else "Du har inte registrerat något ännu."),
+    ]
     for entry in entries:
         blocks.append({**_section(f"#{entry.id} {fmt.timestamp(entry.created_at)}: {entry.summary}"),
                        "accessory": button("ångra", f"{UNDO}-{entry.id}", f"ångra {entry.id}")})
-    forms = [(kind, label) for kind, label in (("närvaro", "Närvaro"), ("resultat", "Resultat"), ("aktivitet", "Aktivitet"),
-                                               ("kurs", "Kurs"), ("rapport", "Beställ rapport"))
-             if chat_forms.may_open(session, actor, kind)]
-    blocks += [{"type": "divider"},
-               {"type": "actions", "elements": [form_button(label, f"{OPEN_FORM}-{kind}", kind, {}) for kind, label in forms]}]
+    forms = [
+        (kind, label)
+        for kind, label in (
+            ("närvaro", "Närvaro"),
+            ("resultat", "Resultat"),
+            ("aktivitet", "Aktivitet"),
+            ("kurs", "Kurs"),
+            ("rapport", "Beställ rapport"),
+        )
+        if chat_forms.may_open(session, actor, kind)
+    ]
+    blocks += [
+        {"type": "divider"},
+        {"type": "actions", "elements": [form_button(label, f"{OPEN_FORM}-{kind}", kind, {}) for kind, label in forms]},
+    ]
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 

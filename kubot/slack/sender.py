@@ -85,9 +85,14 @@ class SlackSender:
 
     def _files(self, channel: str, text: str, message: Outgoing, thread: str | None) -> None:
         # Named by its title: the name the file has on the server is for kubot alone.
-        self.client.files_upload_v2(channel=channel, initial_comment=render.escape(text), thread_ts=thread,
-                                    file_uploads=[{"file": str(file.path), "filename": file.filename, "title": file.title}
-                                                  for file in message.files])
+        self.client.files_upload_v2(
+            channel=channel,
+            initial_comment=render.escape(text),
+            thread_ts=thread,
+            file_uploads=[
+                {"file": str(file.path), "filename": file.filename, "title": file.title} for file in message.files
+            ],
+        )
 
 
 def from_settings(settings: Settings, engine: Engine) -> SlackSender | None:

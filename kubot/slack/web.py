@@ -30,7 +30,9 @@ def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[
     A request reaches bolt only when gate.check lets it through: signed, fresh and parseable."""
     def refuse(refusal: gate.Refusal, start_response: StartResponse) -> Iterable[bytes]:
         slack.refusals.tell(refusal.status, refusal.reason)
-        start_response(f"{refusal.status} {HTTPStatus(refusal.status).phrase}", [("Content-Type", "text/plain; charset=utf-8")])
+        start_response(
+            f"{refusal.status} {HTTPStatus(refusal.status).phrase}", [("Content-Type", "text/plain; charset=utf-8")]
+        )
         return [b""]
 
     def slack_events(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -42,9 +44,14 @@ def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[
         except ValueError:
             length = -1
         if not 0 <= length <= gate.LARGEST:  # refused unread
-            return refuse(gate.Refusal(413 if length > 0 else 400, "body too large" if length > 0 else "bad length"), start_response)
+            return refuse(
+                gate.Refusal(413 if length > 0 else 400, "body too large" if length > 0 else "bad length"),
+                start_response,
+            )
         body = environ["wsgi.input"].read(length) if length else b""
-        headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
+        headers = {
+            name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")
+        }
         headers["content-type"] = environ.get("CONTENT_TYPE", "")
         refusal = gate.check(headers, body, slack.settings.slack_signing_secret or "")
         if refusal is not None:
@@ -63,7 +70,9 @@ def wsgi(slack: SlackApp) -> Callable[[dict[str, Any], StartResponse], Iterable[
         if path == EVENTS_PATH:
             return slack_events(environ, start_response)
         if path == HEALTH_PATH:
-            status, body = ("503 Service Unavailable", slack.health.problem) if slack.health.problem else ("200 OK", "ok")
+            status, body = (
+                ("503 Service Unavailable", slack.health.problem) if slack.health.problem else ("200 OK", "ok")
+            )
             start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
             return [body.encode()]
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])

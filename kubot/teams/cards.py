@@ -25,7 +25,9 @@ SCHEMA = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/ad
 
 def card(form: Form, problem: Problem | None = None) -> Card:
     """The form's card as filled in, with `problem` shown beside its field."""
-    body: list[dict[str, Any]] = [{"type": "TextBlock", "text": form.title, "weight": "Bolder", "size": "Medium", "wrap": True}]
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": form.title, "weight": "Bolder", "size": "Medium", "wrap": True}
+    ]
     for field in form.fields:
         body.append(_element(field))
         if problem and problem.field == field.id:
@@ -45,12 +47,27 @@ def done_card(form: Form, text: str) -> Card:
 
 def owed_card(period: Period, items: Sequence[owed.Owed]) -> Card:
     """What is still owed (`kubot.owed`, what `saknas` lists), each item with a button that opens its form."""
-    body: list[dict[str, Any]] = [{"type": "TextBlock", "text": owed.heading(period, items), "weight": "Bolder", "wrap": True}]
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": owed.heading(period, items), "weight": "Bolder", "wrap": True}
+    ]
     for item in items[:MAX_OWED]:
-        line: list[dict[str, Any]] = [{"type": "TextBlock", "text": f"{item.code} – {item.name} ({item.why})", "wrap": True}]
+        line: list[dict[str, Any]] = [
+            {"type": "TextBlock", "text": f"{item.code} – {item.name} ({item.why})", "wrap": True}
+        ]
         if item.form:
-            line.append({"type": "ActionSet", "actions": [{"type": "Action.Execute", "title": "rapportera", "verb": OPEN_VERB,
-                                                           "data": {OPEN_KEY: item.form[0], PREFILL_KEY: dict(item.form[1])}}]})
+            line.append(
+                {
+                    "type": "ActionSet",
+                    "actions": [
+                        {
+                            "type": "Action.Execute",
+                            "title": "rapportera",
+                            "verb": OPEN_VERB,
+                            "data": {OPEN_KEY: item.form[0], PREFILL_KEY: dict(item.form[1])},
+                        }
+                    ],
+                }
+            )
         body.append({"type": "Container", "items": line, "separator": True})
     if len(items) > MAX_OWED:
         body.append({"type": "TextBlock", "wrap": True,
@@ -60,7 +77,9 @@ def owed_card(period: Period, items: Sequence[owed.Owed]) -> Card:
 
 def values(data: Mapping[str, Any]) -> dict[str, str]:
     """What was entered in a submitted card, by field id (options ticked come comma-separated)."""
-    return {key: str(value).strip() for key, value in data.items() if key not in (FORM_KEY, SHOWN_KEY) and value is not None}
+    return {
+        key: str(value).strip() for key, value in data.items() if key not in (FORM_KEY, SHOWN_KEY) and value is not None
+    }
 
 
 def shown(data: Mapping[str, Any]) -> Values:
@@ -73,7 +92,9 @@ def shown(data: Mapping[str, Any]) -> Values:
 def redrawn(form: Form, data: Mapping[str, Any]) -> Field | None:
     """The menu that redraws the form, if it was changed since the card was drawn."""
     before = shown(data)
-    return next((f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(before.get(f.id) or "")), None)
+    return next(
+        (f for f in form.inputs if f.redraws and str(data.get(f.id) or "") != str(before.get(f.id) or "")), None
+    )
 
 
 def _problem(text: str) -> dict[str, Any]:
@@ -93,8 +114,13 @@ def _element(field: Field) -> dict[str, Any]:
         common["value"] = int(initial) if field.kind == Kind.NUMBER else initial
     if field.kind in (Kind.MENU, Kind.CHOICES):
         multi = field.kind == Kind.CHOICES
-        return {"type": "Input.ChoiceSet", **common, "isMultiSelect": multi, "style": "expanded" if multi else "compact",
-                "choices": [{"title": title, "value": value} for value, title in field.options]}
+        return {
+            "type": "Input.ChoiceSet",
+            **common,
+            "isMultiSelect": multi,
+            "style": "expanded" if multi else "compact",
+            "choices": [{"title": title, "value": value} for value, title in field.options],
+        }
     if field.kind == Kind.TOGGLE:
         return {"type": "Input.Toggle", **common, "title": "Ja", "valueOn": "true", "valueOff": "false"}
     if field.kind == Kind.DATE:

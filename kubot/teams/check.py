@@ -20,10 +20,17 @@ GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 
 
 def check(settings: Settings, engine: Engine, staff: Sequence[Person]) -> PlatformCheck:
-    values = {"CLIENTID": settings.teams_app_id, "CLIENTSECRET": settings.teams_app_secret, "TENANTID": settings.teams_tenant_id}
+    values = {
+        "CLIENTID": settings.teams_app_id,
+        "CLIENTSECRET": settings.teams_app_secret,
+        "TENANTID": settings.teams_tenant_id,
+    }
     if not any(values.values()) and not settings.teams_anonymous:
-        return PlatformCheck(NAME, (Finding(Level.OFF, f"Teams är av ({TEAMS_CONNECTION}CLIENTID med flera är inte satta)"),),
-                             configured=False)
+        return PlatformCheck(
+            NAME,
+            (Finding(Level.OFF, f"Teams är av ({TEAMS_CONNECTION}CLIENTID med flera är inte satta)"),),
+            configured=False,
+        )
     findings = []
     missing = [TEAMS_CONNECTION + key for key, value in values.items() if not value]
     if settings.teams_anonymous:
@@ -43,7 +50,9 @@ def check(settings: Settings, engine: Engine, staff: Sequence[Person]) -> Platfo
                                 "kör kubot med Python 3.12 och pip install -e '.[teams]'"))
         trouble = trouble or "Teams-delen inte är installerad här"
     if not trouble:
-        findings.append(Finding(Level.OK, "Teams: appregistreringen är ifylld (hemligheten provas när kubot skickar första gången)"))
+        findings.append(
+            Finding(Level.OK, "Teams: appregistreringen är ifylld (hemligheten provas när kubot skickar första gången)")
+        )
     return PlatformCheck(NAME, tuple(findings), configured=True, reach={p.name: _reach(engine, p) for p in staff},
                          trouble=trouble)
 

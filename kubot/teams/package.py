@@ -35,7 +35,9 @@ def manifest(app_id: str | None, domain: str | None, source: Path = APP_DIR) -> 
         text = (source / "manifest.json").read_text(encoding="utf-8")
     except OSError as exc:
         raise PackageError(f"Hittar inte Teams-manifestet i {source}: {exc.strerror}.") from exc
-    filled: dict[str, object] = json.loads(text.replace("{{KUBOT_TEAMS_APP_ID}}", app_id.lower()).replace("{{KUBOT_DOMAIN}}", domain))
+    filled: dict[str, object] = json.loads(
+        text.replace("{{KUBOT_TEAMS_APP_ID}}", app_id.lower()).replace("{{KUBOT_DOMAIN}}", domain)
+    )
     return filled
 
 

@@ -25,8 +25,11 @@ def remember(engine: Engine, conversation_id: str, person: str | None, reference
     for _ in range(2):  # two first messages at once: the second finds the row the first made
         try:
             with db.session_scope(engine) as session:
-                row = session.exec(select(ChatConversation).where(ChatConversation.platform == PLATFORM,
-                                                                  ChatConversation.conversation_id == conversation_id)).first()
+                row = session.exec(
+                    select(ChatConversation).where(
+                        ChatConversation.platform == PLATFORM, ChatConversation.conversation_id == conversation_id
+                    )
+                ).first()
                 first = row is None
                 row = row or ChatConversation(platform=PLATFORM, conversation_id=conversation_id)
                 row.person, row.reference, row.updated_at = person, reference, datetime.now(UTC)

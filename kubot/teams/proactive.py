@@ -32,8 +32,13 @@ class TeamsSender:
     def __init__(self, engine: Engine, settings: Settings, connections: Connections | None = None) -> None:
         self.engine = engine
         self.settings = settings
-        self.connections = connections or MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": auth_configuration(
-            settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)})
+        self.connections = connections or MsalConnectionManager(
+            connections_configurations={
+                "SERVICE_CONNECTION": auth_configuration(
+                    settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous
+                )
+            }
+        )
 
     def address(self, name: str, identities: Mapping[str, str]) -> Address | None:
         user = identities.get(self.platform)
@@ -62,7 +67,10 @@ class TeamsSender:
             await send_reply(context, message.text, message.actions, message.files)
 
         if self.settings.teams_app_id:
-            await adapter.continue_conversation(self.settings.teams_app_id, reference.get_continuation_activity(), write)
+            await adapter.continue_conversation(
+                self.settings.teams_app_id, reference.get_continuation_activity(), write
+            )
         else:  # anonymous, only for local testing: the Emulator and Agents Playground take calls without a token
-            await adapter.continue_conversation_with_claims(ClaimsIdentity(), reference.get_continuation_activity(), write)
-
+            await adapter.continue_conversation_with_claims(
+                ClaimsIdentity(), reference.get_continuation_activity(), write
+            )

@@ -37,7 +37,9 @@ def connector(context: TurnContext) -> ConnectorClientBase:
     return found
 
 
-async def send_reply(context: TurnContext, text: str, actions: Sequence[Action] = (), files: Sequence[Attachment] = ()) -> None:
+async def send_reply(
+    context: TurnContext, text: str, actions: Sequence[Action] = (), files: Sequence[Attachment] = ()
+) -> None:
     """A reply in the turn's conversation; its files follow by consent."""
     if files and not personal(context):
         text = f"{text}\n{PRIVATELY}"

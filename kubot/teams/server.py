@@ -40,17 +40,28 @@ from kubot.teams import cards, people, render, replies, tokens
 
 log = logging.getLogger(__name__)
 PLATFORM = people.PLATFORM
-REMEMBERED = {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.installation_update, ActivityTypes.conversation_update}
+REMEMBERED = {
+    ActivityTypes.message,
+    ActivityTypes.invoke,
+    ActivityTypes.installation_update,
+    ActivityTypes.conversation_update,
+}
 FIRST = "kubot.first"  # in the turn state: the first activity kubot has from this conversation
 ROSTER_NAME = "kubot.roster_name"  # in the turn state: the sender's name in the roster, when it was asked
 ROSTER_EMAIL = "kubot.roster_email"  # and their e-mail address there (else the user principal name)
 MESSAGES_PATH, HEALTH_PATH = "/api/messages", "/healthz"
-FAILED = "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
+FAILED = (
+    "Något gick fel hos mig, och inget sparades. Försök igen om en stund; kvarstår felet, kontakta en administratör."
+)
 
 
-def auth_configuration(app_id: str | None, tenant_id: str | None, secret: str | None, anonymous: bool) -> AgentAuthConfiguration:
+def auth_configuration(
+    app_id: str | None, tenant_id: str | None, secret: str | None, anonymous: bool
+) -> AgentAuthConfiguration:
     """The SDK's view of the bot registration. Without an app id every token is refused (no audience matches)."""
-    return AgentAuthConfiguration(client_id=app_id, tenant_id=tenant_id, client_secret=secret, anonymous_allowed=anonymous)
+    return AgentAuthConfiguration(
+        client_id=app_id, tenant_id=tenant_id, client_secret=secret, anonymous_allowed=anonymous
+    )
 
 
 class TeamsAdapter:
@@ -97,8 +108,13 @@ class TeamsAdapter:
         matched by then). Teams announces an install twice (installationUpdate and conversationUpdate),
         so only the first activity from the chat is answered."""
         activity = context.activity
-        added = activity.action in (None, "add") if activity.type == ActivityTypes.installation_update \
-            else any(m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or [])
+        added = (
+            activity.action in (None, "add")
+            if activity.type == ActivityTypes.installation_update
+            else any(
+                m.id == (activity.recipient.id if activity.recipient else None) for m in activity.members_added or []
+            )
+        )
         if replies.personal(context) and added and context.turn_state.get(FIRST):
             shown = str(context.turn_state.get(ROSTER_NAME) or activity.from_property.name or "")
             name = await asyncio.to_thread(self._name, activity.from_property.id, shown)
@@ -197,7 +213,11 @@ class TeamsAdapter:
         A reminder's “rapportera” answers with what is missing instead, each item with a button that opens its form."""
         command = str((data or {}).get("command", ""))
         word, _, rest = command.partition(" ")
-        card = await asyncio.to_thread(self._owed, context.activity.from_property.id, rest) if word.casefold() == "saknas" else None
+        card = (
+            await asyncio.to_thread(self._owed, context.activity.from_property.id, rest)
+            if word.casefold() == "saknas"
+            else None
+        )
         if card is not None:
             await context.send_activity(render.card_message(card))
         else:
@@ -220,8 +240,13 @@ class TeamsAdapter:
         """An owed item's “rapportera”: its form, filled in with what kubot knows, as a new card."""
         data = dict(data or {})
         kind, prefill = str(data.get(cards.OPEN_KEY, "")), data.get(cards.PREFILL_KEY)
-        form = await self._form(context, kind, {str(k): str(v) for k, v in prefill.items()} if isinstance(prefill, dict) else {}) \
-            if kind in forms.known() else None
+        form = (
+            await self._form(
+                context, kind, {str(k): str(v) for k, v in prefill.items()} if isinstance(prefill, dict) else {}
+            )
+            if kind in forms.known()
+            else None
+        )
         if form is not None:
             await context.send_activity(render.card_message(cards.card(form)))
         else:  # an old card, or someone kubot no longer knows: the core says what to do
@@ -234,7 +259,9 @@ class TeamsAdapter:
         await replies.upload_accepted(context, self.bot.settings.report_dir, response)
 
     async def on_file_decline(self, context: TurnContext, _state: TurnState, _response: Any) -> None:
-        await context.send_activity(render.message("Okej, jag skickar inte filen. Beställ utkastet igen när du vill ha det."))
+        await context.send_activity(
+            render.message("Okej, jag skickar inte filen. Beställ utkastet igen när du vill ha det.")
+        )
 
     async def on_error(self, context: TurnContext, error: Exception) -> None:
         # The SDK's own handler would show the exception text to the person; they get plain Swedish instead.
@@ -257,8 +284,10 @@ def _mentions_as_port_text(activity: Activity) -> str:
 def welcome(name: str) -> str:
     """The hello on install: by first name, what kubot is for, and how to start."""
     first = name.split()[0] if name.split() else ""
-    return (f"Hej{f' {first}' if first else ''}! Jag är kubot: här registrerar du det du gjort och får mina påminnelser. "
-            "Skriv ”hjälp” för att komma igång.")
+    return (
+        f"Hej{f' {first}' if first else ''}! Jag är kubot: här registrerar du det du gjort och får mina påminnelser. "
+        "Skriv ”hjälp” för att komma igång."
+    )
 
 
 def _staff(session: Session, sender: str) -> Staff | None:
@@ -271,7 +300,9 @@ def _notice(text: str) -> cards.Card:
 
 def _done() -> AdaptiveCardInvokeResponse:
     """A button's answer when what it does is a new message."""
-    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type="application/vnd.microsoft.activity.message", value="Klart")
+    return AdaptiveCardInvokeResponse(
+        status_code=HTTPStatus.OK, type="application/vnd.microsoft.activity.message", value="Klart"
+    )
 
 
 def _card_response(card: cards.Card) -> AdaptiveCardInvokeResponse:
@@ -337,9 +368,15 @@ def startup_notes(settings: Settings) -> list[str]:
                      "Det är bara till för lokala tester med Bot Framework Emulator eller Agents Playground; "
                      "använd det aldrig i drift.")
     if not settings.teams_configured:
-        notes.append("VARNING: Teams-botens app-id och hemlighet saknas (CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
-                     "och __CLIENTSECRET). " + ("Svar kan inte skickas till riktiga Teams." if settings.teams_anonymous
-                                                 else "Alla anrop nekas med 401 tills de är satta."))
+        notes.append(
+            "VARNING: Teams-botens app-id och hemlighet saknas (CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
+            "och __CLIENTSECRET). "
+            + (
+                "Svar kan inte skickas till riktiga Teams."
+                if settings.teams_anonymous
+                else "Alla anrop nekas med 401 tills de är satta."
+            )
+        )
     return notes
 
 
@@ -348,8 +385,12 @@ def serve(bot: Bot) -> int:
     settings = bot.settings
     for note in startup_notes(settings):
         print(note, file=sys.stderr, flush=True)
-    auth = auth_configuration(settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous)
-    print(f"kubot lyssnar efter Teams på port {settings.port} ({MESSAGES_PATH}, hälsokontroll {HEALTH_PATH}).", flush=True)
+    auth = auth_configuration(
+        settings.teams_app_id, settings.teams_tenant_id, settings.teams_app_secret, settings.teams_anonymous
+    )
+    print(
+        f"kubot lyssnar efter Teams på port {settings.port} ({MESSAGES_PATH}, hälsokontroll {HEALTH_PATH}).", flush=True
+    )
     bot.resume()
     web.run_app(web_app(bot, auth), host="0.0.0.0", port=settings.port, print=None)
     bot.close()

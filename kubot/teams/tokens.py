@@ -4,7 +4,8 @@ The SDK's validator fails with a KeyError (HTTP 500 and a traceback) on a token 
 fetches the key set again for every key id it does not know, so a stream of forged tokens would be a
 stream of 500s and of requests to Microsoft. This middleware runs first and answers 401, in one short
 log line (kubot.refusals: the reason and the tenant the body names, nothing else of it), for anything
-that cannot pass: no Bearer token, not a JWT, an algorithm the validator does not accept, no key id, expired or not yet valid, another audience or issuer, or a key id
+that cannot pass: no Bearer token, not a JWT, an algorithm the validator does not accept, no key id, expired or not yet
+valid, another audience or issuer, or a key id
 the key set lacks. The key set is the SDK's own cached one; a key id it lacks makes it fetch the set
 again at most once every REFRESH seconds (Microsoft rotates keys every few weeks). What passes here is
 then validated by the SDK as before: signature, expiry, audience.

@@ -28,7 +28,9 @@ _RELATIVE_DAYS = {
 }  # fmt: skip
 _YEAR = r"(?P<year>[0-9]{4}|[0-9]{2})"
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
-_DAY_SLASH_MONTH = re.compile(rf"(?P<day>[0-9]{{1,2}})(?P<mark>[/.])(?P<month>[0-9]{{1,2}})(?:\s*(?:(?P=mark)|[- ])\s*{_YEAR})?")
+_DAY_SLASH_MONTH = re.compile(
+    rf"(?P<day>[0-9]{{1,2}})(?P<mark>[/.])(?P<month>[0-9]{{1,2}})(?:\s*(?:(?P=mark)|[- ])\s*{_YEAR})?"
+)
 # "i torsdags" is the latest Thursday before today (a week ago when said on a Thursday);
 # "förra torsdagen" and "förra veckans torsdag" are the Thursday of last week, as most Swedes mean it.
 _LAST_WEEKDAY = re.compile(r"i (?P<day>man|tis|ons|tors|fre|lor|son)dags")
@@ -126,7 +128,9 @@ def parse_date(text: str, today: date) -> date:
 
 
 # Between the two days of a span: a dash (with or without spaces), "till", "t.o.m.", "tom" or "–".
-_SPAN = re.compile(r"^(?P<first>.+?)\s*(?:–|—|\s-\s|-(?=[0-9]{1,2}[/.])|\btill(?: och med)?\b|\bt\.?o\.?m\.?(?=\s))\s*(?P<last>.+)$")
+_SPAN = re.compile(
+    r"^(?P<first>.+?)\s*(?:–|—|\s-\s|-(?=[0-9]{1,2}[/.])|\btill(?: och med)?\b|\bt\.?o\.?m\.?(?=\s))\s*(?P<last>.+)$"
+)
 _SPAN_EXAMPLES = "20/12–6/1, 20 december till 6 januari eller 2026-12-20 till 2027-01-06"
 MAX_SPAN_DAYS = 366
 
@@ -151,8 +155,10 @@ def parse_span(text: str, today: date) -> tuple[date, date]:
         raise ValueProblem(f"Sista dagen {formatting.day(last)} kommer före den första ({formatting.day(first)}). "
                            f"Skriv till exempel {_SPAN_EXAMPLES}.")
     if last < today:
-        raise ValueProblem(f"{formatting.day(first)}–{formatting.day(last)} har redan varit. Skriv en frånvaro som pågår "
-                           f"eller kommer, till exempel {_SPAN_EXAMPLES}.")
+        raise ValueProblem(
+            f"{formatting.day(first)}–{formatting.day(last)} har redan varit. Skriv en frånvaro som pågår "
+            f"eller kommer, till exempel {_SPAN_EXAMPLES}."
+        )
     if (last - first).days >= MAX_SPAN_DAYS:
         raise ValueProblem(f"{formatting.day(first)}–{formatting.day(last)} är längre än ett år. Skriv en kortare tid, "
                            f"till exempel {_SPAN_EXAMPLES}.")

@@ -43,9 +43,12 @@ NEUTER_KINDS = frozenset({"nätverk", "mätetal", "område"})
 _STEMMER = snowballstemmer.stemmer("swedish")
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
 _FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
-                                "sammantrade", "sammantradet", "omradet", "natverket", "gruppen", "s"})  # "s": the genitive of "PKS:s möte"
+                                # "s": the genitive of "PKS:s möte"
+                                "sammantrade", "sammantradet", "omradet", "natverket", "gruppen", "s"})
 # The same words as the last part of a compound, with or without hyphen: "skolchefsträffarna", "rekomötet".
-_FILLER_ENDING = re.compile(r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade|sammantradet|sammantradena)$")
+_FILLER_ENDING = re.compile(
+    r"(?<=[a-z]{3})s?(?:motena|motet|moten|mote|traffarna|traffar|traffen|traff|omradet|omrade|sammantradet|sammantradena)$"
+)
 
 
 def _plain_name(folded: str) -> str:
@@ -201,7 +204,9 @@ class _Names:
             else self._example()
         )
         codes = [entry.code for display in suggestions for entry in self.entries if entry.display == display]
-        return NoMatch(f"Hittar {none} {self.kind} som heter {quoted(query)}. {hint}", suggestions, query=query, codes=codes)
+        return NoMatch(
+            f"Hittar {none} {self.kind} som heter {quoted(query)}. {hint}", suggestions, query=query, codes=codes
+        )
 
     def _suggestions(self, folded: str) -> list[str]:
         """Up to three names at least `SUGGESTION_SCORE` alike to `folded`, best first."""
@@ -214,7 +219,11 @@ class _Names:
             for shown in dict.fromkeys((key, " ".join(key.split()[:words])))
         ]
         scored = process.extract(
-            folded[:MAX_VALUE_LENGTH], [key for key, _ in keys], scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
+            folded[:MAX_VALUE_LENGTH],
+            [key for key, _ in keys],
+            scorer=fuzz.ratio,
+            score_cutoff=SUGGESTION_SCORE,
+            limit=None,
         )
         best: dict[str, tuple[float, str]] = {}
         for _, score, position in scored:

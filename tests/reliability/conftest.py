@@ -33,8 +33,14 @@ def kubot(database_url: str, *args: str, timeout: float = 120, **env: str) -> su
 
 def killed_at(database_url: str, statement: int, *args: str) -> subprocess.CompletedProcess[str]:
     """`kubot ARGS…` SIGKILLed right after its `statement`th SQL statement (0: not killed)."""
-    return subprocess.run([sys.executable, str(KILLPOINT), str(statement), *args], env=kubot_env(database_url), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(KILLPOINT), str(statement), *args],
+        env=kubot_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def statements_in(database_url: str, *args: str) -> int:

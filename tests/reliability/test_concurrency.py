@@ -27,7 +27,9 @@ WRITERS = ("Ola Götesson", "Liselotte Karlsson", "Maria Chef")
 
 def _stored_events(engine: Engine) -> list[str]:
     with db.session_scope(engine) as session:
-        return [e.message_text for e in session.exec(select(Entry).where(Entry.kind == "händelse").order_by(col(Entry.id)))]
+        return [
+            e.message_text for e in session.exec(select(Entry).where(Entry.kind == "händelse").order_by(col(Entry.id)))
+        ]
 
 
 def test_eight_chat_threads_writing_at_once_all_get_their_messages_stored_once(small_plan_engine: Engine) -> None:
@@ -39,7 +41,9 @@ def test_eight_chat_threads_writing_at_once_all_get_their_messages_stored_once(s
             text = f"händelse social kompetens: tråd {thread} meddelande {i}"
             # Half the writers send platform message ids (Slack, Teams), half none (the console, kubot say).
             message_id = f"{thread}-{i}" if thread % 2 else None
-            reply = bot.handle(Incoming(text=text, platform="console", sender=WRITERS[thread % 3], message_id=message_id))
+            reply = bot.handle(
+                Incoming(text=text, platform="console", sender=WRITERS[thread % 3], message_id=message_id)
+            )
             answers.append(reply.accepted)
         return answers
 
@@ -51,14 +55,22 @@ def test_eight_chat_threads_writing_at_once_all_get_their_messages_stored_once(s
     assert len(stored) == 800 and len(set(stored)) == 800
 
 
-def test_eight_kubot_say_processes_at_once_all_get_their_messages_stored_once(small_plan_engine: Engine, database_url: str) -> None:
+def test_eight_kubot_say_processes_at_once_all_get_their_messages_stored_once(
+    small_plan_engine: Engine, database_url: str
+) -> None:
     env = kubot_env(database_url)
     per_process = 2
-    script = ";".join([
-        "import sys", "from kubot.cli import main",
-        f"codes = [main(['say', '--as', 'Ola Götesson', f'händelse social: process {{sys.argv[1]}} nr {{i}}']) for i in range({per_process})]",
-        "sys.exit(max(codes))",
-    ])
+    script = ";".join(
+        [
+            "import sys",
+            "from kubot.cli import main",
+            (
+                "codes = [main(['say', '--as', 'Ola Götesson', f'händelse social: process {sys.argv[1]} nr {i}'])"
+                f" for i in range({per_process})]"
+            ),
+            "sys.exit(max(codes))",
+        ]
+    )
     processes = [subprocess.Popen([sys.executable, "-c", script, str(p)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for p in range(8)]
     outputs = [p.communicate(timeout=240) for p in processes]
@@ -66,4 +78,6 @@ def test_eight_kubot_say_processes_at_once_all_get_their_messages_stored_once(sm
     assert [p.returncode for p in processes] == [0] * 8, outputs
     assert sum(out.count("Registrerat #") for out, _ in outputs) == 8 * per_process
     stored = _stored_events(small_plan_engine)
-    assert sorted(stored) == sorted(f"händelse social: process {p} nr {i}" for p in range(8) for i in range(per_process))
+    assert sorted(stored) == sorted(
+        f"händelse social: process {p} nr {i}" for p in range(8) for i in range(per_process)
+    )

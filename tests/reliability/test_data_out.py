@@ -53,13 +53,17 @@ def filled(bot: Bot) -> Engine:
 def judged(engine: Engine) -> tuple[object, str, list[tuple[object, ...]]]:
     """What users see of the data: the verdicts, the report content and the entry list."""
     with db.session_scope(engine) as session:
-        snapshot = dataclasses.replace(evaluation.evaluate(session, PERIOD, today=TODAY, trigger="test"), made_at=NOW, id=None)
+        snapshot = dataclasses.replace(
+            evaluation.evaluate(session, PERIOD, today=TODAY, trigger="test"), made_at=NOW, id=None
+        )
         report = content.build(gather.load(session, PERIOD), snapshot, content.Request(PERIOD), made_at=NOW)
         entries = export.entries(session, Settings().timezone)
     return (snapshot.indicators, snapshot.activities), repr(report), entries
 
 
-def _round_trip(source: str, target: str, file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+def _round_trip(
+    source: str, target: str, file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
     monkeypatch.setenv("DATABASE_URL", source)
     assert main(["backup", str(file)]) == 0
     made = capsys.readouterr().out
@@ -78,7 +82,11 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_verdicts_repor
     assert ("pg_dump" if database_url.startswith("postgresql") else "SQLite") in made
     restored = db.make_engine(target)
     assert judged(restored) == before
-    talk(Bot(restored, Settings(), clock=lambda: NOW), "Ola Götesson", ("händelse social: efter återställningen", "Registrerat #10"))
+    talk(
+        Bot(restored, Settings(), clock=lambda: NOW),
+        "Ola Götesson",
+        ("händelse social: efter återställningen", "Registrerat #10"),
+    )
 
 
 @pytest.mark.postgres
@@ -103,7 +111,12 @@ def test_a_backup_moves_between_sqlite_and_postgresql_both_ways(
 
 
 def test_restore_over_registered_data_needs_ersätt_and_a_stranger_file_is_refused(
-        filled: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    filled: Engine,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     file = tmp_path / "kubot.backup"
     assert main(["backup", str(file)]) == 0
@@ -121,7 +134,12 @@ def test_restore_over_registered_data_needs_ersätt_and_a_stranger_file_is_refus
 
 
 def test_export_writes_every_entry_with_who_when_channel_and_state_to_excel_and_csv(
-        filled: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    filled: Engine,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     out = tmp_path / "export"
     assert main(["export", "--out", str(out)]) == 0

@@ -75,9 +75,13 @@ def test_a_filled_schema_without_version_is_left_alone_with_what_to_do(database_
         assert session.exec(select(Staff.name)).all() == ["Ola Götesson"], "nothing was dropped"
 
 
-def test_a_plan_import_killed_midway_leaves_the_previous_plan_whole(small_plan_engine: Engine, database_url: str, tmp_path: Path) -> None:
+def test_a_plan_import_killed_midway_leaves_the_previous_plan_whole(
+    small_plan_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
     new_plan = tmp_path / "ny.yaml"
-    new_plan.write_text((PLANS / "small.yaml").read_text(encoding="utf-8").replace("Testplan 2021", "Ny plan 2021"), encoding="utf-8")
+    new_plan.write_text(
+        (PLANS / "small.yaml").read_text(encoding="utf-8").replace("Testplan 2021", "Ny plan 2021"), encoding="utf-8"
+    )
     with db.read_scope(small_plan_engine) as session:
         before = plan_export.dump(session)
     total = statements_in(database_url, "plan", "import", str(new_plan))  # imports it once, then back again:

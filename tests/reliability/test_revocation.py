@@ -40,7 +40,9 @@ def cli_bot(bot: Bot, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Bot
 def test_a_person_left_out_of_the_new_plan_loses_access_at_once_and_keeps_their_entries(
         cli_bot: Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     talk(cli_bot, "Liselotte Karlsson", ("händelse missbruk: Brukarrevision i Eksjö", "Registrerat #"))
-    out = _import(tmp_path, SMALL.replace(LISELOTTE, "").replace("ansvarig: Liselotte Karlsson", "ansvarig: Maria Chef"), capsys)
+    out = _import(
+        tmp_path, SMALL.replace(LISELOTTE, "").replace("ansvarig: Liselotte Karlsson", "ansvarig: Maria Chef"), capsys
+    )
     assert "Har inte längre tillgång (saknas i planen eller har aktiv: false): Liselotte Karlsson." in out
     talk(cli_bot, "Liselotte Karlsson", ("händelse missbruk: En till", "känner inte igen dig"))
     with db.session_scope(cli_bot.engine) as session:
@@ -58,7 +60,9 @@ def test_an_administrator_marked_inactive_can_no_longer_set_targets_and_gets_bac
     talk(cli_bot, "Ola Götesson", ("målvärde arbetsmiljo 50 2022", "Registrerat #"))
 
 
-def test_a_role_taken_away_in_the_plan_applies_to_the_next_message(cli_bot: Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_role_taken_away_in_the_plan_applies_to_the_next_message(
+    cli_bot: Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _import(tmp_path, SMALL.replace("{namn: Maria Chef, roll: chef", "{namn: Maria Chef, roll: admin"), capsys)
     assert "Ny roll: Maria Chef chef → admin." in out
     talk(cli_bot, "Maria Chef", ("målvärde arbetsmiljo 50 2022", "Registrerat #"))
@@ -78,6 +82,11 @@ def test_an_admin_deactivates_someone_in_the_chat_and_can_give_access_back(bot: 
 
 def test_only_an_admin_may_deactivate_and_nobody_themselves(bot: Bot) -> None:
     talk(bot, "Maria Chef", ("inaktivera Liselotte Karlsson", "kan bara administratörer"))
-    talk(bot, "Ola Götesson", ("inaktivera Ola Götesson", "din egen tillgång"), ("inaktivera Nils", "Det finns ingen ”Nils”"),
-         ("hjälp inaktivera", "Exempel:\n  inaktivera Liselotte Karlsson"))
+    talk(
+        bot,
+        "Ola Götesson",
+        ("inaktivera Ola Götesson", "din egen tillgång"),
+        ("inaktivera Nils", "Det finns ingen ”Nils”"),
+        ("hjälp inaktivera", "Exempel:\n  inaktivera Liselotte Karlsson"),
+    )
     assert console.say(bot, "Liselotte Karlsson", "vem").text.startswith("Du är Liselotte Karlsson")

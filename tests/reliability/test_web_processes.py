@@ -43,14 +43,32 @@ def free_port() -> int:
 
 def command(port: int, fake: FakeSlack, text: str, trigger: str) -> int:
     """A signed `/kubot TEXT`; the HTTP status, or 0 when nothing listens (the process is down)."""
-    body = urlencode({"command": "/kubot", "text": text, "user_id": USER, "channel_id": "D0TWO", "team_id": "T1",
-                      "trigger_id": trigger, "response_url": f"{fake.url}response/{trigger}", "api_app_id": "A1"}).encode()
+    body = urlencode(
+        {
+            "command": "/kubot",
+            "text": text,
+            "user_id": USER,
+            "channel_id": "D0TWO",
+            "team_id": "T1",
+            "trigger_id": trigger,
+            "response_url": f"{fake.url}response/{trigger}",
+            "api_app_id": "A1",
+        }
+    ).encode()
     stamp = str(int(time.time()))
     signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("POST", "/slack/events", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                             "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+        connection.request(
+            "POST",
+            "/slack/events",
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": signature,
+            },
+        )
         return connection.getresponse().status
     except OSError:
         return 0
@@ -92,7 +110,9 @@ class Web:
                 self.process.wait()
 
 
-def test_two_web_processes_one_killed_and_restarted_answer_every_request_once(database_url: str, tmp_path: Path) -> None:
+def test_two_web_processes_one_killed_and_restarted_answer_every_request_once(
+    database_url: str, tmp_path: Path
+) -> None:
     engine = compose.start(Settings(database_url=database_url))
     with db.session_scope(engine) as session:
         admin = session.exec(select(Staff).where(Staff.role == "admin")).first()
@@ -146,7 +166,9 @@ def test_two_web_processes_one_killed_and_restarted_answer_every_request_once(da
         deadline = time.monotonic() + 120  # the killed process's claims run out, then they are taken over
         while time.monotonic() < deadline:
             with Session(engine) as session:
-                waiting = session.exec(select(func.count()).select_from(Inbound).where(col(Inbound.payload).is_not(None))).one()
+                waiting = session.exec(
+                    select(func.count()).select_from(Inbound).where(col(Inbound.payload).is_not(None))
+                ).one()
             if not waiting:
                 break
             time.sleep(0.2)
@@ -156,14 +178,20 @@ def test_two_web_processes_one_killed_and_restarted_answer_every_request_once(da
         second.stop()
         fake.close()
     with fake.lock:
-        answers = [(i, c.method.removeprefix("response/")) for i, c in enumerate(fake.calls) if c.method.startswith("response/")]
+        answers = [
+            (i, c.method.removeprefix("response/"))
+            for i, c in enumerate(fake.calls)
+            if c.method.startswith("response/")
+        ]
     per_request = Counter(trigger for _, trigger in answers)
     lost = [t for t in acknowledged if per_request[t] == 0]
     twice = sorted(t for t in acknowledged if per_request[t] > 1)
     # The one duplicate no ledger can prevent: answered by the killed process just before it died, before
     # it could record that the answer had gone out; the process taking over answers it again from what was stored.
     first_answer = {trigger: i for i, trigger in reversed(answers)}
-    not_from_the_kill = [t for t in twice if first_answer[t] >= calls_before_kill[0] or not t.startswith(f"{first.port}.")]
+    not_from_the_kill = [
+        t for t in twice if first_answer[t] >= calls_before_kill[0] or not t.startswith(f"{first.port}.")
+    ]
     with Session(engine) as session:
         meetings = Counter(session.exec(select(Attendance.network_id, Attendance.held_on)).all())
     print(f"\n{len(acknowledged)} requests acknowledged by two processes (one SIGKILLed and restarted): "

@@ -97,7 +97,9 @@ class Output:
 
 
 @pytest.mark.postgres
-def test_the_worker_waits_out_a_stopped_postgresql_and_carries_on_when_it_returns(private_postgres: PrivatePostgres) -> None:
+def test_the_worker_waits_out_a_stopped_postgresql_and_carries_on_when_it_returns(
+    private_postgres: PrivatePostgres,
+) -> None:
     env = kubot_env(private_postgres.url, KUBOT_WORKER_CHECK_SECONDS="1", PYTHONUNBUFFERED="1")
     worker = subprocess.Popen([sys.executable, "-m", "kubot", "worker"], env=env, cwd=ROOT, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -97,17 +97,48 @@ class Kubot:
 
     def click(self, user: str, value: str, action_id: str = "kubot-kommando-0", message_ts: str = "1700000000.000100",
               channel: str = "D0DM") -> Answer:
-        return self.interaction({
-            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1", "trigger_id": f"t.{self.next_id()}",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
-            "channel": {"id": channel}, "message": {"ts": message_ts, "text": "påminnelse"},
-            "response_url": f"{self.fake.url}response/klick", "actions": [
-                {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": str(time.time())}]})
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "team": {"id": "T1"},
+                "user": {"id": user},
+                "api_app_id": "A1",
+                "trigger_id": f"t.{self.next_id()}",
+                "container": {
+                    "type": "message",
+                    "message_ts": message_ts,
+                    "channel_id": channel,
+                    "is_ephemeral": False,
+                },
+                "channel": {"id": channel},
+                "message": {"ts": message_ts, "text": "påminnelse"},
+                "response_url": f"{self.fake.url}response/klick",
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "b",
+                        "value": value,
+                        "action_ts": str(time.time()),
+                    }
+                ],
+            }
+        )
 
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], view_id: str = "VFORM1") -> Answer:
+    def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], view_id: str = "VFORM1"
+    ) -> Answer:
         submitted = {**view, "id": view_id, "hash": "h1", "state": {"values": values}}
-        return self.interaction({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-                                 "trigger_id": f"t.{self.next_id()}", "view": submitted})
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "team": {"id": "T1"},
+                "user": {"id": user},
+                "api_app_id": "A1",
+                "trigger_id": f"t.{self.next_id()}",
+                "view": submitted,
+            }
+        )
 
 
 @pytest.fixture
@@ -128,7 +159,9 @@ def kubot(small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack) 
     """kubot web with the small plan; Maria Chef has an e-mail address Slack knows."""
     with db.session_scope(small_plan_engine) as session:
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
-    slack = SlackApp(small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine), clock=lambda: NOW)
+    slack = SlackApp(
+        small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine), clock=lambda: NOW
+    )
     server = create_server(wsgi(slack), host="127.0.0.1", port=0, threads=8)
 
     def run() -> None:

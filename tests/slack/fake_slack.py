@@ -97,7 +97,10 @@ class FakeSlack:
             self.calls.append(Call(method, params))
             number = len(self.calls)
         channel = params.get("channel") or params.get("channel_id")
-        if method in ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal") and channel in self.outside:
+        if (
+            method in ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
+            and channel in self.outside
+        ):
             return 200, {"ok": False, "error": "not_in_channel"}, {}
         if method in self.failing:
             return 200, {"ok": False, "error": self.failing[method]}, {}
@@ -106,10 +109,29 @@ class FakeSlack:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
             case "auth.test":
                 scopes = {"X-OAuth-Scopes": ",".join(self.scopes)} if self.scopes is not None else {}
-                return 200, {"ok": True, "user_id": BOT_USER, "bot_id": "BKUBOT", "team_id": "T1", "team": "Region Jönköpings län",
-                             "user": "kubot"}, scopes
+                return (
+                    200,
+                    {
+                        "ok": True,
+                        "user_id": BOT_USER,
+                        "bot_id": "BKUBOT",
+                        "team_id": "T1",
+                        "team": "Region Jönköpings län",
+                        "user": "kubot",
+                    },
+                    scopes,
+                )
             case "chat.postMessage":
-                return 200, {"ok": True, "channel": channel, "ts": f"1700000000.{number:06d}", "message": {"text": params.get("text")}}, {}
+                return (
+                    200,
+                    {
+                        "ok": True,
+                        "channel": channel,
+                        "ts": f"1700000000.{number:06d}",
+                        "message": {"text": params.get("text")},
+                    },
+                    {},
+                )
             case "chat.postEphemeral":
                 return 200, {"ok": True, "message_ts": f"1700000000.{number:06d}"}, {}
             case "views.open" | "views.publish" | "views.update" | "views.push":
@@ -119,8 +141,19 @@ class FakeSlack:
                 profile = {"email": self.emails[user]} if user in self.emails else {}
                 if user in self.names:
                     profile.update(real_name=self.names[user], display_name=self.names[user].split()[0])
-                return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": self.names.get(user, ""),
-                                                  "profile": profile}}, {}
+                return (
+                    200,
+                    {
+                        "ok": True,
+                        "user": {
+                            "id": user,
+                            "name": user.lower(),
+                            "real_name": self.names.get(user, ""),
+                            "profile": profile,
+                        },
+                    },
+                    {},
+                )
             case "users.lookupByEmail":
                 found = next((user for user, email in self.emails.items() if email == params.get("email")), None)
                 if found is None:
@@ -129,7 +162,11 @@ class FakeSlack:
             case "conversations.open":
                 return 200, {"ok": True, "channel": {"id": "D" + params["users"]}}, {}
             case "files.getUploadURLExternal":
-                return 200, {"ok": True, "upload_url": f"http://127.0.0.1:{port}/upload/F{number}", "file_id": f"F{number}"}, {}
+                return (
+                    200,
+                    {"ok": True, "upload_url": f"http://127.0.0.1:{port}/upload/F{number}", "file_id": f"F{number}"},
+                    {},
+                )
             case "files.completeUploadExternal":
                 files = json.loads(params["files"])
                 return 200, {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}, {}
@@ -149,7 +186,9 @@ class FakeSlack:
             if len(found) >= count:
                 return found
             time.sleep(0.02)
-        raise AssertionError(f"{method}: {len(self.of(method))} calls, expected {count}; all calls: {[c.method for c in self.calls]}")
+        raise AssertionError(
+            f"{method}: {len(self.of(method))} calls, expected {count}; all calls: {[c.method for c in self.calls]}"
+        )
 
     def responses(self) -> Iterator[Call]:
         with self.lock:

@@ -38,7 +38,9 @@ def inbox(engine: Engine) -> int:
         return len(session.exec(select(Inbound).where(col(Inbound.payload).is_not(None))).all())
 
 
-def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot: Kubot, small_plan_engine: Engine) -> None:
+def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(
+    kubot: Kubot, small_plan_engine: Engine
+) -> None:
     body = urlencode({"command": "/kubot", "text": ENTRY, "user_id": LISE, "trigger_id": "t.1",
                       "response_url": f"{kubot.fake.url}response/1"}).encode()
     kind = "application/x-www-form-urlencoded"
@@ -52,7 +54,9 @@ def test_forged_missing_and_stale_signatures_get_401_before_anything_runs(kubot:
         assert session.exec(select(Inbound)).all() == []
 
 
-def test_a_slash_command_is_acknowledged_and_answered_privately_where_it_was_asked(kubot: Kubot, small_plan_engine: Engine) -> None:
+def test_a_slash_command_is_acknowledged_and_answered_privately_where_it_was_asked(
+    kubot: Kubot, small_plan_engine: Engine
+) -> None:
     answer = kubot.command(LISE, ENTRY, channel="C0ALLMAN")
     assert answer.status == 200
     [response] = kubot.fake.wait_for("response/1")
@@ -104,9 +108,15 @@ def test_a_colleague_pressing_the_same_button_in_a_channel_is_answered_for_thems
 
 
 def test_a_mention_in_a_channel_is_answered_to_the_asker_alone(kubot: Kubot) -> None:
-    kubot.event({"type": "app_mention", "channel": "C0ALLMAN", "user": LISE, "text": "<@UKUBOT> vem", "ts": "1700000002.1"})
+    kubot.event(
+        {"type": "app_mention", "channel": "C0ALLMAN", "user": LISE, "text": "<@UKUBOT> vem", "ts": "1700000002.1"}
+    )
     [reply] = kubot.fake.wait_for("chat.postEphemeral")
-    assert reply.params["channel"] == "C0ALLMAN" and reply.params["user"] == LISE and "Du är Liselotte Karlsson" in reply.params["text"]
+    assert (
+        reply.params["channel"] == "C0ALLMAN"
+        and reply.params["user"] == LISE
+        and "Du är Liselotte Karlsson" in reply.params["text"]
+    )
 
 
 def test_someone_not_in_the_plan_is_told_whom_to_ask(kubot: Kubot, small_plan_engine: Engine) -> None:
@@ -157,7 +167,9 @@ def test_the_home_tab_shows_what_i_owe_and_lets_a_manager_see_the_organisation(k
     assert "Hej Maria!" in shown and "Läget per strategiskt mål" in shown and "Beställ rapport" in shown
 
 
-def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart(kubot: Kubot, small_plan_engine: Engine) -> None:
+def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart(
+    kubot: Kubot, small_plan_engine: Engine
+) -> None:
     kubot.dm(LISE, ENTRY, event_id="Ev7")
     kubot.fake.wait_for("chat.postMessage")
     deadline = time.monotonic() + 10
@@ -170,9 +182,20 @@ def test_requests_acknowledged_before_a_crash_are_handled_once_after_the_restart
         handled.payload = {"user": LISE, "text": ENTRY, "channel": "D0DM", "message_id": "händelse:Ev7"}
         handled.claimed_by, handled.claimed_until = "dead:1", NOW - timedelta(minutes=1)
         session.add(handled)
-        session.add(Inbound(platform="slack", message_id="händelse:Ev8", claimed_by="dead:1", claimed_until=NOW - timedelta(minutes=1),
-                            payload={"user": LISE, "text": "närvaro PKS 2022-04-07 2 av 3", "channel": "D0DM",
-                                     "message_id": "händelse:Ev8"}))
+        session.add(
+            Inbound(
+                platform="slack",
+                message_id="händelse:Ev8",
+                claimed_by="dead:1",
+                claimed_until=NOW - timedelta(minutes=1),
+                payload={
+                    "user": LISE,
+                    "text": "närvaro PKS 2022-04-07 2 av 3",
+                    "channel": "D0DM",
+                    "message_id": "händelse:Ev8",
+                },
+            )
+        )
     assert kubot.app.recover() == 2
     answers = [c.params["text"] for c in kubot.fake.wait_for("chat.postMessage", 3)]
     assert answers[1] == answers[0], "the handled one is answered again, from what was stored, and not stored twice"
@@ -186,14 +209,21 @@ def test_an_admin_links_a_slack_user_by_mentioning_them(kubot: Kubot, small_plan
         session.add(ChatIdentity(staff_id=ola.id or 0, platform="slack", external_id="U0OLA"))
     kubot.dm("U0OLA", "koppla <@U0NYA|maria> maria chef")
     [linked] = kubot.fake.wait_for("chat.postMessage")
-    assert linked.params["text"] == "Kopplat: Slack-användaren maria är nu Maria Chef i kubot.", "named as Slack names them"
+    assert (
+        linked.params["text"] == "Kopplat: Slack-användaren maria är nu Maria Chef i kubot."
+    ), "named as Slack names them"
     kubot.dm("U0NYA", "vem")
     assert "Du är Maria Chef" in kubot.fake.wait_for("chat.postMessage", 2)[1].params["text"]
 
 
-def test_a_normal_start_logs_no_warning(small_plan_engine: Engine, slack_settings: Settings, monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", slack_settings.slack_bot_token or "")  # bolt reads it itself, as in production
+def test_a_normal_start_logs_no_warning(
+    small_plan_engine: Engine,
+    slack_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # bolt reads it itself, as in production
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack_settings.slack_bot_token or "")
     with caplog.at_level(logging.INFO):
         SlackApp(small_plan_engine, slack_settings, compose.sender(slack_settings, small_plan_engine)).close()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]

@@ -52,8 +52,9 @@ def _texts(found: check.PlatformCheck, level: Level) -> list[str]:
     return [f.text for f in found.findings if f.level is level]
 
 
-def test_an_accepted_token_names_the_workspace_and_each_person_is_looked_up(small_plan_engine: Engine, slack_settings: Settings,
-                                                                            fake: FakeSlack) -> None:
+def test_an_accepted_token_names_the_workspace_and_each_person_is_looked_up(
+    small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack
+) -> None:
     with db.session_scope(small_plan_engine) as session:
         session.exec(update(Staff).where(Staff.name == "Maria Chef").values(email=MARIA_EMAIL))  # type: ignore[call-overload]
         session.exec(update(Staff).where(Staff.name == "Ola Götesson").values(email="ola@example.se"))  # type: ignore[call-overload]
@@ -67,7 +68,9 @@ def test_an_accepted_token_names_the_workspace_and_each_person_is_looked_up(smal
     assert [c.params["email"] for c in fake.of("users.lookupByEmail")] == [MARIA_EMAIL, "ola@example.se"]
 
 
-def test_a_rejected_token_fails_and_nobody_is_looked_up(small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack) -> None:
+def test_a_rejected_token_fails_and_nobody_is_looked_up(
+    small_plan_engine: Engine, slack_settings: Settings, fake: FakeSlack
+) -> None:
     fake.token_rejected = True
     found = slack_check.check(slack_settings, small_plan_engine, _people(small_plan_engine))
     assert _texts(found, Level.FAIL) == ["Slack godtar inte SLACK_BOT_TOKEN (token är ogiltig)"]
@@ -78,7 +81,12 @@ def test_missing_scopes_are_named(small_plan_engine: Engine, slack_settings: Set
     fake.scopes = ["commands", "chat:write"]
     found = slack_check.check(slack_settings, small_plan_engine, _people(small_plan_engine))
     missing = _texts(found, Level.FAIL)
-    assert len(missing) == 1 and "users:read.email" in missing[0] and "files:write" in missing[0] and "chat:write" not in missing[0]
+    assert (
+        len(missing) == 1
+        and "users:read.email" in missing[0]
+        and "files:write" in missing[0]
+        and "chat:write" not in missing[0]
+    )
 
 
 def test_half_a_configuration_and_a_malformed_secret_fail(small_plan_engine: Engine, slack_settings: Settings) -> None:

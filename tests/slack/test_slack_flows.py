@@ -47,8 +47,9 @@ def ticked(*values: str) -> dict[str, Any]:
     return {"a": {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}}
 
 
-def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_ticked(kubot: Kubot, fake: FakeSlack,
-                                                                                      small_plan_engine: Engine) -> None:
+def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_ticked(
+    kubot: Kubot, fake: FakeSlack, small_plan_engine: Engine
+) -> None:
     fake.emails[MARIA] = MARIA_EMAIL
     assert kubot.command(MARIA, "närvaro").status == 200
     [opened] = fake.wait_for("views.open")
@@ -64,8 +65,16 @@ def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_t
     invited = [o["value"] for o in group["element"]["initial_options"]]
     assert len(invited) == 3, "PKS invites three municipalities, all ticked to begin with"
 
-    answer = kubot.submit(MARIA, updated.params["view"], {"network": selected("pks"), "date": {"a": {"selected_date": "2022-03-10"}},
-                                                          "present:0": ticked(*invited[:2]), "women": typed("2")})
+    answer = kubot.submit(
+        MARIA,
+        updated.params["view"],
+        {
+            "network": selected("pks"),
+            "date": {"a": {"selected_date": "2022-03-10"}},
+            "present:0": ticked(*invited[:2]),
+            "women": typed("2"),
+        },
+    )
     assert answer.status == 200 and answer.body == "", "the form closes"
     [confirmation] = fake.wait_for("chat.postMessage")
     assert confirmation.params["channel"] == "D0DM" and f"frånvarande: {invited[2]}" in confirmation.params["text"]
@@ -106,8 +115,11 @@ def test_a_rejected_form_shows_the_problem_next_to_its_field_and_stores_nothing(
     fake.emails[MARIA] = MARIA_EMAIL
     kubot.command(MARIA, "närvaro")
     [opened] = fake.wait_for("views.open")
-    answer = kubot.submit(MARIA, opened.params["view"], {"network": selected("pks"), "date": {"a": {"selected_date": "2023-01-01"}},
-                                                         "present:0": ticked("Aneby")})
+    answer = kubot.submit(
+        MARIA,
+        opened.params["view"],
+        {"network": selected("pks"), "date": {"a": {"selected_date": "2023-01-01"}}, "present:0": ticked("Aneby")},
+    )
     errors = answer.json()
     assert errors["response_action"] == "errors" and list(errors["errors"]) == ["date"]
     assert "ligger i framtiden" in errors["errors"]["date"]
@@ -137,9 +149,19 @@ def test_the_course_form_stores_participants_per_municipality_and_points_at_a_ne
     view = opened.params["view"]
     counts = {b["label"]["text"]: b["block_id"] for b in view["blocks"]
               if b.get("element", {}).get("type") == "number_input" and b["block_id"] != "participants"}
-    assert list(counts) == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"], "the plan's municipalities, then externa"
-    entered = {"name": typed("Arkivering"), "date": {"a": {"selected_date": "2022-05-05"}}, counts["Eksjö"]: number("2"),
-               counts["Externa"]: number("4")}
+    assert list(counts) == [
+        "Aneby",
+        "Eksjö",
+        "Habo",
+        "Region Jönköpings län",
+        "Externa",
+    ], "the plan's municipalities, then externa"
+    entered = {
+        "name": typed("Arkivering"),
+        "date": {"a": {"selected_date": "2022-05-05"}},
+        counts["Eksjö"]: number("2"),
+        counts["Externa"]: number("4"),
+    }
 
     refused = kubot.submit(MARIA, view, {**entered, counts["Aneby"]: number("-3")}).json()
     assert list(refused["errors"]) == [counts["Aneby"]] and "Aneby" in refused["errors"][counts["Aneby"]]
@@ -171,7 +193,9 @@ def test_a_report_ordered_in_a_channel_arrives_there_as_a_word_file_named_by_its
     assert file["title"] == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022)"
     assert asked.params["filename"] == "Delårsrapport januari–augusti 2022 (utkast 23 nov 2022).docx"
     shown = [done.params["initial_comment"], file["title"], asked.params["filename"]]
-    assert [p for text in shown for p in server_paths(text, slack_settings.report_dir)] == [], "the channel sees no server path"
+    assert [
+        p for text in shown for p in server_paths(text, slack_settings.report_dir)
+    ] == [], "the channel sees no server path"
     kubot.app.bot.close()
     with Session(small_plan_engine) as session:
         assert session.exec(select(SlowJob.state)).all() == ["done"]
@@ -184,7 +208,10 @@ def test_a_report_ordered_in_a_channel_the_bot_is_not_in_comes_by_direct_message
     refused, delivered = fake.wait_for("files.completeUploadExternal", 2, timeout=60)
     assert refused.params["channel_id"] == "C0HEMLIG"
     assert delivered.params["channel_id"] == f"D{MARIA}"
-    assert "inte med i kanalen" in delivered.params["initial_comment"] and "/invite @kubot" in delivered.params["initial_comment"]
+    assert (
+        "inte med i kanalen" in delivered.params["initial_comment"]
+        and "/invite @kubot" in delivered.params["initial_comment"]
+    )
 
 
 def test_a_worker_run_reminds_slack_users_each_once_through_rate_limits_and_lists_the_rest_for_the_admin(
@@ -201,13 +228,20 @@ def test_a_worker_run_reminds_slack_users_each_once_through_rate_limits_and_list
     assert first.delivered == 5 and again.delivered == 0, "four reminders and Ola's list of who was not reached"
     assert list(first.deliveries.unreached) == ["Maria Chef"]
     posted = fake.of("chat.postMessage")
-    assert Counter(c.params["channel"] for c in posted) == {"U0OLA": 1, "U0LISE": 1} and len(fake.of("chat.postMessage (429)")) == 1
+    assert (
+        Counter(c.params["channel"] for c in posted) == {"U0OLA": 1, "U0LISE": 1}
+        and len(fake.of("chat.postMessage (429)")) == 1
+    )
     lise, ola = (next(c for c in posted if c.params["channel"] == who) for who in ("U0LISE", "U0OLA"))
     assert "Hej Liselotte!" in lise.params["text"]
     assert [b["elements"][0]["text"]["text"] for b in lise.params["blocks"] if b["type"] == "actions"] == ["rapportera"]
-    assert "• Maria Chef (chefens sammanställning): har ingen e-post i planen" in ola.params["text"], "in Ola's one message"
+    assert (
+        "• Maria Chef (chefens sammanställning): har ingen e-post i planen" in ola.params["text"]
+    ), "in Ola's one message"
     with Session(t2) as session:
-        assert session.exec(select(OutboxMessage)).all() == [], "nothing is left in the console outbox, which nobody reads"
+        assert (
+            session.exec(select(OutboxMessage)).all() == []
+        ), "nothing is left in the console outbox, which nobody reads"
         platforms = Counter(session.exec(select(Dispatch.platform).where(col(Dispatch.recipient_id).is_not(None))))
         # Ola's parts went out as one message, which the outbound ledger holds under a key of its own.
         combined = session.exec(select(Dispatch).where(col(Dispatch.recipient_id).is_(None))).all()
@@ -215,7 +249,9 @@ def test_a_worker_run_reminds_slack_users_each_once_through_rate_limits_and_list
     assert [(c.platform, c.address, c.delivered_at is not None) for c in combined] == [("slack", "U0OLA", True)]
 
 
-def test_a_reminders_rapportera_button_lists_what_is_missing_and_opens_each_items_form(kubot: Kubot, fake: FakeSlack) -> None:
+def test_a_reminders_rapportera_button_lists_what_is_missing_and_opens_each_items_form(
+    kubot: Kubot, fake: FakeSlack
+) -> None:
     fake.emails[MARIA] = MARIA_EMAIL
     kubot.click(MARIA, "saknas T2 2022")
     [opened] = fake.wait_for("views.open")
@@ -246,15 +282,38 @@ def test_not_my_task_pressed_twice_in_slack_tells_the_admin_once_and_answers_tha
         [answer] = fake.wait_for("chat.postMessage", before + 1)[before:]
         said.append((answer.params["channel"], answer.params["text"]))
     assert said == [
-        ("D0DM", "Jag har meddelat Ola Götesson att brukarrev, handlaggningstid för T2 2022 inte är din uppgift (#2). "
-                 "Tills ansvaret ändras i planen fortsätter påminnelserna."),
-        ("D0DM", "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret ändras i planen fortsätter påminnelserna."),
-        ("D0DM", "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret ändras i planen fortsätter påminnelserna."),
+        (
+            "D0DM",
+            (
+                "Jag har meddelat Ola Götesson att brukarrev, handlaggningstid för T2 2022 inte är din uppgift (#2). "
+                "Tills ansvaret ändras i planen fortsätter påminnelserna."
+            ),
+        ),
+        (
+            "D0DM",
+            (
+                "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret"
+                " ändras i planen fortsätter påminnelserna."
+            ),
+        ),
+        (
+            "D0DM",
+            (
+                "Det har jag redan meddelat Ola Götesson: brukarrev, handlaggningstid för T2 2022. Tills ansvaret"
+                " ändras i planen fortsätter påminnelserna."
+            ),
+        ),
     ]
     for minute in (0, 1):  # the worker's delivery passes
-        sending.deliver_pending(small_plan_engine, compose.sender(kubot.app.settings, small_plan_engine), at(date(2022, 11, 23), time(10, minute)))
+        sending.deliver_pending(
+            small_plan_engine,
+            compose.sender(kubot.app.settings, small_plan_engine),
+            at(date(2022, 11, 23), time(10, minute)),
+        )
     to_ola = [c.params["text"] for c in fake.of("chat.postMessage") if c.params["channel"] == "U0OLA"]
-    assert len(to_ola) == 1 and to_ola[0].startswith("Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2022:")
+    assert len(to_ola) == 1 and to_ola[0].startswith(
+        "Liselotte Karlsson säger att det här inte är hens uppgift att rapportera för T2 2022:"
+    )
     with Session(small_plan_engine) as session:
         notices = session.exec(select(Dispatch).where(Dispatch.kind == "inte-min")).all()
     assert [(n.platform, n.address, n.delivered_at is not None) for n in notices] == [("slack", "U0OLA", True)]

@@ -23,8 +23,16 @@ from tests.slack.conftest import Answer, Kubot, signature
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SECRET_WORD = "hemligtord"  # in every body: it must never reach the log
-COMMAND = {"command": "/kubot", "text": f"närvaro PKS 2022-03-10 3 av 3 {SECRET_WORD}", "user_id": "U0LISE", "team_id": "T1",
-           "channel_id": "D0DM", "trigger_id": "trig.1", "response_url": "http://127.0.0.1:9/response/1", "api_app_id": "A1"}
+COMMAND = {
+    "command": "/kubot",
+    "text": f"närvaro PKS 2022-03-10 3 av 3 {SECRET_WORD}",
+    "user_id": "U0LISE",
+    "team_id": "T1",
+    "channel_id": "D0DM",
+    "trigger_id": "trig.1",
+    "response_url": "http://127.0.0.1:9/response/1",
+    "api_app_id": "A1",
+}
 GOOD = urlencode(COMMAND).encode()
 
 
@@ -45,9 +53,16 @@ def interaction(payload: Any) -> bytes:
 
 
 def click(**action: Any) -> dict[str, Any]:
-    return {"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U0LISE"}, "trigger_id": "t.1", "api_app_id": "A1",
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": "D0DM"}, "channel": {"id": "D0DM"},
-            "actions": [{"type": "button", "block_id": "b", "action_ts": "1", **action}]}
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U0LISE"},
+        "trigger_id": "t.1",
+        "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": "D0DM"},
+        "channel": {"id": "D0DM"},
+        "actions": [{"type": "button", "block_id": "b", "action_ts": "1", **action}],
+    }
 
 
 FORM_VIEW = {"type": "modal", "callback_id": "kubot-formular", "id": "V1", "hash": "h",
@@ -56,7 +71,13 @@ FORM_VIEW = {"type": "modal", "callback_id": "kubot-formular", "id": "V1", "hash
 
 def submission(**view: Any) -> dict[str, Any]:
     shown = {k: v for k, v in {**FORM_VIEW, **view}.items() if v is not None}
-    return {"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U0LISE"}, "api_app_id": "A1", "view": shown}
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U0LISE"},
+        "api_app_id": "A1",
+        "view": shown,
+    }
 
 
 @dataclass
@@ -87,7 +108,9 @@ NOT_FROM_SLACK = [
     Variant("signature of zeros", 401, headers={"X-Slack-Signature": "v0=" + "0" * 64}),
     Variant("signature in another scheme", 401, headers={"X-Slack-Signature": "v1=" + "0" * 64}),
     Variant("signature with another secret", 401, headers=signed_with("not-the-secret")),
-    Variant("signature of another body", 401, headers={"X-Slack-Signature": signature(b"text=x", str(int(time.time())))}),
+    Variant(
+        "signature of another body", 401, headers={"X-Slack-Signature": signature(b"text=x", str(int(time.time())))}
+    ),
     Variant("signature cut short", 401, headers={"X-Slack-Signature": signature(GOOD, str(int(time.time())))[:20]}),
     Variant("signature of garbage", 401, headers={"X-Slack-Signature": "åäö\u00ff" * 10}),
     Variant("unsigned invalid JSON", 401, b'{"type": "event_callback", ', JSON, sign=False),
@@ -95,8 +118,14 @@ NOT_FROM_SLACK = [
     Variant("unsigned bad payload=", 401, b"payload=%7Bnot-json", sign=False),
     Variant("unsigned invalid UTF-8", 401, b"text=\xff\xfe\xfa", sign=False),
     Variant("unsigned empty body", 401, b"", sign=False),
-    Variant("unsigned, timestamp abc, invalid JSON", 401, b"{{{", JSON, sign=False,
-            headers={"X-Slack-Request-Timestamp": "abc"}),
+    Variant(
+        "unsigned, timestamp abc, invalid JSON",
+        401,
+        b"{{{",
+        JSON,
+        sign=False,
+        headers={"X-Slack-Request-Timestamp": "abc"},
+    ),
     Variant("signed invalid UTF-8 (Slack signs text)", 401, b"text=\xff\xfe\xfa"),
 ]
 
@@ -116,12 +145,21 @@ SIGNED_BUT_UNREADABLE = [
     Variant("event that is text", 400, event("x"), JSON),
     Variant("direct message without sender", 400, event({k: v for k, v in DM.items() if k != "user"}), JSON),
     Variant("direct message without channel", 400, event({k: v for k, v in DM.items() if k != "channel"}), JSON),
-    Variant("mention whose sender is a number", 400, event({"type": "app_mention", "user": 12, "channel": "C1", "text": "x"}), JSON),
+    Variant(
+        "mention whose sender is a number",
+        400,
+        event({"type": "app_mention", "user": 12, "channel": "C1", "text": "x"}),
+        JSON,
+    ),
     Variant("home opened without user", 400, event({"type": "app_home_opened", "tab": "home"}), JSON),
     Variant("click with actions as text", 400, interaction({**click(), "actions": "x"})),
     Variant("click without value", 400, interaction(click(action_id="kubot-kommando-0"))),
     Variant("click without user", 400, interaction({**click(action_id="kubot-kommando-0", value="vem"), "user": None})),
-    Variant("open-form click whose value is not JSON", 400, interaction(click(action_id="kubot-oppna-formular-0", value="{x"))),
+    Variant(
+        "open-form click whose value is not JSON",
+        400,
+        interaction(click(action_id="kubot-oppna-formular-0", value="{x")),
+    ),
     Variant("form submitted without its state", 400, interaction(submission(state=None))),
     Variant("form submitted with metadata not JSON", 400, interaction(submission(private_metadata="{x"))),
     Variant("form submitted as text", 400, interaction({**submission(), "view": "x"})),
@@ -129,7 +167,9 @@ SIGNED_BUT_UNREADABLE = [
 
 
 def send(kubot: Kubot, variant: Variant) -> Answer:
-    return kubot.post(variant.body, variant.kind, variant.headers, sign=variant.sign, timestamp=time.time() - variant.age)
+    return kubot.post(
+        variant.body, variant.kind, variant.headers, sign=variant.sign, timestamp=time.time() - variant.age
+    )
 
 
 def stored(engine: Engine) -> tuple[int, int]:
@@ -189,7 +229,9 @@ def test_a_flood_of_forged_requests_leaves_a_few_log_lines_and_kubot_keeps_answe
     assert "Du är Liselotte Karlsson" in kubot.fake.wait_for("response/1")[0].params["text"]
 
 
-def test_a_signed_request_of_a_kind_kubot_does_not_handle_gets_no_error_page(kubot: Kubot, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_signed_request_of_a_kind_kubot_does_not_handle_gets_no_error_page(
+    kubot: Kubot, caplog: pytest.LogCaptureFixture
+) -> None:
     answer = kubot.post(event({"type": "reaction_added", "user": "U0LISE"}), JSON)
     assert answer.status == 404
     assert_short_lines_without_the_body(caplog)

@@ -38,7 +38,10 @@ def test_messages_from_known_and_unknown_people_leave_no_text_name_or_address_in
     kubot.app.close()  # every reply sent and logged
     answers = [c.params["text"] for c in fake.of("chat.postMessage")]
     assert any("Du är Maria Chef" in a for a in answers) and any(a.startswith("Hej Anna!") for a in answers), answers
-    assert personal(caplog, WRITTEN, "Maria Chef", MARIA_EMAIL, "Anna Nykvist", ANNA_EMAIL, "Nykvist", "Ola Götesson") == []
+    assert (
+        personal(caplog, WRITTEN, "Maria Chef", MARIA_EMAIL, "Anna Nykvist", ANNA_EMAIL, "Nykvist", "Ola Götesson")
+        == []
+    )
 
 
 def test_a_signed_request_kubot_has_no_use_for_is_logged_with_its_reason_and_team_only(

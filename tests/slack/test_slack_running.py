@@ -65,10 +65,15 @@ def test_a_token_slack_rejects_is_reported_clearly(kubot: Kubot) -> None:
     deadline = time.monotonic() + 10
     while health(kubot.url)[0] != 503 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert health(kubot.url) == (503, "Slack avvisar SLACK_BOT_TOKEN (invalid_auth). Kontrollera token under OAuth & Permissions.")
+    assert health(kubot.url) == (
+        503,
+        "Slack avvisar SLACK_BOT_TOKEN (invalid_auth). Kontrollera token under OAuth & Permissions.",
+    )
 
 
-def test_kubot_web_without_slack_settings_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_kubot_web_without_slack_settings_says_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main(["web"]) == 2

@@ -58,11 +58,18 @@ class Teams:
                  conversation: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
         """A message activity as Teams sends it to a bot in a personal chat."""
         body: dict[str, Any] = {
-            "type": "message", "id": str(next(_ids)), "timestamp": "2022-11-23T09:00:00.000Z",
-            "serviceUrl": self.connector.url, "channelId": "msteams",
+            "type": "message",
+            "id": str(next(_ids)),
+            "timestamp": "2022-11-23T09:00:00.000Z",
+            "serviceUrl": self.connector.url,
+            "channelId": "msteams",
             "from": {"id": sender, "name": name, "aadObjectId": f"aad-{sender[3:]}"},
-            "conversation": conversation or {"conversationType": "personal", "tenantId": TENANT, "id": f"a:personal-{sender}"},
-            "recipient": BOT, "textFormat": "plain", "locale": "sv-SE",
+            "conversation": (
+                conversation or {"conversationType": "personal", "tenantId": TENANT, "id": f"a:personal-{sender}"}
+            ),
+            "recipient": BOT,
+            "textFormat": "plain",
+            "locale": "sv-SE",
             "channelData": {"tenant": {"id": TENANT}},
         }
         if text is not None:
@@ -87,7 +94,11 @@ class Teams:
 
     def submit(self, data: dict[str, Any], verb: str = "kubot.form", **kw: Any) -> tuple[int, Any]:
         """Press an Action.Execute button on a card, as Teams sends it."""
-        return self.invoke("adaptiveCard/action", {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}, **kw)
+        return self.invoke(
+            "adaptiveCard/action",
+            {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"},
+            **kw,
+        )
 
     def stop(self) -> None:
         self.server.stop()

@@ -127,8 +127,9 @@ class FakeConnector:
         await self._record(request)
         member = self.roster.get(request.match_info["uid"])
         if member is None:
-            return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "The member was not found."}},
-                                     status=404)
+            return web.json_response(
+                {"error": {"code": "MemberNotFoundInConversation", "message": "The member was not found."}}, status=404
+            )
         return web.json_response(member)
 
     async def _members(self, request: web.Request) -> web.Response:

@@ -30,7 +30,11 @@ def test_a_complete_registration_is_a_check_mark_and_those_who_wrote_to_the_bot_
     assert found.reach == {"Liselotte Karlsson": Reach(True, "kopplad"),
                            "Maria Chef": Reach(False, "har inte skrivit till kubot i Teams än"),
                            "Ola Götesson": Reach(False, "har inte skrivit till kubot i Teams än")}
-    lines = [f.line for f in check.run(settings, small_plan_engine, today=date(2022, 3, 15), checkers=[teams_check.check])]
+    lines = [
+        f.line for f in check.run(settings, small_plan_engine, today=date(2022, 3, 15), checkers=[teams_check.check])
+    ]
     assert "✓ 1 person (Liselotte Karlsson) nås: Teams ✓ kopplad" in lines
-    assert any(line.startswith("✗ 2 personer (Maria Chef, Ola Götesson) nås inte av påminnelser: Teams ✗ har inte skrivit")
-               for line in lines)
+    assert any(
+        line.startswith("✗ 2 personer (Maria Chef, Ola Götesson) nås inte av påminnelser: Teams ✗ har inte skrivit")
+        for line in lines
+    )

@@ -35,8 +35,13 @@ def test_a_report_in_personal_chat_asks_before_sending_the_file(teams: Teams) ->
 def test_an_accepted_file_is_uploaded_where_teams_says_and_shown_in_the_chat(teams: Teams) -> None:
     card = _order(teams)
     name = card["name"]
-    upload = {"contentUrl": f"https://kommun-my.sharepoint.com/personal/maria/Documents/{name}", "name": name,
-              "uploadUrl": f"{teams.connector.url}upload/{name}", "fileType": "docx", "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D"}
+    upload = {
+        "contentUrl": f"https://kommun-my.sharepoint.com/personal/maria/Documents/{name}",
+        "name": name,
+        "uploadUrl": f"{teams.connector.url}upload/{name}",
+        "fileType": "docx",
+        "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D",
+    }
     status, _ = _answer(teams, card, "accept", upload)
     assert status == 200
     assert teams.connector.uploads[name][:2] == b"PK", "the Word file itself"
@@ -68,10 +73,14 @@ def test_a_report_ordered_in_a_channel_goes_to_the_askers_personal_chat_not_the_
     channel = {"conversationType": "channel", "isGroup": True, "tenantId": TENANT,
                "id": "19:ledning@thread.tacv2;messageid=1700000000555"}
     mention = {"type": "mention", "text": "<at>kubot</at>", "mentioned": BOT}
-    teams.say("<at>kubot</at> rapport T3 2022", sender=MARIA, name="Maria Chef", conversation=channel, entities=[mention])
+    teams.say(
+        "<at>kubot</at> rapport T3 2022", sender=MARIA, name="Maria Chef", conversation=channel, entities=[mention]
+    )
     in_channel = teams.connector.sent(channel["id"])
     assert len(in_channel) == 1
-    assert in_channel[0]["text"].endswith("Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här.")
+    assert in_channel[0]["text"].endswith(
+        "Jag skickar filen till dig i vår personliga chatt, så att den inte visas för alla här."
+    )
     assert "attachments" not in in_channel[0] or not in_channel[0]["attachments"]
     [created] = teams.connector.created
     assert [m["id"] for m in created["members"]] == [MARIA] and created["isGroup"] is False
@@ -85,11 +94,17 @@ def test_a_report_is_offered_under_its_title_and_no_message_names_a_path_on_the_
     assert card["content"]["description"] == "Verksamhetsberättelse 2022 (utkast 23 nov 2022)"
     channel = {"conversationType": "channel", "isGroup": True, "tenantId": TENANT, "id": "19:ledning@thread.tacv2"}
     mention = {"type": "mention", "text": "<at>kubot</at>", "mentioned": BOT}
-    teams.say("<at>kubot</at> rapport T3 2022", sender=MARIA, name="Maria Chef", conversation=channel, entities=[mention])
+    teams.say(
+        "<at>kubot</at> rapport T3 2022", sender=MARIA, name="Maria Chef", conversation=channel, entities=[mention]
+    )
     # What a person reads: texts, card texts, the offered file's name and description (not the context Teams
     # hands back unseen, which names the file in the report folder).
     read = [seen(a) for a in teams.connector.sent()]
-    read += [f"{c['name']} {c['content']['description']}" for a in teams.connector.sent() for c in a.get("attachments") or []
-             if c["contentType"] == FILE_CONSENT]
+    read += [
+        f"{c['name']} {c['content']['description']}"
+        for a in teams.connector.sent()
+        for c in a.get("attachments") or []
+        if c["contentType"] == FILE_CONSENT
+    ]
     assert len(read) == 6 and "Rapporten byggs" in read[0], "two replies, two file offers and their names"
     assert [p for text in read for p in server_paths(text, teams.bot.settings.report_dir)] == []

@@ -87,8 +87,12 @@ def test_attendance_form_stores_the_ticked_municipalities(teams: Teams, small_pl
     assert "actions" not in done, "a registered form cannot be sent a second time"
     with Session(small_plan_engine) as session:
         attendance = session.exec(select(Attendance)).one()
-        present = session.exec(select(Municipality.name).join(AttendancePresence).where(
-            AttendancePresence.attendance_id == attendance.id, col(AttendancePresence.present)).order_by(col(Municipality.name))).all()
+        present = session.exec(
+            select(Municipality.name)
+            .join(AttendancePresence)
+            .where(AttendancePresence.attendance_id == attendance.id, col(AttendancePresence.present))
+            .order_by(col(Municipality.name))
+        ).all()
         assert attendance.network_id == session.exec(select(Network.id).where(Network.code == "pks")).one()
     assert list(present) == sorted(choices[:2]) and attendance.women == 3
 
@@ -188,7 +192,13 @@ def test_course_form_takes_participants_per_municipality_and_refuses_a_count_tha
         teams: Teams, small_plan_engine: Engine) -> None:
     card = _open(teams, "kurs")
     per = {e["label"]: e["id"] for e in card["body"] if e.get("type") == "Input.Number" and e["id"] != "participants"}
-    assert list(per) == ["Aneby", "Eksjö", "Habo", "Region Jönköpings län", "Externa"], "the plan's municipalities, then externa"
+    assert list(per) == [
+        "Aneby",
+        "Eksjö",
+        "Habo",
+        "Region Jönköpings län",
+        "Externa",
+    ], "the plan's municipalities, then externa"
 
     again = _submit(teams, card, name="Arkivering", date="2022-05-05", **{per["Aneby"]: "tre", per["Eksjö"]: "2"})
     body = again["body"]
@@ -202,11 +212,19 @@ def test_course_form_takes_participants_per_municipality_and_refuses_a_count_tha
     assert _course_participants(small_plan_engine) == ([9], {"Aneby": 3, "Eksjö": 2})
 
 
-def test_a_reminders_rapportera_lists_what_is_missing_and_each_items_button_opens_its_form_filled_in(teams: Teams) -> None:
+def test_a_reminders_rapportera_lists_what_is_missing_and_each_items_button_opens_its_form_filled_in(
+    teams: Teams,
+) -> None:
     status, _ = teams.submit({"command": "saknas T2 2022"}, verb="kubot.command")
     assert status == 200
     listed = _card(teams.connector.sent()[-1])
-    lines = [item["text"] for c in listed["body"] if c["type"] == "Container" for item in c["items"] if item["type"] == "TextBlock"]
+    lines = [
+        item["text"]
+        for c in listed["body"]
+        if c["type"] == "Container"
+        for item in c["items"]
+        if item["type"] == "TextBlock"
+    ]
     assert texts(listed)[0] == "Det här saknas från dig för T2 2022 (januari–augusti):"
     assert [line.split(" – ")[0] for line in lines] == ["brukarrev", "handlaggningstid"], "what saknas lists"
     [button] = next(item for item in listed["body"][1]["items"] if item["type"] == "ActionSet")["actions"]

@@ -24,12 +24,21 @@ MENTION = {"type": "mention", "text": "<at>kubot</at>", "mentioned": BOT}
 
 
 def test_a_mention_in_a_channel_is_stripped_and_answered_in_the_thread(teams: Teams) -> None:
-    body = teams.activity("<at>kubot</at> närvaro PKS 2022-11-21 3 av 3", conversation=CHANNEL, entities=[MENTION],
-                          channelData={"tenant": {"id": TENANT}, "teamsChannelId": "19:kommunal-utveckling@thread.tacv2",
-                                       "teamsTeamId": "19:team@thread.tacv2"})
+    body = teams.activity(
+        "<at>kubot</at> närvaro PKS 2022-11-21 3 av 3",
+        conversation=CHANNEL,
+        entities=[MENTION],
+        channelData={
+            "tenant": {"id": TENANT},
+            "teamsChannelId": "19:kommunal-utveckling@thread.tacv2",
+            "teamsTeamId": "19:team@thread.tacv2",
+        },
+    )
     assert teams.send(body)[0] == 202
     [call] = [c for c in teams.connector.calls if "/activities" in c.path]
-    assert call.path == f"/v3/conversations/{CHANNEL['id']}/activities/{body['id']}", "a reply to the message, in its thread"
+    assert (
+        call.path == f"/v3/conversations/{CHANNEL['id']}/activities/{body['id']}"
+    ), "a reply to the message, in its thread"
     assert call.body["text"].startswith("Registrerat #") and "PKS" in call.body["text"]
 
 
@@ -58,13 +67,17 @@ def test_reply_buttons_are_card_actions_that_run_their_command(teams: Teams) -> 
     assert teams.connector.sent()[-1]["text"].startswith("Ångrat #")
 
 
-def test_one_conversation_waiting_on_the_database_does_not_hold_up_another(teams: Teams, small_plan_engine: Engine) -> None:
+def test_one_conversation_waiting_on_the_database_does_not_hold_up_another(
+    teams: Teams, small_plan_engine: Engine
+) -> None:
     if small_plan_engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time; the point is that the event loop is not the bottleneck")
     results: list[tuple[int, object]] = []
     with small_plan_engine.connect() as blocker:
         blocker.execute(text("LOCK TABLE attendance IN EXCLUSIVE MODE"))
-        waiting = threading.Thread(target=lambda: results.append(teams.send(teams.activity("närvaro PKS 2022-11-21 3 av 3"))))
+        waiting = threading.Thread(
+            target=lambda: results.append(teams.send(teams.activity("närvaro PKS 2022-11-21 3 av 3")))
+        )
         waiting.start()
         for _ in range(600):  # until Liselotte's entry waits for the lock (bounded)
             if blocker.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():

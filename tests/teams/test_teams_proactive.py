@@ -81,7 +81,9 @@ def test_an_unknown_installer_is_greeted_by_their_real_name_never_by_their_id(te
     body = _installed(teams, sender=stranger, name="Anna Nykvist")
     assert teams.send(body)[0] in (200, 202)
     [hello] = teams.connector.sent()
-    assert hello["text"].startswith("Hej Anna!") and "29:" not in hello["text"] and "AnnaNykvistXyZ" not in hello["text"]
+    assert (
+        hello["text"].startswith("Hej Anna!") and "29:" not in hello["text"] and "AnnaNykvistXyZ" not in hello["text"]
+    )
 
 
 def test_an_installer_teams_sends_without_a_name_is_named_from_the_roster(teams: Teams) -> None:
@@ -153,22 +155,37 @@ def test_a_reminder_reaches_a_teams_user_with_a_reference_as_a_proactive_message
     to_ola = teams.connector.sent(f"a:personal-{OLA}")
     reminder = next(a for a in to_ola if "T2 2023" in a["text"] and a.get("attachments"))
     buttons = [(b["title"], b["data"]["command"]) for b in reminder["attachments"][0]["content"]["actions"]]
-    assert buttons == [("rapportera", "saknas T2 2023"), ("påminn mig imorgon", "påminn imorgon T2 2023"),
-                       ("inte min uppgift", "inte-min-uppgift T2 2023"),
-                       ("se vem som nås var", "kontroll")], "with the list of who was not reached (Liselotte), in one message"
-    status, _ = teams.submit({"command": "påminn imorgon T2 2023"}, verb="kubot.command", sender=OLA, name="Ola Götesson")
+    assert buttons == [
+        ("rapportera", "saknas T2 2023"),
+        ("påminn mig imorgon", "påminn imorgon T2 2023"),
+        ("inte min uppgift", "inte-min-uppgift T2 2023"),
+        ("se vem som nås var", "kontroll"),
+    ], "with the list of who was not reached (Liselotte), in one message"
+    status, _ = teams.submit(
+        {"command": "påminn imorgon T2 2023"}, verb="kubot.command", sender=OLA, name="Ola Götesson"
+    )
     assert status == 200
-    assert teams.connector.sent(f"a:personal-{OLA}")[-1]["text"].startswith("Okej, jag påminner dig om rapporten för T2 2023")
+    assert teams.connector.sent(f"a:personal-{OLA}")[-1]["text"].startswith(
+        "Okej, jag påminner dig om rapporten för T2 2023"
+    )
 
 
-def test_a_teams_user_without_a_reference_is_listed_to_the_admin_with_what_to_do(reminded: tuple[Engine, Teams]) -> None:
+def test_a_teams_user_without_a_reference_is_listed_to_the_admin_with_what_to_do(
+    reminded: tuple[Engine, Teams],
+) -> None:
     engine, teams = reminded
     delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=at(date(2023, 9, 1)))
     assert teams.connector.sent(f"a:personal-{LISELOTTE}") == []
     [notice] = [seen(a) for a in teams.connector.sent(f"a:personal-{OLA}") if "Liselotte Karlsson" in seen(a)]
-    assert "\n\n1 person kunde inte nås, så hen har inte fått sina meddelanden från kubot:\n" in notice, "with his reminder"
-    assert ("• Liselotte Karlsson (påminnelse): har aldrig skrivit till kubot i Teams, och först då får kubot skriva till hen."
-            in notice and "Gör så här: be hen öppna kubot i Teams och skriva ”hej”." in notice)
+    assert (
+        "\n\n1 person kunde inte nås, så hen har inte fått sina meddelanden från kubot:\n" in notice
+    ), "with his reminder"
+    assert (
+        "• Liselotte Karlsson (påminnelse): har aldrig skrivit till kubot i Teams, och först då får kubot skriva till"
+        " hen."
+        in notice
+        and "Gör så här: be hen öppna kubot i Teams och skriva ”hej”." in notice
+    )
 
 
 def test_a_worker_pass_reaches_each_teams_user_exactly_once(reminded: tuple[Engine, Teams]) -> None:
@@ -176,7 +193,9 @@ def test_a_worker_pass_reaches_each_teams_user_exactly_once(reminded: tuple[Engi
     for moment in (at(date(2023, 9, 1)), at(date(2023, 9, 1), time(15, 0))):
         delivery.send_due(engine, TEAMS, compose.sender(TEAMS, engine), now=moment)
     to_ola = [a for a in teams.connector.sent(f"a:personal-{OLA}") if a.get("attachments")]
-    assert len(to_ola) == 1 and "kunde inte nås" in seen(to_ola[0]), "his reminder and the list of who was not reached, once"
+    assert len(to_ola) == 1 and "kunde inte nås" in seen(
+        to_ola[0]
+    ), "his reminder and the list of who was not reached, once"
     with Session(engine) as session:
         ola = session.exec(select(Dispatch).where(Dispatch.kind == "påminnelse", Dispatch.platform == "teams")).one()
     assert ola.address == OLA and ola.delivered_at is not None
@@ -223,6 +242,10 @@ def test_a_report_ordered_in_teams_is_built_once_and_not_while_teams_waits_for_t
     assert ack == "Jag bygger rapporten, den kommer här om en stund."
     assert len(builds) == 1, "one request, one report built"
     assert builds[0].startswith("kubot-jobb"), "built by kubot's job worker, not in the turn Teams waits on"
-    consents = [a for a in connector.sent("a:personal-29:1maria")
-                if a.get("attachments") and a["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"]
+    consents = [
+        a
+        for a in connector.sent("a:personal-29:1maria")
+        if a.get("attachments")
+        and a["attachments"][0]["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+    ]
     assert len(consents) == 1

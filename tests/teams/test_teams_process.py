@@ -40,7 +40,10 @@ def started(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[su
     port = _free_port()
     env = {**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'kubot.db'}",
            "KUBOT_REPORT_DIR": str(tmp_path / "rapporter"), **request.param}
-    for name in ("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID", "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"):
+    for name in (
+        "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID",
+        "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET",
+    ):
         env.pop(name, None)
     process = subprocess.Popen([sys.executable, "-m", "kubot", "teams"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

@@ -50,7 +50,13 @@ class Signer:
 
     def token(self, service_url: str, *, audience: str = APP_ID, expires_in: int = 3600) -> str:
         now = int(time.time())
-        claims = {"iss": BOT_FRAMEWORK, "aud": audience, "nbf": now - 60, "exp": now + expires_in, "serviceurl": service_url}
+        claims = {
+            "iss": BOT_FRAMEWORK,
+            "aud": audience,
+            "nbf": now - 60,
+            "exp": now + expires_in,
+            "serviceurl": service_url,
+        }
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})
 
 
@@ -142,8 +148,9 @@ def test_a_forged_token_is_refused_and_changes_nothing(secured: Teams, signer: S
     assert secured.connector.calls == [] and _attendances(small_plan_engine) == 0
 
 
-def test_without_app_credentials_even_a_well_signed_token_is_refused(small_plan_engine: Engine, connector: FakeConnector,
-                                                                      tmp_path: Path, signer: Signer) -> None:
+def test_without_app_credentials_even_a_well_signed_token_is_refused(
+    small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path, signer: Signer
+) -> None:
     teams = _secured(small_plan_engine, connector, tmp_path, app_id=None)
     try:
         assert teams.send(teams.activity(ATTENDANCE), token=signer.token(connector.url))[0] == 401
@@ -179,9 +186,14 @@ def _unsigned(header: Any, claims: Any) -> str:
 def _forgery(signer: Signer, url: str, name: str) -> str:
     """The Authorization header of forgery `name`."""
     now = int(time.time())
-    rsa_signed = lambda headers, **claims: jwt.encode(_claims(url, **claims), signer.key, algorithm="RS256", headers=headers)  # noqa: E731
+
+    def rsa_signed(headers: dict[str, str], **claims: object) -> str:
+        return jwt.encode(_claims(url, **claims), signer.key, algorithm="RS256", headers=headers)
+
     valid = rsa_signed({"kid": KID})
-    public_pem = signer.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = signer.key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     other_key = ec.generate_private_key(ec.SECP256R1())
     tokens = {
         "no kid, RS256": rsa_signed({}),
@@ -234,19 +246,54 @@ def _forgery(signer: Signer, url: str, name: str) -> str:
 
 
 FORGERIES = [
-    "no kid, RS256", "no kid, alg none", "no kid, HS256", "no kid, expired", "no kid, wrong audience", "kid as a number",
-    "empty kid", "kid of 500 characters", "unknown kid", "unknown kid, other key", "our kid, other key", "alg none with kid",
-    "HS256 keyed with the public key", "RS512", "PS256", "ES256", "expired an hour ago", "expired beyond the leeway",
-    "not valid for another hour", "no expiry", "expiry as text", "wrong audience", "audience as a list", "no audience",
-    "wrong issuer", "no issuer", "issuer as a number", "truncated", "signature removed", "header not JSON",
-    "header a JSON list", "claims not JSON", "garbage", "three dots", "huge", "empty Bearer", "Bearer and nothing",
-    "two tokens", "Basic auth", "another scheme", "empty header",
+    "no kid, RS256",
+    "no kid, alg none",
+    "no kid, HS256",
+    "no kid, expired",
+    "no kid, wrong audience",
+    "kid as a number",
+    "empty kid",
+    "kid of 500 characters",
+    "unknown kid",
+    "unknown kid, other key",
+    "our kid, other key",
+    "alg none with kid",
+    "HS256 keyed with the public key",
+    "RS512",
+    "PS256",
+    "ES256",
+    "expired an hour ago",
+    "expired beyond the leeway",
+    "not valid for another hour",
+    "no expiry",
+    "expiry as text",
+    "wrong audience",
+    "audience as a list",
+    "no audience",
+    "wrong issuer",
+    "no issuer",
+    "issuer as a number",
+    "truncated",
+    "signature removed",
+    "header not JSON",
+    "header a JSON list",
+    "claims not JSON",
+    "garbage",
+    "three dots",
+    "huge",
+    "empty Bearer",
+    "Bearer and nothing",
+    "two tokens",
+    "Basic auth",
+    "another scheme",
+    "empty header",
 ]
 
 
 @pytest.mark.parametrize("name", FORGERIES)
-def test_a_hostile_token_is_refused_with_401_and_one_short_line(secured: Teams, signer: Signer, small_plan_engine: Engine,
-                                                                 caplog: pytest.LogCaptureFixture, name: str) -> None:
+def test_a_hostile_token_is_refused_with_401_and_one_short_line(
+    secured: Teams, signer: Signer, small_plan_engine: Engine, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
     caplog.set_level(logging.INFO)
     status, answer = secured.send(secured.activity(ATTENDANCE), header=_forgery(signer, secured.connector.url, name))
     assert status == 401 and "Traceback" not in json.dumps(answer)

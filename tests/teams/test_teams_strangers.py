@@ -32,8 +32,10 @@ def teams(small_plan_engine: Engine, connector: FakeConnector, tmp_path: Path) -
         session.add(Staff(name="Anna Nykvist"))
     link(small_plan_engine, "Ola Götesson", OLA)
     settings = Settings(teams_anonymous=True, report_dir=tmp_path / "rapporter")
-    endpoint = Teams(Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine)),
-                     connector)
+    endpoint = Teams(
+        Bot(small_plan_engine, settings, clock=lambda: NOW, sender=compose.sender(settings, small_plan_engine)),
+        connector,
+    )
     connector.roster[ANNA] = {"id": ANNA, "name": "Anna Nykvist", "email": ANNA_EMAIL, "tenantId": TENANT}
     endpoint.say("vem", sender=OLA, name="Ola Götesson")
     connector.clear()
@@ -68,7 +70,10 @@ def test_an_unknown_teams_user_is_greeted_by_name_and_the_admin_told_once_with_a
         teams: Teams) -> None:
     teams.say("hej, jag vill registrera närvaro", sender=ANNA, name="Anna Nykvist")
     [greeting] = [a["text"] for a in teams.connector.sent(f"a:personal-{ANNA}")]
-    assert greeting.startswith("Hej Anna! Jag känner inte igen dig i kubot än") and "Jag har sagt till Ola Götesson" in greeting
+    assert (
+        greeting.startswith("Hej Anna! Jag känner inte igen dig i kubot än")
+        and "Jag har sagt till Ola Götesson" in greeting
+    )
     [notice] = teams.connector.sent(f"a:personal-{OLA}")
     assert notice["text"].startswith(f"Anna Nykvist ({ANNA_EMAIL}) skrev till kubot i Teams men finns inte i planen")
     [action] = actions(notice)
@@ -76,7 +81,9 @@ def test_an_unknown_teams_user_is_greeted_by_name_and_the_admin_told_once_with_a
     assert action["data"] == {cards.OPEN_KEY: "koppla", cards.PREFILL_KEY: {"användare": f"<@{ANNA}|Anna Nykvist>"}}
 
     teams.say("hallå?", sender=ANNA, name="Anna Nykvist")
-    assert len(teams.connector.sent(f"a:personal-{OLA}")) == 1, "one notice per unknown person, however often they write"
+    assert (
+        len(teams.connector.sent(f"a:personal-{OLA}")) == 1
+    ), "one notice per unknown person, however often they write"
     assert [t for t in texts(teams.connector.sent()) if "29:" in t or "AnnaNykvistXyZ" in t] == []
 
 

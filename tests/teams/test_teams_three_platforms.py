@@ -51,5 +51,8 @@ def test_a_worker_run_reminds_slack_and_teams_users_each_exactly_once_and_leaves
     assert {name for (name, platform) in sent if platform == "teams"} == {"Maria Chef"}
     teams_messages = connector.sent(f"a:personal-{MARIA}")
     assert len(teams_messages) == sum(n for (name, platform), n in sent.items() if platform == "teams")
-    assert Counter(c.params["channel"] for c in slack.of("chat.postMessage")) == {"U0LISE": 1, "U0OLA": 1}, "Ola's three in one message"
+    assert Counter(c.params["channel"] for c in slack.of("chat.postMessage")) == {
+        "U0LISE": 1,
+        "U0OLA": 1,
+    }, "Ola's three in one message"
     assert outbox == Counter(), "with a platform on, the console outbox is not used"

@@ -25,13 +25,26 @@ from kubot.models.records import ActivityState
 from kubot.port import Reply
 
 _STATES = [
-    ("pågår med allvarliga problem", ActivityState.SERIOUS_PROBLEMS), ("pågår med allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
-    ("allvarliga problem", ActivityState.SERIOUS_PROBLEMS), ("allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
-    ("pågår med problem", ActivityState.PROBLEMS), ("med problem", ActivityState.PROBLEMS), ("problem", ActivityState.PROBLEMS),
-    ("pågår enligt plan", ActivityState.ON_TRACK), ("enligt plan", ActivityState.ON_TRACK), ("pågår", ActivityState.ON_TRACK),
-    ("ej påbörjad", ActivityState.NOT_STARTED), ("inte påbörjad", ActivityState.NOT_STARTED), ("ej startad", ActivityState.NOT_STARTED),
-    ("inte startad", ActivityState.NOT_STARTED), ("avbruten", ActivityState.CANCELLED), ("inställd", ActivityState.CANCELLED),
-    ("klar", ActivityState.DONE), ("genomförd", ActivityState.DONE), ("avslutad", ActivityState.DONE), ("done", ActivityState.DONE),
+    ("pågår med allvarliga problem", ActivityState.SERIOUS_PROBLEMS),
+    ("pågår med allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
+    ("allvarliga problem", ActivityState.SERIOUS_PROBLEMS),
+    ("allvarligt problem", ActivityState.SERIOUS_PROBLEMS),
+    ("pågår med problem", ActivityState.PROBLEMS),
+    ("med problem", ActivityState.PROBLEMS),
+    ("problem", ActivityState.PROBLEMS),
+    ("pågår enligt plan", ActivityState.ON_TRACK),
+    ("enligt plan", ActivityState.ON_TRACK),
+    ("pågår", ActivityState.ON_TRACK),
+    ("ej påbörjad", ActivityState.NOT_STARTED),
+    ("inte påbörjad", ActivityState.NOT_STARTED),
+    ("ej startad", ActivityState.NOT_STARTED),
+    ("inte startad", ActivityState.NOT_STARTED),
+    ("avbruten", ActivityState.CANCELLED),
+    ("inställd", ActivityState.CANCELLED),
+    ("klar", ActivityState.DONE),
+    ("genomförd", ActivityState.DONE),
+    ("avslutad", ActivityState.DONE),
+    ("done", ActivityState.DONE),
 ]
 
 
@@ -50,8 +63,11 @@ def activity(ctx: Context, args: str) -> Reply:
     name, state, after = _split_at_state(head)
     day, name, after = _take_status_date(name, after, ctx.today)
     if state is None:
-        raise Usage(f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad, "
-                    f"pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet {head or 'a-pks-sammantraden'} klar”.")
+        raise Usage(
+            f"Jag hittar ingen status i ”{head}”. Skriv statusen efter aktiviteten: pågår enligt plan, ej påbörjad,"
+            " pågår med problem, pågår med allvarligt problem, avbruten eller klar, t.ex. ”aktivitet"
+            f" {head or 'a-pks-sammantraden'} klar”."
+        )
     if not name:
         raise Usage(f"Skriv vilken aktivitet det gäller, före statusen, t.ex. ”aktivitet a-pks-sammantraden {head}”.")
     # What follows the status after a comma or a dash is the comment: "reko inställd, ingen kom".
@@ -78,18 +94,44 @@ def _take_status_date(name: str, after: str, today: date) -> tuple[date, str, st
 
 def _activity(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     query = select(Activity).where(Activity.plan_id == forms.plan_id(session, today))
-    activities = tuple((a.code, f"{a.code} – {a.name}") for a in forms.reportable(session, actor, query.order_by(col(Activity.position))))
-    return (forms.Field("activity", "Aktivitet", forms.Kind.MENU, options=activities, about=("aktivitet",),
-                  initial=activities[0][0] if len(activities) == 1 else ""),
-            forms.Field("state", "Status", forms.Kind.MENU, options=tuple((s.value, s.value) for s in ActivityState), about=("status",)),
-            forms.Field("comment", "Kommentar (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("text", "kommentar")),
-            forms.Field("example", "Exempel i rapporten", forms.Kind.TOGGLE, optional=True,
-                  hint="kommentaren visas under ”Exempel på aktiviteter”"))
+    activities = tuple(
+        (a.code, f"{a.code} – {a.name}")
+        for a in forms.reportable(session, actor, query.order_by(col(Activity.position)))
+    )
+    return (
+        forms.Field(
+            "activity",
+            "Aktivitet",
+            forms.Kind.MENU,
+            options=activities,
+            about=("aktivitet",),
+            initial=activities[0][0] if len(activities) == 1 else "",
+        ),
+        forms.Field(
+            "state",
+            "Status",
+            forms.Kind.MENU,
+            options=tuple((s.value, s.value) for s in ActivityState),
+            about=("status",),
+        ),
+        forms.Field(
+            "comment", "Kommentar (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("text", "kommentar")
+        ),
+        forms.Field(
+            "example",
+            "Exempel i rapporten",
+            forms.Kind.TOGGLE,
+            optional=True,
+            hint="kommentaren visas under ”Exempel på aktiviteter”",
+        ),
+    )
 
 
 def _activity_command(form: forms.Form, values: forms.Values) -> str:
     example = " exempel" if forms.text(values, "example") == "true" else ""
-    return forms.with_comment(f"aktivitet {forms.text(values, 'activity')} {forms.text(values, 'state')}{example}", values, "comment")
+    return forms.with_comment(
+        f"aktivitet {forms.text(values, 'activity')} {forms.text(values, 'state')}{example}", values, "comment"
+    )
 
 
 def _split_at_state(head: str) -> tuple[str, ActivityState | None, str]:

@@ -22,7 +22,9 @@ def log_activity_status(
 
     A correction of a status that is an example stays one (when it still has a comment)."""
     activity = activity_in_force(session, activity_code, reported_on.year)
-    row = ActivityStatus(activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip())
+    row = ActivityStatus(
+        activity_code=activity.code, reported_on=reported_on, state=state.value, comment=comment.strip()
+    )
     if example and not row.comment:
         raise RecordError("Ett exempel i rapporten behöver en text: skriv den efter kolon, "
                           f"t.ex. ”aktivitet {activity.code} {state.value} exempel: Vad som gjordes och vad det gav.”")
@@ -32,5 +34,6 @@ def log_activity_status(
         summary += f" – {row.comment}"
     if example:
         summary += " (exempel i rapporten)"
-    return records.with_mark(session, record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row]), example)
-
+    return records.with_mark(
+        session, record(session, kind="aktivitet", summary=summary, origin=origin, rows=[row]), example
+    )

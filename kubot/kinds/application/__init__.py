@@ -27,8 +27,11 @@ def load(window: Window) -> list[derived.ApplicationFact]:
     found: dict[tuple[str, str, date], derived.ApplicationFact] = {}
     as_of = window.as_of
     for application in window.session.exec(
-        select(FundingApplication).join(Entry, is_active(FundingApplication.entry_id, window.recorded_by))
-        .where(func.coalesce(FundingApplication.sent_on, FundingApplication.decided_on).between(window.start, window.end))
+        select(FundingApplication)
+        .join(Entry, is_active(FundingApplication.entry_id, window.recorded_by))
+        .where(
+            func.coalesce(FundingApplication.sent_on, FundingApplication.decided_on).between(window.start, window.end)
+        )
         .order_by(col(FundingApplication.entry_id))
     ):
         sent = application.sent_on or application.decided_on
@@ -53,9 +56,14 @@ def how(session: Session, ask: Ask) -> str:
 
 
 KIND = Kind(
-    name=NAME, package=__name__, tables=(FundingApplication,), load=load,
+    name=NAME,
+    package=__name__,
+    tables=(FundingApplication,),
+    load=load,
     sources=(
         IndicatorSource(Source.APPLICATIONS_COUNT, "registrerade ansökningar", _count, every_period, how, None),
-        IndicatorSource(Source.APPLICATIONS_AMOUNT, "beviljade och sökta belopp i ansökningarna", _amount, every_period, how, None),
+        IndicatorSource(
+            Source.APPLICATIONS_AMOUNT, "beviljade och sökta belopp i ansökningarna", _amount, every_period, how, None
+        ),
     ),
 )

@@ -80,7 +80,9 @@ def _project_and_funder(ctx: Context, names: str) -> tuple[str, str]:
         raise Usage("Skriv både projekt och finansiär före beloppet; namn med mellanslag inom citattecken.")
     if len(words) == 2:
         return words[0], words[1]
-    known = {values.fold(f): f for f in (*KNOWN_FUNDERS, *(a.funder for a, _ in record.applications_in_force(ctx.session)))}
+    known = {
+        values.fold(f): f for f in (*KNOWN_FUNDERS, *(a.funder for a, _ in record.applications_in_force(ctx.session)))
+    }
     for start in range(1, len(words)):
         if values.fold(" ".join(words[start:])) in known:
             return " ".join(words[:start]), " ".join(words[start:])
@@ -105,11 +107,15 @@ def decision(ctx: Context, args: str) -> Reply:
     name = text.strip(" \"”“'")
     if not name:
         raise Usage("Skriv vilket projekt beslutet gäller.")
-    applications = {str(a.id): (a.project, f"{a.project} {a.funder}") for a, _ in record.applications_in_force(ctx.session)}
+    applications = {
+        str(a.id): (a.project, f"{a.project} {a.funder}") for a, _ in record.applications_in_force(ctx.session)
+    }
     if not applications:
         raise Usage("Det finns ingen ansökan att registrera ett beslut för. Registrera ansökan först med ”ansökan”.")
     chosen = values.match_name(name, applications, kind="ansökan")
-    application_row, application_entry = next((a, e) for a, e in record.applications_in_force(ctx.session) if str(a.id) == chosen)
+    application_row, application_entry = next(
+        (a, e) for a, e in record.applications_in_force(ctx.session) if str(a.id) == chosen
+    )
     ctx.origin = replace(ctx.origin, corrects=application_entry)
     return accepted(ctx, record.decide(ctx.session, origin=ctx.origin, application=application_row,
                                          decided_on=decided_on or ctx.today, today=ctx.today,

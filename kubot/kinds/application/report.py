@@ -16,7 +16,10 @@ APPLICATION_SOURCES = (Source.APPLICATIONS_COUNT, Source.APPLICATIONS_AMOUNT)
 
 def application_table(ctx: parts.Context) -> Table | None:
     period = ctx.period
-    applications = sorted((a for a in application.applications(ctx.data.facts) if period.contains(a.day)), key=lambda a: (a.day, a.project))
+    applications = sorted(
+        (a for a in application.applications(ctx.data.facts) if period.contains(a.day)),
+        key=lambda a: (a.day, a.project),
+    )
     if not applications:
         ctx.miss("ansökningar om externa medel (”ansökan …”)")
         return None
@@ -30,15 +33,30 @@ def application_table(ctx: parts.Context) -> Table | None:
     summary = derived.applications(applications, period)
     share = summary.amount_granted_of_sought
     decided = summary.granted + summary.rejected
-    rows.append((
-        Cell.text(f"Summa: {parts.count_text(summary.submitted, 'ansökan', 'ansökningar')}", bold=True),
-        Cell.text(f"{summary.granted} av {decided} beviljade" + (f", {summary.pending} utan beslut" if summary.pending else ""),
-                  bold=True),
-        parts.number_cell(fmt.kronor(share.denominator), bold=True), parts.number_cell(fmt.kronor(share.numerator), bold=True),
-        Cell.text(f"{fmt.ratio_percent(share.value)} av sökt belopp" if share.value is not None else "–", bold=True),
-    ))
-    return Table(("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"), tuple(rows), widths=(3.0, 2.6, 2.0, 2.0, 2.0),
-                 numeric=frozenset({2, 3}), total=True, small=True, caption=f"Ansökningar om externa medel skickade {period.label}")
+    rows.append(
+        (
+            Cell.text(f"Summa: {parts.count_text(summary.submitted, 'ansökan', 'ansökningar')}", bold=True),
+            Cell.text(
+                f"{summary.granted} av {decided} beviljade"
+                + (f", {summary.pending} utan beslut" if summary.pending else ""),
+                bold=True,
+            ),
+            parts.number_cell(fmt.kronor(share.denominator), bold=True),
+            parts.number_cell(fmt.kronor(share.numerator), bold=True),
+            Cell.text(
+                f"{fmt.ratio_percent(share.value)} av sökt belopp" if share.value is not None else "–", bold=True
+            ),
+        )
+    )
+    return Table(
+        ("Projekt", "Finansiär", "Sökt", "Beviljat", "Beslut"),
+        tuple(rows),
+        widths=(3.0, 2.6, 2.0, 2.0, 2.0),
+        numeric=frozenset({2, 3}),
+        total=True,
+        small=True,
+        caption=f"Ansökningar om externa medel skickade {period.label}",
+    )
 
 
 def _table(ctx: parts.Context, goal: GoalSpec) -> list[Block]:

@@ -29,10 +29,19 @@ def load(window: Window) -> list[derived.AttendanceFact]:
     # Columns rather than model objects: building an ORM object per row costs more than the query (a
     # database after ten years holds thousands of meetings and courses for the two years a report reads).
     rows = session.execute(
-        select_rows(col(Attendance.id), col(Attendance.network_id), col(Attendance.held_on), col(Attendance.names_known),
-                    col(Attendance.invited_count), col(Attendance.present_count), col(Attendance.women), col(Attendance.men))
+        select_rows(
+            col(Attendance.id),
+            col(Attendance.network_id),
+            col(Attendance.held_on),
+            col(Attendance.names_known),
+            col(Attendance.invited_count),
+            col(Attendance.present_count),
+            col(Attendance.women),
+            col(Attendance.men),
+        )
         .join(Entry, is_active(Attendance.entry_id, window.recorded_by))
-        .where(col(Attendance.held_on).between(window.start, window.end)).order_by(col(Attendance.held_on))
+        .where(col(Attendance.held_on).between(window.start, window.end))
+        .order_by(col(Attendance.held_on))
     ).all()
     presence: dict[int, set[str]] = defaultdict(set)
     invited_then: dict[int, set[str]] = defaultdict(set)
@@ -90,10 +99,22 @@ def prefill(ask: Ask) -> dict[str, str]:
 
 
 KIND = Kind(
-    name=NAME, package=__name__, tables=(Attendance, AttendancePresence), load=load,
+    name=NAME,
+    package=__name__,
+    tables=(Attendance, AttendancePresence),
+    load=load,
     sources=(
-        IndicatorSource(Source.ATTENDANCE, "närvaron vid nätverksmötena", _overall, every_period, how, "närvaro", prefill),
-        IndicatorSource(Source.ATTENDANCE_EACH_MUNICIPALITY, "varje kommuns närvaro vid nätverksmötena", _each_municipality,
-                        every_period, how, "närvaro", prefill),
+        IndicatorSource(
+            Source.ATTENDANCE, "närvaron vid nätverksmötena", _overall, every_period, how, "närvaro", prefill
+        ),
+        IndicatorSource(
+            Source.ATTENDANCE_EACH_MUNICIPALITY,
+            "varje kommuns närvaro vid nätverksmötena",
+            _each_municipality,
+            every_period,
+            how,
+            "närvaro",
+            prefill,
+        ),
     ),
 )

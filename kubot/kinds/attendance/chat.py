@@ -29,7 +29,9 @@ _EVERYONE = re.compile(r"(?<!\S)(?:alla|samtliga)(?!\S)", re.IGNORECASE)
 
 
 # "alla var där (utom Habo)" says no more than "alla (utom Habo)".
-_EVERYONE_CAME = re.compile(r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?![^\s,.;:!?])", re.IGNORECASE)
+_EVERYONE_CAME = re.compile(
+    r"(?<!\S)(alla|samtliga)\s+(?:var\s+(?:där|med|på plats|närvarande)|kom|deltog)(?![^\s,.;:!?])", re.IGNORECASE
+)
 
 
 @declare("närvaro", "narvaro", "attendance", comment=True, role=Role.STAFF, scope=Scope.ANY_AREA)
@@ -101,9 +103,23 @@ def _network_first(lexicon: Lexicon, text: str) -> tuple[str, str]:
 def _attendance(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     networks = session.exec(select(Network).order_by(col(Network.name))).all()
     chosen = next((n for n in networks if n.code == forms.text(preset, "network")), None)
-    fields = [forms.Field("network", "Nätverk", forms.Kind.MENU, options=tuple((n.code, n.name) for n in networks), about=("nätverk",),
-                    redraws="Kryssa i vilka av nätverkets inbjudna som var där."),
-              forms.Field("date", "Mötets datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "dag", "finns redan"))]
+    fields = [
+        forms.Field(
+            "network",
+            "Nätverk",
+            forms.Kind.MENU,
+            options=tuple((n.code, n.name) for n in networks),
+            about=("nätverk",),
+            redraws="Kryssa i vilka av nätverkets inbjudna som var där.",
+        ),
+        forms.Field(
+            "date",
+            "Mötets datum",
+            forms.Kind.DATE,
+            initial=today.isoformat(),
+            about=("datum", "framtiden", "dag", "finns redan"),
+        ),
+    ]
     if chosen is None:  # asked, never guessed: a preselected network logs the meeting for the wrong one
         fields.append(forms.Field("present", "Välj nätverk, så visas kommunerna som är inbjudna.", forms.Kind.NOTE))
     else:
@@ -125,4 +141,6 @@ def _attendance_command(form: forms.Form, values: forms.Values) -> str:
 
 
 COMMANDS = (attendance,)
-FORMS = (forms.FormSpec("närvaro", "Närvaro vid nätverksmöte", "Registrera närvaron", _attendance, _attendance_command),)
+FORMS = (
+    forms.FormSpec("närvaro", "Närvaro vid nätverksmöte", "Registrera närvaron", _attendance, _attendance_command),
+)

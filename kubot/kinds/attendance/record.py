@@ -40,8 +40,12 @@ def log_attendance(
     if present is not None:
         strangers = sorted(present - invited_codes)
         if strangers:
-            names = ", ".join(m.name for m in municipalities_by_code(session).values() if m.code in strangers) or ", ".join(strangers)
-            raise RecordError(f"{names} är inte inbjudna till {where.name}. Inbjudna är: {', '.join(m.name for m in guests)}.")
+            names = ", ".join(
+                m.name for m in municipalities_by_code(session).values() if m.code in strangers
+            ) or ", ".join(strangers)
+            raise RecordError(
+                f"{names} är inte inbjudna till {where.name}. Inbjudna är: {', '.join(m.name for m in guests)}."
+            )
         present_count = len(present)
     if present_count is None:
         raise RecordError("Ange vilka kommuner som var där, eller hur många, t.ex. ”12 av 13”.")
@@ -49,15 +53,22 @@ def log_attendance(
         raise RecordError(f"{where.name} har {len(guests)} inbjudna – {present_count} närvarande går inte.")
     for label, value in (("kvinnor", women), ("män", men)):
         if value is not None and not 0 <= value <= MAX_PEOPLE:
-            raise RecordError(f"Antalet {label} ska vara mellan 0 och {fmt.number(MAX_PEOPLE)}, inte {fmt.number(value)}.")
+            raise RecordError(
+                f"Antalet {label} ska vara mellan 0 och {fmt.number(MAX_PEOPLE)}, inte {fmt.number(value)}."
+            )
     people = (women or 0) + (men or 0)
     if people > present_count * MAX_PEOPLE_PER_MUNICIPALITY:
         raise RecordError(f"Kvinnor och män blir {fmt.number(people)} från {present_count} närvarande kommuner – högst "
                           f"{MAX_PEOPLE_PER_MUNICIPALITY} personer per närvarande kommun går.")
     if not again:
-        records.refuse_twice(records.in_force(session, origin, Attendance, Attendance.network_id == where.id, Attendance.held_on == held_on),
-                      origin, f"Mötet i {where.name} {fmt.day(held_on)}",
-                      "Var det ett möte till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.")
+        records.refuse_twice(
+            records.in_force(
+                session, origin, Attendance, Attendance.network_id == where.id, Attendance.held_on == held_on
+            ),
+            origin,
+            f"Mötet i {where.name} {fmt.day(held_on)}",
+            "Var det ett möte till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.",
+        )
     row = Attendance(
         network_id=stored_id(where), held_on=held_on, invited_count=len(guests), present_count=present_count,
         names_known=present is not None, women=women, men=men, channel=channel,
@@ -71,8 +82,14 @@ def log_attendance(
         summary += f", kvinnor {women or 0}, män {men or 0}"
     recorded = record(session, kind="närvaro", summary=summary, origin=origin, rows=[row])
     if present is not None and not recorded.duplicate:
-        add_rows(session, recorded.entry, [
-            AttendancePresence(attendance_id=stored_id(row), municipality_id=stored_id(m), present=m.code in present) for m in guests
-        ])
+        add_rows(
+            session,
+            recorded.entry,
+            [
+                AttendancePresence(
+                    attendance_id=stored_id(row), municipality_id=stored_id(m), present=m.code in present
+                )
+                for m in guests
+            ],
+        )
     return recorded
-

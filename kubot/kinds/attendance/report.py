@@ -48,7 +48,9 @@ def _chart(title: str, names: Mapping[str, str], codes: Sequence[str], now: Mapp
 
 def _charts(ctx: parts.Context, spec: IndicatorSpec, verdict: IndicatorVerdict) -> list[Block]:
     """Under an indicator over every municipality, or over several networks."""
-    if spec.source == Source.ATTENDANCE_EACH_MUNICIPALITY or (spec.source == Source.ATTENDANCE and len(spec.networks) > 1):
+    if spec.source == Source.ATTENDANCE_EACH_MUNICIPALITY or (
+        spec.source == Source.ATTENDANCE and len(spec.networks) > 1
+    ):
         return attendance_charts(ctx, spec, verdict.target)
     return []
 

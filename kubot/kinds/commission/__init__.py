@@ -43,9 +43,12 @@ def commissions(facts: Facts, period: Period | None = None) -> list[CommissionFa
 def load(window: Window) -> list[CommissionFact]:
     areas = {a.id: a.code for a in window.session.exec(select(Area))}
     rows = window.session.execute(
-        select_rows(col(Commission.area_id), col(Commission.held_on), col(Commission.commissions), col(Commission.participants))
+        select_rows(
+            col(Commission.area_id), col(Commission.held_on), col(Commission.commissions), col(Commission.participants)
+        )
         .join(Entry, is_active(Commission.entry_id, window.recorded_by))
-        .where(col(Commission.held_on).between(window.start, window.end)).order_by(col(Commission.held_on))
+        .where(col(Commission.held_on).between(window.start, window.end))
+        .order_by(col(Commission.held_on))
     ).all()
     return [CommissionFact(areas[area_id], day, number, participants) for area_id, day, number, participants in rows]
 
@@ -60,7 +63,9 @@ def _participants(indicator: Indicator, facts: Facts, period: Period, target: fl
 
 def _with_courses(indicator: Indicator, facts: Facts, period: Period, target: float | None) -> IndicatorValue:
     """Everyone the organisation reached: on courses and in commissions ("totalt genomströmmat 6301 deltagare")."""
-    on_courses = derived.participant_count(courses(facts), period) if derived.course_count(courses(facts), period) else 0
+    on_courses = (
+        derived.participant_count(courses(facts), period) if derived.course_count(courses(facts), period) else 0
+    )
     return count(on_courses + sum(c.participants for c in commissions(facts, period)))
 
 
@@ -87,11 +92,21 @@ def prefill(ask: Ask) -> dict[str, str]:
 
 
 KIND = Kind(
-    name=NAME, package=__name__, tables=(Commission,), load=load,
+    name=NAME,
+    package=__name__,
+    tables=(Commission,),
+    load=load,
     sources=(
         IndicatorSource(COUNT, "antalet registrerade uppdrag", _count, _has_data, how, NAME, prefill),
         IndicatorSource(PARTICIPANTS, "uppdragens deltagare", _participants, _has_data, how, NAME, prefill),
-        IndicatorSource(WITH_COURSES, "deltagarna på kurser och uppdrag", _with_courses, _has_either, _how_with_courses, NAME,
-                        prefill),
+        IndicatorSource(
+            WITH_COURSES,
+            "deltagarna på kurser och uppdrag",
+            _with_courses,
+            _has_either,
+            _how_with_courses,
+            NAME,
+            prefill,
+        ),
     ),
 )

@@ -16,7 +16,8 @@ from kubot.port import Reply
 
 _EXAMPLE = "uppdrag Miljösamverkan 2018-05-14 3 uppdrag 120 deltagare: tillsynsdag"
 _NOUNS = {"uppdrag": ("uppdrag",), "deltagare": ("deltagare", "deltagarna", "personer")}
-# "3 uppdrag", "5 149 deltagare"; the number must stand alone, so the day of "2018-05-14 120 deltagare" is not read with it.
+# "3 uppdrag", "5 149 deltagare"; the number must stand alone, so the day of "2018-05-14 120 deltagare" is not read with
+# it.
 _COUNTED = re.compile(r"(?<![\d/:.,-])(?P<n>[0-9]{1,3}(?:[  ][0-9]{3})+|[0-9]+)\s*(?:st\.?\s*)?"
                       r"(?P<noun>uppdrag|deltagarna|deltagare|personer)(?!\w)", re.IGNORECASE)
 
@@ -60,17 +61,30 @@ def commission(ctx: Context, args: str) -> Reply:
 
 def _form(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     areas = tuple((a.code, a.name) for a in session.exec(select(Area).order_by(col(Area.name))))
-    return (forms.Field("area", "Område", forms.Kind.MENU, options=areas, about=("område",)),
-            forms.Field("date", "Datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "dagen", "framtiden", "finns redan")),
-            forms.Field("commissions", "Antal uppdrag", forms.Kind.NUMBER, initial="1", about=("antalet uppdrag", "antal uppdrag")),
-            forms.Field("participants", "Antal deltagare", forms.Kind.NUMBER, about=("deltagare", "deltog")),
-            forms.Field("comment", "Kommentar (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("kommentar",)))
+    return (
+        forms.Field("area", "Område", forms.Kind.MENU, options=areas, about=("område",)),
+        forms.Field(
+            "date",
+            "Datum",
+            forms.Kind.DATE,
+            initial=today.isoformat(),
+            about=("datum", "dagen", "framtiden", "finns redan"),
+        ),
+        forms.Field(
+            "commissions", "Antal uppdrag", forms.Kind.NUMBER, initial="1", about=("antalet uppdrag", "antal uppdrag")
+        ),
+        forms.Field("participants", "Antal deltagare", forms.Kind.NUMBER, about=("deltagare", "deltog")),
+        forms.Field("comment", "Kommentar (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("kommentar",)),
+    )
 
 
 def _command(form: forms.Form, values: forms.Values) -> str:
-    return forms.with_comment(f"uppdrag {forms.text(values, 'area')} {forms.text(values, 'date')} "
-                              f"{forms.text(values, 'commissions') or 1} uppdrag {forms.text(values, 'participants')} deltagare",
-                              values, "comment")
+    return forms.with_comment(
+        f"uppdrag {forms.text(values, 'area')} {forms.text(values, 'date')} "
+        f"{forms.text(values, 'commissions') or 1} uppdrag {forms.text(values, 'participants')} deltagare",
+        values,
+        "comment",
+    )
 
 
 COMMANDS = (commission,)

@@ -28,7 +28,9 @@ def log_commission(
     area = records.area(session, area_code)
     records.not_future(held_on, today, "Dagen")
     if not 1 <= commissions <= MAX_COMMISSIONS:
-        raise RecordError(f"Antalet uppdrag ska vara mellan 1 och {fmt.number(MAX_COMMISSIONS)}, inte {fmt.number(commissions)}.")
+        raise RecordError(
+            f"Antalet uppdrag ska vara mellan 1 och {fmt.number(MAX_COMMISSIONS)}, inte {fmt.number(commissions)}."
+        )
     if not 1 <= participants <= MAX_PEOPLE:
         raise RecordError(f"Antalet deltagare ska vara mellan 1 och {fmt.number(MAX_PEOPLE)}, t.ex. ”120 deltagare”.")
     if not again:

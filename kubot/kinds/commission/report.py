@@ -25,22 +25,38 @@ def commission_table(ctx: parts.Context) -> list[Block]:
         totals = by_area.setdefault(item.area, [0, 0])
         totals[0] += item.participants
         totals[1] += item.commissions
-    rows = [(Cell.text(ctx.plan.area_names.get(code, code)), parts.number_cell(fmt.number(people)), parts.number_cell(fmt.number(count)))
-            for code, (people, count) in sorted(by_area.items(), key=lambda item: ctx.plan.group_order(item[0]))]
+    rows = [
+        (
+            Cell.text(ctx.plan.area_names.get(code, code)),
+            parts.number_cell(fmt.number(people)),
+            parts.number_cell(fmt.number(count)),
+        )
+        for code, (people, count) in sorted(by_area.items(), key=lambda item: ctx.plan.group_order(item[0]))
+    ]
     participants, number = sum(c.participants for c in done), sum(c.commissions for c in done)
     rows.append((Cell.text("Summa", bold=True), parts.number_cell(fmt.number(participants), bold=True),
                  parts.number_cell(fmt.number(number), bold=True)))
     held = derived.course_count(courses(ctx.data.facts), period)
     on_courses = derived.participant_count(courses(ctx.data.facts), period)
     # Without the courses' appendix to stand in, the table gets a heading of its own.
-    blocks: list[Block] = [] if on_courses else [Heading(f"Uppdrag åt länets kommuner {period.year}", 1, kind="appendix")]
+    blocks: list[Block] = (
+        [] if on_courses else [Heading(f"Uppdrag åt länets kommuner {period.year}", 1, kind="appendix")]
+    )
     blocks += [
         Paragraph.plain("Utöver kursdeltagarna har följande uppdrag utförts:"),
-        Table(("Område", "Antal deltagare", "Antal uppdrag"), tuple(rows), widths=(5.0, 2.5, 2.5), numeric=frozenset({1, 2}),
-              total=True, caption=f"Uppdrag åt länets kommuner {period.year}"),
-        Paragraph.plain(f"Deltagare på kurser och uppdrag {period.year}: {fmt.number(on_courses + participants)} "
-                        f"({fmt.number(on_courses)} på {parts.count_text(held, 'kurs', 'kurser')} och "
-                        f"{fmt.number(participants)} i {parts.count_text(number, 'uppdrag', 'uppdrag')})."),
+        Table(
+            ("Område", "Antal deltagare", "Antal uppdrag"),
+            tuple(rows),
+            widths=(5.0, 2.5, 2.5),
+            numeric=frozenset({1, 2}),
+            total=True,
+            caption=f"Uppdrag åt länets kommuner {period.year}",
+        ),
+        Paragraph.plain(
+            f"Deltagare på kurser och uppdrag {period.year}: {fmt.number(on_courses + participants)} "
+            f"({fmt.number(on_courses)} på {parts.count_text(held, 'kurs', 'kurser')} och "
+            f"{fmt.number(participants)} i {parts.count_text(number, 'uppdrag', 'uppdrag')})."
+        ),
     ]
     return blocks
 

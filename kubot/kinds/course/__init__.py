@@ -24,9 +24,17 @@ def courses(facts: Facts) -> list[derived.CourseFact]:
 def load(window: Window) -> list[derived.CourseFact]:
     session, municipality_code = window.session, window.municipality_code
     rows = session.execute(
-        select_rows(col(Course.id), col(Course.name), col(Course.held_on), col(Course.participants), col(Course.digital),
-                    col(Course.price), col(Course.external_price))
-        .join(Entry, is_active(Course.entry_id, window.recorded_by)).where(col(Course.held_on).between(window.start, window.end))
+        select_rows(
+            col(Course.id),
+            col(Course.name),
+            col(Course.held_on),
+            col(Course.participants),
+            col(Course.digital),
+            col(Course.price),
+            col(Course.external_price),
+        )
+        .join(Entry, is_active(Course.entry_id, window.recorded_by))
+        .where(col(Course.held_on).between(window.start, window.end))
     ).all()
     by_course: dict[int, dict[str, int]] = defaultdict(dict)
     for course_id, municipality_id, number in session.exec(

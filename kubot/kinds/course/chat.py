@@ -49,7 +49,10 @@ def course(ctx: Context, args: str) -> Reply:
     price, rest = grammar.take_amount(rest, "pris", what="priset")
     by_municipality = _participants_by_municipality(ctx, rest, held_on.year)
     if participants is None and not by_municipality and outside is None:
-        raise Usage("Skriv antalet deltagare, t.ex. ”20 deltagare”, eller deltagare per kommun, t.ex. ”Aneby 3, Eksjö 2, externa 4”.")
+        raise Usage(
+            "Skriv antalet deltagare, t.ex. ”20 deltagare”, eller deltagare per kommun, t.ex. ”Aneby 3, Eksjö 2,"
+            " externa 4”."
+        )
     return accepted(ctx, record.log_course(
         ctx.session, origin=ctx.origin, name=name.strip(), held_on=held_on, today=ctx.today, participants=participants,
         by_municipality=by_municipality, outside=outside or 0, digital=digital,
@@ -78,24 +81,53 @@ def _participants_by_municipality(ctx: Context, text: str, year: int) -> dict[st
 
 def _course(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
     places = session.exec(select(Municipality).order_by(col(Municipality.name))).all()
-    return (forms.Field("name", "Kursens namn", forms.Kind.TEXT, about=("namn", "kursen")),
-            forms.Field("date", "Datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")),
-            forms.Field("participants", "Antal deltagare", forms.Kind.NUMBER, optional=True, hint="eller per kommun längre ned",
-                  about=("antalet deltagare", "totalt")),
-            forms.Field("digital", "Digital kurs", forms.Kind.TOGGLE, optional=True),
-            forms.Field("price", "Pris per deltagare, kr (valfritt)", forms.Kind.TEXT, optional=True, about=("priset",)),
-            forms.Field("external", "Externt pris per deltagare, kr (valfritt)", forms.Kind.TEXT, optional=True,
-                  about=("externa priset",)),
-            forms.Field("per-municipality", "Deltagare per kommun (valfritt): fyll i dem som var med, så räknas antalet ut.",
-                  forms.Kind.NOTE),
-            *(forms.Field(f"{forms.PER_MUNICIPALITY}{m.code}", m.name, forms.Kind.NUMBER, optional=True, about=(f"från {m.name}",))
-              for m in places),
-            forms.Field(forms.OUTSIDE, "Externa", forms.Kind.NUMBER, optional=True, hint="deltagare från andra än dessa",
-                  about=("externa deltagare",)))
+    return (
+        forms.Field("name", "Kursens namn", forms.Kind.TEXT, about=("namn", "kursen")),
+        forms.Field(
+            "date", "Datum", forms.Kind.DATE, initial=today.isoformat(), about=("datum", "framtiden", "finns redan")
+        ),
+        forms.Field(
+            "participants",
+            "Antal deltagare",
+            forms.Kind.NUMBER,
+            optional=True,
+            hint="eller per kommun längre ned",
+            about=("antalet deltagare", "totalt"),
+        ),
+        forms.Field("digital", "Digital kurs", forms.Kind.TOGGLE, optional=True),
+        forms.Field("price", "Pris per deltagare, kr (valfritt)", forms.Kind.TEXT, optional=True, about=("priset",)),
+        forms.Field(
+            "external",
+            "Externt pris per deltagare, kr (valfritt)",
+            forms.Kind.TEXT,
+            optional=True,
+            about=("externa priset",),
+        ),
+        forms.Field(
+            "per-municipality",
+            "Deltagare per kommun (valfritt): fyll i dem som var med, så räknas antalet ut.",
+            forms.Kind.NOTE,
+        ),
+        *(
+            forms.Field(
+                f"{forms.PER_MUNICIPALITY}{m.code}", m.name, forms.Kind.NUMBER, optional=True, about=(f"från {m.name}",)
+            )
+            for m in places
+        ),
+        forms.Field(
+            forms.OUTSIDE,
+            "Externa",
+            forms.Kind.NUMBER,
+            optional=True,
+            hint="deltagare från andra än dessa",
+            about=("externa deltagare",),
+        ),
+    )
 
 
 def _course_command(form: forms.Form, values: forms.Values) -> str:
-    # The counts read "Aneby 3, Eksjö 2, externa 4", like a typed message (a municipality's field is labelled with its name).
+    # The counts read "Aneby 3, Eksjö 2, externa 4", like a typed message (a municipality's field is labelled with its
+    # name).
     counts = ", ".join(f"{'externa' if f.id == forms.OUTSIDE else f.label} {count}" for f in form.inputs
                        if f.id.startswith(forms.PER_MUNICIPALITY) and (count := forms.text(values, f.id)))
     total = forms.text(values, "participants")

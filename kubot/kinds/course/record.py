@@ -38,9 +38,14 @@ def log_course(
     """
     records.not_future(held_on, today, "Kursdagen")
     if not again:
-        records.refuse_twice(records.in_force(session, origin, Course, func.lower(Course.name) == name.strip().lower(), Course.held_on == held_on),
-                      origin, f"Kursen ”{name.strip()}” {fmt.day(held_on)}",
-                      "Var det ett kurstillfälle till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.")
+        records.refuse_twice(
+            records.in_force(
+                session, origin, Course, func.lower(Course.name) == name.strip().lower(), Course.held_on == held_on
+            ),
+            origin,
+            f"Kursen ”{name.strip()}” {fmt.day(held_on)}",
+            "Var det ett kurstillfälle till samma dag, lägg till ordet ”ytterligare” sist i meddelandet.",
+        )
     by_municipality = dict(by_municipality or {})
     known = municipalities_by_code(session)
     if unknown := sorted(set(by_municipality) - set(known)):
@@ -68,7 +73,11 @@ def log_course(
         summary += f", externt pris {fmt.kronor(external_price)}"
     if by_municipality:
         names = {code: m.name for code, m in known.items()}
-        shares = [f"{names[code]} {count}" for code, count in sorted(by_municipality.items(), key=lambda kv: names[kv[0]]) if count]
+        shares = [
+            f"{names[code]} {count}"
+            for code, count in sorted(by_municipality.items(), key=lambda kv: names[kv[0]])
+            if count
+        ]
         summary += " (" + ", ".join(shares + ([f"externa {outside}"] if outside else [])) + ")"
     elif outside:
         summary += f" (externa {outside})"
@@ -81,4 +90,3 @@ def log_course(
             for code, count in sorted(by_municipality.items()) if count
         ])
     return recorded
-

@@ -28,7 +28,9 @@ FAR_FUTURE = date(2100, 12, 31)
 _FIGURE_SEPARATOR = re.compile(r"[;,]\s*(?=[^\d\s−-])|\soch\s")
 
 
-_FIGURE = re.compile(rf"^(?P<word>[^\d−-]+?)\s*:?\s*(?P<amount>[−-]?\s?(?:{grammar.NUMBER}))\s*(?:tkr)?$", re.IGNORECASE)
+_FIGURE = re.compile(
+    rf"^(?P<word>[^\d−-]+?)\s*:?\s*(?P<amount>[−-]?\s?(?:{grammar.NUMBER}))\s*(?:tkr)?$", re.IGNORECASE
+)
 
 
 def parse_figures(text: str) -> dict[str, float]:
@@ -44,7 +46,11 @@ def parse_figures(text: str) -> dict[str, float]:
         item = economy.item_for(match.group("word"))
         if item is None:
             computed = match.group("word").strip().casefold()
-            why = " räknas fram av kubot och skrivs inte in" if any(computed in c for c in economy.COMPUTED) else " är ingen uppgift jag känner"
+            why = (
+                " räknas fram av kubot och skrivs inte in"
+                if any(computed in c for c in economy.COMPUTED)
+                else " är ingen uppgift jag känner"
+            )
             raise Usage(f"”{match.group('word').strip()}”{why}. Uppgifterna är: {economy.words_example()}.")
         raw = match.group("amount").replace(" ", "", 1) if match.group("amount")[:1] in "−-" else match.group("amount")
         figures[item] = float(values.parse_number(raw, allow_negative=True))
@@ -67,8 +73,10 @@ def _as_of_date(text: str, today: date) -> tuple[date | None, str]:
             later = None
         if later is None or later <= closing:
             raise
-        raise Usage(f"Ekonomin kan anges per ett datum till och med {fmt.day(closing)}, när perioden som pågår slutar – "
-                    f"inte {fmt.day(later)}. Skriv till exempel ”ekonomi Skola {fmt.day(closing)}: utfall 2 313”.") from None
+        raise Usage(
+            f"Ekonomin kan anges per ett datum till och med {fmt.day(closing)}, när perioden som pågår slutar – "
+            f"inte {fmt.day(later)}. Skriv till exempel ”ekonomi Skola {fmt.day(closing)}: utfall 2 313”."
+        ) from None
 
 
 @declare("ekonomi", "economy", role=Role.MANAGER, scope=Scope.ANY_AREA)
@@ -80,13 +88,18 @@ def economy_(ctx: Context, args: str) -> Reply:
     """
     head, colon, rest = args.partition(":")
     if not colon or not rest.strip():
-        raise Usage("Skriv område och datum före kolon och uppgifterna i tkr efter, t.ex. ”ekonomi Skola 2018-12-31: utfall 2 313”.")
+        raise Usage(
+            "Skriv område och datum före kolon och uppgifterna i tkr efter, t.ex. ”ekonomi Skola 2018-12-31: utfall 2"
+            " 313”."
+        )
     day, area_text = _as_of_date(head, ctx.today)
     as_of = day or ctx.today
     if not area_text:
         raise Usage("Skriv vilket område ekonomin gäller.")
     area = ctx.lexicon(as_of.year).area(area_text)
-    return accepted(ctx, record.log_economy(ctx.session, origin=ctx.origin, figures={area: parse_figures(rest)}, as_of=as_of))
+    return accepted(
+        ctx, record.log_economy(ctx.session, origin=ctx.origin, figures={area: parse_figures(rest)}, as_of=as_of)
+    )
 
 
 COMMANDS = (economy_,)

@@ -36,8 +36,16 @@ def log_economy(
         if not items:
             raise RecordError(f"{area.name}: ange minst en uppgift, t.ex. ”utfall 938”.")
         for item, amount in items.items():
-            rows.append(EconomyLine(area_id=stored_id(area), year=period.year, tertial=period.tertial, item=item, amount_tkr=amount,
-                                    as_of=as_of))
+            rows.append(
+                EconomyLine(
+                    area_id=stored_id(area),
+                    year=period.year,
+                    tertial=period.tertial,
+                    item=item,
+                    amount_tkr=amount,
+                    as_of=as_of,
+                )
+            )
         figures_text = ", ".join(f"{item} {fmt.tkr(amount)}" for item, amount in items.items())
         figures_of_area = economy.AreaEconomy(area.code, as_of, items)
         computed = [(label, figures_of_area.value(label)) for label in ("disponibla medel", "kvarvarande medel")]
@@ -45,4 +53,3 @@ def log_economy(
         parts.append(f"{area.name}: {figures_text}")
     summary = f"{summary_prefix} per {fmt.day(as_of)} – " + "; ".join(parts)
     return record(session, kind=kind, summary=summary, origin=origin, rows=rows)
-

@@ -15,10 +15,17 @@ ACCOUNT_COLUMNS = ("ingående medel", "erhållna medel", "disponibla medel", "bu
                    "utbetalt till kommunerna", "kvarvarande medel", "varav statliga", "redovisat resultat")
 
 
-ACCOUNT_TITLES = {"ingående medel": "Ingående medel", "erhållna medel": "Erhållna medel", "disponibla medel": "Disponibla medel",
-                  "budget förbrukning": f"Budget förbruk{parts.SHY}ning", "utfall förbrukning": f"Utfall förbruk{parts.SHY}ning",
-                  "utbetalt till kommunerna": f"Utbetalt till kommu{parts.SHY}nerna", "kvarvarande medel": f"Kvar{parts.SHY}varande medel",
-                  "varav statliga": "Varav statliga", "redovisat resultat": "Redovisat resultat"}
+ACCOUNT_TITLES = {
+    "ingående medel": "Ingående medel",
+    "erhållna medel": "Erhållna medel",
+    "disponibla medel": "Disponibla medel",
+    "budget förbrukning": f"Budget förbruk{parts.SHY}ning",
+    "utfall förbrukning": f"Utfall förbruk{parts.SHY}ning",
+    "utbetalt till kommunerna": f"Utbetalt till kommu{parts.SHY}nerna",
+    "kvarvarande medel": f"Kvar{parts.SHY}varande medel",
+    "varav statliga": "Varav statliga",
+    "redovisat resultat": "Redovisat resultat",
+}
 
 
 ACCOUNT_ITEMS = ("ingående medel", "erhållna medel", "budget förbrukning", "utfall förbrukning", "varav statliga",
@@ -35,7 +42,15 @@ DAY_COLUMNS = frozenset({"utfall förbrukning", "utbetalt till kommunerna", "kva
 FINANCING_COLUMNS = (*(f"finansiering {who}" for who in economy.FINANCERS), "total finansiering", *economy.SHARES)
 
 
-FINANCING_HEADERS = ("Länets kommuner", "Staten", "Övriga", "Total finansiering", "Andel kommunerna", "Andel staten", "Andel övriga")
+FINANCING_HEADERS = (
+    "Länets kommuner",
+    "Staten",
+    "Övriga",
+    "Total finansiering",
+    "Andel kommunerna",
+    "Andel staten",
+    "Andel övriga",
+)
 
 
 FOOTNOTE_MARK = "*"
@@ -109,9 +124,15 @@ def accounts_table(ctx: parts.Context) -> Table | None:
         body.append(line(f"{word.capitalize()} från tidigare år", [*at_result, earlier]))
         word = "överskott" if accumulated >= 0 else "underskott"
         body.append(line(f"Ackumulerat {word} {fmt.day(day)}", [*at_result, accumulated], bold=True))
-    return Table(("Område", *(account_title(ctx, c, day) for c in columns)), tuple(body),
-                 widths=(2.2, *(1.05 for _ in columns)), numeric=frozenset(range(1, len(columns) + 1)), total=True, small=True,
-                 caption=f"Redovisning i tkr per {fmt.day(day)}")
+    return Table(
+        ("Område", *(account_title(ctx, c, day) for c in columns)),
+        tuple(body),
+        widths=(2.2, *(1.05 for _ in columns)),
+        numeric=frozenset(range(1, len(columns) + 1)),
+        total=True,
+        small=True,
+        caption=f"Redovisning i tkr per {fmt.day(day)}",
+    )
 
 
 def accounts_footnotes(ctx: parts.Context) -> list[Paragraph]:
@@ -135,13 +156,28 @@ def financing_table(ctx: parts.Context) -> Table | None:
             return ""
         return fmt.percent(row_or_total) if column in economy.SHARES else fmt.number(row_or_total)
 
-    body = [(Cell.text(ctx.plan.area_names.get(row.area, row.area)), *(parts.number_cell(shown(row.value(c), c)) for c in FINANCING_COLUMNS))
-            for row in rows]
-    body.append((Cell.text("Summa", bold=True), *(parts.number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS)))
+    body = [
+        (
+            Cell.text(ctx.plan.area_names.get(row.area, row.area)),
+            *(parts.number_cell(shown(row.value(c), c)) for c in FINANCING_COLUMNS),
+        )
+        for row in rows
+    ]
+    body.append(
+        (
+            Cell.text("Summa", bold=True),
+            *(parts.number_cell(shown(economy.total(rows, c), c), bold=True) for c in FINANCING_COLUMNS),
+        )
+    )
     for group in ctx.plan.economy.subtotals:
         members = [row for row in rows if row.area in group.areas]
         if members:
-            body.append((Cell.text(group.title), *(parts.number_cell(shown(economy.total(members, c), c)) for c in FINANCING_COLUMNS)))
+            body.append(
+                (
+                    Cell.text(group.title),
+                    *(parts.number_cell(shown(economy.total(members, c), c)) for c in FINANCING_COLUMNS),
+                )
+            )
     return Table(("Område", *FINANCING_HEADERS), tuple(body), widths=(3.0, 1.4, 1.2, 1.2, 1.5, 1.3, 1.3, 1.3),
                  numeric=frozenset(range(1, len(FINANCING_COLUMNS) + 1)), total=True, small=True,
                  caption="Finansiering per område (tkr)")
@@ -159,8 +195,15 @@ def balance_table(ctx: parts.Context) -> Table | None:
         return (Cell.text(label, bold=bold), *(parts.number_cell(tkr(v), bold=bold) for v in (opening, now, change)))
 
     body = [line(ctx.plan.area_names.get(row.area, row.area), row.get("ingående medel"), row.remaining) for row in rows]
-    body.append(line("Summa", economy.total(rows, "ingående medel"), economy.total(rows, "kvarvarande medel"), bold=True))
-    header = ("Område", account_title(ctx, "ingående medel", day), account_title(ctx, "kvarvarande medel", day), "Förändring")
+    body.append(
+        line("Summa", economy.total(rows, "ingående medel"), economy.total(rows, "kvarvarande medel"), bold=True)
+    )
+    header = (
+        "Område",
+        account_title(ctx, "ingående medel", day),
+        account_title(ctx, "kvarvarande medel", day),
+        "Förändring",
+    )
     return Table(header, tuple(body), widths=(3.4, 1.8, 1.8, 1.6), numeric=frozenset({1, 2, 3}), total=True, small=True,
                  caption=f"Ingående balans och kvarvarande medel per {fmt.day(day)} (tkr)")
 

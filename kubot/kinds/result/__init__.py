@@ -44,8 +44,10 @@ def load(window: Window) -> Typed:
     found = Typed({}, {})
     # Later entries win: a result reported twice for the same period means the second is the current one.
     for r in window.session.exec(
-        select(IndicatorResult).join(Entry, is_active(IndicatorResult.entry_id, window.recorded_by))
-        .where(col(IndicatorResult.year).between(window.first_year, window.last_year)).order_by(col(IndicatorResult.entry_id))
+        select(IndicatorResult)
+        .join(Entry, is_active(IndicatorResult.entry_id, window.recorded_by))
+        .where(col(IndicatorResult.year).between(window.first_year, window.last_year))
+        .order_by(col(IndicatorResult.entry_id))
     ):
         found.results[(r.indicator_code, r.year, r.tertial)] = TypedResult(r.value, r.analysis, r.entry_id, r.reason)
         if r.analysis:

@@ -65,24 +65,47 @@ def analysis(ctx: Context, args: str) -> Reply:
     if not name:
         raise Usage("Skriv vilket mätetal analysen gäller.")
     indicator = _indicator(ctx, name, period.year)
-    return accepted(ctx, record.log_analysis(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period, text=text))
+    return accepted(
+        ctx,
+        record.log_analysis(ctx.session, origin=ctx.origin, indicator_code=indicator.code, period=period, text=text),
+    )
 
 
 
 def _result(session: Session, actor: Staff | None, today: date, preset: forms.Values) -> tuple[forms.Field, ...]:
-    query = select(Indicator).where(Indicator.plan_id == forms.plan_id(session, today), Indicator.source == Source.TYPED)
-    indicators = tuple((i.code, f"{i.code} – {i.name}") for i in forms.reportable(session, actor, query.order_by(col(Indicator.position))))
+    query = select(Indicator).where(
+        Indicator.plan_id == forms.plan_id(session, today), Indicator.source == Source.TYPED
+    )
+    indicators = tuple(
+        (i.code, f"{i.code} – {i.name}")
+        for i in forms.reportable(session, actor, query.order_by(col(Indicator.position)))
+    )
     periods = forms.periods(today)
-    return (forms.Field("indicator", "Mätetal", forms.Kind.MENU, options=indicators, about=("mätetal",),
-                  initial=indicators[0][0] if len(indicators) == 1 else ""),
-            forms.Field("value", "Resultat", forms.Kind.TEXT, hint="t.ex. 79 %, 3 eller ja", about=("värde", "procent", "resultat")),
-            forms.Field("period", "Period", forms.Kind.MENU, options=periods, initial=periods[0][0], about=("period", "tertial")),
-            forms.Field("analysis", "Analys (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("analys",)))
+    return (
+        forms.Field(
+            "indicator",
+            "Mätetal",
+            forms.Kind.MENU,
+            options=indicators,
+            about=("mätetal",),
+            initial=indicators[0][0] if len(indicators) == 1 else "",
+        ),
+        forms.Field(
+            "value", "Resultat", forms.Kind.TEXT, hint="t.ex. 79 %, 3 eller ja", about=("värde", "procent", "resultat")
+        ),
+        forms.Field(
+            "period", "Period", forms.Kind.MENU, options=periods, initial=periods[0][0], about=("period", "tertial")
+        ),
+        forms.Field("analysis", "Analys (valfritt)", forms.Kind.LONG_TEXT, optional=True, about=("analys",)),
+    )
 
 
 def _result_command(form: forms.Form, values: forms.Values) -> str:
-    return forms.with_comment(f"resultat {forms.text(values, 'indicator')} {forms.text(values, 'value')} {forms.text(values, 'period')}",
-                         values, "analysis")
+    return forms.with_comment(
+        f"resultat {forms.text(values, 'indicator')} {forms.text(values, 'value')} {forms.text(values, 'period')}",
+        values,
+        "analysis",
+    )
 
 
 COMMANDS = (result, analysis,)

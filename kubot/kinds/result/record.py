@@ -16,7 +16,14 @@ from kubot.records import MAX_AMOUNT, RecordError, indicator_in_force
 
 
 def log_result(
-    session: Session, *, origin: Origin, indicator_code: str, period: Period, today: date, value: float, analysis: str = "",
+    session: Session,
+    *,
+    origin: Origin,
+    indicator_code: str,
+    period: Period,
+    today: date,
+    value: float,
+    analysis: str = "",
     may_state: bool = False,
 ) -> Recorded:
     """A typed-in result of an indicator for a period, with the responsible person's analysis.
@@ -28,9 +35,9 @@ def log_result(
     stated = indicator.source != Source.TYPED
     if stated and not may_state:
         raise RecordError(
-            f"{indicator.code} räknas fram ur registreringar ({kinds.source(indicator.source).label}) och skrivs inte in; "
-            "bara en administratör kan uppge en siffra i stället för den framräknade. "
-            f"Skriv en analys i stället: analys {indicator.code} {period.code}: …"
+            f"{indicator.code} räknas fram ur registreringar ({kinds.source(indicator.source).label}) och skrivs inte"
+            " in; bara en administratör kan uppge en siffra i stället för den framräknade. Skriv en analys i stället:"
+            f" analys {indicator.code} {period.code}: …"
         )
     if stated and not analysis.strip():
         raise RecordError(
@@ -62,7 +69,9 @@ def log_result(
                         or origin.message_id is None), None)
     if earlier is not None:
         old = session.exec(select(IndicatorResult).where(IndicatorResult.entry_id == earlier.id)).first()
-        summary += f" (ersätter #{earlier.id}" + (f", som var {fmt.in_unit(indicator.unit, old.value)})" if old else ")")
+        summary += f" (ersätter #{earlier.id}" + (
+            f", som var {fmt.in_unit(indicator.unit, old.value)})" if old else ")"
+        )
     return record(session, kind="resultat", summary=summary, origin=origin, rows=[row], replaces=earlier)
 
 
@@ -74,4 +83,3 @@ def log_analysis(session: Session, *, origin: Origin, indicator_code: str, perio
     row = Analysis(indicator_code=indicator.code, year=period.year, tertial=period.tertial, text=text.strip())
     summary = f"Analys för {indicator.code} ”{indicator.name}” {period.code}: {row.text}"
     return record(session, kind="analys", summary=summary, origin=origin, rows=[row])
-

@@ -18,9 +18,15 @@ from kubot.models.plan import Role
 from kubot.models.records import EmploymentForm
 from kubot.port import Reply
 
-_FORMS = {"tillsvidare": EmploymentForm.PERMANENT, "tillsvidareanställda": EmploymentForm.PERMANENT,
-          "visstid": EmploymentForm.FIXED_TERM, "visstidsanställda": EmploymentForm.FIXED_TERM,
-          "tjänsteköp": EmploymentForm.SECONDED, "tjansteköp": EmploymentForm.SECONDED, "tjanstekop": EmploymentForm.SECONDED}
+_FORMS = {
+    "tillsvidare": EmploymentForm.PERMANENT,
+    "tillsvidareanställda": EmploymentForm.PERMANENT,
+    "visstid": EmploymentForm.FIXED_TERM,
+    "visstidsanställda": EmploymentForm.FIXED_TERM,
+    "tjänsteköp": EmploymentForm.SECONDED,
+    "tjansteköp": EmploymentForm.SECONDED,
+    "tjanstekop": EmploymentForm.SECONDED,
+}
 
 
 _FINANCERS = {"kommunerna": "kommunerna", "kommuner": "kommunerna", "kommunalt": "kommunerna",
@@ -59,8 +65,10 @@ def staff_fte(ctx: Context, args: str) -> Reply:
     for word, amount in _FTE_PAIR.findall(rest):
         form, financer = _FORMS.get(word.casefold()), _FINANCERS.get(word.casefold())
         if form is None and financer is None:
-            raise Usage(f"”{word}” är varken en anställningsform eller en finansiär. Skriv tillsvidare, visstid eller tjänsteköp, "
-                        f"och kommunerna eller externt, t.ex. ”{_FTE_EXAMPLE}”.")
+            raise Usage(
+                f"”{word}” är varken en anställningsform eller en finansiär. Skriv tillsvidare, visstid eller"
+                f" tjänsteköp, och kommunerna eller externt, t.ex. ”{_FTE_EXAMPLE}”."
+            )
         if form is not None:
             ftes[form] = float(values.parse_number(amount))
         else:

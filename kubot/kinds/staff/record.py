@@ -23,8 +23,12 @@ def _latest_staff(session: Session, model: type[StaffFte] | type[StaffFinancing]
     """A year's årsarbetare in force per employment form or financer: the latest entry's row for each."""
     heading = StaffFte.employment_form if model is StaffFte else StaffFinancing.financer
     found: dict[str, float] = {}
-    for form, fte in session.exec(select(heading, model.fte).join(Entry, is_active(model.entry_id)).where(model.year == year)
-                                  .order_by(col(model.entry_id))):
+    for form, fte in session.exec(
+        select(heading, model.fte)
+        .join(Entry, is_active(model.entry_id))
+        .where(model.year == year)
+        .order_by(col(model.entry_id))
+    ):
         found[form] = fte
     return found
 
@@ -38,8 +42,10 @@ def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[
     """
     financed = dict(financed or {})
     if not ftes and not financed:
-        raise RecordError("Ange årsarbetare per anställningsform eller finansiär, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6” "
-                          "eller ”kommunerna 29,48 externt 19,65”.")
+        raise RecordError(
+            "Ange årsarbetare per anställningsform eller finansiär, t.ex. ”tillsvidare 22,5 visstid 17 tjänsteköp 9,6” "
+            "eller ”kommunerna 29,48 externt 19,65”."
+        )
     for what, fte in [*((form.value, fte) for form, fte in ftes.items()), *financed.items()]:
         if not 0 <= fte <= 10_000:
             raise RecordError(f"{fmt.number(fte, decimals=1)} årsarbetare ({what}) är inte rimligt.")
@@ -51,10 +57,14 @@ def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[
     if by_form and by_financer and abs(sum(by_form.values()) - sum(by_financer.values())) > FTE_SUM_TOLERANCE:
         forms_sum, financer_sum = fmt.number(sum(by_form.values()), 2), fmt.number(sum(by_financer.values()), 2)
         said = "" if ftes and financed else " (den andra summan är den som redan är registrerad för året)"
-        raise RecordError(f"Årsarbetarna {year} blir {forms_sum} per anställningsform men {financer_sum} per finansiär{said}. "
-                          "Summorna ska vara lika – rätta den som är fel, t.ex. ”årsarbetare "
-                          f"{year}: tillsvidare 22,5 visstid 17 tjänsteköp 9,63 kommunerna 29,48 externt 19,65”.")
-    rows: list[SQLModel] = [StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()]
+        raise RecordError(
+            f"Årsarbetarna {year} blir {forms_sum} per anställningsform men {financer_sum} per finansiär{said}. "
+            "Summorna ska vara lika – rätta den som är fel, t.ex. ”årsarbetare "
+            f"{year}: tillsvidare 22,5 visstid 17 tjänsteköp 9,63 kommunerna 29,48 externt 19,65”."
+        )
+    rows: list[SQLModel] = [
+        StaffFte(year=year, tertial=3, employment_form=form.value, fte=fte) for form, fte in ftes.items()
+    ]
     rows += [StaffFinancing(year=year, financer=who, fte=fte) for who, fte in financed.items()]
     parts = []
     if ftes:
@@ -65,4 +75,3 @@ def log_staff_fte(session: Session, *, origin: Origin, year: int, ftes: Mapping[
     total = sum(ftes.values()) if ftes else sum(financed.values())
     summary = f"Årsarbetare {year}: {'; '.join(parts)} – summa {fmt.number(total, decimals=2)}"
     return record(session, kind="årsarbetare", summary=summary, origin=origin, rows=rows)
-

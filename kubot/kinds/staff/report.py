@@ -32,12 +32,27 @@ def staff_table(ctx: parts.Context) -> Table | None:
         values = [by_year.get((year, form.value)) for form in FTE_COLUMNS]
         paid = [by_financer.get((year, who)) for who in financers]
         whole = [v for v in values if v is not None] or [v for v in paid if v is not None]
-        rows.append((Cell.text(str(year)), *(cell(v) for v in values), cell(sum(whole), bold=True), *(cell(v) for v in paid)))
-    header = ("År/anställningsform", "Tjänsteköp", "Tillsvidare", "Visstid", "Summa", *(STAFF_FINANCERS[who] for who in financers))
+        rows.append(
+            (Cell.text(str(year)), *(cell(v) for v in values), cell(sum(whole), bold=True), *(cell(v) for v in paid))
+        )
+    header = (
+        "År/anställningsform",
+        "Tjänsteköp",
+        "Tillsvidare",
+        "Visstid",
+        "Summa",
+        *(STAFF_FINANCERS[who] for who in financers),
+    )
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     what = "per anställningsform och finansiär" if financers else "per anställningsform"
-    return Table(header, tuple(rows), widths=(3.0, *(2.0 for _ in header[1:])), numeric=frozenset(range(1, len(header))),
-                 caption=f"Antal årsarbetare {what} {span}", small=len(header) > 5)
+    return Table(
+        header,
+        tuple(rows),
+        widths=(3.0, *(2.0 for _ in header[1:])),
+        numeric=frozenset(range(1, len(header))),
+        caption=f"Antal årsarbetare {what} {span}",
+        small=len(header) > 5,
+    )
 
 
 def staff_financing_sentence(ctx: parts.Context) -> Paragraph | None:
@@ -49,7 +64,9 @@ def staff_financing_sentence(ctx: parts.Context) -> Paragraph | None:
     parts_ = [f"{fmt.number(paid[who], 2)} {'finansierade av kommunerna' if who == 'kommunerna' else 'externt'}"
               for who in STAFF_FINANCERS if who in paid]
     told = parts_[0] if len(parts_) == 1 else f"{parts_[0]} och {parts_[1]}"
-    return Paragraph.plain(f"{ctx.data.plan.organisation.name} har {fmt.number(sum(paid.values()), 2)} årsarbetare, varav {told}.")
+    return Paragraph.plain(
+        f"{ctx.data.plan.organisation.name} har {fmt.number(sum(paid.values()), 2)} årsarbetare, varav {told}."
+    )
 
 
 # The staff table stands in the introduction (`kubot.report.content.staff`), not beside goals or among the appendices.

@@ -32,7 +32,9 @@ def load(window: Window) -> list[derived.SurveyFact]:
 
 def _value(indicator: Indicator, facts: Facts, period: Period, target: float | None) -> IndicatorValue:
     assert indicator.question_code is not None
-    return share(derived.very_satisfied(responses(facts), period, indicator.question_code, frozenset(indicator.networks) or None))
+    return share(
+        derived.very_satisfied(responses(facts), period, indicator.question_code, frozenset(indicator.networks) or None)
+    )
 
 
 def how(session: Session, ask: Ask) -> str:

@@ -30,14 +30,23 @@ def log_survey(
         raise RecordError("Ange sex antal, ett per skalsteg 1–6, t.ex. ”0 1 3 4 6 5”, och ev. ”vet ej 2”.")
     if sum(counts) + dont_know == 0:
         raise RecordError("Enkäten har inga svar – ange antalet svar per skalsteg 1–6.")
-    row = SurveyResponse(year=year, question_id=stored_id(question), network_id=stored_id(where), n1=counts[0], n2=counts[1],
-                         n3=counts[2], n4=counts[3], n5=counts[4], n6=counts[5], dont_know=dont_know)
+    row = SurveyResponse(
+        year=year,
+        question_id=stored_id(question),
+        network_id=stored_id(where),
+        n1=counts[0],
+        n2=counts[1],
+        n3=counts[2],
+        n4=counts[3],
+        n5=counts[4],
+        n6=counts[5],
+        dont_know=dont_know,
+    )
     answered = sum(counts)
     very = counts[4] + counts[5]
     share = fmt.ratio_percent(very / answered) if answered else "–"
     summary = (
-        f"Enkät {year}, {where.name}, ”{question.text}”: svar 1–6: {' '.join(str(c) for c in counts)}, vet ej {dont_know}"
-        f" – mycket nöjda {very} av {answered} ({share})"
+        f"Enkät {year}, {where.name}, ”{question.text}”: svar 1–6: {' '.join(str(c) for c in counts)}, vet ej"
+        f" {dont_know} – mycket nöjda {very} av {answered} ({share})"
     )
     return record(session, kind="enkät", summary=summary, origin=origin, rows=[row])
-

@@ -17,15 +17,27 @@ def survey_chart(ctx: parts.Context, spec: IndicatorSpec) -> Block | None:
     data, plan, period = ctx.data, ctx.plan, ctx.period
     assert spec.question is not None
     networks = frozenset(spec.networks) or None
-    answered = sorted({s.network for s in survey.responses(data.facts)
-                       if s.year == period.year and s.question == spec.question and (networks is None or s.network in networks)},
-                      key=lambda code: plan.networks.get(code, code))
+    answered = sorted(
+        {
+            s.network
+            for s in survey.responses(data.facts)
+            if s.year == period.year and s.question == spec.question and (networks is None or s.network in networks)
+        },
+        key=lambda code: plan.networks.get(code, code),
+    )
     # The total row ("Samtliga") is computed from the networks' rows, so only the networks count as parts.
     if not chart_worth.earns_a_chart(answered, spec.networks):
         return None
-    rows = [(plan.networks.get(code, code), derived.answer_distribution(survey.responses(data.facts), period, spec.question, {code}))
-            for code in answered]
-    rows.append(("Samtliga", derived.answer_distribution(survey.responses(data.facts), period, spec.question, networks)))
+    rows = [
+        (
+            plan.networks.get(code, code),
+            derived.answer_distribution(survey.responses(data.facts), period, spec.question, {code}),
+        )
+        for code in answered
+    ]
+    rows.append(
+        ("Samtliga", derived.answer_distribution(survey.responses(data.facts), period, spec.question, networks))
+    )
     return DistributionChart(
         title=f"{spec.name}: svarsfördelning per nätverk",
         rows=tuple(label for label, _ in rows),

@@ -68,7 +68,9 @@ def text(ctx: Context, args: str) -> Reply:
         raise Usage("Skriv avsnitt och period före kolon och texten efter, t.ex. ”text framtiden T3 2018: …”.")
     period, name = take_period(ctx, head)
     key, title = section_key(ctx, name, period)
-    return accepted(ctx, record.log_text(ctx.session, origin=ctx.origin, section=key, title=title, period=period, text=body))
+    return accepted(
+        ctx, record.log_text(ctx.session, origin=ctx.origin, section=key, title=title, period=period, text=body)
+    )
 
 
 COMMANDS = (text,)
