@@ -19,7 +19,7 @@ from kubot.models import Entry, Indicator, IndicatorTarget, TargetChange
 from kubot.models.types import stored_id
 from kubot.periods import Period
 
-__all__ = ["Facts", "IndicatorValue", "indicator_value", "load", "target_for", "targets_for"]
+__all__ = ["Facts", "IndicatorValue", "for_period", "indicator_value", "load", "target_for", "targets_for"]
 
 
 def load(session: Session, first_year: int, last_year: int, *, as_of: date | None = None,
@@ -39,6 +39,13 @@ def load(session: Session, first_year: int, last_year: int, *, as_of: date | Non
         if (loaded := kind.load(window)) is not None:
             facts.parts[kind.name] = loaded
     return facts
+
+
+def for_period(session: Session, period: Period, *, as_of: date | None = None,
+               recorded_by: datetime | None = None) -> Facts:
+    """What an evaluation or a report of `period` reads: the records of its year and the year before (the
+    trend), with `load`'s cut-offs."""
+    return load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by)
 
 
 def indicator_value(indicator: Indicator, facts: Facts, period: Period, target: float | None = None) -> IndicatorValue:

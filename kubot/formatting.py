@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -69,7 +69,12 @@ def number(value: Number, decimals: int = 0) -> str:
 
 def percent(value: Number, decimals: int = 0) -> str:
     """A value already on the 0–100 scale as a percentage: 79 → "79 %"."""
-    rounded = _rounded(_exact(value), decimals)
+    return _percent(_rounded(_exact(value), decimals), decimals)
+
+
+@lru_cache(maxsize=4096)
+def _percent(rounded: Decimal, decimals: int) -> str:
+    # A report prints thousands of shares, mostly the same few hundred; babel's formatting is the costly part.
     return _house_style(format_percent(rounded / 100, format=_pattern(decimals) + " %", locale=LOCALE))
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kubot import evaluation, signoff
+from kubot import evaluation, facts, signoff
 from kubot import formatting as fmt
 from kubot.deadlines import deadline_for
 from kubot.periods import Period
@@ -226,12 +226,13 @@ def build(
     key = content.report_name(period) if request.area is None else f"{content.report_name(period)}-{request.area}"
     target_dir = out.parent if out is not None and not _is_dir(out) else out or settings.report_dir
     with _exclusive(target_dir, content.slug(key)):
+        known = facts.for_period(session, period, as_of=as_of, recorded_by=recorded_by)
         snapshot = evaluation.evaluate(session, period, today=today, trigger=trigger, actor_id=actor_id, cutoff=as_of,
-                                       recorded_by=recorded_by)
+                                       recorded_by=recorded_by, records=known)
         # The approval is the organisation's: a report for one area stays a draft.
         signoffs = signoff.state(session, period) if request.area is None else None
         report = content.build(
-            gather.load(session, period, as_of, recorded_by=recorded_by),
+            gather.load(session, period, as_of, recorded_by=recorded_by, known=known),
             snapshot,
             request,
             made_at=now,

@@ -102,10 +102,12 @@ class NoPlan(LookupError):
 
 
 def load(
-    session: Session, period: Period, cutoff: date | None = None, *, recorded_by: datetime | None = None
+    session: Session, period: Period, cutoff: date | None = None, *, recorded_by: datetime | None = None,
+    known: facts.Facts | None = None,
 ) -> ReportData:
     """What a report of `period` shows, as known on `cutoff` (default: the period's end); with `recorded_by`,
-    entries recorded later are left out."""
+    entries recorded later are left out. `known`: the facts the evaluation read, loaded with the
+    same cut-off."""
     version = version_for_year(session, period.year)
     if version is None:
         raise NoPlan(period.year)
@@ -135,7 +137,7 @@ def load(
             )
         )
     )
-    loaded = facts.load(session, period.year - 1, period.year, as_of=as_of, recorded_by=recorded_by)
+    loaded = known if known is not None else facts.for_period(session, period, as_of=as_of, recorded_by=recorded_by)
     return ReportData(
         period=period,
         plan=to_spec(session, version),
