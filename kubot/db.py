@@ -67,6 +67,7 @@ def _driver_url(url: str) -> str:
 
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "kubot_read_only"  # execution option: a transaction that only reads, see read_scope
+URGENT = "kubot_urgent"  # execution option: a short write someone waits for (an acknowledgement), first in line
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -89,13 +90,17 @@ class _FairLock:
         self._held = False
         self._waiting: deque[threading.Event] = deque()
 
-    def acquire(self, timeout: float) -> bool:
+    def acquire(self, timeout: float, first: bool = False) -> bool:
+        """`first`: ahead of those waiting (still after the holder), for a short write a platform waits on."""
         with self._mutex:
             if not self._held and not self._waiting:
                 self._held = True
                 return True
             turn = threading.Event()
-            self._waiting.append(turn)
+            if first:
+                self._waiting.appendleft(turn)
+            else:
+                self._waiting.append(turn)
         if turn.wait(timeout):
             return True
         with self._mutex:
@@ -131,10 +136,11 @@ class _SqliteWriters:
         self._lock = _FairLock()
 
     def begin(self, connection: Connection) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
             return
-        if self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        if self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000, first=bool(options.get(URGENT))):
             connection.info[self.HELD] = True
         try:
             # Migrations get transactional DDL from this too: a crash leaves the schema before them.

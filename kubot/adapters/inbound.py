@@ -45,12 +45,14 @@ class InboundQueue:
         self.lease = lease
         self.owner = owner or owner_name()
         self.clock = clock
+        # The acknowledgement waits on this write: it goes ahead of the handling's writes queued on SQLite.
+        self._urgent = engine.execution_options(**{db.URGENT: True})
 
     def accept(self, message_id: str, payload: dict[str, Any]) -> int | None:
         """Keep the request, claimed by this process; None when its id is known already (a platform's retry)."""
         now = self.clock()
         try:
-            with db.session_scope(self.engine) as session:
+            with db.session_scope(self._urgent) as session:
                 row = Inbound(platform=self.platform, message_id=message_id, payload=payload, received_at=now,
                               claimed_by=self.owner, claimed_until=now + self.lease)
                 session.add(row)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
@@ -81,3 +83,34 @@ def test_eight_kubot_say_processes_at_once_all_get_their_messages_stored_once(
     assert sorted(stored) == sorted(
         f"händelse social: process {p} nr {i}" for p in range(8) for i in range(per_process)
     )
+
+
+def test_an_acknowledgements_ledger_write_goes_ahead_of_the_handling_writes_already_waiting() -> None:
+    """On SQLite the writers of one process queue in turn; the platform waits on the inbound ledger's
+    write (Slack's 3 seconds), so it is next after the writer holding the lock, not after every handler."""
+    lock = db._FairLock()
+    order: list[str] = []
+    assert lock.acquire(timeout=1)  # a handler's transaction holds the lock
+
+    def writer(name: str, first: bool) -> None:
+        assert lock.acquire(timeout=10, first=first)
+        order.append(name)
+        lock.release()
+
+    def queued(count: int) -> None:
+        deadline = time.monotonic() + 10
+        while len(lock._waiting) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=writer, args=(f"handler {n}", False)) for n in range(3)]
+    for number, thread in enumerate(threads, start=1):
+        thread.start()
+        queued(number)
+    ack = threading.Thread(target=writer, args=("ack", True))
+    ack.start()
+    queued(4)
+    lock.release()
+    for thread in [*threads, ack]:
+        thread.join(timeout=10)
+
+    assert order == ["ack", "handler 0", "handler 1", "handler 2"]
