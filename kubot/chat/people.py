@@ -29,7 +29,7 @@ _IDS = {"slack": ("Slack", r"[UW][A-Z0-9]+"), "teams": ("Teams", r"29:[^\s|>]+")
 
 
 def known(engine: Engine, platform: str, user_id: str) -> bool:
-    with Session(engine) as session:
+    with db.read_scope(engine) as session:
         return session.exec(select(ChatIdentity.id).where(ChatIdentity.platform == platform,
                                                           ChatIdentity.external_id == user_id)).first() is not None
 

@@ -30,8 +30,8 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
+from kubot import db
 from kubot.adapters.inbound import InboundQueue
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
@@ -216,8 +216,11 @@ class SlackApp:
 
     def _actor(self, user: str) -> Any:
         people.learn(self.engine, self.client, user)
-        with Session(self.engine, expire_on_commit=False) as session:
-            return identify(session, Incoming(text="", platform=PLATFORM, sender=user))
+        with db.read_scope(self.engine) as session:
+            actor = identify(session, Incoming(text="", platform=PLATFORM, sender=user))
+            if actor is not None:
+                session.expunge(actor)  # kept readable after the read's rollback
+            return actor
 
     # --- listeners ---------------------------------------------------------------------------------------
 
@@ -311,7 +314,7 @@ class SlackApp:
             return False  # the core explains what is wrong with it
         if actor is None:
             return False
-        with Session(self.engine) as session:
+        with db.read_scope(self.engine) as session:
             view = home.owed_view(session, actor, period, today)
         self.client.views_open(trigger_id=trigger_id, view=view)
         return True
@@ -323,7 +326,7 @@ class SlackApp:
         actor = self._actor(user)
         if actor is None:
             return False
-        with Session(self.engine) as session:
+        with db.read_scope(self.engine) as session:
             if not chat_forms.may_open(session, actor, kind):
                 return False
         view = forms.view(self._form(actor, kind, prefill), channel)
@@ -334,7 +337,7 @@ class SlackApp:
         return True
 
     def _form(self, actor: Any, kind: str, preset: chat_forms.Values) -> chat_forms.Form:
-        with Session(self.engine) as session:
+        with db.read_scope(self.engine) as session:
             return chat_forms.build(
                 session, kind, actor, self.clock().astimezone(self.settings.timezone).date(), preset
             )
@@ -349,7 +352,7 @@ class SlackApp:
         actor = self._actor(user)
         if actor is None:
             return
-        with Session(self.engine) as session:
+        with db.read_scope(self.engine) as session:
             today = self.clock().astimezone(self.settings.timezone).date()
             redrawn = chat_forms.redraw(session, kind, actor, today, entered, forms.drawn(view))
         updated = forms.view(redrawn, channel)

@@ -1,24 +1,30 @@
 """Publishing people's App Home tabs after their entries, off the request thread.
 
-Entries in quick succession (a burst of messages, a form and its echo) share one publication after the
-last instead of one each: Slack rate-limits views.publish per user, and only the newest view counts.
+Entries in quick succession (a burst of messages, a form and its echo) share one publication a moment after
+the last instead of one each: a home tab holds an evaluation of the whole plan, which costs far more than an
+entry, Slack rate-limits views.publish per user, and only the newest view counts. A burst that goes on is still
+shown every little while.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
+from kubot import db
 from kubot.slack import home
 
 log = logging.getLogger(__name__)
+QUIET_SECONDS = 1.0  # published this long after a user's last entry
+LONGEST_WAIT_SECONDS = 10.0  # and at the latest this long after the first one not yet shown
 
 
 class HomeTabs:
@@ -32,32 +38,52 @@ class HomeTabs:
         self.today = today
         self.actor = actor
         self.later = later
-        self._pending: dict[str, bool] = {}  # users whose tab is being published → publish once more after
-        self._lock = threading.Lock()
+        self._due: dict[str, tuple[float, float]] = {}  # user → (first, latest) entry not yet shown
+        self._publishing: set[str] = set()
+        self._changed = threading.Condition()
+        self._timer: threading.Thread | None = None
 
     def publish_soon(self, user: str) -> None:
-        with self._lock:
-            if user in self._pending:
-                self._pending[user] = True
-                return
-            self._pending[user] = False
-        self.later(lambda: self._publish_until_current(user))
+        now = time.monotonic()
+        with self._changed:
+            first, _ = self._due.get(user, (now, now))
+            self._due[user] = (first, now)
+            if self._timer is None:  # one thread while anything is due; it ends when nothing is
+                self._timer = threading.Thread(target=self._wait_and_publish, name="slack-home-tabs", daemon=True)
+                self._timer.start()
+            self._changed.notify()
 
-    def _publish_until_current(self, user: str) -> None:
-        while True:
+    def _wait_and_publish(self) -> None:
+        with self._changed:
+            while self._due:
+                now = time.monotonic()
+                ready = [user for user, (first, latest) in self._due.items() if user not in self._publishing
+                         and (now - latest >= QUIET_SECONDS or now - first >= LONGEST_WAIT_SECONDS)]
+                for user in ready:
+                    del self._due[user]
+                    self._publishing.add(user)
+                    try:
+                        self.later(functools.partial(self._publish_once, user))
+                    except RuntimeError:  # the app is closing: no more threads to publish in
+                        self._due.clear()
+                        self._publishing.clear()
+                        break
+                self._changed.wait(QUIET_SECONDS / 4)
+            self._timer = None
+
+    def _publish_once(self, user: str) -> None:
+        try:
             self.publish(user)
-            with self._lock:
-                if not self._pending[user]:
-                    del self._pending[user]
-                    return
-                self._pending[user] = False
+        finally:
+            with self._changed:
+                self._publishing.discard(user)
 
     def publish(self, user: str) -> None:
         try:
             actor = self.actor(user)
             if actor is None:
                 return
-            with Session(self.engine) as session:
+            with db.read_scope(self.engine) as session:  # an evaluation: long, and it only reads
                 view = home.view(session, actor, self.today())
             self.client.views_publish(user_id=user, view=view)
         except Exception:

@@ -236,6 +236,18 @@ class _Names:
         return list(dict.fromkeys(close))[:MAX_SUGGESTIONS]
 
 
+def _indexed(candidates: Mapping[str, Sequence[str]], kind: str) -> _Names:
+    """The candidates folded and indexed, once for each set of names: every message matches against the same
+    plan's names, and folding them all costs more than the search."""
+    return _index_of(kind, tuple((code, (names,) if isinstance(names, str) else tuple(names))
+                                 for code, names in candidates.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _index_of(kind: str, candidates: tuple[tuple[str, tuple[str, ...]], ...]) -> _Names:
+    return _Names(dict(candidates), kind)
+
+
 def match_name(query: str, candidates: Mapping[str, Sequence[str]], *, kind: str = "nätverk") -> str:
     """The code of the candidate the user means, e.g. "nassjo" → the code of Nässjö.
 
@@ -245,12 +257,12 @@ def match_name(query: str, candidates: Mapping[str, Sequence[str]], *, kind: str
     anything decides; several hits raise `Ambiguous`, none at all `NoMatch` with the
     nearest names. `kind` ("nätverk", "mätetal", "kommun", "aktivitet") words the replies.
     """
-    return _Names(candidates, kind).find(query).code
+    return _indexed(candidates, kind).find(query).code
 
 
 def match_ranked(query: str, candidates: Mapping[str, Sequence[str]], *, kind: str = "nätverk") -> tuple[str, int]:
     """`match_name`'s code and how loosely it matched (0 = the exact code), to choose between kinds of things."""
-    entry, step = _Names(candidates, kind).find_ranked(query)
+    entry, step = _indexed(candidates, kind).find_ranked(query)
     return entry.code, step
 
 
@@ -360,7 +372,7 @@ def parse_municipalities(text: str, municipalities: Mapping[str, str]) -> frozen
     Names may be separated by commas, "och", "samt" or only spaces; names of several
     words ("Region Jönköpings län") are kept together. Naming one twice is harmless.
     """
-    names = _Names({code: (name,) for code, name in municipalities.items()}, "kommun")
+    names = _indexed({code: (name,) for code, name in municipalities.items()}, "kommun")
     if not names.entries:
         raise ValueProblem("Det finns inga kommuner att välja bland.")
     example = format_list([entry.display for entry in names.entries[:2]], locale=formatting.LOCALE)
