@@ -19,15 +19,17 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, update
+from sqlalchemy import Engine, func, literal, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.models import Inbound
+from kubot.models.types import UTCDateTime
 
 
 def owner_name() -> str:
@@ -92,12 +94,24 @@ class InboundQueue:
                     taken.append((number or 0, dict(payload or {})))
         return taken
 
+    def held(self, limit: int, excluding: AbstractSet[int] = frozenset()) -> list[tuple[int, dict[str, Any]]]:
+        """Up to `limit` of this process's requests still to be answered, oldest first, leaving out `excluding`
+        (those already being handled)."""
+        with db.read_scope(self.engine) as session:
+            rows = session.exec(
+                select(Inbound.id, Inbound.payload)
+                .where(Inbound.claimed_by == self.owner, col(Inbound.payload).is_not(None))
+                .order_by(col(Inbound.id)).limit(limit + len(excluding))
+            ).all()
+        return [(number or 0, dict(payload or {})) for number, payload in rows if number not in excluding][:limit]
+
     def finish(self, number: int) -> None:
         """The request is answered (or failed for good): it is no longer waiting, and stays as handled."""
-        mine = col(Inbound.id) == number
+        # The core marks it handled in its own transaction; a request that failed is marked here.
+        handled = func.coalesce(col(Inbound.handled_at), literal(self.clock(), type_=UTCDateTime()))
         with db.session_scope(self.engine) as session:
-            session.exec(update(Inbound).where(mine, col(Inbound.handled_at).is_(None)).values(handled_at=self.clock()))
-            session.exec(update(Inbound).where(mine).values(payload=None, claimed_by=None, claimed_until=None))
+            session.exec(update(Inbound).where(col(Inbound.id) == number)
+                         .values(handled_at=handled, payload=None, claimed_by=None, claimed_until=None))
 
     def waiting(self) -> int:
         """How many of the platform's requests wait to be answered (by any process)."""

@@ -20,7 +20,6 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,6 +31,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 
 from kubot import db
+from kubot.adapters.handoff import Handoff
 from kubot.adapters.inbound import InboundQueue
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
@@ -61,7 +61,6 @@ class _OurClientIsMeant(logging.Filter):
 
 BOLT_LOG.addFilter(_OurClientIsMeant())
 WORKERS = 4  # threads handling messages after their acknowledgement
-QUEUED = 200  # acknowledged requests waiting at most; beyond it acknowledgements wait (Slack allows 3 s)
 
 
 class SlackApp:
@@ -78,10 +77,10 @@ class SlackApp:
         self.inbound = InboundQueue(engine, PLATFORM, timedelta(seconds=settings.inbound_lease_seconds))
         self._stopped = threading.Event()
         self.health = Health()
-        self.work = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="kubot-slack")
+        self.handoff = Handoff(self.inbound, lambda number, request: self._process(number, request, True),
+                               workers=WORKERS, name="kubot-slack")
         self.homes = HomeTabs(engine, self.client, lambda: self.clock().astimezone(settings.timezone).date(),
                               self._actor, self.later)
-        self._room = threading.BoundedSemaphore(QUEUED)
         # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none).
         self.bolt = App(
             client=self.client,
@@ -116,6 +115,7 @@ class SlackApp:
                 try:
                     self.inbound.renew()
                     self.recover()
+                    self.handoff.refill()  # a request left in the ledger while the workers were full
                 except Exception:
                     log.exception("keeping the claims on acknowledged Slack requests failed; trying again")
 
@@ -124,32 +124,21 @@ class SlackApp:
     def close(self) -> None:
         """Finish what was acknowledged, then the slow commands under way."""
         self._stopped.set()
-        self.work.shutdown(wait=True)
+        self.handoff.close()
         self.bot.close()
 
     def later(self, job: Callable[[], None]) -> None:
-        def run() -> None:
-            try:
-                job()
-            except Exception:
-                log.exception("handling a Slack request after its acknowledgement failed")
-
-        self.work.submit(run)
+        self.handoff.later(job)
 
     # --- talking to the core ---------------------------------------------------------------------------
 
     def accept(self, request: dict[str, Any]) -> bool:
-        """Keep an acknowledged request until it is handled, and handle it in kubot's threads; False when
-        its id is known already (Slack's retry, a button pressed again), and then it is not handled again.
+        """Keep an acknowledged request until it is handled, and handle it in kubot's threads (the
+        acknowledgement never waits for them, see kubot.adapters.handoff); False when its id is known already
+        (Slack's retry, a button pressed again), and then it is not handled again.
 
-        `request`: user, text, channel, message_id, thread, and the response_url a command is answered at.
-        When many are waiting, this waits too, so acknowledgements slow down rather than work piling up."""
-        number = self.inbound.accept(request["message_id"], request)
-        if number is None:
-            return False
-        self._room.acquire()
-        self.work.submit(self._process, number, request, True)
-        return True
+        `request`: user, text, channel, message_id, thread, and the response_url a command is answered at."""
+        return self.handoff.accept(request["message_id"], request)
 
     def recover(self) -> int:
         """Handle the requests left acknowledged but unhandled by a process that died (its claims ran out,
@@ -170,8 +159,6 @@ class SlackApp:
             log.exception("handling an acknowledged Slack request failed")
         finally:
             self.inbound.finish(number)
-            if queued:
-                self._room.release()
 
     def _reply(self, reply: Reply, request: dict[str, Any]) -> None:
         if not reply.text:
