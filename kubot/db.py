@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,36 +84,53 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 class _FairLock:
     """A lock handed to waiters in the order they came. threading.Lock is not: under load a thread
-    that releases and at once asks again can keep others waiting for many turns."""
+    that releases and at once asks again can keep others waiting for many turns.
+
+    A short write someone waits for (a platform's acknowledgement) goes ahead of the others, in its own
+    order of arrival; one of the others that has waited `LONGEST_BEHIND` seconds goes next all the same, so a
+    stream of acknowledgements slows the handling down but never stops it."""
+
+    LONGEST_BEHIND = 0.1
 
     def __init__(self) -> None:
         self._mutex = threading.Lock()
         self._held = False
-        self._waiting: deque[threading.Event] = deque()
+        self._first: deque[threading.Event] = deque()
+        self._waiting: deque[tuple[float, threading.Event]] = deque()
 
     def acquire(self, timeout: float, first: bool = False) -> bool:
-        """`first`: ahead of those waiting (still after the holder), for a short write a platform waits on."""
+        """`first`: ahead of the others waiting (still after the holder), for a short write a platform waits on."""
         with self._mutex:
-            if not self._held and not self._waiting:
+            if not self._held and not self._first and not self._waiting:
                 self._held = True
                 return True
             turn = threading.Event()
             if first:
-                self._waiting.appendleft(turn)
+                self._first.append(turn)
             else:
-                self._waiting.append(turn)
+                self._waiting.append((time.monotonic(), turn))
         if turn.wait(timeout):
             return True
         with self._mutex:
             if turn.is_set():  # handed over while timing out
                 return True
-            self._waiting.remove(turn)
+            if first:
+                self._first.remove(turn)
+            else:
+                self._waiting = deque(waiter for waiter in self._waiting if waiter[1] is not turn)
             return False
+
+    def waiting(self) -> int:
+        with self._mutex:
+            return len(self._first) + len(self._waiting)
 
     def release(self) -> None:
         with self._mutex:
-            if self._waiting:
-                self._waiting.popleft().set()  # still held: it passes straight to the next in line
+            # Still held: it passes straight to the next in line.
+            if self._waiting and (not self._first or time.monotonic() - self._waiting[0][0] >= self.LONGEST_BEHIND):
+                self._waiting.popleft()[1].set()
+            elif self._first:
+                self._first.popleft().set()
             else:
                 self._held = False
 

@@ -81,8 +81,12 @@ class SlackApp:
                                workers=WORKERS, name="kubot-slack")
         self.homes = HomeTabs(engine, self.client, lambda: self.clock().astimezone(settings.timezone).date(),
                               self._actor, self.later)
-        # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none).
+        # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none). Listeners
+        # run in the request's own thread and return once they have acknowledged: what takes time is handed to
+        # kubot's workers, so bolt's own pool (5 threads, polled every 10 ms for the acknowledgement) would only
+        # add waiting, and in a burst make acknowledgements miss Slack's 3 seconds.
         self.bolt = App(
+            process_before_response=True,
             client=self.client,
             signing_secret=settings.slack_signing_secret,
             token_verification_enabled=False,

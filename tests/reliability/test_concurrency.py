@@ -85,32 +85,45 @@ def test_eight_kubot_say_processes_at_once_all_get_their_messages_stored_once(
     )
 
 
-def test_an_acknowledgements_ledger_write_goes_ahead_of_the_handling_writes_already_waiting() -> None:
-    """On SQLite the writers of one process queue in turn; the platform waits on the inbound ledger's
-    write (Slack's 3 seconds), so it is next after the writer holding the lock, not after every handler."""
-    lock = db._FairLock()
-    order: list[str] = []
-    assert lock.acquire(timeout=1)  # a handler's transaction holds the lock
-
+def _queue_up(lock: db._FairLock, writers: list[tuple[str, bool]], order: list[str]) -> list[threading.Thread]:
+    """Start each writer (name, urgent) and wait until it stands in line, so the line is in this order."""
     def writer(name: str, first: bool) -> None:
         assert lock.acquire(timeout=10, first=first)
         order.append(name)
         lock.release()
 
-    def queued(count: int) -> None:
+    threads = []
+    for name, first in writers:
+        threads.append(threading.Thread(target=writer, args=(name, first)))
+        threads[-1].start()
         deadline = time.monotonic() + 10
-        while len(lock._waiting) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
+        while lock.waiting() < len(threads) and time.monotonic() < deadline:
+            time.sleep(0.005)
+    return threads
 
-    threads = [threading.Thread(target=writer, args=(f"handler {n}", False)) for n in range(3)]
-    for number, thread in enumerate(threads, start=1):
-        thread.start()
-        queued(number)
-    ack = threading.Thread(target=writer, args=("ack", True))
-    ack.start()
-    queued(4)
+
+def test_acknowledgements_write_ahead_of_the_handling_already_waiting_and_in_their_own_order() -> None:
+    """On SQLite the writers of one process queue in turn; the platform waits on the inbound ledger's
+    write (Slack's 3 seconds), so it is next after the writer holding the lock, not after every handler."""
+    lock = db._FairLock()
+    order: list[str] = []
+    assert lock.acquire(timeout=1)  # a handler's transaction holds the lock
+    threads = _queue_up(lock, [("handler 0", False), ("handler 1", False), ("ack 0", True), ("ack 1", True)], order)
     lock.release()
-    for thread in [*threads, ack]:
+    for thread in threads:
         thread.join(timeout=10)
 
-    assert order == ["ack", "handler 0", "handler 1", "handler 2"]
+    assert order == ["ack 0", "ack 1", "handler 0", "handler 1"]
+
+
+def test_a_stream_of_acknowledgements_slows_the_handling_but_never_stops_it() -> None:
+    lock = db._FairLock()
+    order: list[str] = []
+    assert lock.acquire(timeout=1)
+    threads = _queue_up(lock, [("handler", False), ("ack 0", True), ("ack 1", True)], order)
+    time.sleep(db._FairLock.LONGEST_BEHIND)  # the handler has waited its longest
+    lock.release()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert order == ["handler", "ack 0", "ack 1"]
