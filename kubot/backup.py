@@ -26,6 +26,7 @@ from sqlmodel import SQLModel, col
 import kubot.kinds  # noqa: F401  (every table on the metadata: kubot.models' and those the record kinds own)
 from kubot import db
 from kubot.models import Entry
+from kubot.troubles import file_trouble
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -147,7 +148,7 @@ def restore(engine: Engine, source: Path, *, replace: bool) -> str:
         with open(source, "rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise BackupError(f"Kan inte läsa {source}: {exc.strerror}.") from exc
+        raise BackupError(f"Kan inte läsa {source}: {file_trouble(exc, reading=True)}.") from exc
     if not head.startswith((SQLITE_MAGIC, PG_DUMP_MAGIC)):
         raise BackupError(
             f"{source} är ingen säkerhetskopia från kubot backup (varken en SQLite-fil eller ett pg_dump-arkiv)."

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine
     """Run export, backup or restore; `start` gives the engine on a migrated database with a plan."""
     # Imported here: openpyxl and the backup tools are needed only by these commands.
     from kubot import backup, db, export
+    from kubot.troubles import file_trouble
 
     if args.command == "export":
         engine = start()
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine
             with db.read_scope(engine) as session:
                 entries, files = export.export(session, out, settings.timezone)
         except OSError as exc:
-            print(f"Kan inte skriva exporten till {out}: {exc.strerror}.", file=sys.stderr)
+            print(f"Kan inte skriva exporten till {out}: {file_trouble(exc)}.", file=sys.stderr)
             return 1
         print(
             f"Exporterade {entries} registreringar och planen till {out}/: {files[0].name} och {len(files) - 1} filer"
@@ -66,5 +67,7 @@ def run(args: argparse.Namespace, settings: Settings, start: Callable[[], Engine
         print(exc, file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Kan inte skriva {args.file}: {exc.strerror}.", file=sys.stderr)
+        writing = args.command == "backup"
+        print(f"Kan inte {'skriva' if writing else 'läsa'} {args.file}: {file_trouble(exc, reading=not writing)}.",
+              file=sys.stderr)
         return 1

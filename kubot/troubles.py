@@ -8,12 +8,16 @@ import socket
 import ssl
 
 
-def file_trouble(exc: OSError) -> str:
-    """Why a folder or file cannot be made or written. (mkdir says EEXIST where a file is in the way.)"""
-    return {errno.ENOTDIR: "en del av sökvägen är en fil", errno.EACCES: "kubot saknar skrivrätt",
-            errno.EPERM: "kubot saknar skrivrätt", errno.EROFS: "disken är skrivskyddad",
-            errno.ENOSPC: "disken är full", errno.EEXIST: "en del av sökvägen är en fil"}.get(
-        exc.errno or 0, "det går inte att skapa den")
+def file_trouble(exc: OSError, *, reading: bool = False) -> str:
+    """Why a folder or file cannot be made, written or (`reading`) read, in Swedish: the system's own words
+    (`strerror`) are English. (mkdir says EEXIST where a file is in the way.)"""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "kubot saknar läsrätt" if reading else "kubot saknar skrivrätt"
+    return {errno.ENOTDIR: "en del av sökvägen är en fil", errno.EROFS: "disken är skrivskyddad",
+            errno.ENOSPC: "disken är full", errno.EEXIST: "en del av sökvägen är en fil",
+            errno.ENOENT: "den finns inte", errno.EISDIR: "det är en mapp, inte en fil",
+            errno.ENAMETOOLONG: "namnet är för långt"}.get(
+        exc.errno or 0, "det går inte att läsa den" if reading else "det går inte att skapa den")
 
 
 def network_trouble(exc: BaseException) -> str:

@@ -219,3 +219,18 @@ def test_a_chat_message_from_the_command_line_does_not_load_the_report_stack(env
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[] []"
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["restore", "{tmp}/saknas.kubot"], "Kan inte läsa {tmp}/saknas.kubot: den finns inte."),
+    (["restore", "{tmp}"], "Kan inte läsa {tmp}: det är en mapp, inte en fil."),
+    (["backup", "{tmp}/kubot.db/kopia.kubot"],
+     "Kan inte skriva {tmp}/kubot.db/kopia.kubot: en del av sökvägen är en fil."),
+])
+def test_a_file_that_cannot_be_read_or_written_is_said_in_swedish(
+    env: dict[str, str], tmp_path: Path, command: list[str], expected: str
+) -> None:
+    """The system's own reason ("No such file or directory") is English: what a user reads is not."""
+    done = kubot(*[part.format(tmp=tmp_path) for part in command], env=env)
+    assert done.returncode == 1
+    assert done.stderr.strip() == expected.format(tmp=tmp_path)

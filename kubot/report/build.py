@@ -38,6 +38,7 @@ from kubot.periods import Period
 from kubot.plan import queries as plan_queries
 from kubot.report import content, document, gather, template
 from kubot.settings import Settings
+from kubot.troubles import file_trouble
 
 LOCK_DIR = Path(tempfile.gettempdir()) / "kubot-rapportlas"
 NAME_MAX = 255
@@ -184,7 +185,7 @@ def describe_os_error(exc: OSError, target: Path) -> str:
         return f"{target} är en katalog. Ange ett filnamn, t.ex. {target / 'rapport.docx'}."
     if exc.errno == errno.ENOTDIR:
         return f"En del av sökvägen {target.parent} är en fil, inte en katalog."
-    return f"Rapporten kunde inte sparas i {target}: {exc.strerror or exc}."
+    return f"Rapporten kunde inte sparas i {target}: {file_trouble(exc)}."
 
 
 def _is_dir(path: Path) -> bool:

@@ -12,6 +12,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from kubot.troubles import file_trouble
+
 APP_DIR = Path(__file__).resolve().parents[2] / "teams"
 FILES = ("manifest.json", "color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -34,7 +36,7 @@ def manifest(app_id: str | None, domain: str | None, source: Path = APP_DIR) -> 
     try:
         text = (source / "manifest.json").read_text(encoding="utf-8")
     except OSError as exc:
-        raise PackageError(f"Hittar inte Teams-manifestet i {source}: {exc.strerror}.") from exc
+        raise PackageError(f"Kan inte läsa Teams-manifestet i {source}: {file_trouble(exc, reading=True)}.") from exc
     filled: dict[str, object] = json.loads(
         text.replace("{{KUBOT_TEAMS_APP_ID}}", app_id.lower()).replace("{{KUBOT_DOMAIN}}", domain)
     )
