@@ -293,3 +293,15 @@ def test_with_her_manager_here_the_hand_over_stays_with_the_nearest_manager(ladd
     with db.session_scope(ladder) as session:
         [text] = [m.text for m in outbox.messages(session, "Maria Chef") if "frånvarande" in m.text]
     assert "också är frånvarande" not in text
+
+
+def test_an_escalation_while_her_manager_is_away_goes_to_the_next_manager_up(ladder: Engine) -> None:
+    # The deadline is Friday 15 September; the escalation comes the working day after, when Maria is away.
+    away(ladder, "frånvarande 18/9–22/9", who="Maria Chef")
+    run_days(ladder, date(2023, 9, 11), date(2023, 9, 20))
+    escalated = [(when, who) for when, kind, who, _ in sent(ladder) if kind == "eskalering"]
+    assert ("2023-09-18 08:30", "Karin Överchef") in escalated
+    assert "Maria Chef" not in [who for _, who in escalated], "nothing waits in the inbox of someone away"
+    with db.session_scope(ladder) as session:
+        [text] = [m.text for m in outbox.messages(session, "Karin Överchef") if "Liselotte" in m.text]
+    assert "brukarrev" in text

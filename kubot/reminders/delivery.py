@@ -220,7 +220,8 @@ def _period_messages(session: Session, period: Period, deadline: date, base: lis
             )
     escalation = schedule.current([s for s in base if s.escalation], now, reminder_plan)
     if escalation is not None:
-        out += _escalations(period, deadline, today, escalation, snapshot, people, heads, owed_by_person, chain)
+        out += _escalations(period, deadline, today, escalation, snapshot, people, heads, owed_by_person, chain,
+                            _present(away, escalation.day))
     return out
 
 
@@ -263,9 +264,7 @@ def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: 
                today: date, slot: Slot, away: dict[int, list[schedule.Away]]) -> list[Planned]:
     """To the manager, once per absence and period: what the absent person owes that cannot wait for them.
     A manager away that day too is passed over for the next one up (or the administrators)."""
-    def here(boss: Staff) -> bool:
-        return not any(a.first_day <= slot.day <= a.last_day for a in away.get(boss.id or 0, []))
-
+    here = _present(away, slot.day)
     per_boss: dict[int, tuple[Staff, list[Owed]]] = {}
     passed_over: dict[int, list[str]] = {}
     for item in items:
@@ -293,13 +292,23 @@ def _handovers(person: Staff, absence: schedule.Away, items: list[Owed], chain: 
     ]
 
 
+def _present(away: dict[int, list[schedule.Away]], day: date) -> Callable[[Staff], bool]:
+    """Whether a manager is at work on `day`: one who is away is passed over for the next one up."""
+    def here(boss: Staff) -> bool:
+        return not any(a.first_day <= day <= a.last_day for a in away.get(boss.id or 0, []))
+
+    return here
+
+
 def _escalations(period: Period, deadline: date, today: date, slot: Slot, snapshot: Snapshot, people: dict[int, Staff],
-                 heads: list[Staff], owed_by_person: dict[int | None, list[Owed]], chain: Chain) -> list[Planned]:
+                 heads: list[Staff], owed_by_person: dict[int | None, list[Owed]], chain: Chain,
+                 here: Callable[[Staff], bool]) -> list[Planned]:
+    """To each manager (at work that day, else the next one up) what their people still owe after the deadline."""
     per_manager: dict[int, dict[str, list[Owed]]] = {}
     for staff_id, items in owed_by_person.items():
         name = people[staff_id].name if staff_id is not None else digest.NOBODY
         for item in items:
-            for boss in chain.bosses(item.code, staff_id):
+            for boss in chain.bosses(item.code, staff_id, here):
                 per_manager.setdefault(boss.id or 0, {}).setdefault(name, []).append(item)
     why = schedule.describe(slot, deadline)
     out = [
