@@ -214,7 +214,9 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             _SqliteWriters().listen(engine)
     else:
-        engine = create_engine(driver_url, pool_pre_ping=True)
+        # A connection for each of the web server's 16 threads and the workers, so an acknowledgement never
+        # waits for one (the default pool holds 5, with 10 more at a time).
+        engine = create_engine(driver_url, pool_pre_ping=True, pool_size=20, max_overflow=10)
     try:
         with engine.connect():
             pass
