@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import socket
-import ssl
 
 
 def file_trouble(exc: OSError, *, reading: bool = False) -> str:
@@ -22,6 +21,8 @@ def file_trouble(exc: OSError, *, reading: bool = False) -> str:
 
 def network_trouble(exc: BaseException) -> str:
     """Why an address did not answer."""
+    import ssl  # here, not above: every command reaches file_trouble's module, and ssl costs a cold start
+
     reason = getattr(exc, "reason", None) or exc  # urllib wraps the socket's error in a URLError
     if isinstance(reason, socket.gaierror):
         return "namnet går inte att slå upp"
