@@ -102,17 +102,17 @@ class _IndicatorFacts:
 def evaluate(
     session: Session, period: Period, *, today: date, trigger: str, actor_id: int | None = None,
     engine: RuleEngine | None = None, cutoff: date | None = None, recorded_by: datetime | None = None,
-    records: facts_.Facts | None = None,
+    known: facts_.Facts | None = None,
 ) -> Snapshot:
     """Judge every indicator and activity of the plan in force for `period`, as known on `today`; store it.
 
     With `cutoff`, records dated later do not count (decisions made later are still pending); with
-    `recorded_by`, neither do entries recorded later – a report as of a cut-off is reproducible. `records`: the
+    `recorded_by`, neither do entries recorded later – a report as of a cut-off is reproducible. `known`: the
     facts loaded with that same cut-off already (a report reads them too, and loading them is the costly part).
     """
     with _evaluation_lock:
         snapshot = judge(session, period, today=today, engine=engine or rules_in_force(), cutoff=cutoff,
-                         recorded_by=recorded_by, records=records)
+                         recorded_by=recorded_by, known=known)
         return snapshots.store(session, snapshot, trigger=trigger, actor_id=actor_id)
 
 
@@ -124,7 +124,7 @@ def current(session: Session, period: Period, *, today: date) -> Snapshot:
 
 
 def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, cutoff: date | None = None,
-          recorded_by: datetime | None = None, records: facts_.Facts | None = None) -> Snapshot:
+          recorded_by: datetime | None = None, known: facts_.Facts | None = None) -> Snapshot:
     """The verdicts for `period` without storing them."""
     indicators = plan_queries.items(session, Indicator, period.year)
     activities = plan_queries.items(session, Activity, period.year)
@@ -133,8 +133,7 @@ def judge(session: Session, period: Period, *, today: date, engine: RuleEngine, 
              for g in plan_queries.items(session, Goal, period.year)}
     municipalities = {m.code: m.name for m in session.exec(select(Municipality))}
     deadline = deadline_for(session, period)
-    if records is None:
-        records = facts_.for_period(session, period, as_of=cutoff, recorded_by=recorded_by)
+    records = known if known is not None else facts_.for_period(session, period, as_of=cutoff, recorded_by=recorded_by)
     targets = facts_.targets_for(session, indicators, period.year)
     previous_targets = facts_.targets_for(session, indicators, period.year - 1)
     gathered = [_gather(i, records, period, targets[i.code], previous_targets[i.code]) for i in indicators]

@@ -229,7 +229,7 @@ def build(
     with _exclusive(target_dir, content.slug(key)):
         known = facts.for_period(session, period, as_of=as_of, recorded_by=recorded_by)
         snapshot = evaluation.evaluate(session, period, today=today, trigger=trigger, actor_id=actor_id, cutoff=as_of,
-                                       recorded_by=recorded_by, records=known)
+                                       recorded_by=recorded_by, known=known)
         # The approval is the organisation's: a report for one area stays a draft.
         signoffs = signoff.state(session, period) if request.area is None else None
         report = content.build(
