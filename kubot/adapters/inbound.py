@@ -23,13 +23,18 @@ from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, literal, or_, update
+from sqlalchemy import Engine, func, insert, literal, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from kubot import db
 from kubot.models import Inbound
 from kubot.models.types import UTCDateTime
+
+
+# The acknowledgement's one statement, built once: on a connection and with its values as parameters it costs
+# a third of what the ORM's unit of work does, and it is the whole of an acknowledgement's own work.
+_KEEP = insert(Inbound).returning(col(Inbound.id))
 
 
 def owner_name() -> str:
@@ -53,13 +58,11 @@ class InboundQueue:
     def accept(self, message_id: str, payload: dict[str, Any]) -> int | None:
         """Keep the request, claimed by this process; None when its id is known already (a platform's retry)."""
         now = self.clock()
+        row = {"platform": self.platform, "message_id": message_id, "payload": payload, "received_at": now,
+               "claimed_by": self.owner, "claimed_until": now + self.lease, "reply": ""}
         try:
-            with db.session_scope(self._urgent) as session:
-                row = Inbound(platform=self.platform, message_id=message_id, payload=payload, received_at=now,
-                              claimed_by=self.owner, claimed_until=now + self.lease)
-                session.add(row)
-                session.flush()
-                return row.id or 0
+            with self._urgent.begin() as connection:
+                return int(connection.execute(_KEEP, row).scalar_one())
         except IntegrityError:
             return None
 
