@@ -22,6 +22,17 @@ ROOM = 200  # requests handed to the workers at most; the rest wait in the ledge
 Request = dict[str, Any]
 
 
+def logged(job: Callable[[], object]) -> Callable[[], None]:
+    """`job` for a thread pool whose futures nobody reads: a failure is logged, not kept in its future."""
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("a job after an acknowledgement failed")
+
+    return run
+
+
 class Handoff:
     """`handle(number, request)` answers one request and marks it finished in the ledger."""
 
@@ -74,13 +85,7 @@ class Handoff:
 
     def later(self, job: Callable[[], None]) -> None:
         """Run `job` in the workers (after the requests handed to them before it)."""
-        def run() -> None:
-            try:
-                job()
-            except Exception:
-                log.exception("a job after an acknowledgement failed")
-
-        self.work.submit(run)
+        self.work.submit(logged(job))
 
     def close(self) -> None:
         """Finish what the workers hold; what only the ledger holds is taken over at the next start."""

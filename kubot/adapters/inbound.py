@@ -31,9 +31,8 @@ from kubot import db
 from kubot.models import Inbound
 from kubot.models.types import UTCDateTime
 
-
-# The acknowledgement's one statement, built once: on a connection and with its values as parameters it costs
-# a third of what the ORM's unit of work does, and it is the whole of an acknowledgement's own work.
+# The acknowledgement's one statement, built once: run on a connection with its values as parameters, it costs a
+# third of what the ORM's unit of work does, and it is all the database work an acknowledgement waits for.
 _KEEP = insert(Inbound).returning(col(Inbound.id))
 
 
@@ -62,7 +61,7 @@ class InboundQueue:
                "claimed_by": self.owner, "claimed_until": now + self.lease, "reply": ""}
         try:
             with self._urgent.begin() as connection:
-                return int(connection.execute(_KEEP, row).scalar_one())
+                return connection.execute(_KEEP, row).scalar_one() or 0
         except IntegrityError:
             return None
 

@@ -4,7 +4,9 @@ chat core (kubot.slack.web runs it as `kubot web` / `kubot socket`).
 Slack wants an answer within 3 seconds. Commands, messages and clicks are acknowledged at once and
 handled afterwards in kubot's own worker threads (so bolt's threads stay free to acknowledge the
 next request), answered through response_url or chat.postMessage; a form waits for the core,
-because a rejection must come back in the acknowledgement to show next to the field. Every request passes
+because a rejection must come back in the acknowledgement to show next to the field. A modal (a form, the
+list of what is missing) opens right after the acknowledgement, in threads of its own: its trigger id lasts 3
+seconds, too short to wait behind a burst of messages. Every request passes
 kubot.slack.gate first: a missing, wrong or stale signature gets 401 before the body is read, a signed
 body kubot cannot read 400, each with one short log line; a listener finding a field missing raises
 gate.Malformed, which is a 400 too.
@@ -20,6 +22,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +34,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine
 
 from kubot import db
-from kubot.adapters.handoff import Handoff
+from kubot.adapters.handoff import Handoff, logged
 from kubot.adapters.inbound import InboundQueue
 from kubot.chat import forms as chat_forms
 from kubot.chat.core import Bot, identify
@@ -61,6 +64,7 @@ class _OurClientIsMeant(logging.Filter):
 
 BOLT_LOG.addFilter(_OurClientIsMeant())
 WORKERS = 4  # threads handling messages after their acknowledgement
+MODAL_OPENERS = 2  # threads opening modals after their acknowledgement
 
 
 class SlackApp:
@@ -79,6 +83,7 @@ class SlackApp:
         self.health = Health()
         self.handoff = Handoff(self.inbound, lambda number, request: self._process(number, request, True),
                                workers=WORKERS, name="kubot-slack")
+        self._modals = ThreadPoolExecutor(max_workers=MODAL_OPENERS, thread_name_prefix="kubot-slack-modal")
         self.homes = HomeTabs(engine, self.client, lambda: self.clock().astimezone(settings.timezone).date(),
                               self._actor, self.later)
         # The signature is checked before bolt sees a request, by web.wsgi() (Socket Mode needs none). Listeners
@@ -128,11 +133,17 @@ class SlackApp:
     def close(self) -> None:
         """Finish what was acknowledged, then the slow commands under way."""
         self._stopped.set()
+        self._modals.shutdown(wait=True)
         self.handoff.close()
         self.bot.close()
 
     def later(self, job: Callable[[], None]) -> None:
         self.handoff.later(job)
+
+    def after_ack(self, job: Callable[[], object]) -> None:
+        """Run `job` once the acknowledgement is sent (bolt sends it when the listener returns), beside the
+        handling rather than behind it: what it does must happen within seconds of the click."""
+        self._modals.submit(logged(job))
 
     # --- talking to the core ---------------------------------------------------------------------------
 
@@ -235,9 +246,9 @@ class SlackApp:
                    "response_url": body.get("response_url")}
         if chat_forms.typed(text.casefold()):
             ack()
-            if not self.open_form(trigger, user, text.casefold(), channel, {}):
-                self.accept(request)  # not someone kubot knows: the core says whom to ask
-            return  # a form opens at once: its trigger id expires after 3 seconds
+            # Not someone kubot knows: the core says whom to ask.
+            self.after_ack(lambda: self.open_form(trigger, user, text.casefold(), channel, {}) or self.accept(request))
+            return
         self.accept(request)
         ack()
 
@@ -264,24 +275,23 @@ class SlackApp:
 
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         user, value = need(body, "user.id"), need(action, "value")
+        request = gate.clicked(body, action, user, value)
         word, _, rest = value.partition(" ")
-        if word.casefold() == "saknas" and self._show_owed(need(body, "trigger_id"), user, rest):
+        if word.casefold() == "saknas":  # the list opens in a modal; the core explains when it cannot
+            trigger = need(body, "trigger_id")
             ack()
+            def owed() -> None:
+                if not self._show_owed(trigger, user, rest):
+                    self._press(request)
+
+            self.after_ack(owed)
             return
-        container = body.get("container", {})
-        if container.get("type") == "view":
-            view = body.get("view") or {}
-            click = f"klick:{view.get('id')}:{view.get('hash')}:{action['action_id']}"
-            channel, thread = "", None
-        else:
-            channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
-            click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
-            thread = (body.get("message") or {}).get("thread_ts")
-        # Per person: in a channel, a colleague pressing the same button asks for themself.
-        again = not self.accept({"user": user, "text": value, "channel": channel, "message_id": f"{click}:{user}",
-                                 "thread": thread})
+        self._press(request)
         ack()
-        if again:  # the button did its work the first time; silence would look like kubot is down
+
+    def _press(self, request: dict[str, Any]) -> None:
+        if not self.accept(request):  # the button did its work the first time; silence would look like kubot is down
+            user, channel, thread = request["user"], request["channel"], request["thread"]
             self.later(lambda: self.answer(Reply(PRESSED_AGAIN), user, channel, thread))
 
     def on_open_form(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -289,11 +299,10 @@ class SlackApp:
             wanted = json.loads(need(action, "value"))
         except ValueError as error:
             raise Malformed("value not JSON") from error
-        ack()
+        trigger, user, kind = need(body, "trigger_id"), need(body, "user.id"), need(wanted, "form")
         on_top = (body.get("view") or {}).get("type") == "modal"
-        self.open_form(
-            need(body, "trigger_id"), need(body, "user.id"), need(wanted, "form"), "", wanted.get("fyll", {}), on_top
-        )
+        ack()
+        self.after_ack(lambda: self.open_form(trigger, user, kind, "", wanted.get("fyll", {}), on_top))
 
     def _show_owed(self, trigger_id: str, user: str, period_text: str) -> bool:
         """A reminder's "rapportera": what is missing, each item with the button that opens its form."""
@@ -339,15 +348,19 @@ class SlackApp:
         entered = {**forms.values(view.get("state", {}).get("values") or {}),
                    need(action, "block_id"): need(action, "selected_option.value")}
         kind, channel = forms.metadata(view)
+        view_id, drawn = need(view, "id"), forms.drawn(view)
         ack()
+        self.after_ack(lambda: self._redraw(user, kind, channel, entered, view_id, view.get("hash"), drawn))
+
+    def _redraw(self, user: str, kind: str, channel: str, entered: chat_forms.Values, view_id: str, seen: str | None,
+                drawn: chat_forms.Values) -> None:
         actor = self._actor(user)
         if actor is None:
             return
         with db.read_scope(self.engine) as session:
             today = self.clock().astimezone(self.settings.timezone).date()
-            redrawn = chat_forms.redraw(session, kind, actor, today, entered, forms.drawn(view))
-        updated = forms.view(redrawn, channel)
-        self.client.views_update(view_id=need(view, "id"), hash=view.get("hash"), view=updated)
+            redrawn = chat_forms.redraw(session, kind, actor, today, entered, drawn)
+        self.client.views_update(view_id=view_id, hash=seen, view=forms.view(redrawn, channel))
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = need(body, "user.id")

@@ -112,6 +112,21 @@ def check_shape(body: Any) -> None:
             need(event, name)
 
 
+def clicked(body: dict[str, Any], action: dict[str, Any], user: str, value: str) -> dict[str, Any]:
+    """A button's request: its command, and an id of the click (per person: in a channel, a colleague pressing
+    the same button asks for themself)."""
+    container = body.get("container", {})
+    if container.get("type") == "view":
+        view = body.get("view") or {}
+        click = f"klick:{view.get('id')}:{view.get('hash')}:{action['action_id']}"
+        channel, thread = "", None
+    else:
+        channel = container.get("channel_id") or body.get("channel", {}).get("id", "")
+        click = f"klick:{channel}:{container.get('message_ts')}:{action['action_id']}"
+        thread = (body.get("message") or {}).get("thread_ts")
+    return {"user": user, "text": value, "channel": channel, "message_id": f"{click}:{user}", "thread": thread}
+
+
 def need(body: Any, path: str) -> str:
     """body["a"]["b"] for path "a.b" when every step is there and the last is text; else Malformed."""
     found = _walk(body, path)

@@ -37,6 +37,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.token_rejected = False
         self.failing: dict[str, str] = {}  # method → the error Slack answers it with
+        self.held: dict[str, threading.Event] = {}  # method → answered once its event is set (at the latest after 5 s)
+        self.holding = 0  # calls waiting for their `held` event
         # The bot scopes auth.test reports (Slack's X-OAuth-Scopes header); None sends no header.
         self.scopes: list[str] | None = ["commands", "chat:write", "im:history", "im:write", "app_mentions:read",
                                          "users:read", "users:read.email", "files:write"]
@@ -96,6 +98,12 @@ class FakeSlack:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
             self.calls.append(Call(method, params))
             number = len(self.calls)
+            hold = self.held.get(method)
+            self.holding += hold is not None
+        if hold is not None:
+            hold.wait(5)
+            with self.lock:
+                self.holding -= 1
         channel = params.get("channel") or params.get("channel_id")
         if (
             method in ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from datetime import date, time
 from pathlib import Path
@@ -81,6 +82,25 @@ def test_the_attendance_form_presets_the_networks_invitees_and_stores_what_was_t
     with Session(small_plan_engine) as session:
         [stored] = session.exec(select(Attendance)).all()
         assert stored.women == 2
+
+
+def test_a_typed_form_is_acknowledged_without_waiting_for_slack_to_open_it(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    opening = fake.held["views.open"] = threading.Event()
+    assert kubot.command(MARIA, "närvaro").status == 200
+    [opened] = fake.wait_for("views.open")
+    assert fake.holding == 1, "answered while Slack was still opening the form"
+    opening.set()
+    assert opened.params["view"]["callback_id"] == forms.CALLBACK
+
+
+def test_a_reminders_rapportera_button_is_acknowledged_before_its_list_opens(kubot: Kubot, fake: FakeSlack) -> None:
+    fake.emails[MARIA] = MARIA_EMAIL
+    opening = fake.held["views.open"] = threading.Event()
+    assert kubot.click(MARIA, "saknas T2 2022").status == 200
+    fake.wait_for("views.open")
+    assert fake.holding == 1, "answered while Slack was still opening the list"
+    opening.set()
 
 
 def test_changing_the_network_in_the_attendance_form_keeps_what_was_unticked(kubot: Kubot, fake: FakeSlack) -> None:
