@@ -31,8 +31,8 @@ from kubot import db
 from kubot.models import Inbound
 from kubot.models.types import UTCDateTime
 
-# The acknowledgement's one statement, built once: run on a connection with its values as parameters, it costs a
-# third of what the ORM's unit of work does, and it is all the database work an acknowledgement waits for.
+# The acknowledgement's one statement, built once: run on a connection with its values as parameters, it costs
+# about a third less than the ORM's unit of work, and it is all the database work an acknowledgement waits for.
 _KEEP = insert(Inbound).returning(col(Inbound.id))
 
 

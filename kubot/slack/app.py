@@ -352,15 +352,15 @@ class SlackApp:
         ack()
         self.after_ack(lambda: self._redraw(user, kind, channel, entered, view_id, view.get("hash"), drawn))
 
-    def _redraw(self, user: str, kind: str, channel: str, entered: chat_forms.Values, view_id: str, seen: str | None,
-                drawn: chat_forms.Values) -> None:
+    def _redraw(self, user: str, kind: str, channel: str, entered: chat_forms.Values, view_id: str,
+                view_hash: str | None, drawn: chat_forms.Values) -> None:
         actor = self._actor(user)
         if actor is None:
             return
         with db.read_scope(self.engine) as session:
             today = self.clock().astimezone(self.settings.timezone).date()
             redrawn = chat_forms.redraw(session, kind, actor, today, entered, drawn)
-        self.client.views_update(view_id=view_id, hash=seen, view=forms.view(redrawn, channel))
+        self.client.views_update(view_id=view_id, hash=view_hash, view=forms.view(redrawn, channel))
 
     def on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = need(body, "user.id")
