@@ -25,8 +25,6 @@ from kubot.journal import Origin
 from kubot.models import Staff
 from kubot.models.plan import Role
 from kubot.periods import Period, PeriodError
-from kubot.plan import export as plan_export
-from kubot.plan import importing, loading, schema
 from kubot.port import NotConfigured
 from kubot.reminders import delivery, schedule, sending
 from kubot.settings import Settings
@@ -206,6 +204,8 @@ def _import(settings: Settings, kind: str, file: Path, per: date | None, name: s
 
 
 def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
+    from kubot.plan import importing, loading, schema  # the plan's file format: `kubot say` starts without it
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -229,6 +229,9 @@ def _plan_import(settings: Settings, file: Path, check_only: bool) -> int:
 
 
 def _plan_export(settings: Settings, year: int | None, out: Path | None) -> int:
+    from kubot.plan import export as plan_export
+    from kubot.plan import schema
+
     engine = compose.start(settings)
     with db.session_scope(engine) as session:
         try:

@@ -208,11 +208,15 @@ def test_the_console_says_which_database_it_uses(monkeypatch: pytest.MonkeyPatch
     assert capsys.readouterr().out.startswith(f"Databas: {tmp_path / 'kubot.db'}\n")
 
 
-def test_a_chat_message_from_the_command_line_does_not_load_the_report_stack(env: dict[str, str]) -> None:
+def test_a_chat_message_from_the_command_line_loads_neither_the_report_stack_nor_the_rule_engine(
+    env: dict[str, str]
+) -> None:
+    """What a message does not use it does not wait for: the report's libraries, the rules and their engine, and
+    fuzzy matching, which only a misspelt word needs."""
     probe = (
         "import sys; from kubot.cli import main; main(['say', '--as', sys.argv[1], 'närvaro PKS 2022-05-12 12 av 13']);"
-        " print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'docx'}), sorted(m for m in sys.modules"
-        " if m.startswith('kubot.report')))"
+        " print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'docx', 'durable_rules_engine', 'rules',"
+        " 'rapidfuzz'}), sorted(m for m in sys.modules if m.startswith('kubot.report')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, ADMIN], env=env, capture_output=True, text=True, check=False, timeout=120

@@ -12,7 +12,6 @@ from kubot.adapters.outbox import OutboxSender
 from kubot.adapters.routing import RoutingSender, platform_senders, refusal
 from kubot.journal import Origin
 from kubot.models import PlanVersion
-from kubot.plan import importing, loading
 from kubot.port import NotConfigured, Sender
 from kubot.settings import Settings
 
@@ -27,6 +26,8 @@ def start(settings: Settings) -> Engine:
         db.upgrade(engine)
     with db.session_scope(engine) as session:
         if session.exec(select(PlanVersion.id)).first() is None:
+            from kubot.plan import importing, loading  # a plan's file format, once per database: not every start
+
             importing.apply(
                 session, loading.load(loading.sample_text(), "exempelplanen"), Origin(actor=None, channel="system")
             )

@@ -21,7 +21,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -211,6 +210,8 @@ class Bot:
     def _unknown(self, session: Session, actor: Staff, word: str, rest: str) -> Reply:
         """A message that starts with no command: a typo gets "Menade du …?" (and "ja" runs it), anything else a
         short hint."""
+        from rapidfuzz import fuzz, process  # only for a word that is no command: a right one starts sooner
+
         near = process.extractOne(word.casefold(), list(COMMANDS), scorer=fuzz.ratio, score_cutoff=COMMAND_TYPO_SCORE)
         if near is not None:
             meant = COMMANDS[near[0]].name

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import Table, UTCDateTime, utcnow
 
 
-class Inbound(SQLModel, table=True):
+class Inbound(Table, table=True):
     """The inbound ledger: one row per platform request (message, event, click, form), for every adapter.
 
     The unique (platform, message id) makes a retried delivery or a double click run once: the core
@@ -36,7 +36,7 @@ class Inbound(SQLModel, table=True):
     reply: str = ""
 
 
-class SlowJob(SQLModel, table=True):
+class SlowJob(Table, table=True):
     """A slow command acknowledged at once and finished in the background.
 
     A job still `running` when kubot starts was cut off by a restart: its asker is told so."""

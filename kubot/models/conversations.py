@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import Table, UTCDateTime, utcnow
 
 
-class ChatConversation(SQLModel, table=True):
+class ChatConversation(Table, table=True):
     """A conversation on a platform and the platform's reference to it (opaque to kubot).
 
     `person` is the platform's id of the one person in a personal chat, None for a channel or group."""

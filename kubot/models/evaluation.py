@@ -6,12 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, entry_ref, utcnow
+from kubot.models.types import Table, UTCDateTime, entry_ref, utcnow
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(Table, table=True):
     """When the report for a period is due; the latest active entry for a period is in force."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -21,7 +21,7 @@ class Deadline(SQLModel, table=True):
     due_on: date
 
 
-class Evaluation(SQLModel, table=True):
+class Evaluation(Table, table=True):
     """One run of the rules over one period, kept so a report shows what was known when it was made."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -35,7 +35,7 @@ class Evaluation(SQLModel, table=True):
     deadline: date | None = None
 
 
-class VerdictRecord(SQLModel, table=True):
+class VerdictRecord(Table, table=True):
     """One subject's verdicts in an evaluation; `data` holds the whole verdict, the columns what is queried."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import Table, UTCDateTime, utcnow
 
 
-class Entry(SQLModel, table=True):
+class Entry(Table, table=True):
     # A retried delivery of the same chat message must not log the record twice.
     __table_args__ = (UniqueConstraint("channel", "message_id"),)
 
@@ -39,7 +39,7 @@ class Entry(SQLModel, table=True):
         return self.undone_at is None and self.replaced_by_id is None
 
 
-class Change(SQLModel, table=True):
+class Change(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int | None = Field(default=None, foreign_key="entry.id", index=True)
     action: str = Field(sa_type=String(20))
@@ -49,7 +49,7 @@ class Change(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class PendingReply(SQLModel, table=True):
+class PendingReply(Table, table=True):
     """What a short answer from a person will mean: "ja" runs the message kubot suggested,
     "mer" shows the next page of a long list. Kept in the database so it works across
     processes and platforms; older than a few minutes it no longer counts."""

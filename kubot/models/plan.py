@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, utcnow
+from kubot.models.types import Table, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -65,14 +65,14 @@ def _code() -> Any:
     return Field(sa_type=String(40), index=True)
 
 
-class Municipality(SQLModel, table=True):
+class Municipality(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=String(40), unique=True)
     name: str
     is_region: bool = False
 
 
-class Area(SQLModel, table=True):
+class Area(Table, table=True):
     """A partnership (FoUrum social välfärd …) or an area within one (Missbruk och beroende)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -81,7 +81,7 @@ class Area(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="area.id")
 
 
-class Network(SQLModel, table=True):
+class Network(Table, table=True):
     """A manager network, steering group or similar whose meeting attendance is tracked."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,14 +93,14 @@ class Network(SQLModel, table=True):
     with_region: bool = False
 
 
-class NetworkInvitee(SQLModel, table=True):
+class NetworkInvitee(Table, table=True):
     """A municipality invited to a network that does not invite all of them."""
 
     network_id: int = Field(foreign_key="network.id", primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
 
 
-class Staff(SQLModel, table=True):
+class Staff(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     role: str = Field(default=Role.STAFF, sa_type=String(20))
@@ -110,12 +110,12 @@ class Staff(SQLModel, table=True):
     active: bool = True
 
 
-class StaffArea(SQLModel, table=True):
+class StaffArea(Table, table=True):
     staff_id: int = Field(foreign_key="staff.id", primary_key=True)
     area_id: int = Field(foreign_key="area.id", primary_key=True)
 
 
-class ChatIdentity(SQLModel, table=True):
+class ChatIdentity(Table, table=True):
     """How a staff member is known on a chat platform (Slack user id, console name …)."""
 
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
@@ -125,13 +125,13 @@ class ChatIdentity(SQLModel, table=True):
     external_id: str = Field(sa_type=String(120))
 
 
-class SurveyQuestion(SQLModel, table=True):
+class SurveyQuestion(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=String(40), unique=True)
     text: str
 
 
-class PlanVersion(SQLModel, table=True):
+class PlanVersion(Table, table=True):
     """One imported plan, in force from `first_year` until the next version's first year."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -145,7 +145,7 @@ class PlanVersion(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class StrategicGoal(SQLModel, table=True):
+class StrategicGoal(Table, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="planversion.id", index=True)
@@ -155,7 +155,7 @@ class StrategicGoal(SQLModel, table=True):
     description: str = ""
 
 
-class Goal(SQLModel, table=True):
+class Goal(Table, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="planversion.id", index=True)
@@ -167,7 +167,7 @@ class Goal(SQLModel, table=True):
     description: str = ""
 
 
-class Indicator(SQLModel, table=True):
+class Indicator(Table, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="planversion.id", index=True)
@@ -188,7 +188,7 @@ class Indicator(SQLModel, table=True):
     prorate: bool = False
 
 
-class IndicatorTarget(SQLModel, table=True):
+class IndicatorTarget(Table, table=True):
     """The target value of an indicator for one year; a year without one has no target."""
 
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
@@ -198,7 +198,7 @@ class IndicatorTarget(SQLModel, table=True):
     value: float
 
 
-class Activity(SQLModel, table=True):
+class Activity(Table, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="planversion.id", index=True)

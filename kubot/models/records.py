@@ -6,9 +6,9 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import String
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import entry_ref
+from kubot.models.types import Table, entry_ref
 
 
 class ActivityState(StrEnum):
@@ -40,7 +40,7 @@ class EmploymentForm(StrEnum):
     SECONDED = "tjänsteköp"
 
 
-class Attendance(SQLModel, table=True):
+class Attendance(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
     network_id: int = Field(foreign_key="network.id", index=True)
@@ -54,7 +54,7 @@ class Attendance(SQLModel, table=True):
     channel: str | None = Field(default=None, sa_type=String(40))
 
 
-class AttendancePresence(SQLModel, table=True):
+class AttendancePresence(Table, table=True):
     """Who was present, when the message named the municipalities."""
 
     attendance_id: int = Field(foreign_key="attendance.id", primary_key=True)
@@ -62,7 +62,7 @@ class AttendancePresence(SQLModel, table=True):
     present: bool
 
 
-class Course(SQLModel, table=True):
+class Course(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
     name: str
@@ -73,13 +73,13 @@ class Course(SQLModel, table=True):
     external_price: float | None = None
 
 
-class CourseParticipants(SQLModel, table=True):
+class CourseParticipants(Table, table=True):
     course_id: int = Field(foreign_key="course.id", primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
     count: int
 
 
-class FundingApplication(SQLModel, table=True):
+class FundingApplication(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
     project: str
@@ -93,7 +93,7 @@ class FundingApplication(SQLModel, table=True):
     area_id: int | None = Field(default=None, foreign_key="area.id")
 
 
-class SurveyResponse(SQLModel, table=True):
+class SurveyResponse(Table, table=True):
     """Answers to one survey question in one network: counts per step 1–6 and "vet ej"."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -110,7 +110,7 @@ class SurveyResponse(SQLModel, table=True):
     dont_know: int = 0
 
 
-class IndicatorResult(SQLModel, table=True):
+class IndicatorResult(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
     indicator_code: str = Field(sa_type=String(40), index=True)
@@ -123,7 +123,7 @@ class IndicatorResult(SQLModel, table=True):
     reason: str = ""
 
 
-class Analysis(SQLModel, table=True):
+class Analysis(Table, table=True):
     """The analysis text printed beside an indicator's result, typed-in or derived."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -134,7 +134,7 @@ class Analysis(SQLModel, table=True):
     text: str
 
 
-class ActivityStatus(SQLModel, table=True):
+class ActivityStatus(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref()
     activity_code: str = Field(sa_type=String(40), index=True)
@@ -143,7 +143,7 @@ class ActivityStatus(SQLModel, table=True):
     comment: str = ""
 
 
-class Event(SQLModel, table=True):
+class Event(Table, table=True):
     """An important event or example of an activity, for "Viktiga händelser" and the 3 K."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -154,7 +154,7 @@ class Event(SQLModel, table=True):
     text: str
 
 
-class ExampleMark(SQLModel, table=True):
+class ExampleMark(Table, table=True):
     """Marks an activity status or an event as an example for the report's "Exempel på aktiviteter", or unmarks it.
 
     The latest mark in force for an entry decides. A mark written with the status or event itself
@@ -169,7 +169,7 @@ class ExampleMark(SQLModel, table=True):
     shown: bool = True
 
 
-class EconomyLine(SQLModel, table=True):
+class EconomyLine(Table, table=True):
     """One amount in tkr for an area and period: budget, outcome, remaining funds, state share …
 
     `as_of` is the day the figures describe (the accounts' date); older rows have only the period.
@@ -185,7 +185,7 @@ class EconomyLine(SQLModel, table=True):
     as_of: date | None = None
 
 
-class StaffFte(SQLModel, table=True):
+class StaffFte(Table, table=True):
     """Full-time equivalents (årsarbetare) by employment form at the end of a period."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -196,7 +196,7 @@ class StaffFte(SQLModel, table=True):
     fte: float
 
 
-class StaffFinancing(SQLModel, table=True):
+class StaffFinancing(Table, table=True):
     """Full-time equivalents (årsarbetare) of a year by who pays for them: the municipalities or external money."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -206,7 +206,7 @@ class StaffFinancing(SQLModel, table=True):
     fte: float
 
 
-class TargetChange(SQLModel, table=True):
+class TargetChange(Table, table=True):
     """A target set in chat for one year; the latest active one overrides the plan file's."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -216,7 +216,7 @@ class TargetChange(SQLModel, table=True):
     value: float
 
 
-class NarrativeText(SQLModel, table=True):
+class NarrativeText(Table, table=True):
     """A named section of prose for a report period (inledning, framtiden, a chapter's analys …).
 
     The latest active entry per section and period is the one the report prints.

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import UTCDateTime, entry_ref, utcnow
+from kubot.models.types import Table, UTCDateTime, entry_ref, utcnow
 
 
-class Snooze(SQLModel, table=True):
+class Snooze(Table, table=True):
     """"Påminn mig imorgon": remind `staff_id` about a period's report again on `until`."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -22,7 +22,7 @@ class Snooze(SQLModel, table=True):
     until: date
 
 
-class Absence(SQLModel, table=True):
+class Absence(Table, table=True):
     """"Frånvarande 20/12–6/1": `staff_id` is away from `first_day` to `last_day`, both included. Reminders
     due meanwhile wait for the working day after, or go to the manager when the deadline cannot wait."""
 
@@ -33,7 +33,7 @@ class Absence(SQLModel, table=True):
     last_day: date
 
 
-class Dispatch(SQLModel, table=True):
+class Dispatch(Table, table=True):
     """The outbound ledger: one row per message kubot sends, under a key unique per message, for every sender.
 
     A reminder or notice kubot decided to send is claimed here first (its key: kind, recipient, period,
@@ -62,7 +62,7 @@ class Dispatch(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(Table, table=True):
     """A message delivered to the console: shown when the person starts `kubot console`."""
 
     __table_args__ = (UniqueConstraint("key"),)
@@ -75,7 +75,7 @@ class OutboxMessage(SQLModel, table=True):
     read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-class WorkerLock(SQLModel, table=True):
+class WorkerLock(Table, table=True):
     """The lock row that keeps a second worker idle on databases without advisory locks (SQLite)."""
 
     name: str = Field(sa_type=String(40), primary_key=True)

@@ -4,12 +4,14 @@ so it says who and when, and `ångra` takes it back like any other entry."""
 from __future__ import annotations
 
 from sqlalchemy import String
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from kubot.models.types import Table
 
 APPROVAL = "rapport"  # the part that stands for the whole report: its approval
 
 
-class ReportSignoff(SQLModel, table=True):
+class ReportSignoff(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int | None = Field(default=None, foreign_key="entry.id", index=True)
     year: int

@@ -9,9 +9,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
+import Stemmer
 from babel.lists import format_list
-from rapidfuzz import fuzz, process
 
 from kubot import formatting
 from kubot.values.problems import (
@@ -40,7 +39,7 @@ MAX_LISTED_ALTERNATIVES = 6
 # kinds kubot names; any other kind word is taken as common gender (en-ord).
 NEUTER_KINDS = frozenset({"nätverk", "mätetal", "område"})
 
-_STEMMER = snowballstemmer.stemmer("swedish")
+_STEMMER = Stemmer.Stemmer("swedish")
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
 _FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
                                 # "s": the genitive of "PKS:s möte"
@@ -218,6 +217,8 @@ class _Names:
             if key
             for shown in dict.fromkeys((key, " ".join(key.split()[:words])))
         ]
+        from rapidfuzz import fuzz, process  # only for a name not found: a message that names it right starts sooner
+
         scored = process.extract(
             folded[:MAX_VALUE_LENGTH],
             [key for key, _ in keys],

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from kubot.models.types import entry_ref
+from kubot.models.types import Table, entry_ref
 
 
-class Commission(SQLModel, table=True):
+class Commission(Table, table=True):
     """Commissions an area carried out for the municipalities on a day (Bilaga 3: "följande uppdrag har utförts")."""
 
     id: int | None = Field(default=None, primary_key=True)
