@@ -73,7 +73,7 @@ _engine: RuleEngine | None = None
 def load_rules(directory: Path | None = None) -> RuleEngine:
     """A rule engine for the rulesets in `directory` (kubot's own by default), checked to give only outcomes
     kubot knows."""
-    # Only here: the rule engine, its YAML and its checks are a fifth of a `kubot say` that judges nothing.
+    # Only here: loading the rule engine, YAML and the rules' schema costs a `kubot say` that judges nothing 15 ms.
     from rules import rulebook
     from rules.engine import RuleEngine
     from rules.rulebook import RuleError

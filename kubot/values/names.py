@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ MAX_LISTED_ALTERNATIVES = 6
 # kinds kubot names; any other kind word is taken as common gender (en-ord).
 NEUTER_KINDS = frozenset({"nätverk", "mätetal", "område"})
 
-_STEMMER = Stemmer.Stemmer("swedish")
+# A stemmer keeps its word in itself while it works, so each thread has its own (the web server answers in many).
+_STEMMERS = threading.local()
 # Words that say what kind of thing a name is, not which: "PKS-mötet", "psykiatri-området".
 _FILLER_NAME_WORDS = frozenset({"mote", "motet", "motena", "moten", "traff", "traffen", "traffar", "traffarna",
                                 # "s": the genitive of "PKS:s möte"
@@ -61,6 +63,13 @@ def _plain_name(folded: str) -> str:
 _LINKING_WORDS = frozenset({"for", "i", "inom", "om", "och", "med", "pa", "av"})
 
 
+def _stemmer() -> Stemmer.Stemmer:
+    if not hasattr(_STEMMERS, "swedish"):
+        _STEMMERS.swedish = Stemmer.Stemmer("swedish")
+    stemmer: Stemmer.Stemmer = _STEMMERS.swedish
+    return stemmer
+
+
 @functools.lru_cache(maxsize=4096)
 def _stem(folded: str) -> str:
     """Each word of a folded name without its inflection: "socialcheferna" → "socialchef", "psykiatrin" → "psykiatri".
@@ -70,7 +79,7 @@ def _stem(folded: str) -> str:
     """
     words = []
     for word in folded.split():
-        stem = _STEMMER.stemWord(word)
+        stem = _stemmer().stemWord(word)
         if len(stem) > 4 and stem.endswith("n") and stem[-2] in "aeiouy":
             stem = stem[:-1]
         words.append(stem)
